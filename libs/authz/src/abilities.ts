@@ -1,0 +1,103 @@
+import { AbilityBuilder, createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
+import type { Role } from '@retract/contracts';
+
+/**
+ * What a caller can do, shared by the API guard and the console navigation.
+ * Every rule that touches tenant data carries `tenantId` in its conditions, so an
+ * ability built for one tenant never matches another tenant's record.
+ */
+export const ACTIONS = [
+  'manage',
+  'read',
+  'create',
+  'update',
+  'delete',
+  'recall',
+  'forceRecall',
+  'simulate',
+  'readContent',
+  'verify',
+  'export',
+  'place',
+  'release',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export const SUBJECTS = [
+  'all',
+  'Me',
+  'Policy',
+  'User',
+  'Conversation',
+  'Message',
+  'AuditEntry',
+  'Checkpoint',
+  'LegalHold',
+  'ErasureRequest',
+  'Webhook',
+  'Insights',
+] as const;
+export type SubjectName = (typeof SUBJECTS)[number];
+
+/** A record checked against conditions: its subject name plus the fields rules look at. */
+export type SubjectRecord = { __caslSubjectType__?: SubjectName; tenantId: string } & Record<string, unknown>;
+
+export type AppAbility = MongoAbility<[Action, SubjectName | SubjectRecord]>;
+export type AppRule = RawRuleOf<AppAbility>;
+
+export interface Principal {
+  userId: string;
+  tenantId: string;
+  roles: readonly Role[];
+}
+
+export function rulesFor(principal: Principal): AppRule[] {
+  const { can, cannot, rules } = new AbilityBuilder<AppAbility>(createMongoAbility);
+  const tenant = { tenantId: principal.tenantId };
+
+  can('read', 'Me', tenant);
+  can('read', 'Policy', tenant);
+
+  if (principal.roles.includes('EMPLOYEE')) {
+    can('read', 'Conversation', { ...tenant, memberIds: { $in: [principal.userId] } });
+    can('create', 'Conversation', tenant);
+    can('create', 'Message', tenant);
+    can('read', 'Message', { ...tenant, memberIds: { $in: [principal.userId] } });
+    can('recall', 'Message', { ...tenant, senderId: principal.userId });
+    can('update', 'Message', { ...tenant, senderId: principal.userId });
+    can('delete', 'Message', { ...tenant, memberIds: { $in: [principal.userId] } });
+  }
+
+  if (principal.roles.includes('ADMIN')) {
+    can('update', 'Policy', tenant);
+    can('simulate', 'Policy', tenant);
+    can(['read', 'create', 'update'], 'User', tenant);
+    can(['read', 'create', 'delete'], 'Webhook', tenant);
+    can('read', 'Insights', tenant);
+    can('forceRecall', 'Message', tenant);
+    can('read', 'AuditEntry', tenant); // metadata only; content needs readContent
+  }
+
+  if (principal.roles.includes('COMPLIANCE')) {
+    can(['read', 'readContent', 'verify', 'export'], 'AuditEntry', tenant);
+    can(['read', 'create'], 'Checkpoint', tenant);
+    can(['read', 'place', 'release'], 'LegalHold', tenant);
+    can('create', 'ErasureRequest', tenant);
+    can('read', 'Insights', tenant);
+    can('forceRecall', 'Message', tenant);
+  }
+
+  // Separation of duties: reading recalled content needs COMPLIANCE, whatever else is held.
+  if (!principal.roles.includes('COMPLIANCE')) cannot('readContent', 'AuditEntry');
+
+  return rules;
+}
+
+export function abilityFor(principal: Principal): AppAbility {
+  return createMongoAbility<AppAbility>(rulesFor(principal));
+}
+
+/** Tags a plain record with its subject name so conditions are matched against it. */
+export function asSubject<T extends { tenantId: string }>(name: SubjectName, record: T): SubjectRecord {
+  return { ...record, __caslSubjectType__: name } as SubjectRecord;
+}

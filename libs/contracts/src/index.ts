@@ -1,0 +1,5 @@
+export * from './roles';
+export * from './problem';
+export * from './auth';
+export * from './users';
+export * from './audit';

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { LocaleSchema, RoleSchema } from './roles';
+
+export const PasswordSchema = z.string().min(12, 'at least 12 characters').max(1024);
+
+export const CreateUserRequestSchema = z.strictObject({
+  email: z.email().max(254),
+  displayName: z.string().trim().min(1).max(120),
+  roles: z.array(RoleSchema).min(1).max(3),
+  locale: LocaleSchema.optional(),
+  password: PasswordSchema,
+});
+export type CreateUserRequest = z.infer<typeof CreateUserRequestSchema>;
+
+export const UpdateUserRequestSchema = z
+  .strictObject({
+    displayName: z.string().trim().min(1).max(120).optional(),
+    roles: z.array(RoleSchema).min(1).max(3).optional(),
+    locale: LocaleSchema.optional(),
+    active: z.boolean().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: 'at least one field is required' });
+export type UpdateUserRequest = z.infer<typeof UpdateUserRequestSchema>;
+
+export const UserListQuerySchema = z.strictObject({
+  q: z.string().max(200).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type UserListQuery = z.infer<typeof UserListQuerySchema>;
