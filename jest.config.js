@@ -1,0 +1,4 @@
+// Every project's tests; `npm test` runs them against a fresh PostgreSQL database.
+module.exports = {
+  projects: ['<rootDir>/libs/*/jest.config.js', '<rootDir>/apps/*/jest.config.js', '<rootDir>/tools/*/jest.config.js'],
+};
