@@ -3,3 +3,4 @@ export * from './problem';
 export * from './auth';
 export * from './users';
 export * from './audit';
+export * from './policy';
