@@ -27,6 +27,6 @@ module.exports = {
     '^@retract/recall-policy$': path.join(root, 'libs/recall-policy/src/index.ts'),
     '^@retract/db$': path.join(root, 'libs/db/src/index.ts'),
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|canonicalize|@noble)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|canonicalize|@noble|content-disposition)/)'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
 };

@@ -4,3 +4,4 @@ export * from './auth';
 export * from './users';
 export * from './audit';
 export * from './policy';
+export * from './tenants';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UserViewSchema as UserViewSchemaRef } from './auth';
 import { LocaleSchema, RoleSchema } from './roles';
 
 export const PasswordSchema = z.string().min(12, 'at least 12 characters').max(1024);
@@ -28,3 +29,10 @@ export const UserListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type UserListQuery = z.infer<typeof UserListQuerySchema>;
+
+export const UserIdParamsSchema = z.strictObject({ id: z.uuid() });
+
+export const UserListSchema = z.object({
+  items: z.array(UserViewSchemaRef),
+  nextCursor: z.string().nullable(),
+});

@@ -1,0 +1,44 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { CONFIG, type Config } from './config/config';
+import { AuthGuard } from './common/auth/auth.guard';
+import { SessionsRepository } from './common/auth/sessions.repository';
+import { AccessTokens } from './common/auth/tokens';
+import { DatabaseModule } from './common/database/database.module';
+import { EndpointInterceptor } from './common/endpoint/endpoint.interceptor';
+import { ProblemFilter } from './common/problem/problem.filter';
+import { AuthController } from './modules/auth/auth.controller';
+import { AuthService } from './modules/auth/auth.service';
+import { LoginThrottle } from './modules/auth/login-throttle';
+import { HealthController } from './modules/health/health.controller';
+import { OpenApiController } from './modules/openapi/openapi.controller';
+import { RouteCatalog } from './modules/openapi/route-catalog';
+import { TenantsController } from './modules/tenants/tenants.controller';
+import { UsersController } from './modules/users/users.controller';
+import { UsersService } from './modules/users/users.service';
+
+@Module({})
+export class AppModule {
+  static forConfig(config: Config): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        { module: class ConfigModule {}, global: true, providers: [{ provide: CONFIG, useValue: config }], exports: [CONFIG] },
+        DatabaseModule,
+        DiscoveryModule,
+      ],
+      controllers: [AuthController, UsersController, TenantsController, HealthController, OpenApiController],
+      providers: [
+        AccessTokens,
+        SessionsRepository,
+        LoginThrottle,
+        AuthService,
+        UsersService,
+        RouteCatalog,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: EndpointInterceptor },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,124 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { abilityFor } from '@retract/authz';
+import type { Locale } from '@retract/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import { CONFIG, type Config } from '../../config/config';
+import { ENDPOINT, type EndpointSpec } from '../endpoint/endpoint';
+import { forbidden, notFound, unauthenticated } from '../problem/problem';
+import type { AuthenticatedPrincipal, RequestWithPrincipal } from './principal';
+import { SessionsRepository } from './sessions.repository';
+import { AccessTokens, SESSION_COOKIE } from './tokens';
+import { setSessionCookie } from './session-cookie';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Global guard: every route must declare its access (deny by default). The tenant and user come
+ * only from a verified token whose session and user are re-read on every request, so a
+ * deactivated user or a revoked session stops working at once; nothing is cached.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly logger = new Logger('AuthGuard');
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: AccessTokens,
+    private readonly sessions: SessionsRepository,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const spec = this.reflector.get<EndpointSpec | undefined>(ENDPOINT, context.getHandler());
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest & RequestWithPrincipal>();
+    if (!spec) {
+      this.logger.error({ route: request.routeOptions?.url }, 'route declares no access; refusing');
+      throw forbidden('This route is not available.');
+    }
+    switch (spec.access.kind) {
+      case 'public':
+        return true;
+      case 'platform':
+        return this.checkPlatformOperator(request);
+      case 'authenticated':
+        request.principal = await this.authenticate(request, http.getResponse<FastifyReply>());
+        return true;
+      case 'ability': {
+        const principal = await this.authenticate(request, http.getResponse<FastifyReply>());
+        request.principal = principal;
+        if (!principal.ability.can(spec.access.action, spec.access.subject)) throw forbidden();
+        return true;
+      }
+    }
+  }
+
+  private checkPlatformOperator(request: FastifyRequest): boolean {
+    const expected = this.config.PLATFORM_TOKEN;
+    if (!expected) throw notFound('route');
+    const given = bearer(request);
+    if (!given || !sameSecret(given, expected)) throw unauthenticated('A valid platform operator token is required.');
+    return true;
+  }
+
+  private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<AuthenticatedPrincipal> {
+    const headerToken = bearer(request);
+    const cookieToken = request.cookies?.[SESSION_COOKIE];
+    const token = headerToken ?? cookieToken;
+    if (!token) throw unauthenticated();
+    const claims = await this.tokens.verify(token);
+    if (!claims) throw unauthenticated('Your session has expired; log in again.');
+    if (!headerToken && !SAFE_METHODS.has(request.method)) this.checkOrigin(request);
+    const scope = { tenantId: claims.tenantId };
+    const user = await this.sessions.findLive(scope, claims.sessionId, claims.userId);
+    if (!user) throw unauthenticated('Your session has ended; log in again.');
+    if (!headerToken) await this.slideCookie(reply, claims);
+    const principal = { userId: user.userId, tenantId: claims.tenantId, roles: user.roles };
+    return {
+      ...principal,
+      sessionId: claims.sessionId,
+      email: user.email,
+      displayName: user.displayName,
+      locale: user.locale as Locale,
+      ability: abilityFor(principal),
+    };
+  }
+
+  /** Cookie-authenticated writes must come from the console's origin (CSRF defence beside SameSite). */
+  private checkOrigin(request: FastifyRequest): void {
+    const origin = request.headers.origin;
+    if (origin && origin !== this.config.CONSOLE_ORIGIN && !this.isSameHost(origin, request)) {
+      throw forbidden('Cross-site requests are not accepted.');
+    }
+  }
+
+  private isSameHost(origin: string, request: FastifyRequest): boolean {
+    try {
+      const host = request.headers['x-forwarded-host'] ?? request.headers.host;
+      return new URL(origin).host === host;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Console sessions stay alive while used: a token past half its life is replaced. */
+  private async slideCookie(reply: FastifyReply, claims: { userId: string; tenantId: string; sessionId: string; issuedAt: number; expiresAt: number }) {
+    const halfLife = (claims.expiresAt - claims.issuedAt) / 2;
+    if (Date.now() / 1000 < claims.issuedAt + halfLife) return;
+    const { token, expiresAt } = await this.tokens.issue(claims);
+    setSessionCookie(reply, token, expiresAt, this.config);
+  }
+}

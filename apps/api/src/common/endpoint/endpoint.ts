@@ -1,0 +1,40 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Action, SubjectName } from '@retract/authz';
+import type { ZodType } from 'zod';
+
+/** Who may call a route. Every route declares one; a route without it is refused (deny by default). */
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'authenticated' }
+  | { kind: 'platform' }
+  | { kind: 'ability'; action: Action; subject: SubjectName };
+
+export const PUBLIC: Access = { kind: 'public' };
+export const AUTHENTICATED: Access = { kind: 'authenticated' };
+export const PLATFORM_OPERATOR: Access = { kind: 'platform' };
+export const can = (action: Action, subject: SubjectName): Access => ({ kind: 'ability', action, subject });
+
+export interface EndpointSpec {
+  summary: string;
+  access: Access;
+  tags?: string[];
+  params?: ZodType;
+  query?: ZodType;
+  body?: ZodType;
+  /** The only shape that leaves the handler: anything not in it is stripped. */
+  response?: ZodType;
+  status?: number;
+  /** Non-JSON responses (streams, exports). */
+  produces?: string;
+  /** Documented error statuses besides the generic ones. */
+  errors?: number[];
+}
+
+export const ENDPOINT = Symbol('retract:endpoint');
+
+/** One declaration per route: access, request and response schemas, and documentation. */
+export const Endpoint = (spec: EndpointSpec) => SetMetadata(ENDPOINT, spec);
+
+export function describeAccess(access: Access): string {
+  return access.kind === 'ability' ? `${access.action} ${access.subject}` : access.kind;
+}

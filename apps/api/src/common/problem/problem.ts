@@ -1,0 +1,74 @@
+import { problemType, type FieldError, type Problem, type ProblemCode } from '@retract/contracts';
+
+const TITLES: Partial<Record<ProblemCode, string>> = {
+  VALIDATION_FAILED: 'The request is not valid',
+  MALFORMED_JSON: 'The request body is not valid JSON',
+  PAYLOAD_TOO_LARGE: 'The request body is too large',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+  UNAUTHENTICATED: 'Authentication required',
+  INVALID_CREDENTIALS: 'Invalid credentials',
+  FORBIDDEN: 'Not allowed',
+  NOT_FOUND: 'Not found',
+  CONFLICT: 'Conflict',
+  VERSION_CONFLICT: 'The resource was changed by someone else',
+  TOO_MANY_REQUESTS: 'Too many requests',
+  LEGAL_HOLD_ACTIVE: 'A legal hold applies',
+  INTERNAL: 'Internal error',
+  SERVICE_UNAVAILABLE: 'Service unavailable',
+};
+
+const DEFAULT_CODE_BY_STATUS: Record<number, ProblemCode> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+export function codeForStatus(status: number): ProblemCode {
+  return DEFAULT_CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED');
+}
+
+export interface ProblemInit {
+  status: number;
+  code?: ProblemCode;
+  title?: string;
+  detail?: string;
+  errors?: FieldError[];
+  /** Seconds, sent as Retry-After. */
+  retryAfter?: number;
+  /** Extra members (RFC 9457 extensions), e.g. `currentVersion`. */
+  extensions?: Record<string, unknown>;
+}
+
+/** Thrown anywhere in the API; the filter renders it as application/problem+json. */
+export class ProblemException extends Error {
+  constructor(readonly init: ProblemInit) {
+    super(init.detail ?? init.title ?? init.code ?? String(init.status));
+  }
+
+  toProblem(instance?: string, requestId?: string): Problem & Record<string, unknown> {
+    const code = this.init.code ?? codeForStatus(this.init.status);
+    return {
+      type: problemType(code),
+      title: this.init.title ?? TITLES[code] ?? code,
+      status: this.init.status,
+      ...(this.init.detail ? { detail: this.init.detail } : {}),
+      ...(instance ? { instance } : {}),
+      code,
+      ...(this.init.errors ? { errors: this.init.errors } : {}),
+      ...(requestId ? { requestId } : {}),
+      ...this.init.extensions,
+    };
+  }
+}
+
+export const notFound = (what = 'resource') => new ProblemException({ status: 404, code: 'NOT_FOUND', detail: `No such ${what}.` });
+export const forbidden = (detail = 'Your roles do not allow this action.') => new ProblemException({ status: 403, code: 'FORBIDDEN', detail });
+export const unauthenticated = (detail = 'Log in to continue.') => new ProblemException({ status: 401, code: 'UNAUTHENTICATED', detail });
+export const conflict = (detail: string, code: ProblemCode = 'CONFLICT', extensions?: Record<string, unknown>) =>
+  new ProblemException({ status: 409, code, detail, extensions });

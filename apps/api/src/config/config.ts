@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const postgresUrl = z
+  .string({ error: 'is required (a postgres:// connection string)' })
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.pathname.length > 1;
+    } catch {
+      return false;
+    }
+  }, 'must be a postgres://user@host:port/database URL');
+
+const base64Key = z
+  .string()
+  .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
+
+export const ConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  API_PORT: port.default(3001),
+  API_HOST: z.string().default('127.0.0.1'),
+  /** The API's own connection: must be a role without superuser or BYPASSRLS. */
+  APP_DATABASE_URL: postgresUrl,
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  CONSOLE_ORIGIN: z.string().default('http://localhost:3000'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1800),
+  SESSION_TTL_SECONDS: z.coerce.number().int().min(300).max(2_592_000).default(43_200),
+  AUDIT_KEK: base64Key,
+  AUDIT_KEK_ID: z.string().min(1).default('local-1'),
+  PLATFORM_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters').optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
+  LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; a problem becomes one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const withFallback = { ...env, APP_DATABASE_URL: env.APP_DATABASE_URL ?? env.DATABASE_URL };
+  const result = ConfigSchema.safeParse(withFallback);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') === 'APP_DATABASE_URL' && !env.APP_DATABASE_URL ? 'DATABASE_URL' : issue.path.join('.');
+    return `${name} ${issue.message}`;
+  });
+  throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+}
+
+export const CONFIG = Symbol('CONFIG');

@@ -1,0 +1,77 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { LoginRequest, LoginResponse, MeView } from '@retract/contracts';
+import { Prisma, type Db } from '@retract/db';
+import { CONFIG, type Config } from '../../config/config';
+import { DB, TenantDb } from '../../common/database/database.module';
+import { SessionsRepository } from '../../common/auth/sessions.repository';
+import { AccessTokens } from '../../common/auth/tokens';
+import { ProblemException, notFound } from '../../common/problem/problem';
+import { toMeView } from '../users/user-view';
+import { LoginThrottle } from './login-throttle';
+import { verifyPassword } from './passwords';
+
+const invalidCredentials = () =>
+  new ProblemException({ status: 401, code: 'INVALID_CREDENTIALS', detail: 'The organisation, email or password is not correct.' });
+
+const tooManyAttempts = (wait: number) =>
+  new ProblemException({
+    status: 429,
+    code: 'TOO_MANY_REQUESTS',
+    detail: `Too many failed login attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`,
+    retryAfter: wait,
+  });
+
+@Injectable()
+export class AuthService {
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    private readonly tenantDb: TenantDb,
+    private readonly sessions: SessionsRepository,
+    private readonly tokens: AccessTokens,
+    private readonly throttle: LoginThrottle,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  async tenantIdForSlug(slug: string): Promise<string | null> {
+    const [row] = await this.db.$queryRaw<{ id: string | null }[]>(Prisma.sql`SELECT tenant_id_for_slug(${slug}) AS id`);
+    return row?.id ?? null;
+  }
+
+  /** A wrong password, an unknown user and an unknown organisation give the same answer. */
+  async login(request: LoginRequest, ip: string): Promise<LoginResponse> {
+    const email = request.email.toLowerCase();
+    const wait = await this.throttle.waitSeconds(request.tenant, email, ip);
+    if (wait > 0) throw tooManyAttempts(wait);
+
+    const tenantId = await this.tenantIdForSlug(request.tenant);
+    const user = tenantId
+      ? await this.tenantDb.run({ tenantId }, (tx) => tx.user.findFirst({ where: { tenantId, email } }))
+      : null;
+    const passwordOk = await verifyPassword(user?.passwordHash, request.password);
+    if (!tenantId || !user || !passwordOk || !user.active) {
+      const waitNow = await this.throttle.recordFailure(request.tenant, email, ip);
+      if (waitNow > 0) throw tooManyAttempts(waitNow);
+      throw invalidCredentials();
+    }
+    await this.throttle.recordSuccess(request.tenant, email);
+    const scope = { tenantId };
+    const session = await this.sessions.create(scope, user.id, this.config.SESSION_TTL_SECONDS);
+    const { token, expiresAt } = await this.tokens.issue({ userId: user.id, tenantId, sessionId: session.id });
+    return { accessToken: token, expiresAt: expiresAt.toISOString(), user: await this.me(scope, user.id) };
+  }
+
+  async me(scope: { tenantId: string }, userId: string): Promise<MeView> {
+    return this.tenantDb.run(scope, async (tx) => {
+      const [user, tenant] = await Promise.all([
+        tx.user.findFirst({ where: { tenantId: scope.tenantId, id: userId } }),
+        tx.tenant.findFirst({ where: { id: scope.tenantId } }),
+      ]);
+      if (!user || !tenant) throw notFound('user');
+      return toMeView(user, tenant);
+    });
+  }
+
+  logout(scope: { tenantId: string }, sessionId: string): Promise<unknown> {
+    return this.sessions.revoke(scope, sessionId);
+  }
+}

@@ -1,0 +1,52 @@
+import { Injectable, RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { ENDPOINT, type EndpointSpec } from '../../common/endpoint/endpoint';
+
+export const API_PREFIX = 'api/v1';
+/** Operational routes that live outside the versioned API prefix. */
+export const UNPREFIXED_ROUTES = ['healthz', 'readyz', 'metrics', 'api/openapi.json', 'api/docs', 'api/docs/init.js'];
+
+export interface CatalogRoute {
+  method: string;
+  path: string;
+  spec: EndpointSpec | undefined;
+  handler: string;
+}
+
+const joinPath = (...parts: string[]) => '/' + parts.flatMap((p) => p.split('/')).filter(Boolean).join('/');
+
+/** Every HTTP route of the app with its declared Endpoint: the source for OpenAPI and the permission snapshot. */
+@Injectable()
+export class RouteCatalog {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {}
+
+  routes(): CatalogRoute[] {
+    const routes: CatalogRoute[] = [];
+    for (const wrapper of this.discovery.getControllers()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance) continue;
+      const prototype = Object.getPrototypeOf(instance);
+      const controllerPath: string = (wrapper.metatype && Reflect.getMetadata(PATH_METADATA, wrapper.metatype)) ?? "";
+      for (const name of this.scanner.getAllMethodNames(prototype)) {
+        const handler = prototype[name];
+        const methodPath: string | undefined = Reflect.getMetadata(PATH_METADATA, handler);
+        const method: RequestMethod | undefined = Reflect.getMetadata(METHOD_METADATA, handler);
+        if (methodPath === undefined || method === undefined) continue;
+        const relative = joinPath(controllerPath, methodPath);
+        const unprefixed = UNPREFIXED_ROUTES.includes(relative.slice(1));
+        routes.push({
+          method: RequestMethod[method],
+          path: unprefixed ? relative : joinPath(API_PREFIX, relative),
+          spec: this.reflector.get<EndpointSpec | undefined>(ENDPOINT, handler),
+          handler: `${wrapper.name}.${name}`,
+        });
+      }
+    }
+    return routes.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+  }
+}

@@ -1,0 +1,19 @@
+import type { Locale, MeView, UserView } from '@retract/contracts';
+import type { Tenant, User } from '@retract/db';
+
+export function toUserView(user: User): UserView {
+  return {
+    id: user.id,
+    tenantId: user.tenantId,
+    email: user.email,
+    displayName: user.displayName,
+    roles: user.roles,
+    locale: user.locale as Locale,
+    active: user.active,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+export function toMeView(user: User, tenant: Tenant): MeView {
+  return { ...toUserView(user), tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, locale: tenant.locale as Locale } };
+}

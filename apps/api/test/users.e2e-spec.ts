@@ -1,0 +1,97 @@
+import { createTenant, PASSWORD, startTestApp, type TestApp, type TestTenant } from './test-app';
+
+describe('users administration', () => {
+  let test: TestApp;
+  let tenant: TestTenant;
+  let other: TestTenant;
+
+  beforeAll(async () => {
+    test = await startTestApp();
+    tenant = await createTenant(test, { admin: ['ADMIN'], compliance: ['COMPLIANCE'], alice: ['EMPLOYEE'], dave: ['EMPLOYEE'], both: ['ADMIN', 'COMPLIANCE'] });
+    other = await createTenant(test);
+  });
+  afterAll(() => test.close());
+
+  const newUser = (email: string) => ({ email, displayName: 'New Person', roles: ['EMPLOYEE'], password: 'a-long-enough-password' });
+
+  describe.each([
+    ['admin', 200, 201],
+    ['both', 200, 201],
+    ['compliance', 403, 403],
+    ['alice', 403, 403],
+  ])('as %s', (who, listStatus, createStatus) => {
+    it(`lists users: ${listStatus}`, async () => {
+      const response = await test.request({ method: 'GET', url: '/api/v1/users', token: tenant.users[who].token });
+      expect(response.statusCode).toBe(listStatus);
+      if (listStatus === 200) {
+        const emails = response.json().items.map((u: { email: string }) => u.email);
+        expect(emails).toContain(tenant.users.alice.email);
+        expect(emails).not.toContain(other.users.alice.email);
+      } else {
+        expect(response.json().code).toBe('FORBIDDEN');
+      }
+    });
+
+    it(`creates users: ${createStatus}`, async () => {
+      const response = await test.request({ method: 'POST', url: '/api/v1/users', token: tenant.users[who].token, payload: newUser(`new-${who}@${tenant.slug}.test`) });
+      expect(response.statusCode).toBe(createStatus);
+    });
+  });
+
+  it('pages through users with a cursor', async () => {
+    const first = await test.request({ method: 'GET', url: '/api/v1/users?limit=2', token: tenant.users.admin.token });
+    const page1 = first.json();
+    expect(page1.items).toHaveLength(2);
+    const second = await test.request({ method: 'GET', url: `/api/v1/users?limit=2&cursor=${page1.nextCursor}`, token: tenant.users.admin.token });
+    const emails = [...page1.items, ...second.json().items].map((u: { email: string }) => u.email);
+    expect(new Set(emails).size).toBe(emails.length);
+  });
+
+  it('refuses a duplicate email with 409 and invalid fields with 400 by field', async () => {
+    const duplicate = await test.request({ method: 'POST', url: '/api/v1/users', token: tenant.users.admin.token, payload: newUser(tenant.users.alice.email) });
+    expect(duplicate.statusCode).toBe(409);
+    const invalid = await test.request({
+      method: 'POST',
+      url: '/api/v1/users',
+      token: tenant.users.admin.token,
+      payload: { email: 'not-an-email', displayName: '', roles: ['KING'], password: 'short', isRoot: true },
+    });
+    expect(invalid.statusCode).toBe(400);
+    const fields = invalid.json().errors.map((e: { field: string }) => e.field).sort();
+    expect(fields).toEqual(['displayName', 'email', 'isRoot', 'password', 'roles.0']);
+  });
+
+  it('changes roles, which apply on the very next request', async () => {
+    const created = await test.request({ method: 'POST', url: '/api/v1/users', token: tenant.users.admin.token, payload: newUser(`promo@${tenant.slug}.test`) });
+    const id = created.json().id;
+    const login = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email: `promo@${tenant.slug}.test`, password: 'a-long-enough-password' } });
+    const token = login.json().accessToken;
+    expect((await test.request({ method: 'GET', url: '/api/v1/users', token })).statusCode).toBe(403);
+    const patched = await test.request({ method: 'PATCH', url: `/api/v1/users/${id}`, token: tenant.users.admin.token, payload: { roles: ['EMPLOYEE', 'ADMIN'] } });
+    expect(patched.json().roles).toEqual(['EMPLOYEE', 'ADMIN']);
+    expect((await test.request({ method: 'GET', url: '/api/v1/users', token })).statusCode).toBe(200);
+  });
+
+  it('deactivating a user stops their token at once', async () => {
+    const before = await test.request({ method: 'GET', url: '/api/v1/me', token: tenant.users.dave.token });
+    expect(before.statusCode).toBe(200);
+    const patched = await test.request({ method: 'PATCH', url: `/api/v1/users/${tenant.users.dave.id}`, token: tenant.users.admin.token, payload: { active: false } });
+    expect(patched.json().active).toBe(false);
+    expect((await test.request({ method: 'GET', url: '/api/v1/me', token: tenant.users.dave.token })).statusCode).toBe(401);
+    const relogin = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email: tenant.users.dave.email, password: PASSWORD } });
+    expect(relogin.statusCode).toBe(401);
+  });
+
+  it('keeps at least one active administrator', async () => {
+    const solo = await createTenant(test, { admin: ['ADMIN'] });
+    const response = await test.request({ method: 'PATCH', url: `/api/v1/users/${solo.users.admin.id}`, token: solo.users.admin.token, payload: { active: false } });
+    expect(response.statusCode).toBe(409);
+  });
+
+  it('answers 404 for unknown and cross-tenant ids, 400 for malformed ones', async () => {
+    const token = tenant.users.admin.token;
+    expect((await test.request({ method: 'PATCH', url: `/api/v1/users/${other.users.alice.id}`, token, payload: { active: false } })).statusCode).toBe(404);
+    expect((await test.request({ method: 'PATCH', url: '/api/v1/users/00000000-0000-4000-8000-000000000000', token, payload: { active: false } })).statusCode).toBe(404);
+    expect((await test.request({ method: 'PATCH', url: '/api/v1/users/not-a-uuid', token, payload: { active: false } })).statusCode).toBe(400);
+  });
+});

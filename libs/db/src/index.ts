@@ -1,0 +1,8 @@
+export * from './client';
+export * from './tenant-scope';
+export { Prisma } from './generated/prisma/client';
+export type {
+  Tenant, User, Session, Conversation, ConversationMember, Message, MessageReceipt, MessageHidden, PolicyVersion,
+  AuditLogHead, AuditEntry, AuditTreeNode, AuditSigningKey, AuditCheckpoint, AuditDataKey, LegalHold,
+} from './generated/prisma/client';
+export * from './generated/prisma/enums';

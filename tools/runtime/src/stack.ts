@@ -1,0 +1,117 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createDatabaseIfMissing, enableAppRole, migrate, withDatabase } from './database';
+import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres';
+import { startProcess, stopProcess, waitForHttp, type Managed } from './processes';
+import type { LocalSecrets } from './secrets';
+
+export const ROOT = resolve(__dirname, '..', '..', '..');
+
+export interface PreparedDatabase {
+  ownerUrl: string;
+  appUrl: string;
+  embedded?: EmbeddedServer;
+  createdNow: boolean;
+}
+
+/** PostgreSQL must be able to reach its data directory through every parent (it runs as `postgres` when we are root). */
+function traversableByOthers(dir: string): boolean {
+  let current = resolve(dir);
+  while (true) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return false;
+    const parent = dirname(current);
+    if (parent === current) return true;
+    current = parent;
+  }
+}
+
+export function embeddedDataDir(preferred: string, log: (line: string) => void): string {
+  if (process.getuid?.() !== 0 || traversableByOthers(dirname(preferred))) return preferred;
+  const fallback = join(tmpdir(), `retract-pg-${Buffer.from(ROOT).toString('base64url').slice(-24)}`);
+  mkdirSync(fallback, { recursive: true });
+  chmodSync(fallback, 0o755);
+  log(`note: ${dirname(preferred)} is not reachable by the postgres user; keeping PostgreSQL data in ${fallback}`);
+  return join(fallback, 'postgres');
+}
+
+export async function prepareDatabase(options: {
+  databaseUrl?: string;
+  appDatabaseUrl?: string;
+  database: string;
+  secrets: Pick<LocalSecrets, 'APP_DB_PASSWORD' | 'EMBEDDED_PG_PASSWORD'>;
+  embeddedDataDir?: string;
+  embeddedPort?: number;
+  log: (line: string) => void;
+}): Promise<PreparedDatabase> {
+  let embedded: EmbeddedServer | undefined;
+  let ownerUrl: string;
+  if (options.databaseUrl) {
+    ownerUrl = options.databaseUrl;
+  } else {
+    const persistent = Boolean(options.embeddedDataDir);
+    const dataDir = options.embeddedDataDir
+      ? embeddedDataDir(options.embeddedDataDir, options.log)
+      : join(mkdtempSync(join(tmpdir(), 'retract-pg-')), 'postgres');
+    if (!persistent) chmodSync(dirname(dataDir), 0o755);
+    embedded = await startEmbeddedPostgres({ dataDir, port: options.embeddedPort ?? 54329, password: options.secrets.EMBEDDED_PG_PASSWORD, persistent });
+    ownerUrl = embedded.url(options.database);
+  }
+  ownerUrl = options.databaseUrl ? ownerUrl : withDatabase(ownerUrl, options.database);
+  const createdNow = await createDatabaseIfMissing(ownerUrl);
+  migrate(ownerUrl);
+  const appUrl = options.appDatabaseUrl ?? (await enableAppRole(ownerUrl, options.secrets.APP_DB_PASSWORD));
+  return { ownerUrl, appUrl, embedded, createdNow };
+}
+
+export function startApi(env: NodeJS.ProcessEnv, quiet = false): Managed {
+  return startProcess('api', process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/api/src/main.ts')], {
+    cwd: ROOT,
+    env: { ...env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json') },
+    quiet,
+  });
+}
+
+const CONSOLE_DIR = join(ROOT, 'apps/console');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === '.next' || entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** The console is served from a production build, rebuilt only when its sources (or the shared libraries) changed. */
+export function consoleBuildIsCurrent(): boolean {
+  const buildId = join(CONSOLE_DIR, '.next', 'BUILD_ID');
+  if (!existsSync(buildId)) return false;
+  const built = statSync(buildId).mtimeMs;
+  return [CONSOLE_DIR, join(ROOT, 'libs/contracts/src'), join(ROOT, 'libs/authz/src')].every((dir) => newestMtime(dir) <= built);
+}
+
+export async function buildConsole(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
+  log('building the console (first start, or its sources changed)...');
+  const build = startProcess('console-build', process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
+    cwd: CONSOLE_DIR,
+    env: { ...env, NEXT_TELEMETRY_DISABLED: '1' },
+    quiet: true,
+    onLine: (line) => {
+      if (/error|✓ Compiled|Route \(app\)/i.test(line)) log(`  ${line.trim()}`);
+    },
+  });
+  const code = await build.exited;
+  if (code !== 0) throw new Error('console build failed: run `npx next build` in apps/console to see why');
+}
+
+export function startConsole(env: NodeJS.ProcessEnv, port: number, quiet = false): Managed {
+  return startProcess('console', process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: CONSOLE_DIR,
+    env: { ...env, NEXT_TELEMETRY_DISABLED: '1' },
+    quiet,
+  });
+}
+
+export { stopProcess, waitForHttp };
