@@ -1,0 +1,69 @@
+import { CreateTenantRequestSchema } from '@retract/contracts';
+import { createDb } from '@retract/db';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROOT } from './stack';
+import { ProblemException } from '../../../apps/api/src/common/problem/problem';
+import { provisionTenant } from '../../../apps/api/src/modules/tenants/provision-tenant';
+import { TENANT_INITIALIZERS } from '../../../apps/api/src/modules/tenants/tenant-initializers';
+
+/** While `npm start` runs the embedded PostgreSQL, the command reaches it with the locally generated credentials. */
+function localEmbeddedAppUrl(): string | undefined {
+  const file = join(ROOT, '.data', 'secrets.json');
+  if (!existsSync(file)) return undefined;
+  const secrets = JSON.parse(readFileSync(file, 'utf8')) as { APP_DB_PASSWORD: string };
+  return `postgresql://retract_app:${encodeURIComponent(secrets.APP_DB_PASSWORD)}@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/retract`;
+}
+
+const USAGE = `usage: npm run tenant -- create <slug> --name "Name" --admin-email admin@example.com [--locale en|zh-CN|ja] [--admin-name "Name"] [--admin-password …]
+Connects with APP_DATABASE_URL (the retract_app role), or to the embedded database of a running "npm start". Prints a one-time admin password when none is given.`;
+
+async function main(): Promise<number> {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      'admin-email': { type: 'string' },
+      'admin-name': { type: 'string' },
+      'admin-password': { type: 'string' },
+      locale: { type: 'string', default: 'en' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals[0] !== 'create' || !positionals[1]) {
+    process.stderr.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  const parsed = CreateTenantRequestSchema.safeParse({
+    slug: positionals[1],
+    name: values.name,
+    locale: values.locale,
+    adminEmail: values['admin-email'],
+    adminName: values['admin-name'],
+    adminPassword: values['admin-password'],
+  });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) process.stderr.write(`${issue.path.join('.') || 'input'}: ${issue.message}\n`);
+    return 2;
+  }
+  const url = process.env.APP_DATABASE_URL ?? localEmbeddedAppUrl();
+  if (!url) {
+    process.stderr.write('APP_DATABASE_URL is required (the retract_app connection string), or run `npm start` first to use the embedded database\n');
+    return 2;
+  }
+  const db = createDb({ connectionString: url, maxConnections: 1 });
+  try {
+    const result = await provisionTenant(db, parsed.data, TENANT_INITIALIZERS);
+    process.stdout.write(`created organisation ${result.tenant.slug} (${result.tenant.id})\nadmin: ${result.admin.email}\n`);
+    if (result.generatedPassword) process.stdout.write(`one-time admin password: ${result.generatedPassword}\n(it is not stored anywhere; change it after the first login)\n`);
+    return 0;
+  } catch (error) {
+    process.stderr.write(`${error instanceof ProblemException ? error.message : (error as Error).message}\n`);
+    return 1;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+main().then((code) => process.exit(code));
