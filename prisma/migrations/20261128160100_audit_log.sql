@@ -104,9 +104,10 @@ CREATE TABLE audit_data_keys (
   destroyed_at     timestamptz(3),
   destroyed_reason text CHECK (destroyed_reason IN ('ERASURE', 'RETENTION')),
   PRIMARY KEY (tenant_id, id),
-  UNIQUE (tenant_id, subject_user_id, period),
   CHECK ((wrapped_key IS NULL) = (destroyed_at IS NOT NULL))
 );
+-- One live key per subject and month; after a shred, later content gets a fresh key.
+CREATE UNIQUE INDEX audit_data_keys_live_idx ON audit_data_keys (tenant_id, subject_user_id, period) WHERE destroyed_at IS NULL;
 
 CREATE FUNCTION audit_data_key_only_shreds() RETURNS trigger
   LANGUAGE plpgsql

@@ -7,6 +7,7 @@ import { AccessTokens } from './common/auth/tokens';
 import { DatabaseModule } from './common/database/database.module';
 import { EndpointInterceptor } from './common/endpoint/endpoint.interceptor';
 import { ProblemFilter } from './common/problem/problem.filter';
+import { AuditModule } from './modules/audit/audit.module';
 import { AuthController } from './modules/auth/auth.controller';
 import { AuthService } from './modules/auth/auth.service';
 import { LoginThrottle } from './modules/auth/login-throttle';
@@ -26,6 +27,7 @@ export class AppModule {
         { module: class ConfigModule {}, global: true, providers: [{ provide: CONFIG, useValue: config }], exports: [CONFIG] },
         DatabaseModule,
         DiscoveryModule,
+        AuditModule,
       ],
       controllers: [AuthController, UsersController, TenantsController, HealthController, OpenApiController],
       providers: [

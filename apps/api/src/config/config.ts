@@ -30,6 +30,13 @@ export const ConfigSchema = z.object({
   SESSION_TTL_SECONDS: z.coerce.number().int().min(300).max(2_592_000).default(43_200),
   AUDIT_KEK: base64Key,
   AUDIT_KEK_ID: z.string().min(1).default('local-1'),
+  /** Checkpoints are issued after this many new entries, and at least every AUDIT_CHECKPOINT_SECONDS. */
+  AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  AUDIT_WITNESS_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  AUDIT_WITNESS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  /** How often the retention job shreds expired content keys (0 = never in this process). */
+  AUDIT_RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
   PLATFORM_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { bytesEqual, formatVerifierKey, generateNoteSigner, noteKeyId, noteSignerFromPrivateKey, type NoteSignerKey } from '@retract/audit-log';
+import type { Tx } from '@retract/db';
+import { KEK, type KeyEncryptionKey } from './key-encryption';
+
+/** The log's identity in checkpoints: one origin (and key name) per tenant. */
+export const logOrigin = (tenantId: string) => `retract/${tenantId}`;
+
+const sealAad = (tenantId: string, keyName: string, publicKey: Uint8Array) =>
+  `retract:signing-key:${tenantId}:${keyName}:${Buffer.from(publicKey).toString('base64')}`;
+
+export interface PublishedKey {
+  name: string;
+  vkey: string;
+  algorithm: 'Ed25519';
+  publicKey: string;
+  createdAt: string;
+  /** False when the stored public key does not match the KEK-sealed private key: someone replaced it. */
+  sealIntact: boolean;
+}
+
+/**
+ * Each tenant's Ed25519 checkpoint key. The private half is sealed with the KEK together with the
+ * public key (as AAD), so a database writer without the KEK cannot swap in a key of their own.
+ */
+@Injectable()
+export class SigningKeys {
+  constructor(@Inject(KEK) private readonly kek: KeyEncryptionKey) {}
+
+  /** The tenant's signer, created on first use (callers hold the log head lock). */
+  async signer(tx: Tx, tenantId: string): Promise<NoteSignerKey> {
+    const name = logOrigin(tenantId);
+    const stored = await tx.auditSigningKey.findFirst({ where: { tenantId, keyName: name } });
+    if (stored) {
+      const privateKey = this.kek.unwrap(stored.privateKeySealed, sealAad(tenantId, name, stored.publicKey));
+      const signer = noteSignerFromPrivateKey(name, privateKey);
+      if (!bytesEqual(signer.publicKey, stored.publicKey)) throw new Error('stored checkpoint public key does not match its sealed private key');
+      return signer;
+    }
+    const signer = generateNoteSigner(name);
+    await tx.auditSigningKey.create({
+      data: {
+        tenantId,
+        keyName: name,
+        publicKey: Buffer.from(signer.publicKey),
+        privateKeySealed: this.kek.wrap(signer.privateKey, sealAad(tenantId, name, signer.publicKey)),
+        kekId: this.kek.id,
+      },
+    });
+    return signer;
+  }
+
+  async published(tx: Tx, tenantId: string): Promise<PublishedKey[]> {
+    const keys = await tx.auditSigningKey.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } });
+    return keys.map((key) => {
+      let sealIntact = false;
+      try {
+        const signer = noteSignerFromPrivateKey(key.keyName, this.kek.unwrap(key.privateKeySealed, sealAad(tenantId, key.keyName, key.publicKey)));
+        sealIntact = bytesEqual(signer.publicKey, key.publicKey);
+      } catch {
+        sealIntact = false;
+      }
+      const publicKey = new Uint8Array(key.publicKey);
+      return {
+        name: key.keyName,
+        vkey: formatVerifierKey({ name: key.keyName, publicKey, keyId: noteKeyId(key.keyName, publicKey) }),
+        algorithm: 'Ed25519' as const,
+        publicKey: Buffer.from(publicKey).toString('base64'),
+        createdAt: key.createdAt.toISOString(),
+        sealIntact,
+      };
+    });
+  }
+}
