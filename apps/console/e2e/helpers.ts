@@ -1,0 +1,31 @@
+import { expect, type Page, type TestInfo } from '@playwright/test';
+
+/** Demo data seeded by the API on an empty database (DESIGN §7). */
+export const DEMO_TENANT = 'acme';
+export const DEMO_PASSWORD = process.env.DEMO_PASSWORD ?? 'retract-demo';
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, tenant = DEMO_TENANT) {
+  await expect(page).toHaveURL(/\/login(\?|$)/);
+  await page.getByLabel('Organisation').fill(tenant);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+}
+
+/** The left navigation's link names, in order. */
+export async function navLabels(page: Page): Promise<string[]> {
+  const nav = page.getByRole('navigation', { name: 'Sections' });
+  await expect(nav).toBeVisible();
+  return (await nav.getByRole('link').allInnerTexts()).map((s) => s.trim());
+}
+
+/** Attaches a full-page screenshot to the report (stored under test-results/<test>/attachments/). */
+export async function snapshot(page: Page, testInfo: TestInfo, name: string) {
+  const body = await page.screenshot({ fullPage: true });
+  await testInfo.attach(name, { body, contentType: 'image/png' });
+}

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { NextConfig } from 'next';
+import { PHASE_PRODUCTION_SERVER } from 'next/constants';
+import { apiInternalUrl } from './src/lib/api-origin';
+
+/** The Nx workspace root: Turbopack must see libs/* and the hoisted node_modules. */
+const workspaceRoot = path.resolve(__dirname, '..', '..');
+
+/**
+ * Static security headers for everything the console itself serves. The Content-Security-Policy
+ * is not here: it carries a per-request nonce and is set in src/proxy.ts. `/api/*` is excluded
+ * because those responses come from the API, which sets its own headers.
+ */
+const securityHeaders = [
+  { key: 'X-Frame-Options', value: 'DENY' },
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  // Console URLs carry audit search terms: never send them to another origin.
+  { key: 'Referrer-Policy', value: 'same-origin' },
+  {
+    key: 'Permissions-Policy',
+    value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()',
+  },
+  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+  { key: 'Cross-Origin-Resource-Policy', value: 'same-origin' },
+  { key: 'X-DNS-Prefetch-Control', value: 'off' },
+];
+
+/**
+ * `next build` compiles rewrites into .next/routes-manifest.json and `next start` uses that
+ * copy, so the API address is fixed at build time. Refuse to start when the environment now
+ * points somewhere else, rather than sending browsers to an API that is not there.
+ */
+function assertApiUrlMatchesBuild(distDir: string, expected: string): void {
+  let destinations: string[];
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(distDir, 'routes-manifest.json'), 'utf8')) as {
+      rewrites?: { beforeFiles?: { source: string; destination: string }[] };
+    };
+    destinations = (manifest.rewrites?.beforeFiles ?? [])
+      .filter((r) => r.source === '/api/:path*')
+      .map((r) => r.destination);
+  } catch {
+    return; // no build yet or an unknown manifest shape: `next start` reports a missing build itself
+  }
+  const built = destinations[0]?.replace(/\/api\/:path\*$/, '');
+  if (built && built !== expected) {
+    throw new Error(
+      `The console was built with API_INTERNAL_URL=${built} but now runs with ${expected}. ` +
+        'Rewrites are fixed at build time: rebuild (next build) with the same API_INTERNAL_URL / API_PORT.',
+    );
+  }
+}
+
+export default function config(phase: string): NextConfig {
+  const apiUrl = apiInternalUrl();
+  const distDir = '.next';
+  if (phase === PHASE_PRODUCTION_SERVER) assertApiUrlMatchesBuild(path.join(__dirname, distDir), apiUrl);
+
+  return {
+    distDir,
+    poweredByHeader: false,
+    reactStrictMode: true,
+    turbopack: { root: workspaceRoot },
+    outputFileTracingRoot: workspaceRoot,
+    async rewrites() {
+      // beforeFiles: the API owns /api entirely, no console route may shadow it.
+      return {
+        beforeFiles: [{ source: '/api/:path*', destination: `${apiUrl}/api/:path*` }],
+        afterFiles: [],
+        fallback: [],
+      };
+    },
+    async headers() {
+      return [{ source: '/((?!api/).*)', headers: securityHeaders }];
+    },
+  };
+}

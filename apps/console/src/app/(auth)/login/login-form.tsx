@@ -1,0 +1,252 @@
+'use client';
+
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { Dictionary } from '../../../i18n/en';
+import { format, formatWait } from '../../../i18n/format';
+import { fieldName, readProblem, type ProblemDetails } from '../../../lib/problem';
+
+type Field = 'tenant' | 'email' | 'password';
+type FieldErrors = Partial<Record<Field, string>>;
+const FIELDS: readonly Field[] = ['tenant', 'email', 'password'];
+
+type Alert =
+  | { kind: 'credentials' | 'fields' | 'disabled' | 'unavailable' | 'rateLimitedNoWait' | 'retryNow' }
+  | { kind: 'rateLimited'; seconds: number }
+  | { kind: 'unexpected'; status: number };
+
+interface Props {
+  locale: string;
+  /** Same-origin path to open after signing in (already checked by the server). */
+  next: string;
+  initialTenant: string;
+  t: Dictionary['login'];
+  units: Dictionary['duration'];
+}
+
+// The same rules as LoginRequestSchema (libs/contracts), repeated here so zod stays out of the
+// browser bundle; the API validates again and its field errors are shown the same way.
+const TENANT_SLUG = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function validate(values: Record<Field, string>, t: Props['t']): FieldErrors {
+  const errors: FieldErrors = {};
+  if (!values.tenant) errors.tenant = format(t.fieldRequired, { field: t.tenant.toLowerCase() });
+  else if (values.tenant.length < 2 || values.tenant.length > 63 || !TENANT_SLUG.test(values.tenant))
+    errors.tenant = t.fieldTenant;
+  if (!values.email) errors.email = format(t.fieldRequired, { field: t.email.toLowerCase() });
+  else if (values.email.length > 254 || !EMAIL.test(values.email)) errors.email = t.fieldEmail;
+  if (!values.password) errors.password = format(t.fieldRequired, { field: t.password.toLowerCase() });
+  else if (values.password.length > 1024) errors.password = t.fieldTooLong;
+  return errors;
+}
+
+/** Field errors of a VALIDATION_FAILED problem, in the page's language where the code is known. */
+function fieldErrorsFrom(problem: ProblemDetails, t: Props['t']): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const error of problem.errors ?? []) {
+    const field = fieldName(error.field) as Field;
+    if (!FIELDS.includes(field) || errors[field]) continue;
+    const code = error.code.toLowerCase();
+    if (code === 'too_small' || code === 'required' || code === 'invalid_type')
+      errors[field] = format(t.fieldRequired, { field: t[field].toLowerCase() });
+    else if (code === 'too_big') errors[field] = t.fieldTooLong;
+    else if (code === 'invalid_format' || code === 'invalid_string')
+      errors[field] = field === 'tenant' ? t.fieldTenant : field === 'email' ? t.fieldEmail : t.fieldInvalid;
+    else errors[field] = error.message || t.fieldInvalid;
+  }
+  return errors;
+}
+
+export function LoginForm({ locale, next, initialTenant, t, units }: Props) {
+  const [pending, setPending] = useState(false);
+  const [alert, setAlert] = useState<Alert | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [retryAt, setRetryAt] = useState<number | null>(null);
+  const [remaining, setRemaining] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
+  const id = useId();
+
+  // Counts down a 429's Retry-After; the submit button stays disabled until it reaches zero.
+  useEffect(() => {
+    if (retryAt === null) return;
+    const tick = () => {
+      const left = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
+      setRemaining(left);
+      if (left === 0) {
+        setRetryAt(null);
+        setAlert((current) => (current?.kind === 'rateLimited' ? { kind: 'retryNow' } : current));
+      }
+    };
+    tick();
+    const timer = window.setInterval(tick, 1000);
+    return () => window.clearInterval(timer);
+  }, [retryAt]);
+
+  function focusField(field: Field) {
+    const input = formRef.current?.elements.namedItem(field);
+    if (input instanceof HTMLInputElement) input.focus();
+  }
+
+  function showFieldErrors(errors: FieldErrors) {
+    setFieldErrors(errors);
+    setAlert({ kind: 'fields' });
+    const firstInvalid = FIELDS.find((f) => errors[f]);
+    if (firstInvalid) focusField(firstInvalid);
+  }
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (pending || remaining > 0) return;
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const values: Record<Field, string> = {
+      tenant: String(data.get('tenant') ?? '').trim().toLowerCase(),
+      email: String(data.get('email') ?? '').trim(),
+      password: String(data.get('password') ?? ''),
+    };
+
+    const errors = validate(values, t);
+    if (Object.keys(errors).length > 0) {
+      showFieldErrors(errors);
+      return;
+    }
+
+    setPending(true);
+    setAlert(null);
+    setFieldErrors({});
+    let res: Response;
+    try {
+      res = await fetch('/api/v1/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json' },
+        body: JSON.stringify(values),
+      });
+    } catch {
+      setPending(false);
+      setAlert({ kind: 'unavailable' });
+      return;
+    }
+
+    if (res.ok) {
+      // A full navigation: the server renders the console with the new session cookie.
+      window.location.assign(next);
+      return;
+    }
+
+    const problem = await readProblem(res);
+    setPending(false);
+    if (problem.status === 401) {
+      setAlert({ kind: 'credentials' });
+      const password = form.elements.namedItem('password');
+      if (password instanceof HTMLInputElement) password.value = '';
+      focusField('password');
+    } else if (problem.status === 429) {
+      if (problem.retryAfterSeconds && problem.retryAfterSeconds > 0) {
+        setRemaining(problem.retryAfterSeconds);
+        setRetryAt(Date.now() + problem.retryAfterSeconds * 1000);
+        setAlert({ kind: 'rateLimited', seconds: problem.retryAfterSeconds });
+      } else {
+        setAlert({ kind: 'rateLimitedNoWait' });
+      }
+    } else if (problem.status === 400 && problem.errors?.length) {
+      showFieldErrors(fieldErrorsFrom(problem, t));
+    } else if (problem.status === 403) {
+      setAlert({ kind: 'disabled' });
+    } else if (problem.status >= 500) {
+      setAlert({ kind: 'unavailable' });
+    } else {
+      setAlert({ kind: 'unexpected', status: problem.status });
+    }
+  }
+
+  let message = '';
+  switch (alert?.kind) {
+    case 'credentials':
+      message = t.invalidCredentials;
+      break;
+    case 'fields':
+      message = t.checkFields;
+      break;
+    case 'disabled':
+      message = t.accountDisabled;
+      break;
+    case 'unavailable':
+      message = t.unavailable;
+      break;
+    case 'rateLimitedNoWait':
+      message = t.tooManyAttemptsLater;
+      break;
+    case 'rateLimited':
+      // Fixed at the moment of the refusal: a live region must not re-announce every second.
+      message = format(t.tooManyAttempts, { wait: formatWait(locale, units, alert.seconds) });
+      break;
+    case 'retryNow':
+      message = t.canRetryNow;
+      break;
+    case 'unexpected':
+      message = format(t.unexpected, { status: alert.status });
+      break;
+  }
+
+  const describedBy = (field: Field, hint?: boolean) =>
+    [hint ? `${id}-${field}-hint` : '', fieldErrors[field] ? `${id}-${field}-error` : ''].filter(Boolean).join(' ') ||
+    undefined;
+
+  const input = (field: Field, type: string, autoComplete: string, extra: { hint?: string; autoFocus?: boolean; defaultValue?: string } = {}) => (
+    <div className={`field${fieldErrors[field] ? ' field--invalid' : ''}`}>
+      <label htmlFor={`${id}-${field}`} className="field__label">
+        {t[field]}
+      </label>
+      {extra.hint ? (
+        <p id={`${id}-${field}-hint`} className="field__hint">
+          {extra.hint}
+        </p>
+      ) : null}
+      <input
+        id={`${id}-${field}`}
+        name={field}
+        type={type}
+        className="field__input"
+        autoComplete={autoComplete}
+        autoCapitalize={field === 'password' ? undefined : 'none'}
+        spellCheck={false}
+        required
+        autoFocus={extra.autoFocus}
+        defaultValue={extra.defaultValue}
+        aria-invalid={fieldErrors[field] ? true : undefined}
+        aria-describedby={describedBy(field, Boolean(extra.hint))}
+        data-testid={`login-${field}`}
+      />
+      {fieldErrors[field] ? (
+        <p id={`${id}-${field}-error`} className="field__error" data-testid={`login-${field}-error`}>
+          {fieldErrors[field]}
+        </p>
+      ) : null}
+    </div>
+  );
+
+  const waiting = remaining > 0;
+  const isInfo = alert?.kind === 'retryNow';
+  return (
+    <form ref={formRef} className="form" onSubmit={onSubmit} noValidate>
+      <div
+        className={`form__alert${message ? (isInfo ? ' form__alert--info' : ' form__alert--error') : ''}`}
+        role="alert"
+        data-testid="login-alert"
+      >
+        {message && !isInfo ? <strong className="form__alert-title">{t.errorHeading}</strong> : null}
+        {message ? <span>{message}</span> : null}
+      </div>
+      {input('tenant', 'text', 'organization', {
+        hint: t.tenantHint,
+        autoFocus: !initialTenant,
+        defaultValue: initialTenant,
+      })}
+      {input('email', 'email', 'username', { autoFocus: Boolean(initialTenant) })}
+      {input('password', 'password', 'current-password')}
+      <button type="submit" className="button button--primary button--block" disabled={pending || waiting} aria-busy={pending}>
+        {pending ? t.submitting : waiting ? format(t.retryIn, { wait: formatWait(locale, units, remaining) }) : t.submit}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,47 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { getI18n } from '../../../i18n/locale';
+import { safeNextPath } from '../../../lib/next-path';
+import { getSession, type Session } from '../../../lib/session';
+import { LoginForm } from './login-form';
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+const TENANT_SLUG = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+export async function generateMetadata(): Promise<Metadata> {
+  const { dict } = await getI18n();
+  return { title: dict.login.pageTitle };
+}
+
+export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = await searchParams;
+  const next = safeNextPath(first(params.next));
+  const tenant = first(params.tenant);
+
+  let session: Session | null = null;
+  try {
+    session = await getSession();
+  } catch {
+    // API unreachable: show the form; submitting it reports the outage in words.
+  }
+  if (session) redirect(next);
+
+  const { locale, dict } = await getI18n();
+  return (
+    <main id="main" className="auth__main" tabIndex={-1}>
+      <div className="auth__card card">
+        <h1 className="auth__title">{dict.login.title}</h1>
+        <p className="muted">{dict.login.intro}</p>
+        <LoginForm
+          locale={locale}
+          next={next}
+          initialTenant={tenant && TENANT_SLUG.test(tenant) ? tenant : ''}
+          t={dict.login}
+          units={dict.duration}
+        />
+      </div>
+    </main>
+  );
+}

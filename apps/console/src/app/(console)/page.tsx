@@ -1,0 +1,91 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { format } from '../../i18n/format';
+import { getI18n } from '../../i18n/locale';
+import { isSectionKey } from '../../lib/sections';
+import { requireSession } from '../../lib/session';
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export async function generateMetadata(): Promise<Metadata> {
+  const { dict } = await getI18n();
+  return { title: dict.home.title };
+}
+
+/** Who is signed in, and a card for every section their roles open. */
+export default async function HomePage({ searchParams }: { searchParams: SearchParams }) {
+  const { me, navigation } = await requireSession();
+  const { dict } = await getI18n();
+  const { denied } = await searchParams;
+  const deniedSection = Array.isArray(denied) ? denied[0] : denied;
+  const sections = navigation.filter((item) => item.key !== 'home');
+
+  return (
+    <>
+      <header className="page-header">
+        <h1 className="page-header__title">{format(dict.home.greeting, { name: me.displayName })}</h1>
+        <p className="page-header__lead">{format(dict.home.intro, { tenant: me.tenant.name })}</p>
+      </header>
+
+      {isSectionKey(deniedSection) ? (
+        <p className="notice notice--warning" role="status" data-testid="access-denied">
+          {format(dict.home.denied, { section: dict.nav[deniedSection] })}
+        </p>
+      ) : null}
+
+      <section className="card" aria-labelledby="profile-heading">
+        <h2 id="profile-heading" className="card__title">
+          {dict.home.profile}
+        </h2>
+        <dl className="facts" data-testid="profile">
+          <div className="facts__row">
+            <dt>{dict.home.name}</dt>
+            <dd>{me.displayName}</dd>
+          </div>
+          <div className="facts__row">
+            <dt>{dict.home.email}</dt>
+            <dd>{me.email}</dd>
+          </div>
+          <div className="facts__row">
+            <dt>{dict.home.tenant}</dt>
+            <dd>
+              {me.tenant.name} <span className="muted">({me.tenant.slug})</span>
+            </dd>
+          </div>
+          <div className="facts__row">
+            <dt>{dict.home.roles}</dt>
+            <dd>
+              <ul className="badges">
+                {me.roles.map((role) => (
+                  <li key={role} className="badge">
+                    {dict.roles[role]}
+                  </li>
+                ))}
+              </ul>
+            </dd>
+          </div>
+        </dl>
+      </section>
+
+      <section aria-labelledby="sections-heading" className="home-sections">
+        <h2 id="sections-heading" className="section-title">
+          {dict.home.sections}
+        </h2>
+        {sections.length === 0 ? (
+          <p className="muted">{dict.home.noSections}</p>
+        ) : (
+          <ul className="card-grid" data-testid="section-cards">
+            {sections.map((item) => (
+              <li key={item.key}>
+                <Link href={item.href} className="card card--link">
+                  <span className="card__title">{dict.nav[item.key]}</span>
+                  <span className="card__text">{dict.sections[item.key]}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}
