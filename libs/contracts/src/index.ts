@@ -5,3 +5,8 @@ export * from './users';
 export * from './audit';
 export * from './policy';
 export * from './tenants';
+export * from './conversations';
+export * from './messages';
+export * from './events';
+export * from './webhooks';
+export * from './insights';

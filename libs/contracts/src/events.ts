@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { MessageTypeSchema } from './policy';
+import { LocaleSchema } from './roles';
+
+/*
+ * The durable per-tenant event log behind GET /api/v1/events (Server-Sent Events) and
+ * webhooks. Events carry ids and notices, never message content: a client that wants the
+ * content fetches it while it still exists (DESIGN §2 "What a recall removes").
+ *
+ * SSE framing: `id: <event id>`, `event: <type>`, `data: <JSON of EventEnvelope>`. Ids are
+ * increasing integers per organisation; send the last one back as `Last-Event-ID` (or the
+ * `lastEventId` query parameter) to resume after being offline.
+ */
+
+export const EVENT_TYPES = ['message.created', 'message.recalled', 'message.reedited', 'policy.changed'] as const;
+export const EventTypeSchema = z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(', ')}` });
+export type EventType = z.infer<typeof EventTypeSchema>;
+
+export const MessageCreatedDataSchema = z.object({
+  messageId: z.uuid(),
+  conversationId: z.uuid(),
+  senderId: z.uuid(),
+  senderName: z.string(),
+  type: MessageTypeSchema,
+  sentAt: z.string(),
+});
+
+export const MessageRecalledDataSchema = z.object({
+  messageId: z.uuid(),
+  conversationId: z.uuid(),
+  senderId: z.uuid(),
+  senderName: z.string(),
+  recalledAt: z.string(),
+  recallKind: z.enum(['SENDER', 'FORCED']),
+  /** SSE: the notice in the receiving user's locale ("You recalled a message" for the sender). */
+  notice: z.string().optional(),
+  /** Webhooks: the notice in every locale (the integrator knows its reader's locale). */
+  notices: z.partialRecord(LocaleSchema, z.string()).optional(),
+});
+
+export const MessageReEditedDataSchema = MessageCreatedDataSchema.extend({
+  /** The recalled message this one replaces. */
+  replacesMessageId: z.uuid(),
+});
+
+export const PolicyChangedDataSchema = z.object({
+  version: z.number().int().min(1),
+  changedBy: z.uuid().nullable(),
+});
+
+export const EventEnvelopeSchema = z.discriminatedUnion('type', [
+  z.object({ id: z.string(), type: z.literal('message.created'), occurredAt: z.string(), data: MessageCreatedDataSchema }),
+  z.object({ id: z.string(), type: z.literal('message.recalled'), occurredAt: z.string(), data: MessageRecalledDataSchema }),
+  z.object({ id: z.string(), type: z.literal('message.reedited'), occurredAt: z.string(), data: MessageReEditedDataSchema }),
+  z.object({ id: z.string(), type: z.literal('policy.changed'), occurredAt: z.string(), data: PolicyChangedDataSchema }),
+]);
+export type EventEnvelope = z.infer<typeof EventEnvelopeSchema>;
+
+export const EventStreamQuerySchema = z.strictObject({
+  /** Same as the Last-Event-ID header (for clients that cannot set headers); the header wins. */
+  lastEventId: z.string().regex(/^\d{1,18}$/, { error: 'must be an event id' }).optional(),
+});
+export type EventStreamQuery = z.infer<typeof EventStreamQuerySchema>;
