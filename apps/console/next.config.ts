@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NextConfig } from 'next';
 import { PHASE_PRODUCTION_SERVER } from 'next/constants';
-import { apiInternalUrl } from './src/lib/api-origin';
+
+// Next.js resolves relative imports in next.config.ts from the working directory, not from this
+// file, so `next build apps/console` run at the workspace root could not find './src/…'.
+// An absolute path works from anywhere.
+const { apiInternalUrl } = require(path.join(__dirname, 'src', 'lib', 'api-origin.ts')) as typeof import('./src/lib/api-origin');
 
 /** The Nx workspace root: Turbopack must see libs/* and the hoisted node_modules. */
 const workspaceRoot = path.resolve(__dirname, '..', '..');
