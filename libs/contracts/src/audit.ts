@@ -20,3 +20,135 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
+
+const isoDate = z.iso.datetime({ offset: true });
+const seqNumber = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const AuditListQuerySchema = z.strictObject({
+  action: AuditActionSchema.optional(),
+  actorId: z.uuid().optional(),
+  conversationId: z.uuid().optional(),
+  messageId: z.uuid().optional(),
+  subjectUserId: z.uuid().optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  cursor: seqNumber.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AuditListQuery = z.infer<typeof AuditListQuerySchema>;
+
+const PersonSchema = z.object({ id: z.uuid(), displayName: z.string(), email: z.string() }).nullable();
+
+export const AuditEntryViewSchema = z.object({
+  seq: z.number().int(),
+  occurredAt: z.string(),
+  action: AuditActionSchema,
+  actor: PersonSchema,
+  actorId: z.uuid().nullable(),
+  subjectUserId: z.uuid().nullable(),
+  conversationId: z.uuid().nullable(),
+  messageId: z.uuid().nullable(),
+  policyVersion: z.number().int().nullable(),
+  decidedBy: z.string().nullable(),
+  denialCode: z.string().nullable(),
+  forced: z.boolean(),
+  reason: z.string().nullable(),
+  hasContent: z.boolean(),
+  leafHash: z.string(),
+});
+export type AuditEntryView = z.infer<typeof AuditEntryViewSchema>;
+
+export const AuditListSchema = z.object({ items: z.array(AuditEntryViewSchema), nextCursor: z.number().int().nullable() });
+
+export const AuditContentSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('READABLE'), value: z.unknown(), viewAuditSeq: z.number().int() }),
+  z.object({ state: z.literal('ERASED'), reason: z.string(), destroyedAt: z.string() }),
+  z.object({ state: z.literal('WITHHELD'), detail: z.string() }),
+  z.object({ state: z.literal('UNREADABLE') }),
+]);
+
+export const AuditEntryDetailSchema = AuditEntryViewSchema.extend({
+  subject: PersonSchema,
+  details: z.record(z.string(), z.unknown()),
+  leaf: z.string(),
+  content: AuditContentSchema.nullable(),
+  recallReach: z.object({ recipients: z.number().int(), applied: z.number().int(), pending: z.array(z.uuid()) }).nullable(),
+});
+export type AuditEntryDetail = z.infer<typeof AuditEntryDetailSchema>;
+
+export const SeqParamsSchema = z.strictObject({ seq: seqNumber });
+
+export const CheckpointViewSchema = z.object({
+  origin: z.string(),
+  treeSize: z.number().int(),
+  rootHash: z.string(),
+  note: z.string(),
+  keyName: z.string(),
+  createdAt: z.string(),
+});
+export type CheckpointView = z.infer<typeof CheckpointViewSchema>;
+
+export const InclusionProofQuerySchema = z.strictObject({ seq: seqNumber, treeSize: seqNumber.optional() });
+export const InclusionProofSchema = z.object({
+  seq: z.number().int(),
+  treeSize: z.number().int(),
+  leafHash: z.string(),
+  proof: z.array(z.string()),
+  checkpoint: CheckpointViewSchema.nullable(),
+});
+export const ConsistencyProofQuerySchema = z.strictObject({ from: seqNumber, to: seqNumber });
+export const ConsistencyProofSchema = z.object({ from: z.number().int(), to: z.number().int(), proof: z.array(z.string()) });
+
+export const VerifyRequestSchema = z.strictObject({ fromSeq: seqNumber.optional(), toSeq: seqNumber.optional() });
+export const VerifyProblemSchema = z.object({ seq: z.number().int().optional(), code: z.string(), message: z.string() });
+export const VerifyResultSchema = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  treeSize: z.number().int(),
+  firstBadSeq: z.number().int().optional(),
+  problems: z.array(VerifyProblemSchema),
+  latestCheckpoint: CheckpointViewSchema.nullable(),
+});
+export type VerifyResult = z.infer<typeof VerifyResultSchema>;
+
+export const ExportQuerySchema = z.strictObject({
+  format: z.enum(['jsonl', 'csv']).default('jsonl'),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  fromSeq: seqNumber.optional(),
+  toSeq: seqNumber.optional(),
+});
+export type ExportQuery = z.infer<typeof ExportQuerySchema>;
+
+export const PublicKeysSchema = z.object({
+  origin: z.string(),
+  keys: z.array(z.object({ name: z.string(), vkey: z.string(), algorithm: z.literal('Ed25519'), publicKey: z.string(), createdAt: z.string() })),
+});
+
+export const LEGAL_HOLD_SCOPES = ['USER', 'CONVERSATION', 'TENANT'] as const;
+export const PlaceLegalHoldRequestSchema = z.discriminatedUnion('scope', [
+  z.strictObject({ scope: z.literal('USER'), subjectUserId: z.uuid(), matter: z.string().trim().min(1).max(500) }),
+  z.strictObject({ scope: z.literal('CONVERSATION'), conversationId: z.uuid(), matter: z.string().trim().min(1).max(500) }),
+  z.strictObject({ scope: z.literal('TENANT'), matter: z.string().trim().min(1).max(500) }),
+]);
+export type PlaceLegalHoldRequest = z.infer<typeof PlaceLegalHoldRequestSchema>;
+export const LegalHoldViewSchema = z.object({
+  id: z.uuid(),
+  scope: z.enum(LEGAL_HOLD_SCOPES),
+  subjectUserId: z.uuid().nullable(),
+  conversationId: z.uuid().nullable(),
+  matter: z.string(),
+  placedBy: z.uuid(),
+  placedAt: z.string(),
+  releasedBy: z.uuid().nullable(),
+  releasedAt: z.string().nullable(),
+  active: z.boolean(),
+});
+export const LegalHoldListSchema = z.object({ items: z.array(LegalHoldViewSchema) });
+export const LegalHoldListQuerySchema = z.strictObject({ active: z.enum(['true', 'false']).optional() });
+export const IdParamsSchema = z.strictObject({ id: z.uuid() });
+
+export const ErasureRequestSchema = z.strictObject({ subjectUserId: z.uuid(), reason: z.string().trim().min(1).max(500) });
+export type ErasureRequest = z.infer<typeof ErasureRequestSchema>;
+export const ErasureResultSchema = z.object({ subjectUserId: z.uuid(), keysDestroyed: z.number().int(), auditSeq: z.number().int() });

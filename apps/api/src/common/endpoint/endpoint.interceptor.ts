@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import type { ZodType } from 'zod';
 import { ProblemException } from '../problem/problem';
@@ -36,7 +36,6 @@ export class EndpointInterceptor implements NestInterceptor {
       }
       request.body = parsePart(spec.body, request.body);
     }
-    if (spec.status) context.switchToHttp().getResponse<FastifyReply>().status(spec.status);
     const response = spec.response;
     return next.handle().pipe(map((value) => (response && value !== undefined ? response.parse(value) : value)));
   }

@@ -1,4 +1,4 @@
-import { SetMetadata } from '@nestjs/common';
+import { HttpCode, SetMetadata, applyDecorators } from '@nestjs/common';
 import type { Action, SubjectName } from '@retract/authz';
 import type { ZodType } from 'zod';
 
@@ -33,7 +33,8 @@ export interface EndpointSpec {
 export const ENDPOINT = Symbol('retract:endpoint');
 
 /** One declaration per route: access, request and response schemas, and documentation. */
-export const Endpoint = (spec: EndpointSpec) => SetMetadata(ENDPOINT, spec);
+export const Endpoint = (spec: EndpointSpec) =>
+  spec.status ? applyDecorators(SetMetadata(ENDPOINT, spec), HttpCode(spec.status)) : SetMetadata(ENDPOINT, spec);
 
 export function describeAccess(access: Access): string {
   return access.kind === 'ability' ? `${access.action} ${access.subject}` : access.kind;

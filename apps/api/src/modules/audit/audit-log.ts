@@ -18,7 +18,14 @@ export interface LogHead {
  */
 @Injectable()
 export class AuditLog {
+  private checkpointEvery?: { entries: number; issue: (tx: Tx, tenantId: string) => Promise<unknown> };
+
   constructor(private readonly vault: ContentVault) {}
+
+  /** Lets the checkpoint signer sign, in the same transaction, every time the log grows by `entries`. */
+  checkpointEveryEntries(entries: number, issue: (tx: Tx, tenantId: string) => Promise<unknown>): void {
+    this.checkpointEvery = { entries, issue };
+  }
 
   async lockHead(tx: Tx, tenantId: string): Promise<LogHead> {
     await tx.$executeRaw`INSERT INTO audit_log_heads (tenant_id) VALUES (${tenantId}::uuid) ON CONFLICT (tenant_id) DO NOTHING`;
@@ -83,6 +90,7 @@ export class AuditLog {
     await tx.$executeRaw`
       UPDATE audit_log_heads SET size = ${BigInt(seq + 1)}, frontier = ${frontierArray}::bytea[], updated_at = ${occurredAt}
        WHERE tenant_id = ${tenantId}::uuid`;
+    if (this.checkpointEvery && (seq + 1) % this.checkpointEvery.entries === 0) await this.checkpointEvery.issue(tx, tenantId);
     return { seq, occurredAt: entry.occurredAt, leafHash };
   }
 }

@@ -1,21 +1,42 @@
 import { Global, Module } from '@nestjs/common';
 import { CONFIG, type Config } from '../../config/config';
+import { ErasureController } from '../erasure/erasure.controller';
+import { Erasure } from '../erasure/erasure.service';
+import { LegalHoldsController } from '../legal-holds/legal-holds.controller';
+import { LegalHolds } from '../legal-holds/legal-holds.service';
+import { AuditController } from './audit.controller';
+import { AuditEntries } from './audit-entries.service';
+import { AuditExport } from './audit-export';
+import { AuditJobs } from './audit-jobs';
 import { AuditLog } from './audit-log';
+import { AuditProofs } from './audit-proofs';
+import { AuditVerification } from './audit-verification';
 import { Checkpoints } from './checkpoints';
 import { ContentVault } from './content-vault';
 import { KEK, LocalKeyEncryptionKey } from './key-encryption';
 import { SigningKeys } from './signing-keys';
 
-/** The audit log's write side, available to every module that records what it did. */
+/**
+ * The audit log: its write path (available to every module that records what it did), the
+ * compliance read side, legal holds and erasure, and the checkpoint and retention jobs.
+ */
 @Global()
 @Module({
+  controllers: [AuditController, LegalHoldsController, ErasureController],
   providers: [
     { provide: KEK, inject: [CONFIG], useFactory: (config: Config) => new LocalKeyEncryptionKey(config.AUDIT_KEK_ID, config.AUDIT_KEK) },
     ContentVault,
     AuditLog,
     SigningKeys,
     Checkpoints,
+    AuditEntries,
+    AuditExport,
+    AuditProofs,
+    AuditVerification,
+    AuditJobs,
+    LegalHolds,
+    Erasure,
   ],
-  exports: [KEK, ContentVault, AuditLog, SigningKeys, Checkpoints],
+  exports: [KEK, ContentVault, AuditLog, SigningKeys, Checkpoints, AuditJobs],
 })
 export class AuditModule {}

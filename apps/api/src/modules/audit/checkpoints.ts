@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   assertConsistentHead,
   buildConsistencyProof,
+  frontierFromNodeSource,
   frontierRoot,
   parseCheckpoint,
   signCheckpoint,
@@ -37,18 +38,20 @@ export class Checkpoints {
     private readonly log: AuditLog,
     private readonly keys: SigningKeys,
     @Inject(CONFIG) private readonly config: Config,
-  ) {}
+  ) {
+    log.checkpointEveryEntries(config.AUDIT_CHECKPOINT_EVERY, (tx, tenantId) => this.issue(tx, tenantId));
+  }
 
   async latest(tx: Tx, tenantId: string): Promise<CheckpointView | null> {
     const row = await tx.auditCheckpoint.findFirst({ where: { tenantId }, orderBy: { size: 'desc' } });
-    return row ? toView(row) : null;
+    return row ? toCheckpointView(row) : null;
   }
 
   /** Signs the current head unless the latest checkpoint already covers it. */
   async issue(tx: Tx, tenantId: string): Promise<CheckpointView> {
     const head = await this.log.lockHead(tx, tenantId);
     const previousRow = await tx.auditCheckpoint.findFirst({ where: { tenantId }, orderBy: { size: 'desc' } });
-    if (previousRow && Number(previousRow.size) === head.size) return toView(previousRow);
+    if (previousRow && Number(previousRow.size) === head.size) return toCheckpointView(previousRow);
     const next: Checkpoint = {
       origin: logOrigin(tenantId),
       size: head.size,
@@ -65,7 +68,40 @@ export class Checkpoints {
     const row = await tx.auditCheckpoint.create({
       data: { tenantId, size: BigInt(next.size), rootHash: Buffer.from(next.rootHash), keyName: signer.name, note },
     });
-    return toView(row);
+    return toCheckpointView(row);
+  }
+
+  /**
+   * Signs the tree at an earlier size (so a range that ends mid-log is still covered by a
+   * signature), after proving it consistent with the checkpoints on either side of it.
+   */
+  async issueAt(tx: Tx, tenantId: string, size: number): Promise<CheckpointView> {
+    const head = await this.log.lockHead(tx, tenantId);
+    if (size >= head.size) return this.issue(tx, tenantId);
+    const existing = await tx.auditCheckpoint.findFirst({ where: { tenantId, size: BigInt(size) } });
+    if (existing) return toCheckpointView(existing);
+    const source = treeNodeSource(tx, tenantId);
+    const next: Checkpoint = { origin: logOrigin(tenantId), size, rootHash: frontierRoot(await frontierFromNodeSource(source, size)), extensions: [] };
+    const below = await tx.auditCheckpoint.findFirst({ where: { tenantId, size: { lt: BigInt(size) } }, orderBy: { size: 'desc' } });
+    const above = await tx.auditCheckpoint.findFirst({ where: { tenantId, size: { gt: BigInt(size) } }, orderBy: { size: 'asc' } });
+    if (below) {
+      const previous = parseCheckpoint(below.note).checkpoint;
+      assertConsistentHead(previous, next, await buildConsistencyProof(source, previous.size, size));
+    }
+    if (above) {
+      const later = parseCheckpoint(above.note).checkpoint;
+      assertConsistentHead(next, later, await buildConsistencyProof(source, size, later.size));
+    }
+    const signer = await this.keys.signer(tx, tenantId);
+    const note = signCheckpoint(next, signer);
+    const row = await tx.auditCheckpoint.create({ data: { tenantId, size: BigInt(size), rootHash: Buffer.from(next.rootHash), keyName: signer.name, note } });
+    return toCheckpointView(row);
+  }
+
+  /** Signs whatever covers a range's end: the head, or the exact earlier size. */
+  coverRangeEnd(tx: Tx, tenantId: string, range: { fromSeq: number; toSeq: number; toHead: boolean }): Promise<CheckpointView> | undefined {
+    if (range.toSeq < range.fromSeq) return undefined;
+    return range.toHead ? this.issue(tx, tenantId) : this.issueAt(tx, tenantId, range.toSeq + 1);
   }
 
   /** Called after commit: a witness failure never loses the checkpoint, it is logged and retried next time. */
@@ -94,7 +130,7 @@ function ignoreExisting(error: NodeJS.ErrnoException): void {
   if (error.code !== 'EEXIST') throw error;
 }
 
-function toView(row: { size: bigint; rootHash: Uint8Array; note: string; keyName: string; createdAt: Date }): CheckpointView {
+export function toCheckpointView(row: { size: bigint; rootHash: Uint8Array; note: string; keyName: string; createdAt: Date }): CheckpointView {
   const { checkpoint } = parseCheckpoint(row.note);
   return {
     origin: checkpoint.origin,

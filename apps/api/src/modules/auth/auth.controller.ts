@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import { LoginRequestSchema, LoginResponseSchema, MeViewSchema, type LoginRequest } from '@retract/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CONFIG, type Config } from '../../config/config';
@@ -12,11 +12,11 @@ export class AuthController {
   constructor(private readonly auth: AuthService, @Inject(CONFIG) private readonly config: Config) {}
 
   @Post('auth/login')
-  @HttpCode(200)
   @Endpoint({
     summary: 'Log in; returns a short-lived access token and sets it as an httpOnly cookie',
     tags: ['auth'],
     access: PUBLIC,
+    status: 200,
     body: LoginRequestSchema,
     response: LoginResponseSchema,
     errors: [401, 429],
@@ -28,8 +28,7 @@ export class AuthController {
   }
 
   @Post('auth/logout')
-  @HttpCode(204)
-  @Endpoint({ summary: 'End the current session', tags: ['auth'], access: AUTHENTICATED })
+  @Endpoint({ summary: 'End the current session', tags: ['auth'], access: AUTHENTICATED, status: 204 })
   async logout(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.auth.logout(principal, principal.sessionId);
     clearSessionCookie(reply, this.config);

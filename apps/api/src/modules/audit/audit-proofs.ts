@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { buildConsistencyProof, buildInclusionProof } from '@retract/audit-log';
+import type { ExportQuery } from '@retract/contracts';
+import type { AuthenticatedPrincipal } from '../../common/auth/principal';
+import { TenantDb } from '../../common/database/database.module';
+import { ProblemException, notFound } from '../../common/problem/problem';
+import { AuditExport, type ExportRange } from './audit-export';
+import { AuditLog } from './audit-log';
+import { Checkpoints, toCheckpointView } from './checkpoints';
+import { SigningKeys, logOrigin } from './signing-keys';
+import { treeNodeSource } from './tree-node-source';
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+const badSize = (field: string, message: string) =>
+  new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: message, errors: [{ field, message, code: 'too_big' }] });
+
+/** Checkpoints, proofs, public keys and the start of an export: everything an outside verifier asks for. */
+@Injectable()
+export class AuditProofs {
+  constructor(
+    private readonly tenantDb: TenantDb,
+    private readonly log: AuditLog,
+    private readonly checkpoints: Checkpoints,
+    private readonly keys: SigningKeys,
+    private readonly exporter: AuditExport,
+  ) {}
+
+  latestCheckpoint(tenantId: string) {
+    return this.tenantDb.run({ tenantId }, (tx) => this.checkpoints.latest(tx, tenantId));
+  }
+
+  async issueCheckpoint(tenantId: string) {
+    const checkpoint = await this.tenantDb.run({ tenantId }, (tx) => this.checkpoints.issue(tx, tenantId));
+    await this.checkpoints.witness(tenantId, checkpoint);
+    return checkpoint;
+  }
+
+  inclusion(tenantId: string, seq: number, treeSize?: number) {
+    return this.tenantDb.run({ tenantId }, async (tx) => {
+      const latest = await this.checkpoints.latest(tx, tenantId);
+      const [head] = await tx.$queryRaw<{ size: bigint }[]>`SELECT size FROM audit_log_heads WHERE tenant_id = ${tenantId}::uuid`;
+      const size = treeSize ?? latest?.treeSize ?? Number(head?.size ?? 0);
+      if (size > Number(head?.size ?? 0)) throw badSize('treeSize', `must be at most the log size ${Number(head?.size ?? 0)}`);
+      if (seq >= size) {
+        if (seq < Number(head?.size ?? 0)) throw badSize('seq', `entry ${seq} is not yet covered by a checkpoint (size ${size}); issue one first`);
+        throw notFound('audit entry');
+      }
+      const entry = await tx.auditEntry.findFirst({ where: { tenantId, seq: BigInt(seq) }, select: { leafHash: true } });
+      if (!entry) throw notFound('audit entry');
+      const proof = await buildInclusionProof(treeNodeSource(tx, tenantId), seq, size);
+      const checkpointRow = await tx.auditCheckpoint.findFirst({ where: { tenantId, size: BigInt(size) } });
+      return {
+        seq,
+        treeSize: size,
+        leafHash: b64(entry.leafHash),
+        proof: proof.map(b64),
+        checkpoint: checkpointRow ? toCheckpointView(checkpointRow) : null,
+      };
+    });
+  }
+
+  consistency(tenantId: string, from: number, to: number) {
+    return this.tenantDb.run({ tenantId }, async (tx) => {
+      const [head] = await tx.$queryRaw<{ size: bigint }[]>`SELECT size FROM audit_log_heads WHERE tenant_id = ${tenantId}::uuid`;
+      const size = Number(head?.size ?? 0);
+      if (to > size) throw badSize('to', `must be at most the log size ${size}`);
+      if (from > to) throw badSize('from', 'must not exceed to');
+      const proof = await buildConsistencyProof(treeNodeSource(tx, tenantId), from, to);
+      return { from, to, proof: proof.map(b64) };
+    });
+  }
+
+  publicKeys(tenantId: string) {
+    return this.tenantDb.run({ tenantId }, async (tx) => {
+      const keys = await this.keys.published(tx, tenantId);
+      return { origin: logOrigin(tenantId), keys: keys.map(({ sealIntact: _sealIntact, ...key }) => key) };
+    });
+  }
+
+  /** Records the export (EXPORT_CREATED) and signs a checkpoint covering it before the first byte is sent. */
+  async startExport(principal: AuthenticatedPrincipal, query: ExportQuery): Promise<{ range: ExportRange; lines: AsyncIterable<string> }> {
+    const { tenantId } = principal;
+    const requested = await this.exporter.resolveRange(tenantId, query);
+    await this.tenantDb.run(principal, (tx) =>
+      this.log.append(tx, tenantId, {
+        action: 'EXPORT_CREATED',
+        actorId: principal.userId,
+        details: { format: query.format, fromSeq: requested.fromSeq, toSeq: requested.toSeq, from: query.from ?? null, to: query.to ?? null },
+      }),
+    );
+    // A range that runs to the head now includes its own EXPORT_CREATED entry.
+    const range = requested.toHead ? await this.exporter.resolveRange(tenantId, { ...query, fromSeq: requested.fromSeq }) : requested;
+    const checkpoint = await this.tenantDb.run(principal, (tx) => this.checkpoints.coverRangeEnd(tx, tenantId, range) ?? Promise.resolve(undefined));
+    if (checkpoint) await this.checkpoints.witness(tenantId, checkpoint);
+    return { range, lines: query.format === 'csv' ? this.exporter.csvLines(tenantId, range) : this.exporter.jsonLines(tenantId, range) };
+  }
+}
