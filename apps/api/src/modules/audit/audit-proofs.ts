@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { buildConsistencyProof, buildInclusionProof } from '@retract/audit-log';
 import type { ExportQuery } from '@retract/contracts';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
@@ -18,6 +18,8 @@ const badSize = (field: string, message: string) =>
 /** Checkpoints, proofs, public keys and the start of an export: everything an outside verifier asks for. */
 @Injectable()
 export class AuditProofs {
+  private readonly logger = new Logger('AuditProofs');
+
   constructor(
     private readonly tenantDb: TenantDb,
     private readonly log: AuditLog,
@@ -91,7 +93,11 @@ export class AuditProofs {
     );
     // A range that runs to the head now includes its own EXPORT_CREATED entry.
     const range = requested.toHead ? await this.exporter.resolveRange(tenantId, { ...query, fromSeq: requested.fromSeq }) : requested;
-    const checkpoint = await this.tenantDb.run(principal, (tx) => this.checkpoints.coverRangeEnd(tx, tenantId, range) ?? Promise.resolve(undefined));
+    // If the signer refuses (the stored log no longer extends its last checkpoint), the export still
+    // goes out: it is the evidence, and the verifier will say what is wrong with it.
+    const checkpoint = await this.tenantDb
+      .run(principal, (tx) => this.checkpoints.coverRangeEnd(tx, tenantId, range) ?? Promise.resolve(undefined))
+      .catch((error: Error) => this.logger.warn({ tenantId, err: error.message }, 'export left unsigned: the signer refused'));
     if (checkpoint) await this.checkpoints.witness(tenantId, checkpoint);
     return { range, lines: query.format === 'csv' ? this.exporter.csvLines(tenantId, range) : this.exporter.jsonLines(tenantId, range) };
   }

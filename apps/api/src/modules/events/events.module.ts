@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { SessionsRepository } from '../../common/auth/sessions.repository';
+import { EventLog } from './event-log';
+import { EventsController } from './events.controller';
+import { EventsHub } from './events-hub';
+
+/** The per-tenant event log (written by the recall flows) and its live delivery over SSE. */
+@Module({
+  controllers: [EventsController],
+  providers: [EventLog, EventsHub, SessionsRepository],
+  exports: [EventLog, EventsHub],
+})
+export class EventsModule {}
