@@ -23,7 +23,7 @@ describe('toProblem', () => {
 
   it('synthesizes a problem from a bare status (e.g. a proxy error page)', () => {
     expect(toProblem(502, undefined)).toMatchObject({ status: 502, code: 'INTERNAL', type: 'about:blank' });
-    expect(toProblem(401, 'Unauthorized')).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    expect(toProblem(401, 'Unauthorized')).toMatchObject({ status: 401, code: 'INTERNAL', title: 'HTTP 401' });
   });
 
   it('adds the Retry-After delay', () => {

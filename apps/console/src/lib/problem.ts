@@ -11,18 +11,6 @@ export interface ProblemDetails extends Omit<Problem, 'code'> {
   retryAfterSeconds?: number;
 }
 
-const CODE_FOR_STATUS: Record<number, ProblemCode> = {
-  400: 'VALIDATION_FAILED',
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  409: 'CONFLICT',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'TOO_MANY_REQUESTS',
-  503: 'SERVICE_UNAVAILABLE',
-};
-
 /** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
@@ -45,7 +33,9 @@ export function toProblem(status: number, body: unknown, retryAfter?: string | n
     type: typeof b.type === 'string' ? b.type : 'about:blank',
     title: typeof b.title === 'string' ? b.title : `HTTP ${status}`,
     status: typeof b.status === 'number' ? b.status : status,
-    code: typeof b.code === 'string' ? b.code : (CODE_FOR_STATUS[status] ?? 'INTERNAL'),
+    // Only something other than the API (a proxy error page, say) answers without a code; the
+    // console decides on `status`, so no code is guessed from it.
+    code: typeof b.code === 'string' ? b.code : 'INTERNAL',
   };
   if (typeof b.detail === 'string') problem.detail = b.detail;
   if (typeof b.instance === 'string') problem.instance = b.instance;

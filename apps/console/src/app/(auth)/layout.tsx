@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Brand, SkipLink } from '../../components/brand';
 import { LocaleSwitcher } from '../../components/locale-switcher';
 import { localeOptions } from '../../components/locale-options';
 import { getI18n } from '../../i18n/locale';
@@ -8,17 +9,9 @@ export default async function AuthLayout({ children }: { children: ReactNode }) 
   const { locale, dict } = await getI18n();
   return (
     <div className="auth">
-      <a href="#main" className="skip-link">
-        {dict.common.skipToContent}
-      </a>
+      <SkipLink label={dict.common.skipToContent} />
       <header className="auth__header">
-        <p className="brand">
-          <span className="brand__mark" aria-hidden="true">
-            R
-          </span>
-          <span className="brand__name">{dict.common.brand}</span>
-          <span className="brand__product">{dict.common.product}</span>
-        </p>
+        <Brand name={dict.common.brand} product={dict.common.product} />
         <LocaleSwitcher current={locale} label={dict.locale.label} options={localeOptions(dict)} />
       </header>
       {children}

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Brand, SkipLink } from '../../components/brand';
 import { LocaleSwitcher } from '../../components/locale-switcher';
 import { localeOptions } from '../../components/locale-options';
 import { LogoutButton } from '../../components/logout-button';
@@ -19,16 +20,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
 
   return (
     <div className="shell">
-      <a href="#main" className="skip-link">
-        {dict.common.skipToContent}
-      </a>
+      <SkipLink label={dict.common.skipToContent} />
       <aside className="shell__sidebar">
-        <p className="brand brand--inverse">
-          <span className="brand__mark" aria-hidden="true">
-            R
-          </span>
-          <span className="brand__name">{dict.common.brand}</span>
-        </p>
+        <Brand name={dict.common.brand} inverse />
         <nav aria-label={dict.shell.primaryNav} className="nav" data-testid="primary-nav">
           <NavLinks items={links} />
         </nav>

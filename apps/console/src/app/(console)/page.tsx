@@ -2,10 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { format } from '../../i18n/format';
 import { getI18n } from '../../i18n/locale';
+import { firstParam, type SearchParams } from '../../lib/search-params';
 import { isSectionKey } from '../../lib/sections';
 import { requireSession } from '../../lib/session';
-
-type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export async function generateMetadata(): Promise<Metadata> {
   const { dict } = await getI18n();
@@ -16,8 +15,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function HomePage({ searchParams }: { searchParams: SearchParams }) {
   const { me, navigation } = await requireSession();
   const { dict } = await getI18n();
-  const { denied } = await searchParams;
-  const deniedSection = Array.isArray(denied) ? denied[0] : denied;
+  const deniedSection = firstParam((await searchParams).denied);
   const sections = navigation.filter((item) => item.key !== 'home');
 
   return (

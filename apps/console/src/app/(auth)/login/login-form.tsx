@@ -4,6 +4,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Dictionary } from '../../../i18n/en';
 import { format, formatWait } from '../../../i18n/format';
 import { fieldName, readProblem, type ProblemDetails } from '../../../lib/problem';
+import { EMAIL, isTenantSlug } from './login-rules';
 
 type Field = 'tenant' | 'email' | 'password';
 type FieldErrors = Partial<Record<Field, string>>;
@@ -23,19 +24,15 @@ interface Props {
   units: Dictionary['duration'];
 }
 
-// The same rules as LoginRequestSchema (libs/contracts), repeated here so zod stays out of the
-// browser bundle; the API validates again and its field errors are shown the same way.
-const TENANT_SLUG = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const required = (field: Field, t: Props['t']) => format(t.fieldRequired, { field: t[field].toLowerCase() });
 
 function validate(values: Record<Field, string>, t: Props['t']): FieldErrors {
   const errors: FieldErrors = {};
-  if (!values.tenant) errors.tenant = format(t.fieldRequired, { field: t.tenant.toLowerCase() });
-  else if (values.tenant.length < 2 || values.tenant.length > 63 || !TENANT_SLUG.test(values.tenant))
-    errors.tenant = t.fieldTenant;
-  if (!values.email) errors.email = format(t.fieldRequired, { field: t.email.toLowerCase() });
+  if (!values.tenant) errors.tenant = required('tenant', t);
+  else if (!isTenantSlug(values.tenant)) errors.tenant = t.fieldTenant;
+  if (!values.email) errors.email = required('email', t);
   else if (values.email.length > 254 || !EMAIL.test(values.email)) errors.email = t.fieldEmail;
-  if (!values.password) errors.password = format(t.fieldRequired, { field: t.password.toLowerCase() });
+  if (!values.password) errors.password = required('password', t);
   else if (values.password.length > 1024) errors.password = t.fieldTooLong;
   return errors;
 }
@@ -47,8 +44,7 @@ function fieldErrorsFrom(problem: ProblemDetails, t: Props['t']): FieldErrors {
     const field = fieldName(error.field) as Field;
     if (!FIELDS.includes(field) || errors[field]) continue;
     const code = error.code.toLowerCase();
-    if (code === 'too_small' || code === 'required' || code === 'invalid_type')
-      errors[field] = format(t.fieldRequired, { field: t[field].toLowerCase() });
+    if (code === 'too_small' || code === 'required' || code === 'invalid_type') errors[field] = required(field, t);
     else if (code === 'too_big') errors[field] = t.fieldTooLong;
     else if (code === 'invalid_format' || code === 'invalid_string')
       errors[field] = field === 'tenant' ? t.fieldTenant : field === 'email' ? t.fieldEmail : t.fieldInvalid;

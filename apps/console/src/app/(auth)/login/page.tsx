@@ -2,13 +2,10 @@ import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getI18n } from '../../../i18n/locale';
 import { safeNextPath } from '../../../lib/next-path';
+import { firstParam, type SearchParams } from '../../../lib/search-params';
 import { getSession, type Session } from '../../../lib/session';
 import { LoginForm } from './login-form';
-
-type SearchParams = Promise<Record<string, string | string[] | undefined>>;
-
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-const TENANT_SLUG = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+import { isTenantSlug } from './login-rules';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { dict } = await getI18n();
@@ -17,8 +14,8 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function LoginPage({ searchParams }: { searchParams: SearchParams }) {
   const params = await searchParams;
-  const next = safeNextPath(first(params.next));
-  const tenant = first(params.tenant);
+  const next = safeNextPath(firstParam(params.next));
+  const tenant = firstParam(params.tenant);
 
   let session: Session | null = null;
   try {
@@ -37,7 +34,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
         <LoginForm
           locale={locale}
           next={next}
-          initialTenant={tenant && TENANT_SLUG.test(tenant) ? tenant : ''}
+          initialTenant={tenant && isTenantSlug(tenant) ? tenant : ''}
           t={dict.login}
           units={dict.duration}
         />
