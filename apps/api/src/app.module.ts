@@ -10,9 +10,15 @@ import { ProblemFilter } from './common/problem/problem.filter';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthController } from './modules/auth/auth.controller';
 import { AuthService } from './modules/auth/auth.service';
+import { ClockModule } from './modules/clock/clock';
+import { ConversationsModule } from './modules/conversations/conversations.module';
+import { EventsModule } from './modules/events/events.module';
 import { LoginThrottle } from './modules/auth/login-throttle';
+import { MessagesModule } from './modules/messages/messages.module';
 import { HealthController } from './modules/health/health.controller';
 import { OpenApiController } from './modules/openapi/openapi.controller';
+import { PolicyModule } from './modules/policy/policy.module';
+import { RecallModule } from './modules/recall/recall.module';
 import { RouteCatalog } from './modules/openapi/route-catalog';
 import { TenantsController } from './modules/tenants/tenants.controller';
 import { UsersController } from './modules/users/users.controller';
@@ -28,6 +34,12 @@ export class AppModule {
         DatabaseModule,
         DiscoveryModule,
         AuditModule,
+        ClockModule,
+        EventsModule,
+        PolicyModule,
+        ConversationsModule,
+        MessagesModule,
+        RecallModule,
       ],
       controllers: [AuthController, UsersController, TenantsController, HealthController, OpenApiController],
       providers: [

@@ -57,13 +57,14 @@ export function rulesFor(principal: Principal): AppRule[] {
 
   can('read', 'Me', tenant);
   can('read', 'Policy', tenant);
+  // Anyone may recall their own messages (only employees send any); forcing is a separate ability.
+  can('recall', 'Message', { ...tenant, senderId: principal.userId });
 
   if (principal.roles.includes('EMPLOYEE')) {
     can('read', 'Conversation', { ...tenant, memberIds: { $in: [principal.userId] } });
     can('create', 'Conversation', tenant);
     can('create', 'Message', tenant);
     can('read', 'Message', { ...tenant, memberIds: { $in: [principal.userId] } });
-    can('recall', 'Message', { ...tenant, senderId: principal.userId });
     can('update', 'Message', { ...tenant, senderId: principal.userId });
     can('delete', 'Message', { ...tenant, memberIds: { $in: [principal.userId] } });
   }

@@ -56,8 +56,26 @@ export const EventEnvelopeSchema = z.discriminatedUnion('type', [
 ]);
 export type EventEnvelope = z.infer<typeof EventEnvelopeSchema>;
 
+export const EventIdSchema = z.string().regex(/^\d{1,18}$/, { error: 'must be an event id (digits)' });
+
+/**
+ * GET /api/v1/events. With `Accept: text/event-stream` (what EventSource sends) the answer is a
+ * live stream; otherwise one JSON page of the events after `lastEventId`, for clients that sync
+ * by polling.
+ */
 export const EventStreamQuerySchema = z.strictObject({
   /** Same as the Last-Event-ID header (for clients that cannot set headers); the header wins. */
-  lastEventId: z.string().regex(/^\d{1,18}$/, { error: 'must be an event id' }).optional(),
+  lastEventId: EventIdSchema.optional(),
+  /** JSON page size (ignored by the stream). */
+  limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 export type EventStreamQuery = z.infer<typeof EventStreamQuerySchema>;
+
+export const EventPageSchema = z.object({
+  items: z.array(EventEnvelopeSchema),
+  /** Resume from here next time (unchanged when there was nothing new). */
+  lastEventId: z.string(),
+  /** More events are waiting: ask again at once. */
+  hasMore: z.boolean(),
+});
+export type EventPage = z.infer<typeof EventPageSchema>;

@@ -238,8 +238,8 @@ export const RecallRequestSchema = z.strictObject({
 });
 export type RecallRequest = z.infer<typeof RecallRequestSchema>;
 
-/** Request-size bound; the policy's `batchRecall.maxBatch` (at most 100) decides what is accepted. */
-export const MAX_BATCH_REQUEST = 1000;
+/** No policy accepts more (maxBatch is at most 100): a longer list is a malformed request (400); within it, the policy's `batchRecall.maxBatch` decides (422 BATCH_TOO_LARGE). */
+export const MAX_BATCH_REQUEST = 100;
 
 export const BatchRecallRequestSchema = z.strictObject({
   messageIds: z

@@ -82,7 +82,8 @@ export class PolicyService {
           action: 'POLICY_CHANGED',
           actorId: actor.userId,
           policyVersion: version,
-          details: { fromVersion: current.version, toVersion: version, diff: diff as unknown as JsonValue },
+          // Plain JSON (the diff may hold structured clones, which the canonical encoder refuses).
+          details: { fromVersion: current.version, toVersion: version, diff: JSON.parse(JSON.stringify(diff)) as JsonValue },
         });
         await this.events.record(tx, actor.tenantId, { type: 'policy.changed', payload: { version, changedBy: actor.userId }, at: now });
         return (await toPolicyViews(tx, actor.tenantId, [{ version, document: next, diff, createdAt: row.createdAt, createdBy: actor.userId }]))[0];

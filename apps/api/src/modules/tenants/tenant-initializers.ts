@@ -1,4 +1,5 @@
+import { writeInitialPolicy } from '../policy/initial-policy';
 import type { TenantInitializer } from './provision-tenant';
 
 /** Everything a new organisation needs besides its first admin, in provisioning order. */
-export const TENANT_INITIALIZERS: TenantInitializer[] = [];
+export const TENANT_INITIALIZERS: TenantInitializer[] = [writeInitialPolicy];

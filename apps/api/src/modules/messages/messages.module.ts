@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
+import { MessagesController } from './messages.controller';
+import { MessagesService } from './messages.service';
+
+/** Sending and reading messages, receipts, delete-for-me. */
+@Module({
+  imports: [EventsModule],
+  controllers: [MessagesController],
+  providers: [MessagesService],
+  exports: [MessagesService],
+})
+export class MessagesModule {}

@@ -1,0 +1,235 @@
+import { Injectable } from '@nestjs/common';
+import { asSubject } from '@retract/authz';
+import {
+  DENIAL_STATUS,
+  hasAttachment,
+  recallNotice,
+  type DeliveredTo,
+  type MessageType,
+  type ReEditDraft,
+  type RecallResponse,
+} from '@retract/contracts';
+import { Prisma, type Tx } from '@retract/db';
+import type { JsonValue } from '@retract/audit-log';
+import type { RecallAllowed, RecallDecision, RecallDenied, RecallMessage, RecentRecalls, RecordedAttempt } from '@retract/recall-policy';
+import type { AuthenticatedPrincipal } from '../../common/auth/principal';
+import { ProblemException, forbidden, notFound } from '../../common/problem/problem';
+import { AuditLog } from '../audit/audit-log';
+import { EventLog } from '../events/event-log';
+import { contentOf, type MessageRecord } from '../messages/message-store';
+import { recallKindOf, toMessageView } from '../messages/message-view';
+import type { StoredPolicyVersion } from '../policy/policy-store';
+import { attemptToJson } from '../policy/recorded-attempts';
+
+/** Who acts: the verified principal (or, for the demo seed, the same fields built for a demo user). */
+export type RecallActorContext = Pick<AuthenticatedPrincipal, 'tenantId' | 'userId' | 'locale' | 'displayName' | 'ability'>;
+
+/** What every attempt in one request shares. */
+export interface AttemptContext {
+  actor: RecallActorContext;
+  now: Date;
+  reason: string | undefined;
+  forced: boolean;
+  policy: StoredPolicyVersion;
+  /** Set for batch requests: the simulation replays the batch gate too. */
+  batchSize?: number;
+}
+
+export const HOUR_MS = 3_600_000;
+
+export const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}${text.endsWith('.') ? '' : '.'}`;
+
+export function toRecallMessage(record: MessageRecord): RecallMessage {
+  return {
+    id: record.row.id,
+    type: record.row.type as MessageType,
+    senderId: record.row.senderId,
+    conversation: record.conversation,
+    sentAt: record.row.sentAt,
+    recalledAt: record.row.recalledAt,
+  };
+}
+
+/**
+ * Who may even try: a member of the conversation (or the sender) for an ordinary recall; a
+ * COMPLIANCE or ADMIN user, for any message of the tenant, for a forced one. Everyone else gets
+ * 404 (no existence oracle); a member asking to force without the role gets 403.
+ * Who may succeed is the decision's business (NOT_SENDER and the rest, recorded as evidence).
+ */
+export function assertMayAttempt(actor: RecallActorContext, record: MessageRecord | undefined, force: boolean): MessageRecord {
+  if (!record) throw notFound('message');
+  const subject = asSubject('Message', { tenantId: actor.tenantId, senderId: record.row.senderId, memberIds: record.memberIds });
+  const visible = record.row.senderId === actor.userId || actor.ability.can('read', subject);
+  const mayForce = actor.ability.can('forceRecall', subject);
+  if (force && !mayForce) throw visible ? forbidden('A forced recall needs the COMPLIANCE or ADMIN role.') : notFound('message');
+  if (!visible && !mayForce) throw notFound('message');
+  return record;
+}
+
+export function denialProblem(decision: RecallDenied, auditSeq: number | null): ProblemException {
+  return new ProblemException({
+    status: DENIAL_STATUS[decision.code],
+    code: decision.code,
+    detail: sentence(decision.detail),
+    retryAfter: decision.retryAfterSeconds,
+    extensions: { decidedBy: decision.rule, policyVersion: decision.policyVersion, auditSeq },
+  });
+}
+
+export interface AppliedRecall extends RecallResponse {}
+
+/**
+ * The steps of a recall that touch the database, all inside the caller's transaction:
+ * count recent recalls (rate limit), apply an allowed recall (audit entry with the encrypted
+ * content, content removed from the live store, event), or record a denial (audit entry, no content).
+ */
+@Injectable()
+export class RecallSteps {
+  constructor(
+    private readonly audit: AuditLog,
+    private readonly events: EventLog,
+  ) {}
+
+  /**
+   * The actor's successful recalls in the hour before `now`. A per-actor advisory lock makes the
+   * count exact under concurrency: two recalls by one user cannot both see room under the limit.
+   */
+  async recentRecalls(tx: Tx, actor: RecallActorContext, now: Date): Promise<RecentRecalls> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`recall:${actor.tenantId}:${actor.userId}`}, 0))`;
+    const [row] = await tx.$queryRaw<{ count: bigint; oldest: Date | null }[]>`
+      SELECT count(*)::bigint AS count, min(recalled_at) AS oldest FROM messages
+       WHERE tenant_id = ${actor.tenantId}::uuid AND recalled_by = ${actor.userId}::uuid
+         AND recalled_at > ${new Date(now.getTime() - HOUR_MS)} AND recalled_at <= ${now}`;
+    return { count: Number(row.count), oldestAt: row.oldest };
+  }
+
+  attempt(ctx: AttemptContext, record: MessageRecord, recent: RecentRecalls, decision: RecallDecision): RecordedAttempt {
+    return {
+      messageId: record.row.id,
+      messageType: record.row.type as MessageType,
+      senderId: record.row.senderId,
+      actorId: ctx.actor.userId,
+      forced: ctx.forced,
+      conversation: record.conversation,
+      sentAt: record.row.sentAt,
+      attemptedAt: ctx.now,
+      reasonPresent: ctx.reason !== undefined && ctx.reason.trim() !== '',
+      recentRecallCount: recent.count,
+      recentRecallOldestAt: recent.oldestAt ?? null,
+      ...(ctx.batchSize !== undefined ? { batchSize: ctx.batchSize } : {}),
+      outcome: decision.allowed ? { allowed: true } : { allowed: false, code: decision.code },
+    };
+  }
+
+  async apply(tx: Tx, ctx: AttemptContext, record: MessageRecord, decision: RecallAllowed, attempt: RecordedAttempt): Promise<AppliedRecall> {
+    const { actor, now } = ctx;
+    const { row } = record;
+    if (!decision.forced && !actor.ability.can('recall', asSubject('Message', { tenantId: actor.tenantId, senderId: row.senderId }))) {
+      // The decision and the CASL rules agree by construction; this is the second lock on the door.
+      throw forbidden();
+    }
+    const recipients = record.memberIds.filter((id) => id !== row.senderId).sort();
+    const delivered = await this.alreadyDeliveredTo(tx, actor.tenantId, row.id, row.type as MessageType, recipients);
+    const content = contentOf(row);
+    const reEditUntil = decision.reEditUntil ?? null;
+    const { seq } = await this.audit.append(tx, actor.tenantId, {
+      action: 'MESSAGE_RECALLED',
+      actorId: actor.userId,
+      subjectUserId: row.senderId,
+      conversationId: row.conversationId,
+      messageId: row.id,
+      policyVersion: decision.policyVersion,
+      decidedBy: decision.rule,
+      forced: decision.forced,
+      reason: ctx.reason ?? null,
+      details: {
+        messageType: row.type,
+        sentAt: row.sentAt.toISOString(),
+        conversationKind: record.conversation.kind,
+        recipients,
+        alreadyDeliveredTo: delivered.map((d) => ({ userId: d.userId, at: d.at })),
+        policyInForce: decision.effective.rule,
+        reEditUntil: reEditUntil?.toISOString() ?? null,
+        attempt: attemptToJson(attempt) as unknown as JsonValue,
+      },
+      content: { subjectUserId: row.senderId, value: { type: row.type, ...content } as unknown as JsonValue },
+    });
+    const updated = await tx.message.update({
+      where: { tenantId_id: { tenantId: actor.tenantId, id: row.id } },
+      data: { body: null, attachment: Prisma.DbNull, recalledAt: now, recalledBy: actor.userId, recallAuditSeq: BigInt(seq), reeditUntil: reEditUntil },
+    });
+    const kind = recallKindOf(updated);
+    await this.events.record(tx, actor.tenantId, {
+      type: 'message.recalled',
+      conversationId: row.conversationId,
+      messageId: row.id,
+      payload: {
+        messageId: row.id,
+        conversationId: row.conversationId,
+        senderId: row.senderId,
+        senderName: record.senderName,
+        recalledAt: now.toISOString(),
+        recallKind: kind,
+      },
+      at: now,
+    });
+    const reach = { recipients: recipients.length, applied: 0 };
+    const draft: ReEditDraft | null = reEditUntil ? { type: row.type as MessageType, ...content, validUntil: reEditUntil.toISOString() } : null;
+    return {
+      message: toMessageView(updated, { viewer: actor, senderName: record.senderName, now, reEdited: false, reach }),
+      notice: recallNotice(actor.locale, { senderName: record.senderName, viewerIsSender: actor.userId === row.senderId, kind }),
+      reEditDraft: draft,
+      auditSeq: seq,
+      alreadyDeliveredTo: delivered,
+      policyVersion: decision.policyVersion,
+      decidedBy: decision.rule,
+      forced: decision.forced,
+      reach,
+    };
+  }
+
+  /**
+   * A refused attempt is evidence (DESIGN §2): RECALL_DENIED with the code and the rule, never
+   * content. ALREADY_RECALLED is not recorded again: the recall it repeats is in the log already,
+   * and retries of a finished recall (or a race of many) must not flood it.
+   */
+  async recordDenial(tx: Tx, ctx: AttemptContext, record: MessageRecord, decision: RecallDenied, attempt: RecordedAttempt): Promise<number | null> {
+    if (decision.code === 'ALREADY_RECALLED') return null;
+    const { row } = record;
+    const { seq } = await this.audit.append(tx, ctx.actor.tenantId, {
+      action: 'RECALL_DENIED',
+      actorId: ctx.actor.userId,
+      subjectUserId: row.senderId,
+      conversationId: row.conversationId,
+      messageId: row.id,
+      policyVersion: decision.policyVersion,
+      decidedBy: decision.rule,
+      denialCode: decision.code,
+      forced: decision.forced,
+      reason: ctx.reason ?? null,
+      details: {
+        messageType: row.type,
+        sentAt: row.sentAt.toISOString(),
+        conversationKind: record.conversation.kind,
+        policyInForce: decision.effective.rule,
+        retryAfterSeconds: decision.retryAfterSeconds ?? null,
+        ...(ctx.batchSize !== undefined ? { batchSize: ctx.batchSize } : {}),
+        attempt: attemptToJson(attempt) as unknown as JsonValue,
+      },
+    });
+    return seq;
+  }
+
+  /** Recipients whose device already downloaded the attachment: the recall cannot pull it back from them. */
+  private async alreadyDeliveredTo(tx: Tx, tenantId: string, messageId: string, type: MessageType, recipients: string[]): Promise<DeliveredTo[]> {
+    if (!hasAttachment(type) || recipients.length === 0) return [];
+    const receipts = await tx.messageReceipt.findMany({
+      where: { tenantId, messageId, kind: 'DOWNLOADED', userId: { in: recipients } },
+      orderBy: [{ at: 'asc' }, { userId: 'asc' }],
+    });
+    if (receipts.length === 0) return [];
+    const users = await tx.user.findMany({ where: { tenantId, id: { in: receipts.map((r) => r.userId) } }, select: { id: true, displayName: true } });
+    const names = new Map(users.map((u) => [u.id, u.displayName]));
+    return receipts.map((r) => ({ userId: r.userId, displayName: names.get(r.userId) ?? '', at: r.at.toISOString() }));
+  }
+}

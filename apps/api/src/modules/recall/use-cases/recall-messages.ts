@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { DENIAL_STATUS, type BatchRecallRequest, type BatchRecallResponse, type BatchRecallResult, type RecallRequest, type RecallResponse } from '@retract/contracts';
+import { decideBatch, decideRecall, type RecallDenied, type RecentRecalls } from '@retract/recall-policy';
+import { TenantDb } from '../../../common/database/database.module';
+import { ProblemException } from '../../../common/problem/problem';
+import { Clock } from '../../clock/clock';
+import { loadMessage, loadMessages } from '../../messages/message-store';
+import { loadCurrentPolicy } from '../../policy/policy-store';
+import { RecallSteps, assertMayAttempt, denialProblem, sentence, toRecallMessage, type AttemptContext, type RecallActorContext } from '../recall-steps';
+
+/**
+ * Recall, single and batch (DESIGN §2). One transaction per request: the messages' row locks
+ * (so fifty concurrent recalls of one message produce one recall and 49 ALREADY_RECALLED), the
+ * policy in force, the actor's recent recalls, the pure decision, then for each message either
+ * the recall (audit entry with the encrypted content, content removed, event) or the recorded
+ * denial. A denial is committed first and answered with its problem document afterwards.
+ */
+@Injectable()
+export class RecallMessages {
+  constructor(
+    private readonly tenantDb: TenantDb,
+    private readonly steps: RecallSteps,
+    private readonly clock: Clock,
+  ) {}
+
+  async recallOne(actor: RecallActorContext, messageId: string, request: RecallRequest): Promise<RecallResponse> {
+    const now = this.clock.now();
+    const outcome = await this.tenantDb.run(actor, async (tx) => {
+      const record = assertMayAttempt(actor, await loadMessage(tx, actor.tenantId, messageId, { lock: true }), request.force);
+      const policy = await loadCurrentPolicy(tx, actor.tenantId);
+      const ctx: AttemptContext = { actor, now, reason: request.reason, forced: request.force, policy };
+      const recent = await this.steps.recentRecalls(tx, actor, now);
+      const decision = decideRecall({
+        policy: policy.document,
+        policyVersion: policy.version,
+        message: toRecallMessage(record),
+        actor: { userId: actor.userId, forced: request.force },
+        now,
+        reason: request.reason,
+        recentRecalls: recent,
+      });
+      const attempt = this.steps.attempt(ctx, record, recent, decision);
+      if (decision.allowed) return { ok: true as const, result: await this.steps.apply(tx, ctx, record, decision, attempt) };
+      return { ok: false as const, decision, auditSeq: await this.steps.recordDenial(tx, ctx, record, decision, attempt) };
+    });
+    if (!outcome.ok) throw denialProblem(outcome.decision, outcome.auditSeq);
+    return outcome.result;
+  }
+
+  async recallBatch(actor: RecallActorContext, request: BatchRecallRequest): Promise<BatchRecallResponse> {
+    const now = this.clock.now();
+    const ids = request.messageIds.map((id) => id.toLowerCase());
+    const outcome = await this.tenantDb.run(
+      actor,
+      async (tx) => {
+        const records = await loadMessages(tx, actor.tenantId, ids, { lock: true });
+        for (const id of ids) assertMayAttempt(actor, records.get(id), request.force);
+        const policy = await loadCurrentPolicy(tx, actor.tenantId);
+        const ctx: AttemptContext = { actor, now, reason: request.reason, forced: request.force, policy, batchSize: ids.length };
+        const recent = await this.steps.recentRecalls(tx, actor, now);
+        const batch = decideBatch({
+          policy: policy.document,
+          policyVersion: policy.version,
+          messages: ids.map((id) => toRecallMessage(records.get(id)!)),
+          actor: { userId: actor.userId, forced: request.force },
+          now,
+          reason: request.reason,
+          recentRecalls: recent,
+        });
+        if (!batch.accepted && batch.code === 'VALIDATION_FAILED') return { kind: 'invalid' as const, detail: batch.detail, problem: batch.problem };
+        if (!batch.accepted) {
+          // The whole request is refused by the batch settings: each message's attempt is recorded, none is recalled.
+          const auditSeqs: number[] = [];
+          for (const id of [...new Set(ids)]) {
+            const record = records.get(id)!;
+            const denied: RecallDenied = { allowed: false, code: batch.code, rule: batch.rule, detail: batch.detail, policyVersion: batch.policyVersion, forced: request.force, effective: batch.effective };
+            const seq = await this.steps.recordDenial(tx, ctx, record, denied, this.steps.attempt(ctx, record, recent, denied));
+            if (seq !== null) auditSeqs.push(seq);
+          }
+          return { kind: 'refused' as const, batch, auditSeqs };
+        }
+        // decideBatch counted each allowed recall for the messages after it; the recorded attempts say the same.
+        let running: RecentRecalls = { count: recent.count, oldestAt: recent.oldestAt };
+        const results: BatchRecallResult[] = [];
+        for (const { messageId, decision } of batch.results) {
+          const record = records.get(messageId)!;
+          const attempt = this.steps.attempt(ctx, record, running, decision);
+          if (decision.allowed) {
+            const applied = await this.steps.apply(tx, ctx, record, decision, attempt);
+            running = { count: running.count + 1, oldestAt: running.oldestAt ?? now };
+            results.push({
+              messageId,
+              outcome: 'RECALLED',
+              status: 200,
+              code: null,
+              detail: null,
+              decidedBy: decision.rule,
+              auditSeq: applied.auditSeq,
+              retryAfterSeconds: null,
+              notice: applied.notice,
+              reEditDraft: applied.reEditDraft,
+              alreadyDeliveredTo: applied.alreadyDeliveredTo,
+            });
+          } else {
+            const seq = await this.steps.recordDenial(tx, ctx, record, decision, attempt);
+            results.push({
+              messageId,
+              outcome: 'DENIED',
+              status: DENIAL_STATUS[decision.code],
+              code: decision.code,
+              detail: sentence(decision.detail),
+              decidedBy: decision.rule,
+              auditSeq: seq,
+              retryAfterSeconds: decision.retryAfterSeconds ?? null,
+              notice: null,
+              reEditDraft: null,
+              alreadyDeliveredTo: [],
+            });
+          }
+        }
+        return { kind: 'done' as const, policyVersion: policy.version, results };
+      },
+      { timeoutMs: 60_000 },
+    );
+    if (outcome.kind === 'invalid') {
+      throw new ProblemException({
+        status: 422,
+        code: 'VALIDATION_FAILED',
+        detail: sentence(outcome.detail),
+        errors: [{ field: 'messageIds', message: outcome.detail, code: outcome.problem.toLowerCase() }],
+      });
+    }
+    if (outcome.kind === 'refused') {
+      const { batch } = outcome;
+      throw new ProblemException({
+        status: DENIAL_STATUS[batch.code],
+        code: batch.code,
+        detail: sentence(batch.detail),
+        extensions: { decidedBy: batch.rule, policyVersion: batch.policyVersion, maxBatch: batch.maxBatch, auditSeqs: outcome.auditSeqs },
+      });
+    }
+    const recalled = outcome.results.filter((r) => r.outcome === 'RECALLED').length;
+    return { policyVersion: outcome.policyVersion, forced: request.force, recalled, denied: outcome.results.length - recalled, results: outcome.results };
+  }
+}
