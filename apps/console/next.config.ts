@@ -58,7 +58,8 @@ function assertApiUrlMatchesBuild(distDir: string, expected: string): void {
 
 export default function config(phase: string): NextConfig {
   const apiUrl = apiInternalUrl();
-  const distDir = '.next';
+  // npm start and npm test run the API on different ports, so each keeps its own build.
+  const distDir = process.env.CONSOLE_DIST_DIR ?? '.next';
   if (phase === PHASE_PRODUCTION_SERVER) assertApiUrlMatchesBuild(path.join(__dirname, distDir), apiUrl);
 
   return {

@@ -73,11 +73,16 @@ describe('tamper evidence', () => {
     return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
   }
 
-  async function asAttacker(sql: string, params: unknown[]) {
+  async function asAttacker(sql: string | string[], params: unknown[]) {
     await owner.query('BEGIN');
-    await owner.query('SET LOCAL session_replication_role = replica');
-    await owner.query(sql, params);
-    await owner.query('COMMIT');
+    try {
+      await owner.query('SET LOCAL session_replication_role = replica');
+      for (const statement of Array.isArray(sql) ? sql : [sql]) await owner.query(statement, params);
+      await owner.query('COMMIT');
+    } catch (error) {
+      await owner.query('ROLLBACK');
+      throw error;
+    }
   }
 
   it('detects a flipped byte in a leaf', async () => {
@@ -105,7 +110,11 @@ describe('tamper evidence', () => {
   it('detects two swapped entries', async () => {
     const { tenant } = await tenantWithHistory();
     await asAttacker(
-      `UPDATE audit_entries SET seq = CASE seq WHEN 3 THEN 7 ELSE 3 END WHERE tenant_id = $1 AND seq IN (3, 7)`,
+      [
+        'UPDATE audit_entries SET seq = 1000000 WHERE tenant_id = $1 AND seq = 3',
+        'UPDATE audit_entries SET seq = 3 WHERE tenant_id = $1 AND seq = 7',
+        'UPDATE audit_entries SET seq = 7 WHERE tenant_id = $1 AND seq = 1000000',
+      ],
       [tenant.id],
     );
     expect(await verifyEndpoint(tenant)).toMatchObject({ ok: false, firstBadSeq: 3 });
@@ -171,6 +180,10 @@ describe('tamper evidence', () => {
     writeFileSync(witnessed, checkpointNote);
     const withWitness = await offlineVerify(tenant, ['--checkpoint', witnessed]);
     expect(withWitness.status).toBe(1);
-    expect(withWitness.output).toMatch(/seq [0-2]\b/);
+    expect(withWitness.output).toMatch(/different key/);
+    // With the key published before and the witnessed checkpoint, the rewrite is located too.
+    const both = await offlineVerify(tenant, ['--trusted-key', vkey, '--checkpoint', witnessed]);
+    expect(both.status).toBe(1);
+    expect(both.output).toMatch(/seq [0-2]\b/);
   });
 });

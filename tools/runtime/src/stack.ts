@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createDatabaseIfMissing, enableAppRole, migrate, withDatabase } from './database';
@@ -77,17 +77,28 @@ const CONSOLE_DIR = join(ROOT, 'apps/console');
 function newestMtime(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === '.next' || entry.name.startsWith('.')) continue;
+    if (entry.name === 'node_modules' || entry.name.startsWith('.') || entry.name === 'test-results') continue;
     const path = join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
   }
   return newest;
 }
 
-/** The console is served from a production build, rebuilt only when its sources (or the shared libraries) changed. */
-export function consoleBuildIsCurrent(): boolean {
-  const buildId = join(CONSOLE_DIR, '.next', 'BUILD_ID');
+/**
+ * The console is served from a production build, rebuilt only when its sources (or the shared
+ * libraries) changed, or when it was built for another API address (Next fixes rewrites at build time).
+ */
+export function consoleBuildIsCurrent(env: NodeJS.ProcessEnv): boolean {
+  const distDir = join(CONSOLE_DIR, env.CONSOLE_DIST_DIR ?? '.next');
+  const buildId = join(distDir, 'BUILD_ID');
   if (!existsSync(buildId)) return false;
+  try {
+    const manifest = JSON.parse(readFileSync(join(distDir, 'routes-manifest.json'), 'utf8')) as { rewrites?: { beforeFiles?: { destination: string }[] } };
+    const destination = manifest.rewrites?.beforeFiles?.[0]?.destination ?? '';
+    if (env.API_INTERNAL_URL && !destination.startsWith(`${env.API_INTERNAL_URL}/`)) return false;
+  } catch {
+    return false;
+  }
   const built = statSync(buildId).mtimeMs;
   return [CONSOLE_DIR, join(ROOT, 'libs/contracts/src'), join(ROOT, 'libs/authz/src')].every((dir) => newestMtime(dir) <= built);
 }

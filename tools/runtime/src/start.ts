@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     children.push(api);
     const consoleEnv = { ...env, API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`, PORT: String(consolePort), DATABASE_URL: undefined };
     const consoleReady = (async () => {
-      if (!consoleBuildIsCurrent()) await buildConsole(consoleEnv, log);
+      if (!consoleBuildIsCurrent(consoleEnv)) await buildConsole(consoleEnv, log);
       const web = startConsole(consoleEnv, consolePort);
       children.push(web);
       await waitForHttp(`http://127.0.0.1:${consolePort}/login`, 120_000, () => web.child.exitCode === null);

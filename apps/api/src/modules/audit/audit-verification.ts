@@ -86,9 +86,11 @@ export class AuditVerification {
       trustedKeys: trustedKeys.length > 0 ? trustedKeys : undefined,
       previousCheckpoints: await this.witnessedCheckpoints(tenantId),
     });
-    for (const problem of result.problems) problems.push({ seq: problem.seq, code: problem.code, message: problem.message });
+    // Direct evidence from the column checks, and the verifier's own verdict (direct evidence first,
+    // else the lowest seq no checkpoint vouches for); the seqs on its other problems are context.
     const seqs = problems.map((p) => p.seq).filter((seq): seq is number => seq !== undefined);
     if (result.firstBadSeq !== undefined) seqs.push(result.firstBadSeq);
+    for (const problem of result.problems) problems.push({ seq: problem.seq, code: problem.code, message: problem.message });
     const firstBadSeq = seqs.length ? Math.min(...seqs) : undefined;
     return {
       ok: problems.length === 0 && result.ok,
