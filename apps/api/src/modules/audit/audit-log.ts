@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { appendToFrontier, encodeLeaf, hashLeaf, parseFrontier, serializeFrontier, type AuditEntry, type JsonValue } from '@retract/audit-log';
-import { Prisma, type AuditAction as DbAuditAction, type Tx } from '@retract/db';
+import { Prisma, type Tx } from '@retract/db';
 import { ContentVault } from './content-vault';
 import { searchTextOf, type AppendedEntry, type AuditDraft } from './audit-draft';
 
@@ -28,9 +28,13 @@ export class AuditLog {
   }
 
   async lockHead(tx: Tx, tenantId: string): Promise<LogHead> {
-    await tx.$executeRaw`INSERT INTO audit_log_heads (tenant_id) VALUES (${tenantId}::uuid) ON CONFLICT (tenant_id) DO NOTHING`;
-    const [head] = await tx.$queryRaw<{ size: bigint; frontier: Uint8Array[]; updated_at: Date }[]>`
+    const select = () => tx.$queryRaw<{ size: bigint; frontier: Uint8Array[]; updated_at: Date }[]>`
       SELECT size, frontier, updated_at FROM audit_log_heads WHERE tenant_id = ${tenantId}::uuid FOR UPDATE`;
+    let [head] = await select();
+    if (!head) {
+      await tx.$executeRaw`INSERT INTO audit_log_heads (tenant_id) VALUES (${tenantId}::uuid) ON CONFLICT (tenant_id) DO NOTHING`;
+      [head] = await select();
+    }
     return { size: Number(head.size), frontierHashes: head.frontier.map((hash) => new Uint8Array(hash)), lastOccurredAt: head.updated_at };
   }
 
@@ -61,35 +65,25 @@ export class AuditLog {
     const leafHash = hashLeaf(leaf);
     const frontier = parseFrontier(serializeFrontierOf(head));
     const appended = appendToFrontier(frontier, leafHash);
-    await tx.auditEntry.create({
-      data: {
-        tenantId,
-        seq: BigInt(seq),
-        leaf: Buffer.from(leaf),
-        leafHash: Buffer.from(leafHash),
-        occurredAt,
-        action: draft.action as DbAuditAction,
-        actorId: draft.actorId,
-        subjectUserId: draft.subjectUserId ?? null,
-        conversationId: draft.conversationId ?? null,
-        messageId: draft.messageId ?? null,
-        policyVersion: draft.policyVersion ?? null,
-        decidedBy: draft.decidedBy ?? null,
-        denialCode: draft.denialCode ?? null,
-        forced: draft.forced ?? false,
-        dataKeyId: sealed?.dataKeyId ?? null,
-        searchText: searchTextOf(draft),
-      },
-    });
-    if (appended.completedNodes.length > 0) {
-      await tx.auditTreeNode.createMany({
-        data: appended.completedNodes.map((node) => ({ tenantId, level: node.level, index: BigInt(node.index), hash: Buffer.from(node.hash) })),
-      });
-    }
     const frontierArray = appended.frontier.hashes.map((hash) => Buffer.from(hash));
-    await tx.$executeRaw`
+    const nodes = appended.completedNodes;
+    // One round trip for the entry, its completed subtree nodes and the new head.
+    await tx.$executeRaw(Prisma.sql`
+      WITH entry AS (
+        INSERT INTO audit_entries (tenant_id, seq, leaf, leaf_hash, occurred_at, action, actor_id, subject_user_id, conversation_id,
+                                   message_id, policy_version, decided_by, denial_code, forced, data_key_id, search_text)
+        VALUES (${tenantId}::uuid, ${BigInt(seq)}, ${Buffer.from(leaf)}, ${Buffer.from(leafHash)}, ${occurredAt}, ${draft.action}::audit_action,
+                ${draft.actorId}::uuid, ${draft.subjectUserId ?? null}::uuid, ${draft.conversationId ?? null}::uuid, ${draft.messageId ?? null}::uuid,
+                ${draft.policyVersion ?? null}::int, ${draft.decidedBy ?? null}, ${draft.denialCode ?? null}, ${draft.forced ?? false},
+                ${sealed?.dataKeyId ?? null}::uuid, ${searchTextOf(draft)})
+      ), nodes AS (
+        INSERT INTO audit_tree_nodes (tenant_id, level, index, hash)
+        SELECT ${tenantId}::uuid, level, index, hash
+          FROM unnest(${nodes.map((n) => n.level)}::smallint[], ${nodes.map((n) => BigInt(n.index))}::bigint[], ${nodes.map((n) => Buffer.from(n.hash))}::bytea[])
+            AS completed(level, index, hash)
+      )
       UPDATE audit_log_heads SET size = ${BigInt(seq + 1)}, frontier = ${frontierArray}::bytea[], updated_at = ${occurredAt}
-       WHERE tenant_id = ${tenantId}::uuid`;
+       WHERE tenant_id = ${tenantId}::uuid`);
     if (this.checkpointEvery && (seq + 1) % this.checkpointEvery.entries === 0) await this.checkpointEvery.issue(tx, tenantId);
     return { seq, occurredAt: entry.occurredAt, leafHash };
   }
@@ -99,4 +93,3 @@ function serializeFrontierOf(head: LogHead) {
   return serializeFrontier({ size: head.size, hashes: head.frontierHashes });
 }
 
-export { Prisma };
