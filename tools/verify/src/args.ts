@@ -1,0 +1,46 @@
+export interface VerifyArgs {
+  readonly exportFile: string;
+  readonly trustedKeys: string[];
+  readonly checkpointFiles: string[];
+  readonly quiet: boolean;
+}
+
+export const USAGE = `usage: verify <export.jsonl> [--trusted-key <vkey>]... [--checkpoint <file>]... [--quiet]
+
+Checks a Retract audit export offline: every leaf, seq order, the Merkle roots against
+the signed checkpoints, and that the export is not shorter than any checkpoint.
+
+  --trusted-key <vkey>  verifier key to trust (<name>+<key id>+<base64>); repeatable.
+                        Without it the export's own keys are used (compare them with
+                        the keys Retract publishes).
+  --checkpoint <file>   a checkpoint note saved earlier (e.g. by a witness); repeatable.
+  --quiet               no progress, only the verdict line.
+
+exit status: 0 verified, 1 verification failed (names the first bad seq), 2 usage error
+or unreadable file.`;
+
+export class UsageError extends Error {}
+
+export function parseVerifyArgs(argv: readonly string[]): VerifyArgs {
+  const positional: string[] = [];
+  const trustedKeys: string[] = [];
+  const checkpointFiles: string[] = [];
+  let quiet = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      if (inlineValue !== undefined) return inlineValue;
+      const next = argv[++i];
+      if (next === undefined) throw new UsageError(`${flag} needs a value`);
+      return next;
+    };
+    if (flag === '--trusted-key') trustedKeys.push(value());
+    else if (flag === '--checkpoint') checkpointFiles.push(value());
+    else if (flag === '--quiet' && inlineValue === undefined) quiet = true;
+    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? 'missing <export.jsonl>' : 'expected exactly one export file');
+  return { exportFile: positional[0], trustedKeys, checkpointFiles, quiet };
+}

@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { collectCheckpointNotes, parseCheckpoint, parseVerifierKey, verifyExport } from '@retract/audit-log';
+import { parseVerifyArgs, UsageError, USAGE } from './args';
+import { progressReporter } from './progress';
+import { linesContaining, readLines } from './read-lines';
+import { detailLines, verdictLine } from './report';
+
+export const EXIT_VERIFIED = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export interface CommandIo {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+export async function runVerifyCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  let args;
+  let previousCheckpoints: string[];
+  try {
+    args = parseVerifyArgs(argv);
+    for (const key of args.trustedKeys) parseVerifierKey(key);
+    previousCheckpoints = await Promise.all(args.checkpointFiles.map(readCheckpointFile));
+  } catch (error) {
+    io.stderr.write(`verify: ${(error as Error).message}\n${error instanceof UsageError ? `\n${USAGE}\n` : ''}`);
+    return EXIT_USAGE;
+  }
+
+  const progress = args.quiet ? undefined : progressReporter(io.stderr);
+  let result;
+  try {
+    // First pass: the export's checkpoints, wherever they sit in the file, so that the
+    // second, streaming pass can check each one when the rebuilt tree reaches its size.
+    const exportCheckpoints = await collectCheckpointNotes(linesContaining(args.exportFile, '"checkpoint"'));
+    result = await verifyExport(readLines(args.exportFile), {
+      trustedKeys: args.trustedKeys.length > 0 ? args.trustedKeys : undefined,
+      previousCheckpoints,
+      exportCheckpoints,
+      onProgress: progress?.onProgress,
+    });
+  } catch (error) {
+    progress?.done();
+    io.stderr.write(`verify: cannot read ${args.exportFile}: ${(error as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+  progress?.done();
+
+  io.stdout.write(`${verdictLine(result)}\n`);
+  if (!args.quiet) for (const line of detailLines(result)) io.stdout.write(`${line}\n`);
+  return result.ok ? EXIT_VERIFIED : EXIT_FAILED;
+}
+
+async function readCheckpointFile(file: string): Promise<string> {
+  let note: string;
+  try {
+    note = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read checkpoint ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    parseCheckpoint(note);
+  } catch (error) {
+    throw new Error(`${file} is not a checkpoint note: ${(error as Error).message}`);
+  }
+  return note;
+}
