@@ -98,7 +98,9 @@ CREATE INDEX webhook_deliveries_log_idx ON webhook_deliveries (tenant_id, webhoo
 CREATE INDEX webhook_deliveries_due_idx ON webhook_deliveries (next_attempt_at, tenant_id) WHERE status = 'PENDING';
 
 -- The delivery worker looks for due work before any tenant is known; like tenant_id_for_slug,
--- this is a narrow crossing of the RLS boundary that returns tenant ids only.
+-- this is a narrow crossing of the RLS boundary that returns tenant ids only. It runs as
+-- retract_platform (BYPASSRLS, no login; see 20261128160200_audit_jobs.sql), which may read
+-- nothing but the delivery queue here.
 CREATE FUNCTION webhook_due_tenants(p_now timestamptz, p_limit integer) RETURNS SETOF uuid
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
   AS $$
@@ -108,6 +110,8 @@ CREATE FUNCTION webhook_due_tenants(p_now timestamptz, p_limit integer) RETURNS 
   ) due
   LIMIT greatest(p_limit, 1)
 $$;
+GRANT SELECT (tenant_id, status, next_attempt_at) ON webhook_deliveries TO retract_platform;
+ALTER FUNCTION webhook_due_tenants(timestamptz, integer) OWNER TO retract_platform;
 REVOKE ALL ON FUNCTION webhook_due_tenants(timestamptz, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION webhook_due_tenants(timestamptz, integer) TO retract_app;
 

@@ -19,6 +19,8 @@ import { HealthController } from './modules/health/health.controller';
 import { OpenApiController } from './modules/openapi/openapi.controller';
 import { PolicyModule } from './modules/policy/policy.module';
 import { RecallModule } from './modules/recall/recall.module';
+import { InsightsModule } from './modules/insights/insights.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { RouteCatalog } from './modules/openapi/route-catalog';
 import { TenantsController } from './modules/tenants/tenants.controller';
 import { UsersController } from './modules/users/users.controller';
@@ -40,6 +42,8 @@ export class AppModule {
         ConversationsModule,
         MessagesModule,
         RecallModule,
+        WebhooksModule,
+        InsightsModule,
       ],
       controllers: [AuthController, UsersController, TenantsController, HealthController, OpenApiController],
       providers: [

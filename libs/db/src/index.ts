@@ -4,5 +4,6 @@ export { Prisma } from './generated/prisma/client';
 export type {
   Tenant, User, Session, Conversation, ConversationMember, Message, MessageReceipt, MessageHidden, PolicyVersion,
   AuditLogHead, AuditEntry, AuditTreeNode, AuditSigningKey, AuditCheckpoint, AuditDataKey, LegalHold,
+  EventLogHead, Event, Webhook, WebhookDelivery,
 } from './generated/prisma/client';
 export * from './generated/prisma/enums';
