@@ -196,7 +196,7 @@ describe('recall', () => {
       const limited = await createMessagingTenant(test);
       await setPolicy(test, limited.users.admin, (current) => ({ settings: { ...current.settings, maxRecallsPerHour: 2 } }));
       const start = clock.now().getTime();
-      const ids = [];
+      const ids: string[] = [];
       for (let i = 0; i < 3; i++) ids.push(await sendText(test, limited.users.alice, limited.launch, `m${i}`));
       expect((await recall(test, limited.users.alice, ids[0])).statusCode).toBe(200);
       clock.advance(10_000);
@@ -275,7 +275,7 @@ describe('recall', () => {
     it('refuses the whole request when too large or disabled (422), and mixed senders or conversations (422 VALIDATION_FAILED)', async () => {
       const tenant = await createMessagingTenant(test);
       await setPolicy(test, tenant.users.admin, (current) => ({ settings: { ...current.settings, batchRecall: { enabled: true, maxBatch: 2 } } }));
-      const ids = [];
+      const ids: string[] = [];
       for (let i = 0; i < 3; i++) ids.push(await sendText(test, tenant.users.alice, tenant.launch, `b${i}`));
       const tooLarge = await test.request({ method: 'POST', url: '/api/v1/messages/recall', token: tenant.users.alice.token, payload: { messageIds: ids } });
       expect(tooLarge.statusCode).toBe(422);
