@@ -1,6 +1,22 @@
+import { abilityFor } from '@retract/authz';
 import type { Locale, Role } from '@retract/contracts';
 import { createDb, inTenant, Prisma, type Db, type Tx } from '@retract/db';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AuthenticatedPrincipal } from '../../apps/api/src/common/auth/principal';
+import { TenantDb } from '../../apps/api/src/common/database/database.module';
+import { ProblemException } from '../../apps/api/src/common/problem/problem';
+import { AuditLog } from '../../apps/api/src/modules/audit/audit-log';
+import { ContentVault } from '../../apps/api/src/modules/audit/content-vault';
+import { LocalKeyEncryptionKey } from '../../apps/api/src/modules/audit/key-encryption';
 import { hashPassword } from '../../apps/api/src/modules/auth/passwords';
+import { Clock } from '../../apps/api/src/modules/clock/clock';
+import { EventLog } from '../../apps/api/src/modules/events/event-log';
+import { MessagesService } from '../../apps/api/src/modules/messages/messages.service';
+import { PolicyService } from '../../apps/api/src/modules/policy/policy.service';
+import { RecallSteps } from '../../apps/api/src/modules/recall/recall-steps';
+import { RecallMessages } from '../../apps/api/src/modules/recall/use-cases/recall-messages';
 import { provisionTenant } from '../../apps/api/src/modules/tenants/provision-tenant';
 import { TENANT_INITIALIZERS } from '../../apps/api/src/modules/tenants/tenant-initializers';
 
@@ -105,8 +121,86 @@ async function seedTenantContent(tx: Tx, tenantId: string, tenant: DemoTenant, p
   }
 }
 
+/** The key-encryption key the API will run with, so the demo's recalled content is readable by compliance. */
+function demoAuditKek(explicit?: string): { id: string; key: string } {
+  const id = process.env.AUDIT_KEK_ID ?? 'local-1';
+  if (explicit) return { id, key: explicit };
+  if (process.env.AUDIT_KEK) return { id, key: process.env.AUDIT_KEK };
+  const file = join(__dirname, '..', '..', '.data', 'secrets.json');
+  if (existsSync(file)) return { id, key: (JSON.parse(readFileSync(file, 'utf8')) as { AUDIT_KEK: string }).AUDIT_KEK };
+  // No key known: the history is still real and verifies, but its content cannot be opened by this API.
+  return { id, key: randomBytes(32).toString('base64') };
+}
+
+/**
+ * Recall history made through the API's own services (so every audit entry, event and receipt is
+ * what a real recall leaves): in acme, alice recalls a message in "Launch" that bob's device then
+ * removes, tries too late on an old one, recalls a picture bob had already downloaded, and
+ * compliance force-recalls a password carol posted; in globex, 王伟 recalls a message to 李娜.
+ */
+async function seedRecallHistory(db: Db, tenantId: string, tenant: DemoTenant, auditKek?: string): Promise<void> {
+  const kek = demoAuditKek(auditKek);
+  const tenantDb = new TenantDb(db);
+  const audit = new AuditLog(new ContentVault(new LocalKeyEncryptionKey(kek.id, kek.key)));
+  const events = new EventLog();
+  const clock = new Clock();
+  const messages = new MessagesService(tenantDb, events, clock);
+  const recalls = new RecallMessages(tenantDb, new RecallSteps(audit, events), clock);
+  const policy = new PolicyService(tenantDb, audit, events, clock);
+  const users = await inTenant(db, { tenantId }, (tx) => tx.user.findMany({ where: { tenantId } }));
+  const as = (email: string): AuthenticatedPrincipal => {
+    const user = users.find((u) => u.email === email)!;
+    return {
+      userId: user.id,
+      tenantId,
+      roles: user.roles,
+      sessionId: '00000000-0000-4000-8000-000000000000',
+      email: user.email,
+      displayName: user.displayName,
+      locale: user.locale as Locale,
+      ability: abilityFor({ userId: user.id, tenantId, roles: user.roles }),
+    };
+  };
+  const conversations = await inTenant(db, { tenantId }, (tx) => tx.conversation.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } }));
+  const group = conversations.find((c) => c.kind === 'GROUP');
+  const direct = conversations.find((c) => c.kind === 'DIRECT')!;
+  const denied = async (work: Promise<unknown>) => {
+    try {
+      await work;
+    } catch (error) {
+      if (!(error instanceof ProblemException)) throw error;
+    }
+  };
+
+  if (tenant.slug === 'acme' && group) {
+    const alice = as('alice@acme.test');
+    const bob = as('bob@acme.test');
+    await policy.update(as(tenant.admin.email), { expectedVersion: 1, settings: { ...(await policy.current({ tenantId })).settings, maxRecallsPerHour: 20 } });
+    const typo = await messages.send(alice, group.id, { type: 'TEXT', body: 'Launch moves to Thursday 9:00 — pricing stays at $49/seat.' });
+    await recalls.recallOne(alice, typo.id, { force: false });
+    await messages.receipt(bob, typo.id, 'RECALL_APPLIED');
+    const old = await inTenant(db, { tenantId }, (tx) => tx.message.findFirstOrThrow({ where: { tenantId, conversationId: group.id, senderId: alice.userId }, orderBy: { sentAt: 'asc' } }));
+    await denied(recalls.recallOne(alice, old.id, { force: false }));
+    const picture = await messages.send(alice, direct.id, {
+      type: 'IMAGE',
+      body: 'Budget draft',
+      attachment: { name: 'budget-draft.png', size: 48_213, mimeType: 'image/png', sha256: '3f'.repeat(32), url: 'https://files.acme.test/budget-draft.png' },
+    });
+    await messages.receipt(bob, picture.id, 'DOWNLOADED');
+    await recalls.recallOne(alice, picture.id, { force: false });
+    const leak = await messages.send(as('carol@acme.test'), group.id, { type: 'TEXT', body: 'Guest Wi-Fi for the launch event: acme-launch / hunter2!' });
+    await recalls.recallOne(as('compliance@acme.test'), leak.id, { force: true, reason: 'Credential posted in a group conversation' });
+  }
+  if (tenant.slug === 'globex') {
+    const wang = as('wang@globex.test');
+    const sent = await messages.send(wang, direct.id, { type: 'TEXT', body: '报价单发错了，是 12,000 元不是 1,200 元。' });
+    await recalls.recallOne(wang, sent.id, { force: false });
+    await messages.receipt(as('li@globex.test'), sent.id, 'RECALL_APPLIED');
+  }
+}
+
 /** Seeds the demo tenants of DESIGN §7 unless they exist; safe to run again. */
-export async function seedDemo(db: Db, log: (line: string) => void = () => undefined): Promise<void> {
+export async function seedDemo(db: Db, log: (line: string) => void = () => undefined, options: { auditKek?: string } = {}): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const tenant of DEMO_TENANTS) {
     const [existing] = await db.$queryRaw<{ id: string | null }[]>(Prisma.sql`SELECT tenant_id_for_slug(${tenant.slug}) AS id`);
@@ -120,6 +214,7 @@ export async function seedDemo(db: Db, log: (line: string) => void = () => undef
       TENANT_INITIALIZERS,
     );
     await inTenant(db, { tenantId: created.id }, (tx) => seedTenantContent(tx, created.id, tenant, passwordHash), { timeoutMs: 60_000 });
+    await seedRecallHistory(db, created.id, tenant, options.auditKek);
     log(`seeded demo tenant ${tenant.slug}`);
   }
 }
