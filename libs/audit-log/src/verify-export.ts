@@ -180,7 +180,6 @@ class ExportVerifierRun {
   private readonly pendingBySize = new Map<number, AuthenticatedCheckpoint[]>();
   private readonly authenticatedRootsBySize = new Map<number, AuthenticatedCheckpoint>();
   private newestAuthenticated: AuthenticatedCheckpoint | undefined;
-  private lastMatchedSize: number | undefined;
   // Sizes whose root matched, ascending (roots are compared as the tree grows); few, one per checkpoint.
   private readonly matchedSizes: number[] = [];
   private checkpointsVerified = 0;
@@ -426,7 +425,6 @@ class ExportVerifierRun {
     for (const { label, checkpoint } of checkpoints) {
       if (bytesEqual(root, checkpoint.rootHash)) {
         this.checkpointsVerified++;
-        this.lastMatchedSize = size;
         if (this.matchedSizes.at(-1) !== size) this.matchedSizes.push(size);
         continue;
       }
@@ -508,14 +506,15 @@ class ExportVerifierRun {
   private checkSignatureCoverage(header: ExportHeader): void {
     const treeSize = this.frontier.size;
     if (treeSize === header.fromSeq) return;
-    const covered = this.lastMatchedSize ?? header.fromSeq;
+    const lastMatched = this.matchedSizes.at(-1);
+    const covered = lastMatched ?? header.fromSeq;
     if (covered >= treeSize) return;
     this.lowestUnvouchedSeq = covered;
     const range = `seq ${covered}..${treeSize - 1}`;
     const why =
-      this.lastMatchedSize === undefined && this.rejectedForKey > 0
+      lastMatched === undefined && this.rejectedForKey > 0
         ? `no checkpoint signed by ${this.trustedKeys ? 'a trusted' : 'an accepted'} key covers ${range} (was the log re-signed with a different key?)`
-        : `${range} ${this.lastMatchedSize === undefined ? 'are' : 'are after the newest matching checkpoint and'} not covered by any verified checkpoint`;
+        : `${range} ${lastMatched === undefined ? 'are' : 'are after the newest matching checkpoint and'} not covered by any verified checkpoint`;
     this.problem({ code: 'UNSIGNED_ENTRIES', seq: covered, message: `unsigned entries: ${why}` });
   }
 
@@ -552,7 +551,7 @@ class ExportVerifierRun {
       problems,
       warnings: this.warnings,
       checkpointsVerified: this.checkpointsVerified,
-      verifiedSize: this.lastMatchedSize,
+      verifiedSize: this.matchedSizes.at(-1),
       header: this.header,
       keysUsed: this.acceptedKeys.map(formatVerifierKey),
     };
