@@ -105,7 +105,7 @@ describe('conversations and messages', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await list(acme.users.bob.token, group.id, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { items: { id: string }[]; nextCursor: string | null } = (await list(acme.users.bob.token, group.id, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
       seen.push(...page.items.map((m: { id: string }) => m.id));
       cursor = page.nextCursor;
     } while (cursor);

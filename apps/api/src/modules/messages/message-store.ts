@@ -38,35 +38,67 @@ export interface MessageRecord {
   senderName: string;
 }
 
+type LoadedRow = {
+  tenant_id: string;
+  id: string;
+  conversation_id: string;
+  sender_id: string;
+  type: string;
+  body: string | null;
+  attachment: Prisma.JsonValue | null;
+  sent_at: Date;
+  replaces_message_id: string | null;
+  recalled_at: Date | null;
+  recalled_by: string | null;
+  recall_audit_seq: bigint | number | null;
+  reedit_until: Date | null;
+  conversation_kind: string;
+  sender_name: string;
+  member_ids: string[];
+};
+
 /**
- * Loads messages of the tenant by id; with `lock`, takes their row locks first, in id order (so
+ * Loads messages of the tenant by id, with their conversation's kind and members and the
+ * sender's name, in one round trip; with `lock`, takes the messages' row locks, in id order (so
  * concurrent batches cannot deadlock), which serializes concurrent recalls of one message.
  */
 export async function loadMessages(tx: Tx, tenantId: string, ids: readonly string[], options: { lock: boolean }): Promise<Map<string, MessageRecord>> {
   const unique = [...new Set(ids.map((id) => id.toLowerCase()))].sort();
   if (unique.length === 0) return new Map();
-  if (options.lock) {
-    await tx.$queryRaw`SELECT id FROM messages WHERE tenant_id = ${tenantId}::uuid AND id = ANY (${unique}::uuid[]) ORDER BY id FOR UPDATE`;
-  }
-  const rows = await tx.message.findMany({ where: { tenantId, id: { in: unique } } });
-  if (rows.length === 0) return new Map();
-  const conversationIds = [...new Set(rows.map((r) => r.conversationId))];
-  // One connection per transaction: queries run one after another.
-  const conversations = await tx.conversation.findMany({ where: { tenantId, id: { in: conversationIds } }, select: { id: true, kind: true } });
-  const members = await tx.conversationMember.findMany({ where: { tenantId, conversationId: { in: conversationIds } }, select: { conversationId: true, userId: true } });
-  const senders = await tx.user.findMany({ where: { tenantId, id: { in: [...new Set(rows.map((r) => r.senderId))] } }, select: { id: true, displayName: true } });
-  const kinds = new Map(conversations.map((c) => [c.id, c.kind as ConversationKind]));
-  const names = new Map(senders.map((s) => [s.id, s.displayName]));
-  const membersOf = new Map<string, string[]>();
-  for (const m of members) membersOf.set(m.conversationId, [...(membersOf.get(m.conversationId) ?? []), m.userId]);
+  const rows = await tx.$queryRaw<LoadedRow[]>`
+    SELECT m.tenant_id, m.id, m.conversation_id, m.sender_id, m.type::text AS type, m.body, m.attachment, m.sent_at, m.replaces_message_id,
+           m.recalled_at, m.recalled_by, m.recall_audit_seq, m.reedit_until,
+           c.kind::text AS conversation_kind, u.display_name AS sender_name,
+           ARRAY(SELECT cm.user_id FROM conversation_members cm
+                  WHERE cm.tenant_id = m.tenant_id AND cm.conversation_id = m.conversation_id ORDER BY cm.user_id) AS member_ids
+      FROM messages m
+      JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
+      JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.sender_id
+     WHERE m.tenant_id = ${tenantId}::uuid AND m.id = ANY (${unique}::uuid[])
+     ORDER BY m.id
+     ${options.lock ? Prisma.sql`FOR UPDATE OF m` : Prisma.empty}`;
   return new Map(
-    rows.map((row) => [
-      row.id,
+    rows.map((r) => [
+      r.id,
       {
-        row,
-        conversation: { id: row.conversationId, kind: kinds.get(row.conversationId)! },
-        memberIds: membersOf.get(row.conversationId) ?? [],
-        senderName: names.get(row.senderId) ?? '',
+        row: {
+          tenantId: r.tenant_id,
+          id: r.id,
+          conversationId: r.conversation_id,
+          senderId: r.sender_id,
+          type: r.type as Message['type'],
+          body: r.body,
+          attachment: r.attachment,
+          sentAt: new Date(r.sent_at),
+          replacesMessageId: r.replaces_message_id,
+          recalledAt: r.recalled_at === null ? null : new Date(r.recalled_at),
+          recalledBy: r.recalled_by,
+          recallAuditSeq: r.recall_audit_seq === null ? null : BigInt(r.recall_audit_seq),
+          reeditUntil: r.reedit_until === null ? null : new Date(r.reedit_until),
+        },
+        conversation: { id: r.conversation_id, kind: r.conversation_kind as ConversationKind },
+        memberIds: r.member_ids,
+        senderName: r.sender_name,
       },
     ]),
   );

@@ -91,11 +91,12 @@ export class RecallSteps {
   ) {}
 
   /**
-   * The actor's successful recalls in the hour before `now`. A per-actor advisory lock makes the
-   * count exact under concurrency: two recalls by one user cannot both see room under the limit.
+   * The actor's successful recalls in the hour before `now` (recorded with every attempt, so a
+   * simulation can replay rate limits). When a limit applies, a per-actor advisory lock first
+   * makes the count exact under concurrency: two recalls by one user cannot both see room under it.
    */
-  async recentRecalls(tx: Tx, actor: RecallActorContext, now: Date): Promise<RecentRecalls> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`recall:${actor.tenantId}:${actor.userId}`}, 0))`;
+  async recentRecalls(tx: Tx, actor: RecallActorContext, now: Date, limited: boolean): Promise<RecentRecalls> {
+    if (limited) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`recall:${actor.tenantId}:${actor.userId}`}, 0))`;
     const [row] = await tx.$queryRaw<{ count: bigint; oldest: Date | null }[]>`
       SELECT count(*)::bigint AS count, min(recalled_at) AS oldest FROM messages
        WHERE tenant_id = ${actor.tenantId}::uuid AND recalled_by = ${actor.userId}::uuid

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DENIAL_STATUS, type BatchRecallRequest, type BatchRecallResponse, type BatchRecallResult, type RecallRequest, type RecallResponse } from '@retract/contracts';
+import type { PolicyDocument } from '@retract/contracts';
 import { decideBatch, decideRecall, type RecallDenied, type RecentRecalls } from '@retract/recall-policy';
 import { TenantDb } from '../../../common/database/database.module';
 import { ProblemException } from '../../../common/problem/problem';
@@ -7,6 +8,9 @@ import { Clock } from '../../clock/clock';
 import { loadMessage, loadMessages } from '../../messages/message-store';
 import { loadCurrentPolicy } from '../../policy/policy-store';
 import { RecallSteps, assertMayAttempt, denialProblem, sentence, toRecallMessage, type AttemptContext, type RecallActorContext } from '../recall-steps';
+
+/** Whether any rule of the policy limits recalls per hour (then the per-actor count must be exact). */
+const rateLimited = (policy: PolicyDocument) => policy.settings.maxRecallsPerHour > 0 || policy.overrides.some((o) => (o.settings.maxRecallsPerHour ?? 0) > 0);
 
 /**
  * Recall, single and batch (DESIGN §2). One transaction per request: the messages' row locks
@@ -29,7 +33,7 @@ export class RecallMessages {
       const record = assertMayAttempt(actor, await loadMessage(tx, actor.tenantId, messageId, { lock: true }), request.force);
       const policy = await loadCurrentPolicy(tx, actor.tenantId);
       const ctx: AttemptContext = { actor, now, reason: request.reason, forced: request.force, policy };
-      const recent = await this.steps.recentRecalls(tx, actor, now);
+      const recent = await this.steps.recentRecalls(tx, actor, now, rateLimited(policy.document));
       const decision = decideRecall({
         policy: policy.document,
         policyVersion: policy.version,
@@ -57,7 +61,7 @@ export class RecallMessages {
         for (const id of ids) assertMayAttempt(actor, records.get(id), request.force);
         const policy = await loadCurrentPolicy(tx, actor.tenantId);
         const ctx: AttemptContext = { actor, now, reason: request.reason, forced: request.force, policy, batchSize: ids.length };
-        const recent = await this.steps.recentRecalls(tx, actor, now);
+        const recent = await this.steps.recentRecalls(tx, actor, now, rateLimited(policy.document));
         const batch = decideBatch({
           policy: policy.document,
           policyVersion: policy.version,
