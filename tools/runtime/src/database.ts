@@ -42,14 +42,27 @@ export async function dropDatabase(ownerUrl: string): Promise<void> {
   await withClient(withDatabase(ownerUrl, 'postgres'), (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
 }
 
+/**
+ * dbmate's binary: shipped for Linux x64 as an npm package; elsewhere a `dbmate` on PATH
+ * (https://github.com/amacneil/dbmate#installation) is used.
+ */
+function dbmateBinary(): string {
+  try {
+    return require.resolve('@dbmate/linux-x64/bin/dbmate');
+  } catch {
+    return 'dbmate';
+  }
+}
+
 /** Applies prisma/migrations with dbmate as the owner role (the schema of record is SQL). */
 export function migrate(ownerUrl: string): void {
   const url = new URL(ownerUrl);
   if (!url.searchParams.has('sslmode')) url.searchParams.set('sslmode', 'disable');
-  const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'dbmate'), ['--migrations-dir', join(ROOT, 'prisma', 'migrations'), '--no-dump-schema', '--wait', 'up'], {
+  const result = spawnSync(dbmateBinary(), ['--migrations-dir', join(ROOT, 'prisma', 'migrations'), '--no-dump-schema', '--wait', 'up'], {
     env: { ...process.env, DATABASE_URL: url.toString() },
     encoding: 'utf8',
   });
+  if (result.error) throw new Error(`dbmate is not available (${result.error.message}); on this platform install dbmate and put it on PATH`);
   if (result.status !== 0) throw new Error(`migrations failed: ${(result.stderr || result.stdout || '').trim()}`);
 }
 
