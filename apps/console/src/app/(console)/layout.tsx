@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Brand, SkipLink } from '../../components/brand';
+import { ConsoleStringsProvider } from '../../components/console-strings';
 import { LocaleSwitcher } from '../../components/locale-switcher';
 import { localeOptions } from '../../components/locale-options';
 import { LogoutButton } from '../../components/logout-button';
@@ -60,7 +61,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           </div>
         </header>
         <main id="main" className="shell__main" tabIndex={-1}>
-          {children}
+          <ConsoleStringsProvider value={{ locale, problems: dict.problems, duration: dict.duration, common: dict.common }}>
+            {children}
+          </ConsoleStringsProvider>
         </main>
       </div>
       <SessionKeeper />

@@ -1,7 +1,35 @@
-import { SectionPlaceholder, sectionMetadata } from '../../../components/section-placeholder';
+import { AUDIT_ACTIONS } from '@retract/contracts';
+import type { Metadata } from 'next';
+import { PageHeader } from '../../../components/page-header';
+import { getI18n } from '../../../i18n/locale';
+import type { SearchParams } from '../../../lib/search-params';
+import { AuditBrowser } from './audit-browser';
+import { loadAuditPage, parseAuditParams } from './_queries';
 
-export const generateMetadata = () => sectionMetadata('audit');
+export async function generateMetadata(): Promise<Metadata> {
+  const { dict } = await getI18n();
+  return { title: dict.audit.title };
+}
 
-export default function AuditPage() {
-  return <SectionPlaceholder section="audit" />;
+/** The audit trail: filters and page position come from the URL; the open entry too. */
+export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = parseAuditParams(await searchParams);
+  const result = await loadAuditPage(params);
+  const { locale, dict } = await getI18n();
+  return (
+    <>
+      <PageHeader title={dict.audit.title} lead={dict.audit.lead} />
+      <AuditBrowser
+        locale={locale}
+        items={result.ok ? result.data.items : []}
+        nextCursor={result.ok ? result.data.nextCursor : null}
+        cursor={params.cursor}
+        trail={params.trail}
+        filters={params.filters}
+        actions={AUDIT_ACTIONS}
+        problem={result.ok ? null : result.problem}
+        t={{ audit: dict.audit, table: dict.table, auditActions: dict.auditActions, denialCodes: dict.denialCodes, rules: dict.rules }}
+      />
+    </>
+  );
 }
