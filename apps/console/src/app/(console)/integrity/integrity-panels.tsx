@@ -1,0 +1,327 @@
+'use client';
+
+import type { CheckpointView } from '@retract/contracts';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { ProblemAlert } from '../../../components/problem-alert';
+import type { Dictionary } from '../../../i18n/en';
+import { formatNumber, formatUtc } from '../../../i18n/dates';
+import { format } from '../../../i18n/format';
+import { callApi } from '../../../lib/client-api';
+import { saveFile } from '../../../lib/download';
+import type { ProblemDetails } from '../../../lib/problem';
+
+type T = Dictionary['integrity'];
+interface Keys {
+  origin: string;
+  keys: { name: string; vkey: string; publicKey: string; createdAt: string }[];
+}
+
+/** The latest signed tree head, its signature checked here in the browser, and "sign now". */
+export function CheckpointCard({ locale, checkpoint, keys, logSize, t }: { locale: string; checkpoint: CheckpointView | null; keys: Keys | null; logSize: number | null; t: T }) {
+  const router = useRouter();
+  const [signature, setSignature] = useState<{ state: 'checking' } | { state: 'ok' } | { state: 'bad'; message: string }>({ state: 'checking' });
+  const [signing, setSigning] = useState(false);
+  const [problem, setProblem] = useState<ProblemDetails | null>(null);
+  const [signedSize, setSignedSize] = useState<number | null>(null);
+
+  useEffect(() => {
+    if (!checkpoint || !keys) return;
+    let live = true;
+    setSignature({ state: 'checking' });
+    void import('@retract/audit-log/browser').then(({ verifyCheckpoint }) => {
+      if (!live) return;
+      const result = verifyCheckpoint(
+        checkpoint.note,
+        keys.keys.map((k) => k.vkey),
+        { origin: keys.origin },
+      );
+      const sameHead = result.ok && result.checkpoint.size === checkpoint.treeSize;
+      setSignature(result.ok && sameHead ? { state: 'ok' } : { state: 'bad', message: result.ok ? 'size differs from the note' : result.message });
+    });
+    return () => {
+      live = false;
+    };
+  }, [checkpoint, keys]);
+
+  async function signNow() {
+    setSigning(true);
+    setProblem(null);
+    const res = await callApi<CheckpointView>('/api/v1/audit/checkpoints', { method: 'POST' });
+    setSigning(false);
+    if (!res.ok) {
+      setProblem(res.problem);
+      return;
+    }
+    setSignedSize(res.data.treeSize);
+    router.refresh();
+  }
+
+  const uncovered = checkpoint && logSize !== null ? logSize - checkpoint.treeSize : logSize ?? 0;
+  return (
+    <section className="card" aria-labelledby="checkpoint-title" data-testid="checkpoint-card">
+      <div className="card__head">
+        <h2 id="checkpoint-title" className="card__title">
+          {t.checkpointTitle}
+        </h2>
+        <button type="button" className="button button--quiet" onClick={signNow} disabled={signing} aria-busy={signing}>
+          {signing ? t.signing : t.signNow}
+        </button>
+      </div>
+      <ProblemAlert problem={problem} />
+      {signedSize !== null ? (
+        <p className="notice notice--success" role="status">
+          {format(t.signed, { size: formatNumber(locale, signedSize) })}
+        </p>
+      ) : null}
+      {!checkpoint ? (
+        <p className="muted">{t.noCheckpoint}</p>
+      ) : (
+        <>
+          <p className={`verify ${signature.state === 'ok' ? 'verify--ok' : signature.state === 'bad' ? 'verify--failed' : 'verify--pending'}`} role="status" data-testid="checkpoint-signature" data-state={signature.state}>
+            {signature.state === 'checking' ? t.signatureChecking : signature.state === 'ok' ? `✓ ${t.signatureOk}` : format(t.signatureBad, { message: signature.message })}
+          </p>
+          <dl className="facts">
+            <div className="facts__row">
+              <dt>{t.treeSize}</dt>
+              <dd data-testid="checkpoint-size">{formatNumber(locale, checkpoint.treeSize)}</dd>
+            </div>
+            {logSize !== null ? (
+              <div className="facts__row">
+                <dt>{t.logSize}</dt>
+                <dd>
+                  {formatNumber(locale, logSize)}
+                  {uncovered > 0 ? <span className="muted"> · {format(t.uncovered, { count: formatNumber(locale, uncovered) })}</span> : null}
+                </dd>
+              </div>
+            ) : null}
+            <div className="facts__row">
+              <dt>{t.rootHash}</dt>
+              <dd>
+                <code className="hash">{checkpoint.rootHash}</code>
+              </dd>
+            </div>
+            <div className="facts__row">
+              <dt>{t.signedAt}</dt>
+              <dd>{formatUtc(locale, checkpoint.createdAt)}</dd>
+            </div>
+            <div className="facts__row">
+              <dt>{t.origin}</dt>
+              <dd>
+                <code>{checkpoint.origin}</code>
+              </dd>
+            </div>
+          </dl>
+          <details>
+            <summary>{t.showNote}</summary>
+            <pre className="note-text">{checkpoint.note}</pre>
+          </details>
+        </>
+      )}
+    </section>
+  );
+}
+
+interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  treeSize: number;
+  firstBadSeq?: number;
+  problems: { seq?: number; code: string; message: string }[];
+}
+
+type Run =
+  | { state: 'idle' }
+  | { state: 'running'; done: number; total: number; part: number; parts: number }
+  | { state: 'ok'; checked: number; from: number; to: number }
+  | { state: 'failed'; firstBadSeq?: number; problems: VerifyResult['problems'] }
+  | { state: 'stopped'; checked: number }
+  | { state: 'error'; problem: ProblemDetails };
+
+/**
+ * Verifies a range in parts so a long log shows progress and can be stopped. Part boundaries
+ * fall on multiples of the part size, where the service has usually signed a checkpoint
+ * already (every 100 entries), so checking does not mint a signature per part.
+ */
+export function partsOf(from: number, to: number): [number, number][] {
+  const span = to - from + 1;
+  const size = span <= 20_000 ? span : Math.max(10_000, Math.ceil(Math.ceil(span / 50) / 1000) * 1000);
+  const parts: [number, number][] = [];
+  let start = from;
+  while (start <= to) {
+    const end = Math.min(to, span <= 20_000 ? to : (Math.floor(start / size) + 1) * size - 1);
+    parts.push([start, end]);
+    start = end + 1;
+  }
+  return parts;
+}
+
+export function VerifyRange({ locale, logSize, t }: { locale: string; logSize: number; t: T }) {
+  const [run, setRun] = useState<Run>({ state: 'idle' });
+  const [invalid, setInvalid] = useState(false);
+  const abort = useRef<AbortController | null>(null);
+  const max = Math.max(0, logSize - 1);
+
+  useEffect(() => () => abort.current?.abort(), []);
+
+  async function verify(from: number, to: number) {
+    const controller = new AbortController();
+    abort.current = controller;
+    const parts = partsOf(from, to);
+    const total = to - from + 1;
+    let checked = 0;
+    setRun({ state: 'running', done: 0, total, part: 1, parts: parts.length });
+    for (const [index, [fromSeq, toSeq]] of parts.entries()) {
+      setRun({ state: 'running', done: checked, total, part: index + 1, parts: parts.length });
+      let res;
+      try {
+        res = await callApi<VerifyResult>('/api/v1/audit/verify', { method: 'POST', body: { fromSeq, toSeq }, signal: controller.signal });
+      } catch {
+        setRun({ state: 'stopped', checked });
+        return;
+      }
+      if (!res.ok) {
+        setRun({ state: 'error', problem: res.problem });
+        return;
+      }
+      checked += res.data.checked;
+      if (!res.data.ok) {
+        setRun({ state: 'failed', firstBadSeq: res.data.firstBadSeq, problems: res.data.problems });
+        return;
+      }
+    }
+    setRun({ state: 'ok', checked, from, to });
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const from = Number(data.get('fromSeq'));
+    const to = Number(data.get('toSeq'));
+    const valid = Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to <= max && from <= to;
+    setInvalid(!valid);
+    if (valid) void verify(from, to);
+  }
+
+  const running = run.state === 'running';
+  return (
+    <section className="card" aria-labelledby="verify-title" data-testid="verify-range">
+      <h2 id="verify-title" className="card__title">
+        {t.verifyTitle}
+      </h2>
+      <p className="card__text">{t.verifyLead}</p>
+      {logSize === 0 ? (
+        <p className="muted">{t.emptyLog}</p>
+      ) : (
+        <form className="filters filters--plain" onSubmit={onSubmit} noValidate>
+          <div className="field field--compact">
+            <label className="field__label" htmlFor="verify-from">
+              {t.fromSeq}
+            </label>
+            <input id="verify-from" name="fromSeq" type="number" min={0} max={max} defaultValue={0} className="field__input" aria-invalid={invalid} disabled={running} />
+          </div>
+          <div className="field field--compact">
+            <label className="field__label" htmlFor="verify-to">
+              {t.toSeq}
+            </label>
+            <input id="verify-to" name="toSeq" type="number" min={0} max={max} defaultValue={max} className="field__input" aria-invalid={invalid} disabled={running} />
+          </div>
+          <div className="filters__buttons filters__buttons--flush">
+            {running ? (
+              <button type="button" className="button button--quiet" onClick={() => abort.current?.abort()}>
+                {t.cancel}
+              </button>
+            ) : (
+              <>
+                <button type="submit" className="button button--primary">
+                  {t.verify}
+                </button>
+                <button type="button" className="button button--quiet" onClick={() => void verify(0, max)}>
+                  {t.verifyAll}
+                </button>
+              </>
+            )}
+          </div>
+        </form>
+      )}
+      {invalid ? (
+        <p className="field__error" role="alert">
+          {format(t.rangeInvalid, { max })}
+        </p>
+      ) : null}
+
+      <div aria-live="polite" data-testid="verify-result">
+        {run.state === 'running' ? (
+          <div className="progress">
+            <progress max={run.total} value={run.done} aria-label={t.verifyTitle} />
+            <p className="progress__label">
+              <span>{format(t.progress, { checked: formatNumber(locale, run.done), total: formatNumber(locale, run.total) })}</span>
+              {run.parts > 1 ? <span>{format(t.progressPart, { part: run.part, parts: run.parts })}</span> : null}
+            </p>
+          </div>
+        ) : null}
+        {run.state === 'ok' ? (
+          <p className="verify verify--ok" data-state="ok">
+            ✓ {format(t.verifyOk, { checked: formatNumber(locale, run.checked), from: run.from, to: run.to })}
+          </p>
+        ) : null}
+        {run.state === 'stopped' ? <p className="notice notice--warning">{format(t.verifyStopped, { checked: formatNumber(locale, run.checked) })}</p> : null}
+        {run.state === 'error' ? <ProblemAlert problem={run.problem} /> : null}
+        {run.state === 'failed' ? (
+          <div className="verify verify--failed" data-state="failed">
+            <p className="verify__title">{run.firstBadSeq !== undefined ? format(t.verifyFailed, { seq: run.firstBadSeq }) : t.verifyFailedNoSeq}</p>
+            {run.problems.length > 0 ? (
+              <>
+                <p>{t.problems}</p>
+                <ul className="verify__steps">
+                  {run.problems.slice(0, 50).map((p, i) => (
+                    <li key={i}>
+                      <code>{p.code}</code>{' '}
+                      {p.seq !== undefined ? (
+                        <Link className="link" href={`/audit?cursor=${p.seq + 1}&entry=${p.seq}`}>
+                          {format(t.openEntry, { seq: p.seq })}
+                        </Link>
+                      ) : null}{' '}
+                      {p.message}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+export function PublicKeyCard({ locale, keys, t }: { locale: string; keys: Keys; t: T }) {
+  return (
+    <section className="card" aria-labelledby="keys-title" data-testid="public-keys">
+      <h2 id="keys-title" className="card__title">
+        {t.keysTitle}
+      </h2>
+      <p className="card__text">{t.keysLead}</p>
+      {keys.keys.length === 0 ? (
+        <p className="muted">{t.noKeys}</p>
+      ) : (
+        keys.keys.map((key) => (
+          <div key={key.vkey} className="key">
+            <pre className="note-text">{key.vkey}</pre>
+            <p className="muted">
+              {t.created}: {formatUtc(locale, key.createdAt)}
+            </p>
+            <button
+              type="button"
+              className="button button--quiet"
+              onClick={() => saveFile(`${key.name.replace(/[^a-z0-9-]+/gi, '-')}.vkey`, [`${key.vkey}\n`])}
+            >
+              {t.downloadKey}
+            </button>
+          </div>
+        ))
+      )}
+    </section>
+  );
+}
