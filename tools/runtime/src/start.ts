@@ -46,7 +46,7 @@ async function main(): Promise<void> {
 
     if (!production && env.SEED_DEMO !== 'false' && (await isEmpty(database.appUrl))) {
       const db = createDb({ connectionString: database.appUrl, maxConnections: 2 });
-      await seedDemo(db, log);
+      await seedDemo(db, log, { auditKek: env.AUDIT_KEK ?? secrets.AUDIT_KEK });
       await db.$disconnect();
     }
 

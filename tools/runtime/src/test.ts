@@ -102,7 +102,7 @@ async function main(): Promise<number> {
     if (only !== 'browser') add(await runJest(env));
     if (only !== 'jest') {
       const db = createDb({ connectionString: database.appUrl, maxConnections: 2 });
-      await seedDemo(db);
+      await seedDemo(db, undefined, { auditKek: env.AUDIT_KEK });
       await db.$disconnect();
       add(await runBrowserTests(env, database.appUrl));
     }
