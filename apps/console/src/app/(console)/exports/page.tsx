@@ -1,7 +1,61 @@
-import { SectionPlaceholder, sectionMetadata } from '../../../components/section-placeholder';
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { PageHeader } from '../../../components/page-header';
+import { ServerProblem } from '../../../components/server-problem';
+import { formatUtc } from '../../../i18n/dates';
+import { format } from '../../../i18n/format';
+import { getI18n } from '../../../i18n/locale';
+import { ExportForm } from './export-form';
+import { loadExports } from './_queries';
 
-export const generateMetadata = () => sectionMetadata('exports');
+export async function generateMetadata(): Promise<Metadata> {
+  const { dict } = await getI18n();
+  return { title: dict.exports.title };
+}
 
-export default function ExportsPage() {
-  return <SectionPlaceholder section="exports" />;
+export default async function ExportsPage() {
+  const { recent, logSize } = await loadExports();
+  const { locale, dict } = await getI18n();
+  const t = dict.exports;
+  return (
+    <>
+      <PageHeader title={t.title} lead={t.lead} />
+      <div className="stack">
+        <ExportForm locale={locale} logSize={logSize} t={t} />
+        <section className="card" aria-labelledby="recent-exports">
+          <h2 id="recent-exports" className="card__title">
+            {t.recent}
+          </h2>
+          {!recent.ok ? (
+            <ServerProblem problem={recent.problem} />
+          ) : recent.data.items.length === 0 ? (
+            <p className="muted">{t.recentEmpty}</p>
+          ) : (
+            <table className="table" data-testid="recent-exports">
+              <thead>
+                <tr>
+                  <th scope="col">{dict.audit.columns.seq}</th>
+                  <th scope="col">{dict.audit.columns.time}</th>
+                  <th scope="col">{dict.audit.columns.actor}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {recent.data.items.map((item) => (
+                  <tr key={item.seq}>
+                    <td>
+                      <Link className="link" href={`/audit?action=EXPORT_CREATED&entry=${item.seq}`} prefetch={false}>
+                        {format(t.openEntry, { seq: item.seq })}
+                      </Link>
+                    </td>
+                    <td className="muted">{formatUtc(locale, item.occurredAt)}</td>
+                    <td>{item.actor?.displayName ?? dict.table.unknownPerson}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </div>
+    </>
+  );
 }
