@@ -59,4 +59,10 @@ describe('fieldName', () => {
   ])('maps %s to %s', (field, name) => {
     expect(fieldName(field)).toBe(name);
   });
+
+  it('keeps extension members apart from the standard ones', () => {
+    const problem = toProblem(409, { type: 't', title: 'Conflict', status: 409, code: 'LEGAL_HOLD_ACTIVE', auditSeq: 12, holdIds: ['a'] });
+    expect(problem.extensions).toEqual({ auditSeq: 12, holdIds: ['a'] });
+    expect(toProblem(404, { code: 'NOT_FOUND', title: 'x' }).extensions).toBeUndefined();
+  });
 });

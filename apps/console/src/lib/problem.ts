@@ -9,7 +9,11 @@ export interface ProblemDetails extends Omit<Problem, 'code'> {
   code: ProblemCode | (string & {});
   /** Seconds to wait, from the Retry-After header (429, 503). */
   retryAfterSeconds?: number;
+  /** RFC 9457 extension members the API added (e.g. `auditSeq`, `holdIds` of a refused erasure). */
+  extensions?: Record<string, unknown>;
 }
+
+const STANDARD_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'errors', 'requestId']);
 
 /** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
@@ -41,6 +45,8 @@ export function toProblem(status: number, body: unknown, retryAfter?: string | n
   if (typeof b.instance === 'string') problem.instance = b.instance;
   if (typeof b.requestId === 'string') problem.requestId = b.requestId;
   if (Array.isArray(b.errors)) problem.errors = b.errors.filter(isFieldError);
+  const extensions = Object.fromEntries(Object.entries(b).filter(([key]) => !STANDARD_MEMBERS.has(key)));
+  if (Object.keys(extensions).length > 0) problem.extensions = extensions;
   const wait = parseRetryAfter(retryAfter);
   if (wait !== undefined) problem.retryAfterSeconds = wait;
   return problem;
