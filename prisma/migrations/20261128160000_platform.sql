@@ -18,6 +18,18 @@ CREATE FUNCTION app_current_tenant() RETURNS uuid
   LANGUAGE sql STABLE PARALLEL SAFE
   AS $$ SELECT nullif(current_setting('app.tenant_id', true), '')::uuid $$;
 
+-- Every tenant table gets the same two statements and policy: RLS enabled, forced (so the owner
+-- is bound too) and keyed on the transaction's tenant.
+CREATE FUNCTION enable_tenant_isolation(p_table regclass) RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', p_table);
+  EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', p_table);
+  EXECUTE format('CREATE POLICY tenant_isolation ON %s USING (tenant_id = app_current_tenant()) WITH CHECK (tenant_id = app_current_tenant())', p_table);
+END
+$$;
+
 CREATE FUNCTION reject_mutation() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
@@ -157,18 +169,8 @@ ALTER TABLE tenants FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON tenants
   USING (id = app_current_tenant()) WITH CHECK (id = app_current_tenant());
 
-DO $$
-DECLARE t text;
-BEGIN
-  FOREACH t IN ARRAY ARRAY['users', 'sessions', 'conversations', 'conversation_members', 'messages',
-                           'message_receipts', 'message_hidden', 'policy_versions']
-  LOOP
-    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-    EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = app_current_tenant()) WITH CHECK (tenant_id = app_current_tenant())', t);
-  END LOOP;
-END
-$$;
+SELECT enable_tenant_isolation(t) FROM unnest(ARRAY['users', 'sessions', 'conversations', 'conversation_members', 'messages',
+                                                   'message_receipts', 'message_hidden', 'policy_versions']::regclass[]) AS t;
 
 GRANT SELECT, INSERT ON tenants TO retract_app;
 GRANT SELECT, INSERT, UPDATE ON users, sessions, conversations, messages TO retract_app;
@@ -238,4 +240,4 @@ DROP TABLE IF EXISTS auth_throttle;
 DROP FUNCTION IF EXISTS tenant_id_for_slug(text);
 DROP TABLE IF EXISTS policy_versions, message_hidden, message_receipts, messages, conversation_members, conversations, sessions, users, tenants;
 DROP TYPE IF EXISTS receipt_kind, message_type, conversation_kind, user_role;
-DROP FUNCTION IF EXISTS reject_mutation(), app_current_tenant();
+DROP FUNCTION IF EXISTS enable_tenant_isolation(regclass), reject_mutation(), app_current_tenant();

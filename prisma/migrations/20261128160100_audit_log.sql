@@ -176,14 +176,10 @@ BEGIN
   LOOP
     EXECUTE format('CREATE TRIGGER %I BEFORE DELETE ON %I FOR EACH ROW EXECUTE FUNCTION reject_mutation()', t || '_no_delete', t);
   END LOOP;
-  FOREACH t IN ARRAY ARRAY['audit_log_heads', 'audit_entries', 'audit_tree_nodes', 'audit_signing_keys', 'audit_checkpoints', 'audit_data_keys', 'legal_holds']
-  LOOP
-    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-    EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = app_current_tenant()) WITH CHECK (tenant_id = app_current_tenant())', t);
-  END LOOP;
 END
 $$;
+SELECT enable_tenant_isolation(t) FROM unnest(ARRAY['audit_log_heads', 'audit_entries', 'audit_tree_nodes', 'audit_signing_keys',
+                                                   'audit_checkpoints', 'audit_data_keys', 'legal_holds']::regclass[]) AS t;
 
 GRANT SELECT, INSERT ON audit_entries, audit_tree_nodes, audit_signing_keys, audit_checkpoints TO retract_app;
 GRANT SELECT, INSERT, UPDATE ON audit_log_heads TO retract_app;

@@ -120,17 +120,7 @@ CREATE INDEX messages_recalled_by_idx ON messages (tenant_id, recalled_by, recal
 CREATE UNIQUE INDEX messages_replaces_once_idx ON messages (tenant_id, replaces_message_id) WHERE replaces_message_id IS NOT NULL;
 CREATE INDEX message_receipts_message_idx ON message_receipts (tenant_id, message_id, kind);
 
-DO $$
-DECLARE t text;
-BEGIN
-  FOREACH t IN ARRAY ARRAY['event_log_heads', 'events', 'webhooks', 'webhook_deliveries']
-  LOOP
-    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-    EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = app_current_tenant()) WITH CHECK (tenant_id = app_current_tenant())', t);
-  END LOOP;
-END
-$$;
+SELECT enable_tenant_isolation(t) FROM unnest(ARRAY['event_log_heads', 'events', 'webhooks', 'webhook_deliveries']::regclass[]) AS t;
 
 GRANT SELECT, INSERT, UPDATE (last_id) ON event_log_heads TO retract_app;
 GRANT SELECT, INSERT ON events TO retract_app;
