@@ -1,7 +1,39 @@
-import { SectionPlaceholder, sectionMetadata } from '../../../components/section-placeholder';
+import type { Metadata } from 'next';
+import { PageHeader } from '../../../components/page-header';
+import { ServerProblem } from '../../../components/server-problem';
+import { getI18n } from '../../../i18n/locale';
+import type { SearchParams } from '../../../lib/search-params';
+import { ErasureForm } from './erasure-form';
+import { HoldsTable, PlaceHoldForm } from './holds';
+import { loadLegalHolds, parseHoldParams } from './_queries';
 
-export const generateMetadata = () => sectionMetadata('legalHolds');
+export async function generateMetadata(): Promise<Metadata> {
+  const { dict } = await getI18n();
+  return { title: dict.legalHolds.title };
+}
 
-export default function LegalHoldsPage() {
-  return <SectionPlaceholder section="legalHolds" />;
+export default async function LegalHoldsPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = parseHoldParams(await searchParams);
+  const { holds, people } = await loadLegalHolds(params);
+  const { locale, dict } = await getI18n();
+  const t = dict.legalHolds;
+  return (
+    <>
+      <PageHeader title={t.title} lead={t.lead} />
+      <div className="stack">
+        {holds.ok ? <HoldsTable locale={locale} holds={holds.data.items} people={people} show={params.show} t={t} table={dict.table} /> : <ServerProblem problem={holds.problem} />}
+        <datalist id="known-people">
+          {people.map((p) => (
+            <option key={p.id} value={p.id}>
+              {`${p.displayName} <${p.email}>`}
+            </option>
+          ))}
+        </datalist>
+        <div className="grid-2">
+          <PlaceHoldForm t={t} />
+          <ErasureForm t={t} />
+        </div>
+      </div>
+    </>
+  );
 }

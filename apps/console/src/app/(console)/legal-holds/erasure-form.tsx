@@ -1,0 +1,90 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { ProblemAlert } from '../../../components/problem-alert';
+import type { Dictionary } from '../../../i18n/en';
+import { format } from '../../../i18n/format';
+import { callApi } from '../../../lib/client-api';
+import { fieldErrorsOf } from '../../../lib/describe-problem';
+import { isUuid } from '../../../lib/params';
+import type { ProblemDetails } from '../../../lib/problem';
+import { TextField } from './holds';
+
+type T = Dictionary['legalHolds'];
+
+/** Erasure by crypto-shredding; a 409 LEGAL_HOLD_ACTIVE is shown in words with the recorded refusal. */
+export function ErasureForm({ t }: { t: T }) {
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<ProblemDetails | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ keysDestroyed: number; auditSeq: number } | null>(null);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const subjectUserId = String(data.get('erasureSubject') ?? '').trim();
+    const reason = String(data.get('reason') ?? '').trim();
+    const next: Record<string, string> = {};
+    if (!isUuid(subjectUserId)) next.erasureSubject = t.needPerson;
+    if (!reason) next.reason = t.needReason;
+    if (!data.get('understand')) next.understand = t.needConfirm;
+    setErrors(next);
+    setProblem(null);
+    setResult(null);
+    if (Object.keys(next).length) {
+      (form.elements.namedItem(Object.keys(next)[0]) as HTMLElement | null)?.focus();
+      return;
+    }
+    setBusy(true);
+    const res = await callApi<{ subjectUserId: string; keysDestroyed: number; auditSeq: number }>('/api/v1/erasure-requests', { method: 'POST', body: { subjectUserId, reason } });
+    setBusy(false);
+    if (!res.ok) {
+      setProblem(res.problem);
+      const fields = fieldErrorsOf(res.problem);
+      setErrors({ ...(fields.subjectUserId ? { erasureSubject: fields.subjectUserId } : {}), ...(fields.reason ? { reason: fields.reason } : {}) });
+      return;
+    }
+    form.reset();
+    setResult(res.data);
+  }
+
+  const refusedSeq = problem?.code === 'LEGAL_HOLD_ACTIVE' && typeof problem.extensions?.auditSeq === 'number' ? problem.extensions.auditSeq : null;
+  return (
+    <section className="card" aria-labelledby="erasure-title">
+      <h2 id="erasure-title" className="card__title">
+        {t.erasureTitle}
+      </h2>
+      <p className="card__text">{t.erasureLead}</p>
+      <form className="stack" onSubmit={onSubmit} noValidate data-testid="erasure-form">
+        <TextField name="erasureSubject" label={t.person} hint={t.personHint} error={errors.erasureSubject} list="known-people" />
+        <TextField name="reason" label={t.reason} hint={t.reasonHint} error={errors.reason} maxLength={500} />
+        <div className={`field${errors.understand ? ' field--invalid' : ''}`}>
+          <label className="check">
+            <input type="checkbox" name="understand" aria-invalid={errors.understand ? true : undefined} aria-describedby={errors.understand ? 'understand-error' : undefined} />
+            {t.understand}
+          </label>
+          {errors.understand ? (
+            <p id="understand-error" className="field__error">
+              {errors.understand}
+            </p>
+          ) : null}
+        </div>
+        <div data-testid="erasure-result" aria-live="polite">
+          <ProblemAlert problem={problem} />
+          {refusedSeq !== null ? <p className="muted">{format(t.refusedSeq, { seq: refusedSeq })}</p> : null}
+          {result ? (
+            <p className="notice notice--success" role="status">
+              {format(t.erased, { keys: result.keysDestroyed, seq: result.auditSeq })}
+            </p>
+          ) : null}
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="button button--danger" disabled={busy} aria-busy={busy}>
+            {busy ? t.erasing : t.erase}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,263 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { ProblemAlert } from '../../../components/problem-alert';
+import type { Dictionary } from '../../../i18n/en';
+import { formatUtc } from '../../../i18n/dates';
+import { format } from '../../../i18n/format';
+import { callApi } from '../../../lib/client-api';
+import { fieldErrorsOf } from '../../../lib/describe-problem';
+import { shortId } from '../../../lib/labels';
+import { isUuid } from '../../../lib/params';
+import type { ProblemDetails } from '../../../lib/problem';
+import { useUrlState } from '../../../lib/use-url-state';
+import type { HoldFilter, LegalHoldView, Person } from './_queries';
+
+type T = Dictionary['legalHolds'];
+
+export function HoldsTable({ locale, holds, people, show, t, table }: { locale: string; holds: LegalHoldView[]; people: Person[]; show: HoldFilter; t: T; table: Dictionary['table'] }) {
+  const { set, pending } = useUrlState();
+  const router = useRouter();
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<ProblemDetails | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const names = new Map(people.map((p) => [p.id, p.displayName]));
+  const nameOf = (id: string | null) => (id ? (names.get(id) ?? shortId(id)) : '');
+
+  async function release(hold: LegalHoldView) {
+    setBusy(true);
+    setProblem(null);
+    const res = await callApi<LegalHoldView>(`/api/v1/legal-holds/${hold.id}`, { method: 'DELETE' });
+    setBusy(false);
+    setConfirming(null);
+    if (!res.ok) return setProblem(res.problem);
+    setNotice(format(t.releasedNotice, { matter: hold.matter }));
+    router.refresh();
+  }
+
+  return (
+    <section className="card table-card" aria-labelledby="holds-title">
+      <div className="card__head card__head--padded">
+        <h2 id="holds-title" className="card__title">
+          {t.listLabel}
+        </h2>
+        <div className="segmented" role="group" aria-label={t.show}>
+          {(['active', 'released', 'all'] as const).map((value) => (
+            <button key={value} type="button" className="segmented__button" aria-pressed={show === value} onClick={() => set({ show: value === 'active' ? undefined : value }, { replace: true })}>
+              {t[value]}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div className="card__body">
+        <ProblemAlert problem={problem} />
+        {notice ? (
+          <p className="notice notice--success" role="status">
+            {notice}
+          </p>
+        ) : null}
+      </div>
+      <div className={`table-scroll${pending ? ' is-pending' : ''}`}>
+        <table className="table" data-testid="holds-table">
+          <thead>
+            <tr>
+              <th scope="col">{t.columns.scope}</th>
+              <th scope="col">{t.columns.subject}</th>
+              <th scope="col">{t.columns.matter}</th>
+              <th scope="col">{t.columns.placed}</th>
+              <th scope="col">{t.columns.status}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t.columns.actions}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {holds.map((hold) => (
+              <tr key={hold.id} data-testid="hold-row">
+                <td>{t.scopes[hold.scope]}</td>
+                <td>
+                  {hold.scope === 'TENANT' ? (
+                    t.wholeOrg
+                  ) : hold.scope === 'USER' ? (
+                    <span title={hold.subjectUserId ?? ''}>{nameOf(hold.subjectUserId)}</span>
+                  ) : (
+                    <code title={hold.conversationId ?? ''}>{shortId(hold.conversationId)}</code>
+                  )}
+                </td>
+                <td className="cell-about">{hold.matter}</td>
+                <td className="muted">
+                  {formatUtc(locale, hold.placedAt)}
+                  <br />
+                  {format(t.placedBy, { name: nameOf(hold.placedBy) })}
+                </td>
+                <td>
+                  {hold.active ? (
+                    <span className="badge badge--warning">{t.statusActive}</span>
+                  ) : (
+                    <span className="badge badge--muted" title={format(t.releasedOn, { date: formatUtc(locale, hold.releasedAt) })}>
+                      {t.statusReleased}
+                    </span>
+                  )}
+                </td>
+                <td className="nowrap">
+                  {hold.active ? (
+                    confirming === hold.id ? (
+                      <span className="confirm" role="group" aria-label={format(t.releaseConfirm, { matter: hold.matter })}>
+                        <span className="confirm__text">{format(t.releaseConfirm, { matter: hold.matter })}</span>
+                        <button type="button" className="button button--danger button--small" disabled={busy} onClick={() => void release(hold)} autoFocus>
+                          {t.confirmRelease}
+                        </button>
+                        <button type="button" className="button button--quiet button--small" onClick={() => setConfirming(null)}>
+                          {table.cancel}
+                        </button>
+                      </span>
+                    ) : (
+                      <button type="button" className="button button--quiet button--small" onClick={() => setConfirming(hold.id)}>
+                        {t.release}
+                      </button>
+                    )
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {holds.length === 0 ? <p className="empty">{show === 'active' ? t.emptyActive : t.empty}</p> : null}
+      </div>
+    </section>
+  );
+}
+
+type Scope = 'USER' | 'CONVERSATION' | 'TENANT';
+
+export function PlaceHoldForm({ t }: { t: T }) {
+  const router = useRouter();
+  const [scope, setScope] = useState<Scope>('USER');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<ProblemDetails | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const subjectUserId = String(data.get('subjectUserId') ?? '').trim();
+    const conversationId = String(data.get('conversationId') ?? '').trim();
+    const matter = String(data.get('matter') ?? '').trim();
+    const next: Record<string, string> = {};
+    if (scope === 'USER' && !isUuid(subjectUserId)) next.subjectUserId = t.needPerson;
+    if (scope === 'CONVERSATION' && !isUuid(conversationId)) next.conversationId = t.needConversation;
+    if (!matter) next.matter = t.needMatter;
+    setErrors(next);
+    setNotice(null);
+    setProblem(null);
+    if (Object.keys(next).length) {
+      (form.elements.namedItem(Object.keys(next)[0]) as HTMLElement | null)?.focus();
+      return;
+    }
+    setBusy(true);
+    const body = scope === 'USER' ? { scope, subjectUserId, matter } : scope === 'CONVERSATION' ? { scope, conversationId, matter } : { scope, matter };
+    const res = await callApi<LegalHoldView>('/api/v1/legal-holds', { method: 'POST', body });
+    setBusy(false);
+    if (!res.ok) {
+      setProblem(res.problem);
+      setErrors(fieldErrorsOf(res.problem));
+      return;
+    }
+    form.reset();
+    setNotice(format(t.placed, { matter }));
+    router.refresh();
+  }
+
+  return (
+    <section className="card" aria-labelledby="place-hold-title">
+      <h2 id="place-hold-title" className="card__title">
+        {t.placeTitle}
+      </h2>
+      <form className="stack" onSubmit={onSubmit} noValidate data-testid="place-hold-form">
+        <fieldset className="fieldset">
+          <legend>{t.scope}</legend>
+          <div className="checks">
+            {(['USER', 'CONVERSATION', 'TENANT'] as const).map((value) => (
+              <label key={value} className="check">
+                <input type="radio" name="scope" value={value} checked={scope === value} onChange={() => setScope(value)} />
+                {t.scopes[value]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        {scope === 'USER' ? <TextField name="subjectUserId" label={t.person} hint={t.personHint} error={errors.subjectUserId} list="known-people" /> : null}
+        {scope === 'CONVERSATION' ? <TextField name="conversationId" label={t.conversation} hint={t.conversationHint} error={errors.conversationId} /> : null}
+        <TextField name="matter" label={t.matter} hint={t.matterHint} error={errors.matter} maxLength={500} />
+        <ProblemAlert problem={problem} />
+        {notice ? (
+          <p className="notice notice--success" role="status">
+            {notice}
+          </p>
+        ) : null}
+        <div className="form-actions">
+          <button type="submit" className="button button--primary" disabled={busy} aria-busy={busy}>
+            {busy ? t.placing : t.place}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+export function TextField({
+  name,
+  label,
+  hint,
+  error,
+  list,
+  maxLength,
+  type = 'text',
+  defaultValue,
+  autoComplete = 'off',
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  list?: string;
+  maxLength?: number;
+  type?: string;
+  defaultValue?: string;
+  autoComplete?: string;
+}) {
+  const id = `field-${name}`;
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${error ? ' field--invalid' : ''}`}>
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      {hint ? (
+        <p id={`${id}-hint`} className="field__hint">
+          {hint}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        name={name}
+        type={type}
+        className="field__input"
+        list={list}
+        maxLength={maxLength}
+        defaultValue={defaultValue}
+        autoComplete={autoComplete}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+      />
+      {error ? (
+        <p id={`${id}-error`} className="field__error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
