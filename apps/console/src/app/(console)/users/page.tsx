@@ -1,7 +1,33 @@
-import { SectionPlaceholder, sectionMetadata } from '../../../components/section-placeholder';
+import type { Metadata } from 'next';
+import { PageHeader } from '../../../components/page-header';
+import { getI18n } from '../../../i18n/locale';
+import type { SearchParams } from '../../../lib/search-params';
+import { UsersBrowser } from './users-browser';
+import { loadUsers, parseUsersParams } from './_queries';
 
-export const generateMetadata = () => sectionMetadata('users');
+export async function generateMetadata(): Promise<Metadata> {
+  const { dict } = await getI18n();
+  return { title: dict.users.title };
+}
 
-export default function UsersPage() {
-  return <SectionPlaceholder section="users" />;
+export default async function UsersPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = parseUsersParams(await searchParams);
+  const { users, me } = await loadUsers(params);
+  const { locale, dict } = await getI18n();
+  return (
+    <>
+      <PageHeader title={dict.users.title} lead={dict.users.lead} />
+      <UsersBrowser
+        locale={locale}
+        meId={me.id}
+        users={users.ok ? users.data.items : []}
+        nextCursor={users.ok ? users.data.nextCursor : null}
+        params={params}
+        problem={users.ok ? null : users.problem}
+        t={dict.users}
+        table={dict.table}
+        roleNames={dict.roles}
+      />
+    </>
+  );
 }

@@ -1,0 +1,405 @@
+'use client';
+
+import type { Locale, Role, UserView } from '@retract/contracts';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { Fragment, useCallback, useState, type FormEvent } from 'react';
+import { ProblemAlert } from '../../../components/problem-alert';
+import type { Dictionary } from '../../../i18n/en';
+import { formatUtcDate } from '../../../i18n/dates';
+import { format } from '../../../i18n/format';
+import { callApi } from '../../../lib/client-api';
+import { fieldErrorsOf } from '../../../lib/describe-problem';
+import type { ProblemDetails } from '../../../lib/problem';
+import { useUrlState } from '../../../lib/use-url-state';
+import type { UsersParams } from './_queries';
+
+type T = Dictionary['users'];
+const ROLES: readonly Role[] = ['ADMIN', 'COMPLIANCE', 'EMPLOYEE'];
+const LOCALES: readonly Locale[] = ['en', 'zh-CN', 'ja'];
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+interface Props {
+  locale: string;
+  meId: string;
+  users: UserView[];
+  nextCursor: string | null;
+  params: UsersParams;
+  problem: ProblemDetails | null;
+  t: T;
+  table: Dictionary['table'];
+  roleNames: Dictionary['roles'];
+}
+
+export function UsersBrowser({ locale, meId, users, nextCursor, params, problem, t, table, roleNames }: Props) {
+  const { set, pending } = useUrlState();
+  const router = useRouter();
+  const search = useSearchParams();
+  const editing = search.get('edit');
+  const creating = search.get('new') === '1';
+  const [notice, setNotice] = useState<string | null>(null);
+
+  // The open editor is in the URL without re-running the page's query.
+  const setPanel = useCallback((patch: { edit?: string | null; new?: string | null }) => {
+    const next = new URLSearchParams(window.location.search);
+    for (const [key, value] of Object.entries(patch)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    const query = next.toString();
+    window.history.pushState(null, '', query ? `?${query}` : window.location.pathname);
+  }, []);
+
+  function done(message: string) {
+    setNotice(message);
+    setPanel({ edit: null, new: null });
+    router.refresh();
+  }
+
+  return (
+    <div className="stack">
+      <div className="toolbar">
+        <form
+          className="toolbar__search"
+          role="search"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const q = String(new FormData(event.currentTarget).get('q') ?? '').trim();
+            set({ q, cursor: undefined, trail: undefined });
+          }}
+        >
+          <label htmlFor="users-q" className="visually-hidden">
+            {t.search}
+          </label>
+          <input id="users-q" name="q" type="search" className="field__input" placeholder={t.search} defaultValue={params.q ?? ''} key={params.q ?? ''} />
+          <button type="submit" className="button button--quiet">
+            {t.searchButton}
+          </button>
+        </form>
+        <button type="button" className="button button--primary" onClick={() => setPanel({ new: '1', edit: null })} aria-expanded={creating}>
+          {t.add}
+        </button>
+      </div>
+
+      {notice ? (
+        <p className="notice notice--success" role="status" data-testid="users-notice">
+          {notice}
+        </p>
+      ) : null}
+      {creating ? <CreateUser t={t} table={table} roleNames={roleNames} onDone={(name) => done(format(t.created, { name }))} onCancel={() => setPanel({ new: null })} /> : null}
+      <ProblemAlert problem={problem} />
+
+      <section className={`card table-card${pending ? ' is-pending' : ''}`} aria-label={t.tableLabel}>
+        <div className="table-scroll">
+          <table className="table" data-testid="users-table">
+            <thead>
+              <tr>
+                <th scope="col">{t.columns.name}</th>
+                <th scope="col">{t.columns.email}</th>
+                <th scope="col">{t.columns.roles}</th>
+                <th scope="col">{t.columns.locale}</th>
+                <th scope="col">{t.columns.status}</th>
+                <th scope="col">{t.columns.created}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t.columns.actions}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((user) => (
+                <Fragment key={user.id}>
+                  <tr data-testid="user-row" className={editing === user.id ? 'is-selected' : undefined}>
+                    <td>
+                      <strong>{user.displayName}</strong>
+                      {user.id === meId ? <span className="muted"> ({t.you})</span> : null}
+                    </td>
+                    <td>{user.email}</td>
+                    <td>
+                      <span className="flags">
+                        {user.roles.map((role) => (
+                          <span key={role} className="badge">
+                            {roleNames[role]}
+                          </span>
+                        ))}
+                      </span>
+                    </td>
+                    <td>{t.locales[user.locale]}</td>
+                    <td>{user.active ? <span className="badge badge--success">{t.active}</span> : <span className="badge badge--muted">{t.inactive}</span>}</td>
+                    <td className="muted nowrap">{formatUtcDate(locale, user.createdAt)}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="button button--quiet button--small"
+                        aria-label={format(t.edit, { name: user.displayName })}
+                        aria-expanded={editing === user.id}
+                        onClick={() => setPanel({ edit: editing === user.id ? null : user.id, new: null })}
+                      >
+                        {table.edit}
+                      </button>
+                    </td>
+                  </tr>
+                  {editing === user.id ? (
+                    <tr className="row-editor">
+                      <td colSpan={7}>
+                        <EditUser user={user} t={t} table={table} roleNames={roleNames} onDone={(name) => done(format(t.saved, { name }))} onCancel={() => setPanel({ edit: null })} />
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {users.length === 0 && !problem ? <p className="empty">{params.q ? format(t.empty, { q: params.q }) : t.emptyAll}</p> : null}
+        <div className="pager">
+          <span />
+          <div className="pager__buttons">
+            <button
+              type="button"
+              className="button button--quiet"
+              disabled={params.trail.length === 0}
+              onClick={() => {
+                const previous = params.trail[params.trail.length - 1];
+                set({ cursor: previous === '~' ? undefined : previous, trail: params.trail.slice(0, -1).join(',') || undefined });
+              }}
+            >
+              ← {table.previous}
+            </button>
+            <button
+              type="button"
+              className="button button--quiet"
+              disabled={!nextCursor}
+              onClick={() => set({ cursor: nextCursor ?? undefined, trail: [...params.trail, params.cursor ?? '~'].join(',') })}
+            >
+              {table.next} →
+            </button>
+          </div>
+        </div>
+      </section>
+    </div>
+  );
+}
+
+interface FormProps {
+  t: T;
+  table: Dictionary['table'];
+  roleNames: Dictionary['roles'];
+  onDone: (name: string) => void;
+  onCancel: () => void;
+}
+
+function RoleChecks({ t, roleNames, selected, error }: { t: T; roleNames: Dictionary['roles']; selected: readonly Role[]; error?: string }) {
+  return (
+    <fieldset className={`fieldset${error ? ' field--invalid' : ''}`} aria-describedby={error ? 'roles-error' : 'roles-hint'}>
+      <legend>{t.roles}</legend>
+      <p id="roles-hint" className="field__hint">
+        {t.rolesHint}
+      </p>
+      <div className="checks checks--column">
+        {ROLES.map((role) => (
+          <label key={role} className="check">
+            <input type="checkbox" name="roles" value={role} defaultChecked={selected.includes(role)} />
+            <span>
+              <strong>{roleNames[role]}</strong> <span className="muted">— {t.roleHints[role]}</span>
+            </span>
+          </label>
+        ))}
+      </div>
+      {error ? (
+        <p id="roles-error" className="field__error">
+          {error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
+function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: React.ReactNode }) {
+  return (
+    <div className={`field${error ? ' field--invalid' : ''}`}>
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      {hint ? (
+        <p id={`${id}-hint`} className="field__hint">
+          {hint}
+        </p>
+      ) : null}
+      {children}
+      {error ? (
+        <p id={`${id}-error`} className="field__error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+const describedBy = (id: string, hint: boolean, error?: string) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+
+function CreateUser({ t, table, roleNames, onDone, onCancel }: FormProps) {
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<ProblemDetails | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const body = {
+      displayName: String(data.get('displayName') ?? '').trim(),
+      email: String(data.get('email') ?? '').trim(),
+      roles: data.getAll('roles').map(String) as Role[],
+      locale: String(data.get('locale') ?? 'en') as Locale,
+      password: String(data.get('password') ?? ''),
+    };
+    const next: Record<string, string> = {};
+    if (!body.displayName) next.displayName = t.needName;
+    if (!EMAIL.test(body.email)) next.email = t.needEmail;
+    if (body.roles.length === 0) next.roles = t.needRole;
+    if (body.password.length < 12) next.password = t.needPassword;
+    setErrors(next);
+    setProblem(null);
+    if (Object.keys(next).length) {
+      const first = form.querySelector<HTMLElement>(`[name="${Object.keys(next)[0]}"]`);
+      first?.focus();
+      return;
+    }
+    setBusy(true);
+    const res = await callApi<UserView>('/api/v1/users', { method: 'POST', body });
+    setBusy(false);
+    if (!res.ok) {
+      if (res.status === 409) setErrors({ email: t.emailTaken });
+      else {
+        setProblem(res.problem);
+        setErrors(fieldErrorsOf(res.problem));
+      }
+      return;
+    }
+    onDone(res.data.displayName);
+  }
+
+  return (
+    <section className="card" aria-labelledby="create-user-title">
+      <h2 id="create-user-title" className="card__title">
+        {t.createTitle}
+      </h2>
+      <form className="stack" onSubmit={onSubmit} noValidate data-testid="create-user-form">
+        <div className="form-grid">
+          <Field id="new-name" label={t.displayName} error={errors.displayName}>
+            <input id="new-name" name="displayName" className="field__input" maxLength={120} autoFocus aria-invalid={errors.displayName ? true : undefined} aria-describedby={describedBy('new-name', false, errors.displayName)} />
+          </Field>
+          <Field id="new-email" label={t.email} error={errors.email}>
+            <input id="new-email" name="email" type="email" autoComplete="off" className="field__input" maxLength={254} aria-invalid={errors.email ? true : undefined} aria-describedby={describedBy('new-email', false, errors.email)} />
+          </Field>
+          <Field id="new-locale" label={t.locale}>
+            <select id="new-locale" name="locale" className="field__input" defaultValue="en">
+              {LOCALES.map((l) => (
+                <option key={l} value={l}>
+                  {t.locales[l]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="new-password" label={t.password} hint={t.passwordHint} error={errors.password}>
+            <input id="new-password" name="password" type="password" autoComplete="new-password" className="field__input" aria-invalid={errors.password ? true : undefined} aria-describedby={describedBy('new-password', true, errors.password)} />
+          </Field>
+        </div>
+        <RoleChecks t={t} roleNames={roleNames} selected={['EMPLOYEE']} error={errors.roles} />
+        <ProblemAlert problem={problem} />
+        <div className="form-actions">
+          <button type="submit" className="button button--primary" disabled={busy} aria-busy={busy}>
+            {busy ? t.creating : t.create}
+          </button>
+          <button type="button" className="button button--quiet" onClick={onCancel}>
+            {table.cancel}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function EditUser({ user, t, table, roleNames, onDone, onCancel }: FormProps & { user: UserView }) {
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<ProblemDetails | null>(null);
+  const [conflict, setConflict] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const displayName = String(data.get('displayName') ?? '').trim();
+    const roles = data.getAll('roles').map(String) as Role[];
+    const locale = String(data.get('locale')) as Locale;
+    const active = data.get('active') === 'on';
+    const next: Record<string, string> = {};
+    if (!displayName) next.displayName = t.needName;
+    if (roles.length === 0) next.roles = t.needRole;
+    setErrors(next);
+    setProblem(null);
+    setConflict(false);
+    if (Object.keys(next).length) return;
+    const body: Record<string, unknown> = {};
+    if (displayName !== user.displayName) body.displayName = displayName;
+    if (roles.slice().sort().join() !== user.roles.slice().sort().join()) body.roles = roles;
+    if (locale !== user.locale) body.locale = locale;
+    if (active !== user.active) body.active = active;
+    if (Object.keys(body).length === 0) return onCancel();
+    setBusy(true);
+    const res = await callApi<UserView>(`/api/v1/users/${user.id}`, { method: 'PATCH', body });
+    setBusy(false);
+    if (!res.ok) {
+      if (res.status === 409) setConflict(true);
+      else {
+        setProblem(res.problem);
+        setErrors(fieldErrorsOf(res.problem));
+      }
+      return;
+    }
+    onDone(res.data.displayName);
+  }
+
+  const id = `edit-${user.id.slice(0, 8)}`;
+  return (
+    <form className="stack editor" onSubmit={onSubmit} noValidate data-testid="edit-user-form" aria-label={format(t.editTitle, { name: user.displayName })}>
+      <div className="form-grid">
+        <Field id={`${id}-name`} label={t.displayName} error={errors.displayName}>
+          <input id={`${id}-name`} name="displayName" className="field__input" defaultValue={user.displayName} maxLength={120} autoFocus aria-invalid={errors.displayName ? true : undefined} />
+        </Field>
+        <Field id={`${id}-locale`} label={t.locale}>
+          <select id={`${id}-locale`} name="locale" className="field__input" defaultValue={user.locale}>
+            {LOCALES.map((l) => (
+              <option key={l} value={l}>
+                {t.locales[l]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <div className="field">
+          <label className="check check--block">
+            <input type="checkbox" name="active" defaultChecked={user.active} aria-describedby={`${id}-active-hint`} />
+            {t.accountActive}
+          </label>
+          <p id={`${id}-active-hint`} className="field__hint">
+            {t.deactivateHint}
+          </p>
+        </div>
+      </div>
+      <RoleChecks t={t} roleNames={roleNames} selected={user.roles} error={errors.roles} />
+      {conflict ? (
+        <p className="alert alert--error" role="alert" data-testid="last-admin">
+          {t.lastAdmin}
+        </p>
+      ) : null}
+      <ProblemAlert problem={problem} />
+      <div className="form-actions">
+        <button type="submit" className="button button--primary" disabled={busy} aria-busy={busy}>
+          {busy ? table.saving : table.save}
+        </button>
+        <button type="button" className="button button--quiet" onClick={onCancel}>
+          {table.cancel}
+        </button>
+      </div>
+    </form>
+  );
+}
