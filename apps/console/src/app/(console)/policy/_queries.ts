@@ -1,0 +1,22 @@
+import 'server-only';
+import { PolicyVersionListSchema, PolicyVersionViewSchema } from '@retract/contracts';
+import { apiFetch } from '../../../lib/api';
+import { withQuery } from '../../../lib/client-api';
+import { intParam } from '../../../lib/params';
+import { requireSection } from '../../../lib/sections';
+
+export const VERSIONS_PAGE_SIZE = 10;
+
+export function parsePolicyParams(params: Record<string, string | string[] | undefined>) {
+  return { versionsCursor: intParam(params, 'versions', 2), saved: intParam(params, 'saved', 1) };
+}
+
+/** The policy in force and a page of its history, for an administrator. */
+export async function loadPolicy({ versionsCursor }: { versionsCursor?: number }) {
+  await requireSection('policy');
+  const [current, versions] = await Promise.all([
+    apiFetch('/api/v1/policy', PolicyVersionViewSchema),
+    apiFetch(withQuery('/api/v1/policy/versions', { cursor: versionsCursor, limit: VERSIONS_PAGE_SIZE }), PolicyVersionListSchema),
+  ]);
+  return { current, versions };
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from '@jest/globals';
+import type { PolicySettings } from '@retract/contracts';
+import { en } from '../../../i18n/en';
+import { addOverrideField, bestUnit, diffPathLabel, diffValue, humanDuration, overrideFields, setField, validatePolicy } from './policy-model';
+
+const t = en.policy;
+const defaults: PolicySettings = {
+  windowSeconds: 120,
+  graceSeconds: 5,
+  editAfterRecall: true,
+  reEditWindowSeconds: 300,
+  recallableTypes: ['TEXT', 'IMAGE', 'VIDEO', 'FILE', 'VOICE', 'LOCATION'],
+  batchRecall: { enabled: true, maxBatch: 20 },
+  requireReason: 'NEVER',
+  maxRecallsPerHour: 0,
+  auditRetentionDays: 2555,
+};
+
+describe('validatePolicy', () => {
+  it('accepts the defaults and the 24-hour edge', () => {
+    expect(validatePolicy(defaults, [], t)).toEqual({});
+    expect(validatePolicy({ ...defaults, windowSeconds: 86_400 }, [], t)).toEqual({});
+  });
+
+  it('names the field and the range like the API does', () => {
+    const errors = validatePolicy({ ...defaults, windowSeconds: 86_401, graceSeconds: 31 }, [], t);
+    expect(errors['settings.windowSeconds']).toBe('Must be between 0 and 86400.');
+    expect(errors['settings.graceSeconds']).toBe('Must be between 0 and 30.');
+  });
+
+  it('checks overrides, empty overrides and duplicate targets', () => {
+    const group = { target: { kind: 'CONVERSATION_KIND' as const, conversationKind: 'GROUP' as const }, settings: { windowSeconds: 90_000 } };
+    const errors = validatePolicy(defaults, [group, { ...group, settings: {} }], t);
+    expect(errors['overrides.0.settings.windowSeconds']).toBeDefined();
+    expect(errors['overrides.1.settings']).toBe(t.noFields);
+    expect(errors['overrides.1.target']).toBe(t.duplicateTarget);
+  });
+
+  it('requires reasonAfterSeconds with AFTER_SECONDS', () => {
+    expect(validatePolicy({ ...defaults, requireReason: 'AFTER_SECONDS' }, [], t)['settings.reasonAfterSeconds']).toBeDefined();
+    expect(validatePolicy({ ...defaults, requireReason: 'AFTER_SECONDS', reasonAfterSeconds: 60 }, [], t)).toEqual({});
+  });
+});
+
+describe('durations', () => {
+  it('picks the largest exact unit', () => {
+    expect(bestUnit(120)).toBe('minutes');
+    expect(bestUnit(86_400)).toBe('hours');
+    expect(bestUnit(90)).toBe('seconds');
+    expect(bestUnit(0)).toBe('seconds');
+  });
+  it('says durations in words', () => {
+    expect(humanDuration('en', 120)).toBe('2 minutes');
+    expect(humanDuration('en', 5400)).toBe('1 hour 30 minutes');
+    expect(humanDuration('en', 0)).toBe('0 seconds');
+  });
+});
+
+describe('override editing', () => {
+  it('adds a field from the defaults and removes it again', () => {
+    const withWindow = addOverrideField({}, 'windowSeconds', defaults);
+    expect(withWindow).toEqual({ windowSeconds: 120 });
+    const withBatch = addOverrideField(withWindow, 'batchRecall.maxBatch', defaults);
+    expect(withBatch).toEqual({ windowSeconds: 120, batchRecall: { maxBatch: 20 } });
+    expect(overrideFields(withBatch)).toEqual(['windowSeconds', 'batchRecall.maxBatch']);
+    expect(setField(withBatch, 'batchRecall.maxBatch', undefined)).toEqual({ windowSeconds: 120 });
+  });
+  it('drops reasonAfterSeconds when the reason rule changes', () => {
+    expect(setField({ requireReason: 'AFTER_SECONDS', reasonAfterSeconds: 60 }, 'requireReason', 'ALWAYS')).toEqual({ requireReason: 'ALWAYS' });
+  });
+});
+
+describe('diffs in words', () => {
+  it('labels paths and values', () => {
+    expect(diffPathLabel('windowSeconds', t)).toBe('Recall window');
+    expect(diffPathLabel('overrides[CONVERSATION_KIND:GROUP].windowSeconds', t)).toBe('Override for Group conversations · Recall window');
+    expect(diffValue('windowSeconds', 600, 'en', t)).toBe('10 minutes');
+    expect(diffValue('maxRecallsPerHour', 0, 'en', t)).toBe('unlimited');
+    expect(diffValue('recallableTypes', ['TEXT', 'IMAGE'], 'en', t)).toBe('Text, Image');
+    expect(diffValue('requireReason', 'ALWAYS', 'en', t)).toBe('Always required');
+    expect(diffValue('windowSeconds', null, 'en', t)).toBe('not set');
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * The policy form's pure logic: live validation with the same ranges as the contract
+ * (libs/contracts/src/policy.ts — duplicated here as numbers so the page does not ship zod),
+ * duration units, override editing and the wording of version diffs. Unit-tested in
+ * policy-model.spec.ts.
+ */
+import type { PolicyOverride, PolicySettings, PolicySettingsOverride, RecallableType } from '@retract/contracts';
+import type { Dictionary } from '../../../i18n/en';
+import { format } from '../../../i18n/format';
+
+type T = Dictionary['policy'];
+
+export const RECALLABLE: readonly RecallableType[] = ['TEXT', 'IMAGE', 'VIDEO', 'FILE', 'VOICE', 'LOCATION'];
+export const PAYMENTS = ['RED_PACKET', 'TRANSFER'] as const;
+
+export const OVERRIDE_FIELDS = [
+  'windowSeconds',
+  'graceSeconds',
+  'editAfterRecall',
+  'reEditWindowSeconds',
+  'recallableTypes',
+  'batchRecall.enabled',
+  'batchRecall.maxBatch',
+  'requireReason',
+  'maxRecallsPerHour',
+  'auditRetentionDays',
+] as const;
+export type OverrideField = (typeof OVERRIDE_FIELDS)[number];
+
+/** Inclusive ranges of the numeric settings (DESIGN §3). */
+export const RANGES = {
+  windowSeconds: [0, 86_400],
+  graceSeconds: [0, 30],
+  reEditWindowSeconds: [0, 86_400],
+  'batchRecall.maxBatch': [1, 100],
+  reasonAfterSeconds: [0, 86_400],
+  maxRecallsPerHour: [0, 10_000],
+  auditRetentionDays: [1, 3650],
+} as const;
+type RangedField = keyof typeof RANGES;
+
+export type Errors = Record<string, string>;
+
+function checkNumber(errors: Errors, path: string, field: RangedField, value: unknown, t: T) {
+  if (value === undefined) return;
+  const [min, max] = RANGES[field];
+  if (typeof value !== 'number' || !Number.isFinite(value) || !Number.isInteger(value)) errors[path] = t.wholeNumber;
+  else if (value < min || value > max) errors[path] = format(t.outOfRange, { min, max });
+}
+
+function checkSettings(errors: Errors, prefix: string, s: Partial<PolicySettings> | PolicySettingsOverride, t: T) {
+  checkNumber(errors, `${prefix}.windowSeconds`, 'windowSeconds', s.windowSeconds, t);
+  checkNumber(errors, `${prefix}.graceSeconds`, 'graceSeconds', s.graceSeconds, t);
+  checkNumber(errors, `${prefix}.reEditWindowSeconds`, 'reEditWindowSeconds', s.reEditWindowSeconds, t);
+  checkNumber(errors, `${prefix}.batchRecall.maxBatch`, 'batchRecall.maxBatch', s.batchRecall?.maxBatch, t);
+  if (s.requireReason === 'AFTER_SECONDS') {
+    if (s.reasonAfterSeconds === undefined) errors[`${prefix}.reasonAfterSeconds`] = format(t.outOfRange, { min: 0, max: 86_400 });
+    else checkNumber(errors, `${prefix}.reasonAfterSeconds`, 'reasonAfterSeconds', s.reasonAfterSeconds, t);
+  }
+  checkNumber(errors, `${prefix}.maxRecallsPerHour`, 'maxRecallsPerHour', s.maxRecallsPerHour, t);
+  checkNumber(errors, `${prefix}.auditRetentionDays`, 'auditRetentionDays', s.auditRetentionDays, t);
+}
+
+/** Field errors keyed like the API's (`settings.windowSeconds`, `overrides.0.settings.graceSeconds`). */
+export function validatePolicy(settings: PolicySettings, overrides: PolicyOverride[], t: T): Errors {
+  const errors: Errors = {};
+  checkSettings(errors, 'settings', settings, t);
+  const seen = new Set<string>();
+  overrides.forEach((override, index) => {
+    const prefix = `overrides.${index}`;
+    checkSettings(errors, `${prefix}.settings`, override.settings, t);
+    if (overrideFields(override.settings).length === 0) errors[`${prefix}.settings`] = t.noFields;
+    if (override.target.kind === 'CONVERSATION' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(override.target.conversationId)) {
+      errors[`${prefix}.target.conversationId`] = t.conversationId;
+    }
+    const key = targetKey(override);
+    if (seen.has(key)) errors[`${prefix}.target`] = t.duplicateTarget;
+    seen.add(key);
+  });
+  return errors;
+}
+
+export function targetKey(override: PolicyOverride): string {
+  return override.target.kind === 'CONVERSATION_KIND' ? `KIND:${override.target.conversationKind}` : `CONVERSATION:${override.target.conversationId.toLowerCase()}`;
+}
+
+// ---------------------------------------------------------------------------
+// Durations
+
+export type Unit = 'seconds' | 'minutes' | 'hours';
+export const UNIT_SECONDS: Record<Unit, number> = { seconds: 1, minutes: 60, hours: 3600 };
+
+/** The largest unit that shows `seconds` exactly (120 → 2 minutes, 90 → 90 seconds). */
+export function bestUnit(seconds: number): Unit {
+  if (seconds > 0 && seconds % 3600 === 0) return 'hours';
+  if (seconds > 0 && seconds % 60 === 0) return 'minutes';
+  return 'seconds';
+}
+
+/** "2 minutes", "1 hour 30 minutes", "45 seconds", "0 seconds". */
+export function humanDuration(locale: string, seconds: number): string {
+  const parts: string[] = [];
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  const unit = (value: number, u: 'hour' | 'minute' | 'second') => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'long' }).format(value);
+  if (h) parts.push(unit(h, 'hour'));
+  if (m) parts.push(unit(m, 'minute'));
+  if (s || parts.length === 0) parts.push(unit(s, 'second'));
+  return parts.join(' ');
+}
+
+// ---------------------------------------------------------------------------
+// Overrides
+
+export function overrideFields(s: PolicySettingsOverride): OverrideField[] {
+  return OVERRIDE_FIELDS.filter((field) => getField(s, field) !== undefined);
+}
+
+export function getField(s: Partial<PolicySettings> | PolicySettingsOverride, field: OverrideField): unknown {
+  if (field === 'batchRecall.enabled') return s.batchRecall?.enabled;
+  if (field === 'batchRecall.maxBatch') return s.batchRecall?.maxBatch;
+  return (s as Record<string, unknown>)[field];
+}
+
+/** A copy of `s` with `field` set to `value` (`undefined` removes it; `requireReason` carries `reasonAfterSeconds`). */
+export function setField<S extends Partial<PolicySettings> | PolicySettingsOverride>(s: S, field: OverrideField | 'reasonAfterSeconds', value: unknown): S {
+  const next = structuredClone(s) as Record<string, unknown> & { batchRecall?: Record<string, unknown> };
+  if (field === 'batchRecall.enabled' || field === 'batchRecall.maxBatch') {
+    const key = field.split('.')[1];
+    const batch = { ...(next.batchRecall ?? {}) };
+    if (value === undefined) delete batch[key];
+    else batch[key] = value;
+    if (Object.keys(batch).length === 0) delete next.batchRecall;
+    else next.batchRecall = batch;
+  } else if (value === undefined) {
+    delete next[field];
+    if (field === 'requireReason') delete next.reasonAfterSeconds;
+  } else {
+    next[field] = value;
+    if (field === 'requireReason' && value !== 'AFTER_SECONDS') delete next.reasonAfterSeconds;
+  }
+  return next as S;
+}
+
+/** Adding a field to an override starts from the organisation's current default. */
+export function addOverrideField(s: PolicySettingsOverride, field: OverrideField, defaults: PolicySettings): PolicySettingsOverride {
+  let next = setField(s, field, structuredClone(getField(defaults, field)));
+  if (field === 'requireReason' && defaults.requireReason === 'AFTER_SECONDS') next = setField(next, 'reasonAfterSeconds', defaults.reasonAfterSeconds);
+  return next;
+}
+
+// ---------------------------------------------------------------------------
+// Version diffs in words
+
+export function fieldLabel(path: string, t: T): string {
+  return (t.fields as Record<string, string>)[path] ?? path;
+}
+
+export function targetLabel(rule: string, t: T): string {
+  if (rule === 'CONVERSATION_KIND:GROUP') return t.targetGroup;
+  if (rule === 'CONVERSATION_KIND:DIRECT') return t.targetDirect;
+  if (rule.startsWith('CONVERSATION:')) return `${t.targetConversation} ${rule.slice('CONVERSATION:'.length, 'CONVERSATION:'.length + 8)}`;
+  return rule;
+}
+
+/** `overrides[CONVERSATION_KIND:GROUP].windowSeconds` → "Override for Group conversations · Recall window". */
+export function diffPathLabel(path: string, t: T): string {
+  const match = /^overrides\[([^\]]+)\](?:\.(.+))?$/.exec(path);
+  if (!match) return fieldLabel(path, t);
+  const target = format(t.overrideFor, { target: targetLabel(match[1], t) });
+  return match[2] ? `${target} · ${fieldLabel(match[2], t)}` : target;
+}
+
+export function diffValue(path: string, value: unknown, locale: string, t: T): string {
+  if (value === null || value === undefined) return t.notSet;
+  const field = path.replace(/^overrides\[[^\]]+\]\.?/, '');
+  if (typeof value === 'boolean') return value ? t.yes : t.no;
+  if (typeof value === 'number') {
+    if (/Seconds$/.test(field)) return humanDuration(locale, value);
+    if (field === 'maxRecallsPerHour' && value === 0) return t.unlimited;
+    if (field === 'auditRetentionDays') return `${value} ${t.unitDays}`;
+    return String(value);
+  }
+  if (Array.isArray(value)) return value.map((v) => (t.typeNames as Record<string, string>)[String(v)] ?? String(v)).join(', ') || '∅';
+  if (typeof value === 'string') return (t.reasonModes as Record<string, string>)[value] ?? value;
+  if (field === '') return t.added;
+  return JSON.stringify(value);
+}
