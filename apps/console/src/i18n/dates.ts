@@ -48,3 +48,16 @@ export function utcDayBound(day: string | undefined, end: boolean): string | und
   if (Number.isNaN(date.getTime())) return undefined;
   return end ? new Date(date.getTime() + 86_400_000 - 1).toISOString() : date.toISOString();
 }
+
+/** "2 minutes", "1 hour 30 minutes", "45 seconds", "0 seconds". */
+export function humanDuration(locale: string, seconds: number): string {
+  const parts: string[] = [];
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  const unit = (value: number, u: 'hour' | 'minute' | 'second') => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'long' }).format(value);
+  if (h) parts.push(unit(h, 'hour'));
+  if (m) parts.push(unit(m, 'minute'));
+  if (s || parts.length === 0) parts.push(unit(s, 'second'));
+  return parts.join(' ');
+}

@@ -6,7 +6,10 @@
  */
 import type { PolicyOverride, PolicySettings, PolicySettingsOverride, RecallableType } from '@retract/contracts';
 import type { Dictionary } from '../../../i18n/en';
+import { humanDuration } from '../../../i18n/dates';
 import { format } from '../../../i18n/format';
+
+export { humanDuration };
 
 type T = Dictionary['policy'];
 
@@ -95,19 +98,6 @@ export function bestUnit(seconds: number): Unit {
   if (seconds > 0 && seconds % 3600 === 0) return 'hours';
   if (seconds > 0 && seconds % 60 === 0) return 'minutes';
   return 'seconds';
-}
-
-/** "2 minutes", "1 hour 30 minutes", "45 seconds", "0 seconds". */
-export function humanDuration(locale: string, seconds: number): string {
-  const parts: string[] = [];
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  const unit = (value: number, u: 'hour' | 'minute' | 'second') => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'long' }).format(value);
-  if (h) parts.push(unit(h, 'hour'));
-  if (m) parts.push(unit(m, 'minute'));
-  if (s || parts.length === 0) parts.push(unit(s, 'second'));
-  return parts.join(' ');
 }
 
 // ---------------------------------------------------------------------------

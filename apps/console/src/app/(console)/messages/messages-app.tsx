@@ -1,0 +1,547 @@
+'use client';
+
+import type { ConversationView, MessageView, RecallResponse, ReEditDraft } from '@retract/contracts';
+import Link from 'next/link';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { ProblemAlert } from '../../../components/problem-alert';
+import type { Dictionary } from '../../../i18n/en';
+import { formatLocalTime, humanDuration } from '../../../i18n/dates';
+import { format } from '../../../i18n/format';
+import { callApi } from '../../../lib/client-api';
+import { formatBytes } from '../../../lib/labels';
+import type { ProblemDetails } from '../../../lib/problem';
+
+type T = Dictionary['messages'];
+
+interface Props {
+  locale: string;
+  me: { id: string; displayName: string };
+  conversations: ConversationView[];
+  open: ConversationView | null;
+  initialMessages: MessageView[];
+  initialCursor: string | null;
+  reasonRule: { mode: 'NEVER' | 'ALWAYS' | 'AFTER_SECONDS'; afterSeconds: number | null } | null;
+  /** The server's clock when the page was rendered: countdowns use server time, not the browser's. */
+  serverNow: number;
+  t: T;
+}
+
+type Connection = 'connecting' | 'live' | 'offline';
+
+interface CreatedData {
+  messageId: string;
+  conversationId: string;
+  senderId: string;
+  senderName: string;
+}
+interface RecalledData extends CreatedData {
+  recalledAt: string;
+  recallKind: 'SENDER' | 'FORCED';
+  notice?: string;
+}
+
+const PAYMENT = new Set(['RED_PACKET', 'TRANSFER']);
+
+/** mm:ss (or h:mm:ss) for a countdown. */
+function clock(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = h ? String(m).padStart(2, '0') : String(m);
+  return `${h ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
+}
+
+function sortNewestFirst(list: MessageView[]): MessageView[] {
+  return [...list].sort((a, b) => (a.sentAt < b.sentAt ? 1 : a.sentAt > b.sentAt ? -1 : 0));
+}
+
+function upsert(list: MessageView[], message: MessageView): MessageView[] {
+  const index = list.findIndex((m) => m.id === message.id);
+  if (index === -1) return sortNewestFirst([message, ...list]);
+  const next = [...list];
+  next[index] = message;
+  return next;
+}
+
+function receipt(messageId: string, kind: 'DELIVERED' | 'RECALL_APPLIED') {
+  void callApi(`/api/v1/messages/${messageId}/receipts`, { method: 'POST', body: { kind } }).catch(() => undefined);
+}
+
+/**
+ * An employee's messenger: conversations, send, recall with a countdown of the window (server
+ * time), the re-edit draft after a recall, delete-for-me, and live updates over the event
+ * stream (GET /events, the console's uncompressed pass-through of GET /api/v1/events, resumed with Last-Event-ID by EventSource itself). A recipient's
+ * open page replaces a recalled message with the notice without a reload and acknowledges it
+ * (RECALL_APPLIED), which is what "recall reach" counts.
+ */
+export function MessagesApp({ locale, me, conversations: initialConversations, open: initialOpen, initialMessages, initialCursor, reasonRule, serverNow, t }: Props) {
+  const [conversations, setConversations] = useState(initialConversations);
+  const open = conversations.find((c) => c.id === initialOpen?.id) ?? initialOpen;
+  const [messages, setMessages] = useState(initialMessages);
+  const [cursor, setCursor] = useState(initialCursor);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [unread, setUnread] = useState<Record<string, number>>({});
+  const [connection, setConnection] = useState<Connection>('connecting');
+  const [now, setNow] = useState<number | null>(null);
+  const [drafts, setDrafts] = useState<Record<string, ReEditDraft>>({});
+  const [reEdit, setReEdit] = useState<{ messageId: string; until: string } | null>(null);
+  const [recallPrompt, setRecallPrompt] = useState<{ messageId: string; required: boolean } | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [problem, setProblem] = useState<ProblemDetails | null>(null);
+  const [announcement, setAnnouncement] = useState('');
+  const [delivered, setDelivered] = useState<{ messageId: string; names: string } | null>(null);
+  const [body, setBody] = useState('');
+  const [sending, setSending] = useState(false);
+  const offset = useRef(0);
+  const listRef = useRef<HTMLOListElement>(null);
+  const composerRef = useRef<HTMLTextAreaElement>(null);
+  const openId = open?.id ?? null;
+  const openRef = useRef(openId);
+  openRef.current = openId;
+
+  // Server clock offset, measured once on mount; the countdown ticks every second after that.
+  useEffect(() => {
+    offset.current = serverNow - Date.now();
+    setNow(Date.now() + offset.current);
+    const timer = window.setInterval(() => setNow(Date.now() + offset.current), 1000);
+    return () => window.clearInterval(timer);
+  }, [serverNow]);
+
+  // A recipient device acknowledges recalls it displays as notices (idempotent on the server).
+  useEffect(() => {
+    for (const m of initialMessages) if (m.state === 'RECALLED' && m.senderId !== me.id) receipt(m.id, 'RECALL_APPLIED');
+  }, [initialMessages, me.id]);
+
+  // Follow the conversation while the reader is at its end; leave them alone when they scrolled up.
+  const stick = useRef(true);
+  const scrollToEnd = useCallback((force = false) => {
+    if (force) stick.current = true;
+  }, []);
+  useLayoutEffect(() => {
+    const list = listRef.current;
+    if (list && stick.current) list.scrollTop = list.scrollHeight;
+  }, [messages, recallPrompt]);
+
+  const fetchMessage = useCallback(async (id: string) => {
+    const res = await callApi<MessageView>(`/api/v1/messages/${id}`);
+    return res.ok ? res.data : null;
+  }, []);
+
+  /** After (re)connecting, the newest page is fetched again so nothing sent meanwhile is missed. */
+  const reconcile = useCallback(async () => {
+    const id = openRef.current;
+    if (!id) return;
+    const res = await callApi<{ items: MessageView[] }>(`/api/v1/conversations/${id}/messages?limit=50`);
+    if (!res.ok || openRef.current !== id) return;
+    setMessages((list) => res.data.items.reduce((acc, m) => upsert(acc, m), list));
+    for (const m of res.data.items) if (m.state === 'RECALLED' && m.senderId !== me.id) receipt(m.id, 'RECALL_APPLIED');
+  }, [me.id]);
+
+  const refreshConversations = useCallback(async () => {
+    const res = await callApi<{ items: ConversationView[] }>('/api/v1/conversations?limit=100');
+    if (res.ok) setConversations(res.data.items);
+  }, []);
+
+  useEffect(() => {
+    let source: EventSource | null = null;
+    let retry: number | undefined;
+    let opened = false;
+    let stopped = false;
+
+    const onCreated = async (event: MessageEvent<string>) => {
+      const { data } = JSON.parse(event.data) as { data: CreatedData };
+      if (data.conversationId !== openRef.current) {
+        if (data.senderId !== me.id) setUnread((u) => ({ ...u, [data.conversationId]: (u[data.conversationId] ?? 0) + 1 }));
+        return;
+      }
+      const message = await fetchMessage(data.messageId);
+      if (!message || data.conversationId !== openRef.current) return;
+      setMessages((list) => upsert(list, message));
+      if (message.senderId !== me.id) {
+        receipt(message.id, 'DELIVERED');
+        setAnnouncement(format(t.newMessage, { name: message.senderName }));
+      }
+      scrollToEnd();
+    };
+
+    const onRecalled = (event: MessageEvent<string>) => {
+      const { data } = JSON.parse(event.data) as { data: RecalledData };
+      if (data.senderId !== me.id) receipt(data.messageId, 'RECALL_APPLIED');
+      if (data.conversationId !== openRef.current) return;
+      setMessages((list) =>
+        list.map((m) =>
+          m.id === data.messageId
+            ? { ...m, state: 'RECALLED', body: null, attachment: null, location: null, payment: null, recalledAt: data.recalledAt, recallKind: data.recallKind, notice: data.notice ?? m.notice }
+            : m,
+        ),
+      );
+      if (data.notice) setAnnouncement(data.notice);
+      // The sender's own view may get reach and re-edit details the event does not carry.
+      if (data.senderId === me.id) void fetchMessage(data.messageId).then((m) => m && setMessages((list) => upsert(list, m)));
+    };
+
+    const connect = () => {
+      if (stopped) return;
+      setConnection((c) => (c === 'live' ? 'offline' : c));
+      source = new EventSource('/events');
+      source.onopen = () => {
+        setConnection('live');
+        if (opened) void reconcile();
+        opened = true;
+      };
+      source.onerror = () => {
+        if (!source) return;
+        if (source.readyState === EventSource.CLOSED) {
+          // The server refused the stream (for example the session ended): check, then retry.
+          setConnection('offline');
+          source.close();
+          void callApi('/api/v1/me').then((res) => {
+            if (!res.ok && res.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+            else retry = window.setTimeout(connect, 5000);
+          });
+        } else {
+          setConnection('offline');
+        }
+      };
+      source.addEventListener('message.created', (e) => void onCreated(e as MessageEvent<string>));
+      source.addEventListener('message.reedited', (e) => void onCreated(e as MessageEvent<string>));
+      source.addEventListener('message.recalled', (e) => onRecalled(e as MessageEvent<string>));
+      source.addEventListener('policy.changed', () => void refreshConversations());
+    };
+    connect();
+    return () => {
+      stopped = true;
+      window.clearTimeout(retry);
+      source?.close();
+    };
+  }, [fetchMessage, reconcile, refreshConversations, me.id, scrollToEnd, t.newMessage]);
+
+  async function loadOlder() {
+    if (!open || !cursor) return;
+    setLoadingOlder(true);
+    const res = await callApi<{ items: MessageView[]; nextCursor: string | null }>(`/api/v1/conversations/${open.id}/messages?limit=50&cursor=${encodeURIComponent(cursor)}`);
+    setLoadingOlder(false);
+    if (!res.ok) return setProblem(res.problem);
+    setMessages((list) => res.data.items.reduce((acc, m) => upsert(acc, m), list));
+    setCursor(res.data.nextCursor);
+  }
+
+  async function send(event?: FormEvent) {
+    event?.preventDefault();
+    const text = body.trim();
+    if (!open || !text || sending) return;
+    setSending(true);
+    setProblem(null);
+    const res = reEdit
+      ? await callApi<MessageView>(`/api/v1/messages/${reEdit.messageId}/re-edit`, { method: 'POST', body: { body: text } })
+      : await callApi<MessageView>(`/api/v1/conversations/${open.id}/messages`, { method: 'POST', body: { type: 'TEXT', body: text } });
+    setSending(false);
+    if (!res.ok) {
+      setProblem(res.problem);
+      return;
+    }
+    setBody('');
+    if (reEdit) {
+      setDrafts(({ [reEdit.messageId]: _done, ...rest }) => rest);
+      setMessages((list) => list.map((m) => (m.id === reEdit.messageId ? { ...m, reEditUntil: null } : m)));
+      setReEdit(null);
+    }
+    setMessages((list) => upsert(list, res.data));
+    scrollToEnd(true);
+    composerRef.current?.focus();
+  }
+
+  function reasonRequired(message: MessageView): boolean {
+    if (!reasonRule || reasonRule.mode === 'NEVER') return false;
+    if (reasonRule.mode === 'ALWAYS') return true;
+    const age = ((now ?? Date.now()) - Date.parse(message.sentAt)) / 1000;
+    return age > (reasonRule.afterSeconds ?? 0);
+  }
+
+  async function recall(message: MessageView, reason?: string) {
+    setBusy(message.id);
+    setProblem(null);
+    setDelivered(null);
+    const res = await callApi<RecallResponse>(`/api/v1/messages/${message.id}/recall`, { method: 'POST', body: reason ? { reason } : {} });
+    setBusy(null);
+    if (!res.ok) {
+      if (res.problem.code === 'REASON_REQUIRED') return setRecallPrompt({ messageId: message.id, required: true });
+      setRecallPrompt(null);
+      setProblem(res.problem);
+      return;
+    }
+    setRecallPrompt(null);
+    setMessages((list) => upsert(list, res.data.message));
+    setAnnouncement(res.data.notice);
+    if (res.data.reEditDraft) setDrafts((d) => ({ ...d, [message.id]: res.data.reEditDraft! }));
+    if (res.data.alreadyDeliveredTo.length > 0) setDelivered({ messageId: message.id, names: res.data.alreadyDeliveredTo.map((d) => d.displayName).join(', ') });
+  }
+
+  function startRecall(message: MessageView) {
+    if (reasonRequired(message)) setRecallPrompt({ messageId: message.id, required: true });
+    else void recall(message);
+  }
+
+  async function deleteForMe(message: MessageView) {
+    setBusy(message.id);
+    const res = await callApi(`/api/v1/messages/${message.id}`, { method: 'DELETE' });
+    setBusy(null);
+    if (!res.ok) return setProblem(res.problem);
+    setMessages((list) => list.filter((m) => m.id !== message.id));
+  }
+
+  function startReEdit(message: MessageView) {
+    const draft = drafts[message.id];
+    const until = draft?.validUntil ?? message.reEditUntil;
+    if (!until) return;
+    setReEdit({ messageId: message.id, until });
+    setBody(draft?.body ?? '');
+    composerRef.current?.focus();
+  }
+
+  function onComposerKey(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void send();
+    }
+  }
+
+  const title = (c: ConversationView) => c.title ?? c.members.filter((m) => m.id !== me.id).map((m) => m.displayName).join(', ');
+  const windowMs = (open?.recallWindowSeconds ?? 0) * 1000;
+  const reEditLeft = reEdit && now !== null ? Date.parse(reEdit.until) - now : null;
+  const ordered = [...messages].reverse();
+
+  return (
+    <div className="messenger">
+      <nav className="messenger__list card" aria-label={t.conversations}>
+        <h2 className="messenger__heading">{t.conversations}</h2>
+        {conversations.length === 0 ? <p className="muted">{t.noConversations}</p> : null}
+        <ul className="conversations">
+          {conversations.map((c) => (
+            <li key={c.id}>
+              <Link href={`/messages?c=${c.id}`} className="conversation" aria-current={c.id === openId ? 'page' : undefined} prefetch={false} data-testid="conversation-link">
+                <span className="conversation__title">{title(c)}</span>
+                <span className="conversation__meta">
+                  {c.kind === 'GROUP' ? t.group : t.direct}
+                  {unread[c.id] ? <span className="badge badge--info">{format(t.unread, { count: unread[c.id] })}</span> : null}
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+
+      <section className="messenger__main card" aria-labelledby="conversation-title">
+        {!open ? (
+          <p className="empty">{t.pick}</p>
+        ) : (
+          <>
+            <header className="messenger__header">
+              <div>
+                <h2 id="conversation-title" className="messenger__title">
+                  {title(open)}
+                </h2>
+                <p className="muted messenger__sub">
+                  {format(t.members, { count: open.members.length })} ·{' '}
+                  <span data-testid="recall-window">{open.recallWindowSeconds > 0 ? format(t.windowIs, { duration: humanDuration(locale, open.recallWindowSeconds) }) : t.recallOff}</span>
+                </p>
+              </div>
+              <span className={`live live--${connection}`} role="status" data-testid="connection" data-state={connection}>
+                {connection === 'live' ? t.live : connection === 'connecting' ? t.connecting : t.offline}
+              </span>
+            </header>
+
+            <ol
+              className="messages"
+              ref={listRef}
+              aria-label={title(open)}
+              data-testid="message-list"
+              tabIndex={0}
+              onScroll={(event) => {
+                const list = event.currentTarget;
+                stick.current = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+              }}
+            >
+              {cursor ? (
+                <li className="messages__older">
+                  <button type="button" className="button button--quiet button--small" onClick={() => void loadOlder()} disabled={loadingOlder}>
+                    {loadingOlder ? t.loadingOlder : t.older}
+                  </button>
+                </li>
+              ) : null}
+              {ordered.length === 0 ? <li className="empty">{t.empty}</li> : null}
+              {ordered.map((m) => {
+                const mine = m.senderId === me.id;
+                if (m.state === 'RECALLED') {
+                  const until = drafts[m.id]?.validUntil ?? m.reEditUntil;
+                  const left = until && now !== null ? Date.parse(until) - now : null;
+                  return (
+                    <li key={m.id} className="notice-line" data-testid="message" data-message-id={m.id} data-state="RECALLED">
+                      <span className="notice-line__text" data-testid="recall-notice">
+                        {m.notice}
+                      </span>
+                      {mine && m.recallReach && m.recallReach.recipients > 0 ? (
+                        <span className="notice-line__reach muted">{format(t.reach, { applied: m.recallReach.applied, recipients: m.recallReach.recipients })}</span>
+                      ) : null}
+                      {mine && left !== null && left > 0 && reEdit?.messageId !== m.id ? (
+                        <button type="button" className="link-button" onClick={() => startReEdit(m)} data-testid="re-edit">
+                          {t.reEdit} <span className="muted">({format(t.reEditLeft, { time: clock(left) })})</span>
+                        </button>
+                      ) : null}
+                      {delivered?.messageId === m.id ? (
+                        <span className="notice-line__warning" role="alert">
+                          {format(t.alreadyDelivered, { names: delivered.names })}
+                        </span>
+                      ) : null}
+                    </li>
+                  );
+                }
+                const left = now !== null ? Math.min(windowMs, Date.parse(m.sentAt) + windowMs - now) : null;
+                const canRecall = mine && !PAYMENT.has(m.type) && windowMs > 0;
+                return (
+                  <li key={m.id} className={`bubble${mine ? ' bubble--mine' : ''}`} data-testid="message" data-message-id={m.id} data-state="ACTIVE">
+                    <p className="bubble__meta">
+                      <span className="bubble__sender">{mine ? t.you : m.senderName}</span>{' '}
+                      <time dateTime={m.sentAt} suppressHydrationWarning>
+                        {formatLocalTime(locale, m.sentAt)}
+                      </time>
+                      {m.replacesMessageId ? <span className="bubble__edited"> · {t.replaces}</span> : null}
+                    </p>
+                    <MessageContent message={m} locale={locale} t={t} />
+                    <div className="bubble__actions" role="group" aria-label={t.actions}>
+                      {canRecall && left !== null && left > 0 ? (
+                        <button type="button" className="link-button" onClick={() => startRecall(m)} disabled={busy === m.id} data-testid="recall">
+                          {busy === m.id ? t.recalling : t.recall} <span className="muted countdown">({format(t.recallLeft, { time: clock(left) })})</span>
+                        </button>
+                      ) : canRecall && left !== null ? (
+                        <span className="muted">{t.recallClosed}</span>
+                      ) : null}
+                      <button type="button" className="link-button link-button--muted" onClick={() => void deleteForMe(m)} disabled={busy === m.id} title={t.deleteHint}>
+                        {t.deleteForMe}
+                      </button>
+                    </div>
+                    {recallPrompt?.messageId === m.id ? (
+                      <RecallReason
+                        t={t}
+                        required={recallPrompt.required}
+                        busy={busy === m.id}
+                        onCancel={() => setRecallPrompt(null)}
+                        onConfirm={(reason) => void recall(m, reason)}
+                      />
+                    ) : null}
+                  </li>
+                );
+              })}
+            </ol>
+
+            <div className="visually-hidden" aria-live="polite" data-testid="announcement">
+              {announcement}
+            </div>
+            <ProblemAlert problem={problem} testId="messages-problem" className="messenger__problem" />
+
+            <form className="composer" onSubmit={send}>
+              {reEdit ? (
+                <p className={`composer__banner${reEditLeft !== null && reEditLeft <= 0 ? ' composer__banner--expired' : ''}`} data-testid="re-edit-banner">
+                  {reEditLeft !== null && reEditLeft <= 0 ? t.reEditExpired : format(t.reEditing, { time: clock(reEditLeft ?? 0) })}{' '}
+                  <button
+                    type="button"
+                    className="link-button"
+                    onClick={() => {
+                      setReEdit(null);
+                      setBody('');
+                    }}
+                  >
+                    {t.stopReEdit}
+                  </button>
+                </p>
+              ) : null}
+              <label htmlFor="composer" className="visually-hidden">
+                {t.compose}
+              </label>
+              <div className="composer__row">
+                <textarea
+                  id="composer"
+                  ref={composerRef}
+                  className="field__input composer__input"
+                  rows={2}
+                  maxLength={10_000}
+                  placeholder={t.composePlaceholder}
+                  value={body}
+                  onChange={(e) => setBody(e.target.value)}
+                  onKeyDown={onComposerKey}
+                />
+                <button type="submit" className="button button--primary" disabled={sending || !body.trim() || (reEdit !== null && reEditLeft !== null && reEditLeft <= 0)} data-testid="send">
+                  {sending ? t.sending : reEdit ? t.sendReEdit : t.send}
+                </button>
+              </div>
+            </form>
+          </>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function MessageContent({ message, locale, t }: { message: MessageView; locale: string; t: T }) {
+  return (
+    <div className="bubble__body">
+      {message.type !== 'TEXT' ? <span className="badge badge--muted">{t.types[message.type]}</span> : null}
+      {message.attachment ? (
+        <p>
+          <a href={message.attachment.url} rel="noopener noreferrer" target="_blank" className="link">
+            {format(t.attachment, { name: message.attachment.name, size: formatBytes(locale, message.attachment.size) })}
+          </a>
+        </p>
+      ) : null}
+      {message.location ? <p>{format(t.location, { label: message.location.label ?? `${message.location.latitude}, ${message.location.longitude}` })}</p> : null}
+      {message.payment ? <p>{format(t.payment, { amount: (message.payment.amountMinor / 100).toFixed(2), currency: message.payment.currency })}</p> : null}
+      {message.body ? <p className="bubble__text">{message.body}</p> : null}
+    </div>
+  );
+}
+
+function RecallReason({ t, required, busy, onCancel, onConfirm }: { t: T; required: boolean; busy: boolean; onCancel: () => void; onConfirm: (reason: string) => void }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState(false);
+  return (
+    <form
+      className="recall-reason"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (required && !reason.trim()) return setError(true);
+        onConfirm(reason.trim());
+      }}
+    >
+      <label htmlFor="recall-reason" className="field__label">
+        {t.recallReason}
+      </label>
+      <input
+        id="recall-reason"
+        className="field__input"
+        value={reason}
+        maxLength={500}
+        autoFocus
+        aria-invalid={error ? true : undefined}
+        aria-describedby={required ? 'recall-reason-required' : undefined}
+        onChange={(e) => {
+          setReason(e.target.value);
+          setError(false);
+        }}
+      />
+      {required ? (
+        <p id="recall-reason-required" className={error ? 'field__error' : 'field__hint'}>
+          {t.recallReasonRequired}
+        </p>
+      ) : null}
+      <div className="form-actions">
+        <button type="submit" className="button button--primary button--small" disabled={busy}>
+          {t.confirmRecall}
+        </button>
+        <button type="button" className="button button--quiet button--small" onClick={onCancel}>
+          {t.cancel}
+        </button>
+      </div>
+    </form>
+  );
+}
