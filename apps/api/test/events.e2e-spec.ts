@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createMessagingTenant, recall, sendText, setPolicy, type MessagingTenant } from './messaging-fixtures';
 import { openStream, type SseEvent, type SseStream } from './sse-client';
-import { startTestApp, type TestApp } from './test-app';
+import { PASSWORD, startTestApp, type TestApp } from './test-app';
 
 /**
  * Live and offline delivery (DESIGN §2): Server-Sent Events over a real socket, per-member
@@ -58,6 +58,22 @@ describe('events', () => {
     await daves.next((e) => e.event === 'policy.changed');
     expect(daves.events.filter((e) => e.event?.startsWith('message.'))).toEqual([]);
     for (const stream of [bobs, alices]) expect(stream.events.map((e) => e.data).join('\n')).not.toContain('must not travel');
+  });
+
+  it('ends a stream before its next event once the user logs out or is deactivated', async () => {
+    const own = await createMessagingTenant(test);
+    const { alice, bob, carol, admin } = own.users;
+    const login = async (email: string) =>
+      (await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: own.slug, email, password: PASSWORD } })).json().accessToken as string;
+    const bobToken = await login(bob.email);
+    const carolToken = await login(carol.email);
+    const bobs = await open(bobToken);
+    const carols = await open(carolToken);
+    expect((await test.request({ method: 'POST', url: '/api/v1/auth/logout', token: bobToken })).statusCode).toBe(204);
+    expect((await test.request({ method: 'PATCH', url: `/api/v1/users/${carol.id}`, token: admin.token, payload: { active: false } })).statusCode).toBe(200);
+    const id = await sendText(test, alice, own.launch, 'after logout');
+    await Promise.all([bobs.closed, carols.closed]);
+    for (const stream of [bobs, carols]) expect(stream.events.filter((event) => event.json.data.messageId === id)).toEqual([]);
   });
 
   it('a device that was offline catches up from its Last-Event-ID, in order, then continues live', async () => {

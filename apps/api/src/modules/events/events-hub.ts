@@ -13,6 +13,8 @@ export interface StreamViewer {
   tenantId: string;
   userId: string;
   locale: Locale;
+  /** The session a live stream belongs to: its events stop the moment the session or its user does. */
+  sessionId?: string;
 }
 
 interface Subscriber extends StreamViewer {
@@ -238,7 +240,8 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
       await channel.ready;
       do {
         channel.again = false;
-        const { rows, members } = await this.tenantDb.run({ tenantId: channel.tenantId }, async (tx) => {
+        const sessionIds = [...channel.subscribers].map((subscriber) => subscriber.sessionId).filter((id): id is string => Boolean(id));
+        const { rows, members, liveSessions } = await this.tenantDb.run({ tenantId: channel.tenantId }, async (tx) => {
           const raw = await tx.$queryRaw<RawEventRow[]>`
             SELECT id, type, conversation_id, message_id, payload, created_at FROM events
              WHERE tenant_id = ${channel.tenantId}::uuid AND id > ${channel.cursor}
@@ -250,7 +253,13 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
                 select: { conversationId: true, userId: true },
               })
             : [];
-          return { rows: raw.map(toRow), members: memberRows };
+          const live = raw.length && sessionIds.length
+            ? await tx.$queryRaw<{ id: string }[]>`
+                SELECT s.id FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
+                 WHERE s.tenant_id = ${channel.tenantId}::uuid AND s.id = ANY(${sessionIds}::uuid[])
+                   AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`
+            : [];
+          return { rows: raw.map(toRow), members: memberRows, liveSessions: new Set(live.map((row) => row.id)) };
         });
         // `continue` re-checks `again`: a notification that came in during the read is not lost.
         if (rows.length === 0) continue;
@@ -261,6 +270,12 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
         }
         channel.cursor = rows[rows.length - 1].id;
         for (const subscriber of channel.subscribers) {
+          // Logout, deactivation and session expiry end a stream before it receives another event.
+          if (subscriber.sessionId && !liveSessions.has(subscriber.sessionId)) {
+            subscriber.end();
+            this.unsubscribe(channel, subscriber);
+            continue;
+          }
           if (subscriber.mode === 'catchup') {
             subscriber.dirty = true;
             continue;

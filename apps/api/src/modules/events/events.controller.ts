@@ -63,12 +63,12 @@ export class EventsController {
       await reply.type('application/json; charset=utf-8').send(body);
       return;
     }
-    this.stream(principal, viewer, after, request, reply);
+    this.stream(principal, { ...viewer, sessionId: principal.sessionId }, after, request, reply);
   }
 
   private stream(
     principal: AuthenticatedPrincipal,
-    viewer: { tenantId: string; userId: string; locale: AuthenticatedPrincipal['locale'] },
+    viewer: { tenantId: string; userId: string; locale: AuthenticatedPrincipal['locale']; sessionId?: string },
     after: bigint | undefined,
     request: FastifyRequest,
     reply: FastifyReply,
