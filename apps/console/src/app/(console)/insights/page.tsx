@@ -1,7 +1,204 @@
-import { SectionPlaceholder, sectionMetadata } from '../../../components/section-placeholder';
+import type { DenialCode } from '@retract/contracts';
+import type { Metadata } from 'next';
+import { PageHeader } from '../../../components/page-header';
+import { ServerProblem } from '../../../components/server-problem';
+import { formatUtc, formatUtcDate } from '../../../i18n/dates';
+import { format } from '../../../i18n/format';
+import { getI18n } from '../../../i18n/locale';
+import type { SearchParams } from '../../../lib/search-params';
+import { HorizontalBars, StackedBars } from './charts';
+import { BUCKETS, loadInsights, parseInsightsParams, RANGES, type Bucket } from './_queries';
 
-export const generateMetadata = () => sectionMetadata('insights');
+export async function generateMetadata(): Promise<Metadata> {
+  const { dict } = await getI18n();
+  return { title: dict.insights.title };
+}
 
-export default function InsightsPage() {
-  return <SectionPlaceholder section="insights" />;
+function bucketLabel(locale: string, iso: string, bucket: Bucket): string {
+  const date = new Date(iso);
+  if (bucket === 'hour') return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'short', day: 'numeric' }).format(date);
+}
+
+/** Recall charts, rendered on the server as SVG; the period and grouping are a plain GET form. */
+export default async function InsightsPage({ searchParams }: { searchParams: SearchParams }) {
+  const params = parseInsightsParams(await searchParams);
+  const result = await loadInsights(params);
+  const { locale, dict } = await getI18n();
+  const t = dict.insights;
+  const nf = new Intl.NumberFormat(locale);
+
+  const filters = (
+    <form method="get" action="/insights" className="filters card" aria-label={t.range}>
+      <div className="field field--compact">
+        <label className="field__label" htmlFor="insights-range">
+          {t.range}
+        </label>
+        <select id="insights-range" name="range" className="field__input" defaultValue={params.range}>
+          {RANGES.map((r) => (
+            <option key={r} value={r}>
+              {t.ranges[r]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field field--compact">
+        <label className="field__label" htmlFor="insights-bucket">
+          {t.bucket}
+        </label>
+        <select id="insights-bucket" name="bucket" className="field__input" defaultValue={params.bucket}>
+          {BUCKETS.map((b) => (
+            <option key={b} value={b}>
+              {t.buckets[b]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="filters__buttons filters__buttons--flush">
+        <button type="submit" className="button button--primary">
+          {t.show}
+        </button>
+      </div>
+    </form>
+  );
+
+  if (result.tooMany) {
+    return (
+      <>
+        <PageHeader title={t.title} lead={t.lead} />
+        {filters}
+        <p className="notice notice--warning">{format(t.tooManyBuckets, { bucket: t.buckets[params.bucket].toLowerCase() })}</p>
+      </>
+    );
+  }
+  if (!result.insights.ok) {
+    return (
+      <>
+        <PageHeader title={t.title} lead={t.lead} />
+        {filters}
+        <ServerProblem problem={result.insights.problem} />
+      </>
+    );
+  }
+
+  const data = result.insights.data;
+  const points = data.series.map((p) => ({
+    label: bucketLabel(locale, p.start, data.bucket),
+    title: format(t.barTitle, { start: formatUtc(locale, p.start), recalled: p.recalled - p.forced, forced: p.forced, denied: p.denied }),
+    values: [Math.max(0, p.recalled - p.forced), p.forced, p.denied],
+  }));
+  const codes = (Object.entries(data.deniedByCode) as [DenialCode, number][]).sort((a, b) => b[1] - a[1]);
+  const quiet = data.totals.recalled === 0 && data.totals.denied === 0;
+
+  return (
+    <>
+      <PageHeader title={t.title} lead={t.lead} />
+      {filters}
+      <div className="stack" data-testid="insights">
+        <div className="stats">
+          <div className="stat">
+            <p className="stat__label">{t.totalRecalled}</p>
+            <p className="stat__value" data-testid="total-recalled">
+              {nf.format(data.totals.recalled)}
+            </p>
+            <p className="muted">
+              {t.totalForced}: {nf.format(data.totals.forced)}
+            </p>
+          </div>
+          <div className="stat">
+            <p className="stat__label">{t.totalDenied}</p>
+            <p className="stat__value">{nf.format(data.totals.denied)}</p>
+          </div>
+        </div>
+
+        <section className="card" aria-labelledby="over-time">
+          <h2 id="over-time" className="card__title">
+            {t.overTime}
+          </h2>
+          {quiet ? <p className="muted">{t.empty}</p> : null}
+          <StackedBars
+            points={points}
+            series={[t.recalled, t.forced, t.denied]}
+            locale={locale}
+            label={format(t.overTimeLabel, { bucket: t.buckets[data.bucket].toLowerCase(), from: formatUtcDate(locale, data.from), to: formatUtcDate(locale, data.to) })}
+          />
+          <details>
+            <summary>{t.asTable}</summary>
+            <div className="table-scroll">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t.start}</th>
+                    <th scope="col" className="num">
+                      {t.recalled}
+                    </th>
+                    <th scope="col" className="num">
+                      {t.forced}
+                    </th>
+                    <th scope="col" className="num">
+                      {t.denied}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.series.map((p) => (
+                    <tr key={p.start}>
+                      <td>{formatUtc(locale, p.start)}</td>
+                      <td className="num">{nf.format(p.recalled)}</td>
+                      <td className="num">{nf.format(p.forced)}</td>
+                      <td className="num">{nf.format(p.denied)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </details>
+        </section>
+
+        <div className="grid-2">
+          <section className="card" aria-labelledby="by-code">
+            <h2 id="by-code" className="card__title">
+              {t.byCode}
+            </h2>
+            {codes.length === 0 ? (
+              <p className="muted">{t.byCodeEmpty}</p>
+            ) : (
+              <HorizontalBars locale={locale} rows={codes.map(([code, value]) => ({ label: dict.denialCodes[code] ?? code, value, hint: code }))} />
+            )}
+          </section>
+          <section className="card" aria-labelledby="top-recallers">
+            <h2 id="top-recallers" className="card__title">
+              {t.topRecallers}
+            </h2>
+            {data.topRecallers.length === 0 ? (
+              <p className="muted">{t.topEmpty}</p>
+            ) : (
+              <table className="table" data-testid="top-recallers">
+                <thead>
+                  <tr>
+                    <th scope="col">{t.person}</th>
+                    <th scope="col" className="num">
+                      {t.recalled}
+                    </th>
+                    <th scope="col" className="num">
+                      {t.denied}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.topRecallers.map((r) => (
+                    <tr key={r.userId}>
+                      <td>{r.displayName}</td>
+                      <td className="num">{nf.format(r.recalled)}</td>
+                      <td className="num">{nf.format(r.denied)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        </div>
+      </div>
+    </>
+  );
 }
