@@ -3,6 +3,8 @@
  * other languages must provide every key. Placeholders are `{name}`; see `format()`.
  * Plural messages are `{ one, other }` objects chosen with Intl.PluralRules.
  */
+import type { AuditAction, DenialCode } from '@retract/contracts';
+
 export const en = {
   meta: {
     title: 'Retract Console',
@@ -183,6 +185,7 @@ export const en = {
     USER_CREATED: 'User created',
     USER_DEACTIVATED: 'User deactivated',
     USER_REACTIVATED: 'User reactivated',
+    PASSWORD_CHANGED: 'Password changed',
     LEGAL_HOLD_PLACED: 'Legal hold placed',
     LEGAL_HOLD_RELEASED: 'Legal hold released',
     CONTENT_ERASED: 'Content erased',
@@ -191,7 +194,7 @@ export const en = {
     EXPORT_CREATED: 'Export created',
     AUDIT_CONTENT_VIEWED: 'Recalled content viewed',
     WEBHOOK_CHANGED: 'Webhook changed',
-  },
+  } satisfies Record<AuditAction, string>,
   denialCodes: {
     WINDOW_EXPIRED: 'Window expired',
     TYPE_NOT_RECALLABLE: 'Type not recallable',
@@ -203,7 +206,7 @@ export const en = {
     BATCH_DISABLED: 'Batch recall off',
     REEDIT_EXPIRED: 'Re-edit expired',
     RECALL_OFF: 'Recall off',
-  },
+  } satisfies Record<DenialCode, string>,
   rules: {
     TENANT_DEFAULT: 'Organisation default',
     GROUP: 'Override for group conversations',
@@ -636,6 +639,37 @@ export const en = {
     empty: 'No recall activity in this period.',
     tooManyBuckets: 'Too many {bucket}s for this period: choose a coarser grouping.',
     barTitle: '{start}: {recalled} recalled, {forced} forced, {denied} refused',
+  },
+  webhooks: {
+    title: 'Webhooks',
+    lead: 'Tell your chat back ends about recalls. Each delivery is signed with HMAC-SHA256 over the timestamp and body (header Retract-Signature); failed deliveries are retried with backoff.',
+    listTitle: 'Registered webhooks',
+    empty: 'No webhooks yet.',
+    url: 'URL',
+    events: 'Events',
+    description: 'Description',
+    created: 'Created',
+    deliveries: 'Deliveries',
+    showDeliveries: 'Delivery log',
+    remove: 'Stop',
+    removeConfirm: 'Stop sending to {url}? Its delivery log stays readable.',
+    confirmRemove: 'Yes, stop it',
+    removed: 'Webhook stopped.',
+    createTitle: 'Register a webhook',
+    urlHint: 'An http(s) address that accepts POST requests.',
+    descriptionHint: 'Optional: what receives it.',
+    create: 'Register',
+    creating: 'Registering…',
+    needUrl: 'Enter an http(s) URL.',
+    needEvents: 'Choose at least one event.',
+    secretTitle: 'Signing secret',
+    secretLead: 'Copy it now: it is shown only once. Receivers use it to check the Retract-Signature header.',
+    deliveriesTitle: 'Delivery log of {url}',
+    deliveriesEmpty: 'Nothing delivered yet.',
+    columns: { event: 'Event', status: 'Status', attempts: 'Attempts', last: 'Last attempt', result: 'Result', next: 'Next attempt' },
+    statuses: { PENDING: 'Pending', DELIVERED: 'Delivered', FAILED: 'Failed' },
+    closeDeliveries: 'Close the delivery log',
+    olderDeliveries: 'Older deliveries',
   },
 };
 

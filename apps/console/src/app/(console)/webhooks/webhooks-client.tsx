@@ -1,0 +1,201 @@
+'use client';
+
+import type { CreatedWebhook, EventType, WebhookView } from '@retract/contracts';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { CopyButton } from '../../../components/copy-button';
+import { ProblemAlert } from '../../../components/problem-alert';
+import type { Dictionary } from '../../../i18n/en';
+import { formatUtc } from '../../../i18n/dates';
+import { format } from '../../../i18n/format';
+import { callApi } from '../../../lib/client-api';
+import { fieldErrorsOf } from '../../../lib/describe-problem';
+import type { ProblemDetails } from '../../../lib/problem';
+
+type T = Dictionary['webhooks'];
+
+export function WebhookList({ locale, webhooks, selected, t, table }: { locale: string; webhooks: WebhookView[]; selected?: string; t: T; table: Dictionary['table'] }) {
+  const router = useRouter();
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [problem, setProblem] = useState<ProblemDetails | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  async function remove(id: string) {
+    setProblem(null);
+    const res = await callApi(`/api/v1/webhooks/${id}`, { method: 'DELETE' });
+    setConfirming(null);
+    if (!res.ok) return setProblem(res.problem);
+    setNotice(t.removed);
+    router.refresh();
+  }
+
+  return (
+    <section className="card table-card" aria-labelledby="webhooks-title">
+      <div className="card__head card__head--padded">
+        <h2 id="webhooks-title" className="card__title">
+          {t.listTitle}
+        </h2>
+      </div>
+      <div className="card__body">
+        <ProblemAlert problem={problem} />
+        {notice ? (
+          <p className="notice notice--success" role="status">
+            {notice}
+          </p>
+        ) : null}
+      </div>
+      {webhooks.length === 0 ? (
+        <p className="empty">{t.empty}</p>
+      ) : (
+        <div className="table-scroll">
+          <table className="table" data-testid="webhooks-table">
+            <thead>
+              <tr>
+                <th scope="col">{t.url}</th>
+                <th scope="col">{t.events}</th>
+                <th scope="col">{t.created}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t.deliveries}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {webhooks.map((w) => (
+                <tr key={w.id} className={selected === w.id ? 'is-selected' : undefined}>
+                  <td>
+                    <code className="hash">{w.url}</code>
+                    {w.description ? <p className="muted">{w.description}</p> : null}
+                  </td>
+                  <td>
+                    <span className="flags">
+                      {w.eventTypes.map((e) => (
+                        <code key={e} className="badge badge--muted">
+                          {e}
+                        </code>
+                      ))}
+                    </span>
+                  </td>
+                  <td className="muted nowrap">{formatUtc(locale, w.createdAt)}</td>
+                  <td className="nowrap">
+                    <Link className="button button--quiet button--small" href={`/webhooks?webhook=${w.id}`} scroll={false} aria-current={selected === w.id ? 'true' : undefined}>
+                      {t.showDeliveries}
+                    </Link>{' '}
+                    {confirming === w.id ? (
+                      <span className="confirm" role="group" aria-label={format(t.removeConfirm, { url: w.url })}>
+                        <span className="confirm__text">{format(t.removeConfirm, { url: w.url })}</span>
+                        <button type="button" className="button button--danger button--small" onClick={() => void remove(w.id)} autoFocus>
+                          {t.confirmRemove}
+                        </button>
+                        <button type="button" className="button button--quiet button--small" onClick={() => setConfirming(null)}>
+                          {table.cancel}
+                        </button>
+                      </span>
+                    ) : (
+                      <button type="button" className="button button--quiet button--small" onClick={() => setConfirming(w.id)}>
+                        {t.remove}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function CreateWebhook({ eventTypes, t, table }: { eventTypes: readonly EventType[]; t: T; table: Dictionary['table'] }) {
+  const router = useRouter();
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<ProblemDetails | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [secret, setSecret] = useState<string | null>(null);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    const url = String(data.get('url') ?? '').trim();
+    const types = data.getAll('eventTypes').map(String) as EventType[];
+    const description = String(data.get('description') ?? '').trim();
+    const next: Record<string, string> = {};
+    if (!/^https?:\/\/\S+$/i.test(url)) next.url = t.needUrl;
+    if (types.length === 0) next.eventTypes = t.needEvents;
+    setErrors(next);
+    setProblem(null);
+    setSecret(null);
+    if (Object.keys(next).length) return;
+    setBusy(true);
+    const res = await callApi<CreatedWebhook>('/api/v1/webhooks', { method: 'POST', body: { url, eventTypes: types, ...(description ? { description } : {}) } });
+    setBusy(false);
+    if (!res.ok) {
+      setProblem(res.problem);
+      setErrors(fieldErrorsOf(res.problem));
+      return;
+    }
+    form.reset();
+    setSecret(res.data.secret);
+    router.refresh();
+  }
+
+  return (
+    <section className="card" aria-labelledby="create-webhook-title">
+      <h2 id="create-webhook-title" className="card__title">
+        {t.createTitle}
+      </h2>
+      {secret ? (
+        <div className="notice notice--success" role="status" data-testid="webhook-secret">
+          <p>
+            <strong>{t.secretTitle}</strong> — {t.secretLead}
+          </p>
+          <div className="command">
+            <pre>{secret}</pre>
+            <CopyButton text={secret} label={table.copy} copiedLabel={table.copied} />
+          </div>
+        </div>
+      ) : null}
+      <form className="stack" onSubmit={onSubmit} noValidate>
+        <div className={`field${errors.url ? ' field--invalid' : ''}`}>
+          <label htmlFor="webhook-url" className="field__label">
+            {t.url}
+          </label>
+          <p id="webhook-url-hint" className="field__hint">
+            {t.urlHint}
+          </p>
+          <input id="webhook-url" name="url" type="url" className="field__input" maxLength={2048} aria-invalid={errors.url ? true : undefined} aria-describedby="webhook-url-hint" />
+          {errors.url ? <p className="field__error">{errors.url}</p> : null}
+        </div>
+        <fieldset className={`fieldset${errors.eventTypes ? ' field--invalid' : ''}`}>
+          <legend>{t.events}</legend>
+          <div className="checks">
+            {eventTypes.map((e) => (
+              <label key={e} className="check">
+                <input type="checkbox" name="eventTypes" value={e} defaultChecked={e === 'message.recalled'} />
+                <code>{e}</code>
+              </label>
+            ))}
+          </div>
+          {errors.eventTypes ? <p className="field__error">{errors.eventTypes}</p> : null}
+        </fieldset>
+        <div className="field">
+          <label htmlFor="webhook-description" className="field__label">
+            {t.description}
+          </label>
+          <p id="webhook-description-hint" className="field__hint">
+            {t.descriptionHint}
+          </p>
+          <input id="webhook-description" name="description" className="field__input" maxLength={200} aria-describedby="webhook-description-hint" />
+        </div>
+        <ProblemAlert problem={problem} />
+        <div className="form-actions">
+          <button type="submit" className="button button--primary" disabled={busy} aria-busy={busy}>
+            {busy ? t.creating : t.create}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
