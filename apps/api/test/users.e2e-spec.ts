@@ -94,4 +94,36 @@ describe('users administration', () => {
     expect((await test.request({ method: 'PATCH', url: '/api/v1/users/00000000-0000-4000-8000-000000000000', token, payload: { active: false } })).statusCode).toBe(404);
     expect((await test.request({ method: 'PATCH', url: '/api/v1/users/not-a-uuid', token, payload: { active: false } })).statusCode).toBe(400);
   });
+
+  it('records every user change in the audit log', async () => {
+    const admin = tenant.users.admin;
+    const created = await test.request({ method: 'POST', url: '/api/v1/users', token: admin.token, payload: newUser(`audited@${tenant.slug}.test`) });
+    const id = created.json().id;
+    await test.request({ method: 'PATCH', url: `/api/v1/users/${id}`, token: admin.token, payload: { roles: ['EMPLOYEE', 'COMPLIANCE'] } });
+    await test.request({ method: 'PATCH', url: `/api/v1/users/${id}`, token: admin.token, payload: { active: false } });
+    await test.request({ method: 'PATCH', url: `/api/v1/users/${id}`, token: admin.token, payload: { active: true, password: 'a-brand-new-password' } });
+    const entries = (await test.request({ method: 'GET', url: `/api/v1/audit?subjectUserId=${id}`, token: tenant.users.compliance.token })).json().items;
+    expect(entries.map((e: { action: string }) => e.action).reverse()).toEqual(['USER_CREATED', 'ROLE_CHANGED', 'USER_DEACTIVATED', 'USER_REACTIVATED', 'PASSWORD_CHANGED']);
+    expect(entries.every((e: { actorId: string }) => e.actorId === admin.id)).toBe(true);
+    const login = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email: `audited@${tenant.slug}.test`, password: 'a-brand-new-password' } });
+    expect(login.statusCode).toBe(200);
+  });
+
+  it('lets a user change their own password, ending their other sessions', async () => {
+    const email = `self@${tenant.slug}.test`;
+    await test.request({ method: 'POST', url: '/api/v1/users', token: tenant.users.admin.token, payload: newUser(email) });
+    const login = () => test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email, password: 'a-long-enough-password' } });
+    const phone = (await login()).json().accessToken;
+    const laptop = (await login()).json().accessToken;
+    const wrong = await test.request({ method: 'PUT', url: '/api/v1/me/password', token: laptop, payload: { currentPassword: 'nope', newPassword: 'another-long-password' } });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().errors[0].field).toBe('currentPassword');
+    const short = await test.request({ method: 'PUT', url: '/api/v1/me/password', token: laptop, payload: { currentPassword: 'a-long-enough-password', newPassword: 'short' } });
+    expect(short.statusCode).toBe(400);
+    const changed = await test.request({ method: 'PUT', url: '/api/v1/me/password', token: laptop, payload: { currentPassword: 'a-long-enough-password', newPassword: 'another-long-password' } });
+    expect(changed.statusCode).toBe(204);
+    expect((await test.request({ method: 'GET', url: '/api/v1/me', token: laptop })).statusCode).toBe(200);
+    expect((await test.request({ method: 'GET', url: '/api/v1/me', token: phone })).statusCode).toBe(401);
+    expect((await login()).statusCode).toBe(401);
+  });
 });

@@ -19,6 +19,8 @@ export const UpdateUserRequestSchema = z
     roles: z.array(RoleSchema).min(1).max(3).optional(),
     locale: LocaleSchema.optional(),
     active: z.boolean().optional(),
+    /** An administrator's reset: the user's sessions end and they log in with this password. */
+    password: PasswordSchema.optional(),
   })
   .refine((v) => Object.keys(v).length > 0, { message: 'at least one field is required' });
 export type UpdateUserRequest = z.infer<typeof UpdateUserRequestSchema>;
@@ -36,3 +38,9 @@ export const UserListSchema = z.object({
   items: z.array(UserViewSchemaRef),
   nextCursor: z.string().nullable(),
 });
+
+export const ChangePasswordRequestSchema = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: PasswordSchema,
+});
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequestSchema>;

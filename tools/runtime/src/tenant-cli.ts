@@ -56,7 +56,7 @@ async function main(): Promise<number> {
   try {
     const result = await provisionTenant(db, parsed.data, TENANT_INITIALIZERS);
     process.stdout.write(`created organisation ${result.tenant.slug} (${result.tenant.id})\nadmin: ${result.admin.email}\n`);
-    if (result.generatedPassword) process.stdout.write(`one-time admin password: ${result.generatedPassword}\n(it is not stored anywhere; change it after the first login)\n`);
+    if (result.generatedPassword) process.stdout.write(`initial admin password (shown once): ${result.generatedPassword}\n(it is not stored anywhere; change it after logging in: PUT /api/v1/me/password)\n`);
     return 0;
   } catch (error) {
     process.stderr.write(`${error instanceof ProblemException ? error.message : (error as Error).message}\n`);

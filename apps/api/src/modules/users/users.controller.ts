@@ -1,38 +1,40 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import {
+  ChangePasswordRequestSchema,
   CreateUserRequestSchema,
   UpdateUserRequestSchema,
   UserIdParamsSchema,
   UserListQuerySchema,
   UserListSchema,
   UserViewSchema,
+  type ChangePasswordRequest,
   type CreateUserRequest,
   type UpdateUserRequest,
   type UserListQuery,
 } from '@retract/contracts';
 import { CurrentPrincipal, type AuthenticatedPrincipal } from '../../common/auth/principal';
-import { Endpoint, can } from '../../common/endpoint/endpoint';
+import { AUTHENTICATED, Endpoint, can } from '../../common/endpoint/endpoint';
 import { UsersService } from './users.service';
 
-@Controller('users')
+@Controller()
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
-  @Get()
+  @Get('users')
   @Endpoint({ summary: 'List users of the organisation', tags: ['users'], access: can('read', 'User'), query: UserListQuerySchema, response: UserListSchema })
   list(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Query() query: UserListQuery) {
     return this.users.list(principal, query);
   }
 
-  @Post()
+  @Post('users')
   @Endpoint({ summary: 'Create a user', tags: ['users'], access: can('create', 'User'), body: CreateUserRequestSchema, response: UserViewSchema, status: 201, errors: [409] })
   create(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Body() body: CreateUserRequest) {
     return this.users.create(principal, body);
   }
 
-  @Patch(':id')
+  @Patch('users/:id')
   @Endpoint({
-    summary: 'Change a user: name, locale, roles, or deactivate (their sessions end at once)',
+    summary: 'Change a user: name, locale, roles, password reset, or deactivate (their sessions end at once); every change is audited',
     tags: ['users'],
     access: can('update', 'User'),
     params: UserIdParamsSchema,
@@ -42,5 +44,17 @@ export class UsersController {
   })
   update(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Param() params: { id: string }, @Body() body: UpdateUserRequest) {
     return this.users.update(principal, params.id, body);
+  }
+
+  @Put('me/password')
+  @Endpoint({
+    summary: 'Change your own password (your other sessions end)',
+    tags: ['auth'],
+    access: AUTHENTICATED,
+    body: ChangePasswordRequestSchema,
+    status: 204,
+  })
+  changePassword(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Body() body: ChangePasswordRequest) {
+    return this.users.changeOwnPassword(principal, body);
   }
 }

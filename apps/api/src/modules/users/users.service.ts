@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { CreateUserRequest, UpdateUserRequest, UserListQuery } from '@retract/contracts';
+import type { JsonValue } from '@retract/audit-log';
+import type { AuditAction, ChangePasswordRequest, CreateUserRequest, UpdateUserRequest, UserListQuery } from '@retract/contracts';
 import type { TenantScope, Tx, UserRole } from '@retract/db';
 import { TenantDb } from '../../common/database/database.module';
-import { conflict, notFound } from '../../common/problem/problem';
-import { hashPassword } from '../auth/passwords';
+import { ProblemException, conflict, notFound } from '../../common/problem/problem';
+import { AuditLog } from '../audit/audit-log';
+import { hashPassword, verifyPassword } from '../auth/passwords';
 import { toUserView } from './user-view';
 
 const decodeCursor = (cursor?: string) => (cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : undefined);
@@ -11,7 +13,7 @@ const encodeCursor = (email: string) => Buffer.from(email, 'utf8').toString('bas
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly tenantDb: TenantDb) {}
+  constructor(private readonly tenantDb: TenantDb, private readonly log: AuditLog) {}
 
   list(scope: TenantScope, query: UserListQuery) {
     const after = decodeCursor(query.cursor);
@@ -32,7 +34,7 @@ export class UsersService {
     });
   }
 
-  async create(scope: TenantScope, request: CreateUserRequest) {
+  async create(scope: TenantScope & { userId: string }, request: CreateUserRequest) {
     const passwordHash = await hashPassword(request.password);
     const email = request.email.toLowerCase();
     return this.tenantDb.run(scope, async (tx) => {
@@ -49,11 +51,18 @@ export class UsersService {
           passwordHash,
         },
       });
+      await this.log.append(tx, scope.tenantId, {
+        action: 'USER_CREATED',
+        actorId: scope.userId,
+        subjectUserId: user.id,
+        details: { email: user.email, roles: user.roles, locale: user.locale },
+      });
       return toUserView(user);
     });
   }
 
-  update(scope: TenantScope & { userId: string }, id: string, request: UpdateUserRequest) {
+  async update(scope: TenantScope & { userId: string }, id: string, request: UpdateUserRequest) {
+    const passwordHash = request.password ? await hashPassword(request.password) : undefined;
     return this.tenantDb.run(scope, async (tx) => {
       const user = await tx.user.findFirst({ where: { tenantId: scope.tenantId, id } });
       if (!user) throw notFound('user');
@@ -63,12 +72,35 @@ export class UsersService {
       if (losesAdmin) await this.assertAnotherActiveAdmin(tx, scope.tenantId, id);
       const updated = await tx.user.update({
         where: { tenantId_id: { tenantId: scope.tenantId, id } },
-        data: { displayName: request.displayName, locale: request.locale, roles, active, updatedAt: new Date() },
+        data: { displayName: request.displayName, locale: request.locale, roles, active, passwordHash, updatedAt: new Date() },
       });
-      if (!active && user.active) {
+      if ((!active && user.active) || passwordHash) {
         await tx.session.updateMany({ where: { tenantId: scope.tenantId, userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
       }
+      const record = (action: AuditAction, details: Record<string, JsonValue>) =>
+        this.log.append(tx, scope.tenantId, { action, actorId: scope.userId, subjectUserId: id, details });
+      const sameRoles = roles.length === user.roles.length && roles.every((role) => user.roles.includes(role));
+      if (!sameRoles) await record('ROLE_CHANGED', { from: user.roles, to: roles });
+      if (active !== user.active) await record(active ? 'USER_REACTIVATED' : 'USER_DEACTIVATED', {});
+      if (passwordHash) await record('PASSWORD_CHANGED', { by: 'ADMIN_RESET' });
       return toUserView(updated);
+    });
+  }
+
+  /** A user changes their own password; their other sessions end. */
+  async changeOwnPassword(principal: TenantScope & { userId: string; sessionId: string }, request: ChangePasswordRequest): Promise<void> {
+    const current = await this.tenantDb.run(principal, (tx) => tx.user.findFirst({ where: { tenantId: principal.tenantId, id: principal.userId }, select: { passwordHash: true } }));
+    if (!(await verifyPassword(current?.passwordHash, request.currentPassword))) {
+      throw new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: 'The current password is not correct.', errors: [{ field: 'currentPassword', message: 'is not correct', code: 'invalid' }] });
+    }
+    const passwordHash = await hashPassword(request.newPassword);
+    await this.tenantDb.run(principal, async (tx) => {
+      await tx.user.update({ where: { tenantId_id: { tenantId: principal.tenantId, id: principal.userId } }, data: { passwordHash, updatedAt: new Date() } });
+      await tx.session.updateMany({
+        where: { tenantId: principal.tenantId, userId: principal.userId, revokedAt: null, id: { not: principal.sessionId } },
+        data: { revokedAt: new Date() },
+      });
+      await this.log.append(tx, principal.tenantId, { action: 'PASSWORD_CHANGED', actorId: principal.userId, subjectUserId: principal.userId, details: { by: 'SELF' } });
     });
   }
 
