@@ -102,10 +102,6 @@ export const en = {
     noSections: 'Your roles do not give you any console section yet. Ask an administrator if you need one.',
     denied: 'You do not have access to {section}. Ask an administrator if you need it.',
   },
-  placeholder: {
-    coming: 'Coming soon',
-    body: 'The {section} section is being built. Your access to it is already set up.',
-  },
   errors: {
     title: 'Something went wrong',
     body: 'The console could not load this page. The Retract service may be unavailable.',

@@ -98,10 +98,6 @@ export const zhCN: Dictionary = {
     noSections: '你的角色目前没有可用的控制台功能。如有需要，请联系管理员。',
     denied: '你没有访问“{section}”的权限。如有需要，请联系管理员。',
   },
-  placeholder: {
-    coming: '即将推出',
-    body: '“{section}”功能正在开发中，你的访问权限已经配置好。',
-  },
   errors: {
     title: '出错了',
     body: '控制台无法加载此页面，Retract 服务可能暂时不可用。',
