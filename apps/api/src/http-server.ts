@@ -26,8 +26,9 @@ function loggerOptions(config: Config) {
 }
 
 function nestLogLevels(level: Config['LOG_LEVEL']): LogLevel[] {
+  // Nest's own 'log' lines (every mapped route at start) only from debug on; requests are logged by pino.
   const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-  const cut = { fatal: 1, error: 2, warn: 3, info: 4, debug: 5, trace: 6, silent: 0 }[level];
+  const cut = { fatal: 1, error: 2, warn: 3, info: 3, debug: 5, trace: 6, silent: 0 }[level];
   return order.slice(0, cut);
 }
 
@@ -44,8 +45,11 @@ export async function createApp(config: Config): Promise<NestFastifyApplication>
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forConfig(config), adapter, {
     logger: config.LOG_LEVEL === 'silent' ? false : new ConsoleLogger({ json: true, logLevels: nestLogLevels(config.LOG_LEVEL) }),
     bufferLogs: false,
+    // JSON only: no urlencoded or multipart parsers (a form post could otherwise log someone in cross-site).
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser(['text/plain']);
 
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {

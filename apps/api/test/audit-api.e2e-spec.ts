@@ -108,6 +108,11 @@ describe('audit API', () => {
     const range = (await post('compliance', '/api/v1/audit/verify', { fromSeq: 3, toSeq: 6 })).json();
     expect(range).toMatchObject({ ok: true, checked: 4, problems: [] });
     expect((await post('admin', '/api/v1/audit/verify')).statusCode).toBe(403);
+    const backwards = await post('compliance', '/api/v1/audit/verify', { fromSeq: 5, toSeq: 1 });
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().errors[0].field).toBe('fromSeq');
+    const noBody = await test.request({ method: 'POST', url: '/api/v1/audit/verify', token: tenant.users.compliance.token });
+    expect(noBody.json()).toMatchObject({ ok: true });
   });
 
   it('exports JSON Lines that verify offline, recording the export', async () => {

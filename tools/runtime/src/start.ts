@@ -29,6 +29,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGHUP', () => void shutdown(0));
+  // `npm start` runs us under npm and a shell; if they are killed without passing the signal on, stop too.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && void shutdown(0), 1000).unref();
 
   try {
     log(env.DATABASE_URL ? 'using the PostgreSQL server in DATABASE_URL' : 'starting embedded PostgreSQL (data in .data/postgres)...');
@@ -77,7 +81,7 @@ async function main(): Promise<void> {
     log('');
     log(`Retract is running (ready in ${seconds} s)`);
     log(`  console   http://localhost:${consolePort}`);
-    log(`  API       http://localhost:${apiPort}/api/v1   docs: http://localhost:${apiPort}/api/docs`);
+    log(`  API       http://localhost:${apiPort}/api/v1/…  (docs http://localhost:${apiPort}/api/docs, OpenAPI http://localhost:${apiPort}/api/openapi.json)`);
     if (!production) {
       log('  demo logins (password: ' + DEMO_PASSWORD + ')');
       for (const tenant of DEMO_TENANTS) {

@@ -84,9 +84,12 @@ const files = {
   ]),
   savedCheckpoint: join(dir, 'checkpoint-200.txt'),
   notACheckpoint: join(dir, 'not-a-checkpoint.txt'),
+  savedCheckpointWithExtraNewline: join(dir, 'checkpoint-200-jq.txt'),
 };
 writeFileSync(files.savedCheckpoint, original.checkpoints.at(-1)!);
 writeFileSync(files.notACheckpoint, 'hello\n');
+// As saved by `curl …/checkpoints/latest | jq -r .note > file`: one newline too many.
+writeFileSync(files.savedCheckpointWithExtraNewline, `${original.checkpoints.at(-1)!}\n`);
 
 // Each child pays Node and SWC start-up (~0.7 s of CPU), so they run two at a time, all
 // queued up front; every test then awaits its own.
@@ -153,6 +156,12 @@ describe('verify <export.jsonl>', () => {
   it('lists the header key that is not trusted when the log was re-signed', async () => {
     const { stdout } = await runs.resigned;
     expect(stdout).toMatch(/HEADER_KEY_NOT_TRUSTED: the export lists key .* which is not a trusted key/);
+  });
+
+  it('accepts a saved checkpoint with a trailing blank line', async () => {
+    const { code, stdout } = await runInProcess([files.valid, '--trusted-key', trusted, '--checkpoint', files.savedCheckpointWithExtraNewline]);
+    expect(code).toBe(0);
+    expect(firstLine(stdout)).toMatch(/^OK/);
   });
 
   it('cannot tell a cleanly shortened export without a saved checkpoint', async () => {

@@ -53,7 +53,8 @@ export async function runVerifyCommand(argv: readonly string[], io: CommandIo): 
 async function readCheckpointFile(file: string): Promise<string> {
   let note: string;
   try {
-    note = await readFile(file, 'utf8');
+    // A note ends with exactly one newline; tools that print it (curl | jq -r, an editor) often add another.
+    note = (await readFile(file, 'utf8')).replace(/\r\n/g, '\n').replace(/\n+$/, '\n');
   } catch (error) {
     throw new Error(`cannot read checkpoint ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }

@@ -49,6 +49,9 @@ export class AuthGuard implements CanActivate {
       this.logger.error({ route: request.routeOptions?.url }, 'route declares no access; refusing');
       throw forbidden('This route is not available.');
     }
+    // Browsers name the page that sent a write: only the console's (or our own host's) are accepted,
+    // which stops cross-site form posts and login CSRF; clients that send no Origin are not browsers.
+    if (!SAFE_METHODS.has(request.method)) this.checkOrigin(request);
     switch (spec.access.kind) {
       case 'public':
         return true;
@@ -81,7 +84,6 @@ export class AuthGuard implements CanActivate {
     if (!token) throw unauthenticated();
     const claims = await this.tokens.verify(token);
     if (!claims) throw unauthenticated('Your session has expired; log in again.');
-    if (!headerToken && !SAFE_METHODS.has(request.method)) this.checkOrigin(request);
     const scope = { tenantId: claims.tenantId };
     const user = await this.sessions.findLive(scope, claims.sessionId, claims.userId);
     if (!user) throw unauthenticated('Your session has ended; log in again.');
@@ -97,7 +99,7 @@ export class AuthGuard implements CanActivate {
     };
   }
 
-  /** Cookie-authenticated writes must come from the console's origin (CSRF defence beside SameSite). */
+  /** Writes carrying an Origin must come from the console's origin (CSRF defence beside SameSite). */
   private checkOrigin(request: FastifyRequest): void {
     const origin = request.headers.origin;
     if (origin && origin !== this.config.CONSOLE_ORIGIN && !this.isSameHost(origin, request)) {

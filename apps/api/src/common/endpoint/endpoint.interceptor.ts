@@ -31,10 +31,12 @@ export class EndpointInterceptor implements NestInterceptor {
     request.params = parsePart(spec.params, request.params, 'params');
     request.query = parsePart(spec.query, request.query, 'query');
     if (spec.body) {
-      if (request.body === undefined || request.body === null) {
+      const missing = request.body === undefined || request.body === null;
+      // A body whose fields are all optional may be left out entirely.
+      if (missing && !spec.body.safeParse({}).success) {
         throw new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: 'A JSON body is required.', errors: [{ field: '(body)', message: 'required', code: 'invalid_type' }] });
       }
-      request.body = parsePart(spec.body, request.body);
+      request.body = parsePart(spec.body, missing ? {} : request.body);
     }
     const response = spec.response;
     return next.handle().pipe(map((value) => (response && value !== undefined ? response.parse(value) : value)));
