@@ -83,6 +83,16 @@ describe('policy', () => {
     expect((await get(acme.users.admin.token)).json().version).toBe(current.version + 1);
   });
 
+  it('changes only the fields a request names; the others keep their current value', async () => {
+    const own = await createMessagingTenant(test, { admin: ['ADMIN'], alice: ['EMPLOYEE'], bob: ['EMPLOYEE'], carol: ['EMPLOYEE'] });
+    const token = own.users.admin.token;
+    const first = (await put(token, { expectedVersion: 1, settings: { maxRecallsPerHour: 20, requireReason: 'AFTER_SECONDS', reasonAfterSeconds: 60 } })).json();
+    const second = await put(token, { expectedVersion: first.version, settings: { windowSeconds: 10 } });
+    expect(second.statusCode).toBe(200);
+    expect(second.json().settings).toMatchObject({ windowSeconds: 10, maxRecallsPerHour: 20, requireReason: 'AFTER_SECONDS', reasonAfterSeconds: 60 });
+    expect(second.json().diff).toEqual([{ path: 'windowSeconds', from: 120, to: 10 }]);
+  });
+
   it('refuses invalid settings with 400 naming each field and its limit', async () => {
     const { version } = (await get(acme.users.admin.token)).json();
     const response = await put(acme.users.admin.token, {

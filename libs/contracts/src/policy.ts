@@ -302,12 +302,16 @@ export const DEFAULT_POLICY_DOCUMENT: PolicyDocument = deepFreeze({ settings: DE
  * removes them all — so a client that only edits settings cannot wipe overrides by
  * accident. A stale `expectedVersion` answers 409 VERSION_CONFLICT.
  */
+/**
+ * A change to the current policy: `settings` lists only the fields to change (the others keep
+ * their current value), `overrides` replaces the overrides when given and keeps them otherwise.
+ */
 export const UpdatePolicyRequestSchema = z.strictObject({
   expectedVersion: z
     .number({ error: 'must be a number' })
     .int({ error: 'must be a whole number' })
     .min(1, { error: 'must be at least 1' }),
-  settings: PolicySettingsSchema,
+  settings: PolicySettingsOverrideSchema.optional(),
   overrides: overridesField.optional(),
 });
 export type UpdatePolicyRequest = z.infer<typeof UpdatePolicyRequestSchema>;

@@ -30,3 +30,4 @@ export {
 export { decideReEdit, type ReEditDecision, type ReEditDenialReason, type ReEditInput } from './decide-re-edit';
 export { simulatePolicy, replayAttempt, type RecordedAttempt } from './simulate-policy';
 export { diffPolicies } from './diff-policies';
+export { mergePolicySettings } from './merge-settings';

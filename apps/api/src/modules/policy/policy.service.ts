@@ -9,7 +9,7 @@ import {
   type UpdatePolicyRequest,
 } from '@retract/contracts';
 import type { Prisma, TenantScope, Tx } from '@retract/db';
-import { diffPolicies, simulatePolicy } from '@retract/recall-policy';
+import { diffPolicies, mergePolicySettings, simulatePolicy } from '@retract/recall-policy';
 import type { JsonValue } from '@retract/audit-log';
 import { TenantDb } from '../../common/database/database.module';
 import { ProblemException, conflict } from '../../common/problem/problem';
@@ -63,7 +63,10 @@ export class PolicyService {
       return await this.tenantDb.run(actor, async (tx) => {
         const current = await loadCurrentPolicy(tx, actor.tenantId);
         if (request.expectedVersion !== current.version) throw staleVersion(current.version);
-        const next = PolicyDocumentSchema.parse({ settings: request.settings, overrides: request.overrides ?? current.document.overrides });
+        const next = PolicyDocumentSchema.parse({
+          settings: mergePolicySettings(current.document.settings, request.settings),
+          overrides: request.overrides ?? current.document.overrides,
+        });
         await this.assertOverrideTargetsExist(tx, actor.tenantId, next, request.overrides !== undefined);
         const diff = diffPolicies(current.document, next);
         if (diff.length === 0) return (await toPolicyViews(tx, actor.tenantId, [current]))[0];
