@@ -83,7 +83,7 @@ export class AuthGuard implements CanActivate {
     const token = headerToken ?? cookieToken;
     if (!token) throw unauthenticated();
     const claims = await this.tokens.verify(token);
-    if (!claims) throw unauthenticated('Your session has expired; log in again.');
+    if (!claims) throw unauthenticated('The access token is not valid or has expired; log in again.');
     const scope = { tenantId: claims.tenantId };
     const user = await this.sessions.findLive(scope, claims.sessionId, claims.userId);
     if (!user) throw unauthenticated('Your session has ended; log in again.');

@@ -15,6 +15,16 @@ const TITLES: Partial<Record<ProblemCode, string>> = {
   LEGAL_HOLD_ACTIVE: 'A legal hold applies',
   INTERNAL: 'Internal error',
   SERVICE_UNAVAILABLE: 'Service unavailable',
+  WINDOW_EXPIRED: 'The recall window has closed',
+  TYPE_NOT_RECALLABLE: 'This kind of message cannot be recalled',
+  ALREADY_RECALLED: 'The message was already recalled',
+  NOT_SENDER: 'Only the sender may do this',
+  REASON_REQUIRED: 'A reason is required',
+  RATE_LIMITED: 'Too many recalls',
+  BATCH_TOO_LARGE: 'Too many messages in one batch',
+  BATCH_DISABLED: 'Batch recall is turned off',
+  REEDIT_EXPIRED: 'The message can no longer be re-edited',
+  RECALL_OFF: 'Recall is turned off here',
 };
 
 const DEFAULT_CODE_BY_STATUS: Record<number, ProblemCode> = {
