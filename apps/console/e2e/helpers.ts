@@ -29,3 +29,10 @@ export async function snapshot(page: Page, testInfo: TestInfo, name: string) {
   const body = await page.screenshot({ fullPage: true });
   await testInfo.attach(name, { body, contentType: 'image/png' });
 }
+
+/** Opens the login page and signs in; resolves once the console has loaded. */
+export async function signInAs(page: Page, email: string, tenant = DEMO_TENANT) {
+  await page.goto('/login');
+  await signIn(page, email, DEMO_PASSWORD, tenant);
+  await expect(page).not.toHaveURL(/\/login/);
+}
