@@ -81,7 +81,7 @@ const CONSOLE_DIR = join(ROOT, 'apps/console');
 function newestMtime(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.') || entry.name === 'test-results') continue;
+    if (entry.name === 'node_modules' || entry.name.startsWith('.') || entry.name === 'test-results' || entry.name === 'playwright-report') continue;
     const path = join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
   }
@@ -104,7 +104,8 @@ export function consoleBuildIsCurrent(env: NodeJS.ProcessEnv): boolean {
     return false;
   }
   const built = statSync(buildId).mtimeMs;
-  return [CONSOLE_DIR, join(ROOT, 'libs/contracts/src'), join(ROOT, 'libs/authz/src')].every((dir) => newestMtime(dir) <= built);
+  // The console bundles these libraries (libs/audit-log through its browser entry).
+  return [CONSOLE_DIR, join(ROOT, 'libs/contracts/src'), join(ROOT, 'libs/authz/src'), join(ROOT, 'libs/audit-log/src')].every((dir) => newestMtime(dir) <= built);
 }
 
 export async function buildConsole(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
