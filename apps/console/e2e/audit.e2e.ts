@@ -41,8 +41,9 @@ test.describe('compliance: the audit log', () => {
     await expect(status).toContainText('Inclusion proof leads from this entry to the checkpoint’s root');
     await expect(panel.getByTestId('view-audited')).toContainText(/Your view was recorded as entry \d+/);
     await snapshot(page, testInfo, 'audit-entry-verified');
-    const panelShot = await panel.screenshot();
-    await testInfo.attach('audit-entry-panel', { body: panelShot, contentType: 'image/png' });
+    const panelShot = testInfo.outputPath('audit-entry-panel.png');
+    await panel.screenshot({ path: panelShot });
+    await testInfo.attach('audit-entry-panel', { path: panelShot, contentType: 'image/png' });
 
     // Keyboard: Escape closes the panel; the filters survive a reload (they are the URL).
     await page.keyboard.press('Escape');

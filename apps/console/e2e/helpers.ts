@@ -24,10 +24,14 @@ export async function navLabels(page: Page): Promise<string[]> {
   return (await nav.getByRole('link').allInnerTexts()).map((s) => s.trim());
 }
 
-/** Attaches a full-page screenshot to the report (stored under test-results/<test>/attachments/). */
+/**
+ * Saves a full-page screenshot as test-results/<test>/<name>.png and attaches it to the report,
+ * so every page visited is kept as an artifact whether the test passes or fails.
+ */
 export async function snapshot(page: Page, testInfo: TestInfo, name: string) {
-  const body = await page.screenshot({ fullPage: true });
-  await testInfo.attach(name, { body, contentType: 'image/png' });
+  const path = testInfo.outputPath(`${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 
 /** Opens the login page and signs in; resolves once the console has loaded. */
