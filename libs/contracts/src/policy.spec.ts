@@ -175,12 +175,13 @@ describe('overrides and documents', () => {
 });
 
 describe('HTTP shapes', () => {
-  it('requires an expected version on update and keeps overrides optional', () => {
+  it('requires an expected version on update; settings name only what changes, overrides are optional', () => {
     expect(UpdatePolicyRequestSchema.parse({ expectedVersion: 3, settings: { windowSeconds: 600 } })).toEqual({
       expectedVersion: 3,
-      settings: { ...DEFAULT_POLICY_SETTINGS, windowSeconds: 600 },
+      settings: { windowSeconds: 600 },
     });
-    expect(issuesOf(UpdatePolicyRequestSchema.safeParse({ expectedVersion: 0, settings: {} }))).toEqual([
+    expect(UpdatePolicyRequestSchema.safeParse({ expectedVersion: 3, overrides: [] }).success).toBe(true);
+    expect(issuesOf(UpdatePolicyRequestSchema.safeParse({ expectedVersion: 0, settings: { windowSeconds: 1 } }))).toEqual([
       { path: 'expectedVersion', message: 'must be at least 1' },
     ]);
     expect(UpdatePolicyRequestSchema.safeParse({ settings: {} }).success).toBe(false);
