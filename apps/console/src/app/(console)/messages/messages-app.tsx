@@ -71,7 +71,7 @@ function receipt(messageId: string, kind: 'DELIVERED' | 'RECALL_APPLIED') {
 /**
  * An employee's messenger: conversations, send, recall with a countdown of the window (server
  * time), the re-edit draft after a recall, delete-for-me, and live updates over the event
- * stream (GET /events, the console's uncompressed pass-through of GET /api/v1/events, resumed with Last-Event-ID by EventSource itself). A recipient's
+ * stream (GET /api/v1/events through the /api rewrite, resumed with Last-Event-ID by EventSource itself). A recipient's
  * open page replaces a recalled message with the notice without a reload and acknowledges it
  * (RECALL_APPLIED), which is what "recall reach" counts.
  */
@@ -184,7 +184,7 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
     const connect = () => {
       if (stopped) return;
       setConnection((c) => (c === 'live' ? 'offline' : c));
-      source = new EventSource('/events');
+      source = new EventSource('/api/v1/events');
       source.onopen = () => {
         setConnection('live');
         if (opened) void reconcile();
