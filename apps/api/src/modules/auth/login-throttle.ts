@@ -22,21 +22,20 @@ export class LoginThrottle {
   }
 
   /** Seconds the caller must wait before trying again; 0 when an attempt is allowed. */
-  async waitSeconds(tenant: string, email: string, ip: string): Promise<number> {
-    const window = this.config.LOGIN_THROTTLE_WINDOW_SECONDS;
-    let wait = 0;
-    for (const { key, max } of this.keys(tenant, email, ip)) {
-      const [row] = await this.db.$queryRaw<{ wait: number }[]>(Prisma.sql`SELECT auth_throttle_wait(${key}, ${window}::int, ${max}::int) AS wait`);
-      wait = Math.max(wait, Number(row?.wait ?? 0));
-    }
-    return wait;
+  waitSeconds(tenant: string, email: string, ip: string): Promise<number> {
+    return this.longestWait(tenant, email, ip, 'auth_throttle_wait');
   }
 
-  async recordFailure(tenant: string, email: string, ip: string): Promise<number> {
+  /** Counts a failure against the account and the address; returns the wait it now imposes. */
+  recordFailure(tenant: string, email: string, ip: string): Promise<number> {
+    return this.longestWait(tenant, email, ip, 'auth_throttle_fail');
+  }
+
+  private async longestWait(tenant: string, email: string, ip: string, fn: 'auth_throttle_wait' | 'auth_throttle_fail'): Promise<number> {
     const window = this.config.LOGIN_THROTTLE_WINDOW_SECONDS;
     let wait = 0;
     for (const { key, max } of this.keys(tenant, email, ip)) {
-      const [row] = await this.db.$queryRaw<{ wait: number }[]>(Prisma.sql`SELECT auth_throttle_fail(${key}, ${window}::int, ${max}::int) AS wait`);
+      const [row] = await this.db.$queryRaw<{ wait: number }[]>(Prisma.sql`SELECT ${Prisma.raw(fn)}(${key}, ${window}::int, ${max}::int) AS wait`);
       wait = Math.max(wait, Number(row?.wait ?? 0));
     }
     return wait;
