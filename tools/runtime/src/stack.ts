@@ -115,7 +115,7 @@ export async function buildConsole(env: NodeJS.ProcessEnv, log: (line: string) =
     env: { ...env, NEXT_TELEMETRY_DISABLED: '1' },
     quiet: true,
     onLine: (line) => {
-      if (/error|✓ Compiled|Route \(app\)/i.test(line)) log(`  ${line.trim()}`);
+      if (/error|✓ Compiled/i.test(line)) log(`  ${line.trim()}`);
     },
   });
   const code = await build.exited;
