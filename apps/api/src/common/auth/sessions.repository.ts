@@ -24,16 +24,12 @@ export class SessionsRepository {
   /** The session's user when the session is live and the user active; read fresh on every request. */
   async findLive(scope: TenantScope, sessionId: string, userId: string): Promise<SessionUser | null> {
     return this.tenantDb.run(scope, async (tx) => {
-      const session = await tx.session.findFirst({
-        where: { tenantId: scope.tenantId, id: sessionId, userId, revokedAt: null, expiresAt: { gt: new Date() } },
-        select: { id: true },
-      });
-      if (!session) return null;
-      const user = await tx.user.findFirst({
-        where: { tenantId: scope.tenantId, id: userId, active: true },
-        select: { id: true, email: true, displayName: true, roles: true, locale: true },
-      });
-      return user ? { userId: user.id, email: user.email, displayName: user.displayName, roles: user.roles, locale: user.locale } : null;
+      const [row] = await tx.$queryRaw<{ id: string; email: string; display_name: string; roles: Role[]; locale: string }[]>`
+        SELECT u.id, u.email, u.display_name, u.roles::text[] AS roles, u.locale
+          FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
+         WHERE s.tenant_id = ${scope.tenantId}::uuid AND s.id = ${sessionId}::uuid AND s.user_id = ${userId}::uuid
+           AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`;
+      return row ? { userId: row.id, email: row.email, displayName: row.display_name, roles: row.roles, locale: row.locale } : null;
     });
   }
 
