@@ -289,18 +289,8 @@ function FilterForm({
           {t.audit.searchHint}
         </p>
       </div>
-      <div className="field field--compact">
-        <label className="field__label" htmlFor="audit-from">
-          {t.audit.from}
-        </label>
-        <input id="audit-from" name="from" type="date" className="field__input" defaultValue={filters.from ?? ''} />
-      </div>
-      <div className="field field--compact">
-        <label className="field__label" htmlFor="audit-to">
-          {t.audit.to}
-        </label>
-        <input id="audit-to" name="to" type="date" className="field__input" defaultValue={filters.to ?? ''} />
-      </div>
+      <DateFilter name="from" label={t.audit.from} value={filters.from} />
+      <DateFilter name="to" label={t.audit.to} value={filters.to} />
       <div className="filters__buttons">
         <button type="submit" className="button button--primary">
           {t.table.apply}
@@ -314,6 +304,17 @@ function FilterForm({
         </button>
       </div>
     </form>
+  );
+}
+
+function DateFilter({ name, label, value }: { name: 'from' | 'to'; label: string; value?: string }) {
+  return (
+    <div className="field field--compact">
+      <label className="field__label" htmlFor={`audit-${name}`}>
+        {label}
+      </label>
+      <input id={`audit-${name}`} name={name} type="date" className="field__input" defaultValue={value ?? ''} />
+    </div>
   );
 }
 

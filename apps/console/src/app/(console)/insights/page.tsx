@@ -2,6 +2,7 @@ import type { DenialCode } from '@retract/contracts';
 import type { Metadata } from 'next';
 import { PageHeader } from '../../../components/page-header';
 import { ServerProblem } from '../../../components/server-problem';
+import { TitledCard } from '../../../components/titled-card';
 import { formatUtc, formatUtcDate } from '../../../i18n/dates';
 import { format } from '../../../i18n/format';
 import { getI18n } from '../../../i18n/locale';
@@ -111,10 +112,7 @@ export default async function InsightsPage({ searchParams }: { searchParams: Sea
           </div>
         </div>
 
-        <section className="card" aria-labelledby="over-time">
-          <h2 id="over-time" className="card__title">
-            {t.overTime}
-          </h2>
+        <TitledCard id="over-time" title={t.overTime}>
           {quiet ? <p className="muted">{t.empty}</p> : null}
           <StackedBars
             points={points}
@@ -153,23 +151,17 @@ export default async function InsightsPage({ searchParams }: { searchParams: Sea
               </table>
             </div>
           </details>
-        </section>
+        </TitledCard>
 
         <div className="grid-2">
-          <section className="card" aria-labelledby="by-code">
-            <h2 id="by-code" className="card__title">
-              {t.byCode}
-            </h2>
+          <TitledCard id="by-code" title={t.byCode}>
             {codes.length === 0 ? (
               <p className="muted">{t.byCodeEmpty}</p>
             ) : (
               <HorizontalBars locale={locale} rows={codes.map(([code, value]) => ({ label: dict.denialCodes[code] ?? code, value, hint: code }))} />
             )}
-          </section>
-          <section className="card" aria-labelledby="top-recallers">
-            <h2 id="top-recallers" className="card__title">
-              {t.topRecallers}
-            </h2>
+          </TitledCard>
+          <TitledCard id="top-recallers" title={t.topRecallers}>
             {data.topRecallers.length === 0 ? (
               <p className="muted">{t.topEmpty}</p>
             ) : (
@@ -196,7 +188,7 @@ export default async function InsightsPage({ searchParams }: { searchParams: Sea
                 </tbody>
               </table>
             )}
-          </section>
+          </TitledCard>
         </div>
       </div>
     </>

@@ -2,15 +2,19 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { ConfirmAction } from '../../../components/confirm-action';
+import { describedBy, Field } from '../../../components/field';
 import { ProblemAlert } from '../../../components/problem-alert';
+import { SubmitButton } from '../../../components/submit-button';
+import { SuccessNotice } from '../../../components/success-notice';
 import type { Dictionary } from '../../../i18n/en';
 import { formatUtc } from '../../../i18n/dates';
 import { format } from '../../../i18n/format';
 import { callApi } from '../../../lib/client-api';
-import { fieldErrorsOf } from '../../../lib/describe-problem';
 import { shortId } from '../../../lib/labels';
 import { isUuid } from '../../../lib/params';
 import type { ProblemDetails } from '../../../lib/problem';
+import { useFormProblem } from '../../../lib/use-form-problem';
 import { useUrlState } from '../../../lib/use-url-state';
 import type { HoldFilter, LegalHoldView, Person } from './_queries';
 
@@ -53,11 +57,7 @@ export function HoldsTable({ locale, holds, people, show, t, table }: { locale: 
       </div>
       <div className="card__body">
         <ProblemAlert problem={problem} />
-        {notice ? (
-          <p className="notice notice--success" role="status">
-            {notice}
-          </p>
-        ) : null}
+        <SuccessNotice message={notice} />
       </div>
       <div className={`table-scroll${pending ? ' is-pending' : ''}`}>
         <table className="table" data-testid="holds-table">
@@ -103,21 +103,17 @@ export function HoldsTable({ locale, holds, people, show, t, table }: { locale: 
                 </td>
                 <td className="nowrap">
                   {hold.active ? (
-                    confirming === hold.id ? (
-                      <span className="confirm" role="group" aria-label={format(t.releaseConfirm, { matter: hold.matter })}>
-                        <span className="confirm__text">{format(t.releaseConfirm, { matter: hold.matter })}</span>
-                        <button type="button" className="button button--danger button--small" disabled={busy} onClick={() => void release(hold)} autoFocus>
-                          {t.confirmRelease}
-                        </button>
-                        <button type="button" className="button button--quiet button--small" onClick={() => setConfirming(null)}>
-                          {table.cancel}
-                        </button>
-                      </span>
-                    ) : (
-                      <button type="button" className="button button--quiet button--small" onClick={() => setConfirming(hold.id)}>
-                        {t.release}
-                      </button>
-                    )
+                    <ConfirmAction
+                      open={confirming === hold.id}
+                      question={format(t.releaseConfirm, { matter: hold.matter })}
+                      label={t.release}
+                      confirmLabel={t.confirmRelease}
+                      cancelLabel={table.cancel}
+                      busy={busy}
+                      onOpen={() => setConfirming(hold.id)}
+                      onConfirm={() => void release(hold)}
+                      onCancel={() => setConfirming(null)}
+                    />
                   ) : null}
                 </td>
               </tr>
@@ -135,9 +131,7 @@ type Scope = 'USER' | 'CONVERSATION' | 'TENANT';
 export function PlaceHoldForm({ t }: { t: T }) {
   const router = useRouter();
   const [scope, setScope] = useState<Scope>('USER');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<ProblemDetails | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, problem, setProblem, busy, setBusy, fail } = useFormProblem();
   const [notice, setNotice] = useState<string | null>(null);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -162,11 +156,7 @@ export function PlaceHoldForm({ t }: { t: T }) {
     const body = scope === 'USER' ? { scope, subjectUserId, matter } : scope === 'CONVERSATION' ? { scope, conversationId, matter } : { scope, matter };
     const res = await callApi<LegalHoldView>('/api/v1/legal-holds', { method: 'POST', body });
     setBusy(false);
-    if (!res.ok) {
-      setProblem(res.problem);
-      setErrors(fieldErrorsOf(res.problem));
-      return;
-    }
+    if (!res.ok) return fail(res.problem);
     form.reset();
     setNotice(format(t.placed, { matter }));
     router.refresh();
@@ -193,15 +183,9 @@ export function PlaceHoldForm({ t }: { t: T }) {
         {scope === 'CONVERSATION' ? <TextField name="conversationId" label={t.conversation} hint={t.conversationHint} error={errors.conversationId} /> : null}
         <TextField name="matter" label={t.matter} hint={t.matterHint} error={errors.matter} maxLength={500} />
         <ProblemAlert problem={problem} />
-        {notice ? (
-          <p className="notice notice--success" role="status">
-            {notice}
-          </p>
-        ) : null}
+        <SuccessNotice message={notice} />
         <div className="form-actions">
-          <button type="submit" className="button button--primary" disabled={busy} aria-busy={busy}>
-            {busy ? t.placing : t.place}
-          </button>
+          <SubmitButton busy={busy} label={t.place} busyLabel={t.placing} />
         </div>
       </form>
     </section>
@@ -230,17 +214,8 @@ export function TextField({
   autoComplete?: string;
 }) {
   const id = `field-${name}`;
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={`field${error ? ' field--invalid' : ''}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      {hint ? (
-        <p id={`${id}-hint`} className="field__hint">
-          {hint}
-        </p>
-      ) : null}
+    <Field id={id} label={label} hint={hint} error={error}>
       <input
         id={id}
         name={name}
@@ -251,13 +226,8 @@ export function TextField({
         defaultValue={defaultValue}
         autoComplete={autoComplete}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(id, hint, error)}
       />
-      {error ? (
-        <p id={`${id}-error`} className="field__error">
-          {error}
-        </p>
-      ) : null}
-    </div>
+    </Field>
   );
 }

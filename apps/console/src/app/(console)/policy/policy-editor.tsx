@@ -3,6 +3,7 @@
 import type { PolicyOverride, PolicySettings, PolicySettingsOverride, PolicyVersionView, RecallableType, RequireReason, SimulationResult } from '@retract/contracts';
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { describedBy, Field } from '../../../components/field';
 import { ProblemAlert } from '../../../components/problem-alert';
 import type { Dictionary } from '../../../i18n/en';
 import { format } from '../../../i18n/format';
@@ -201,29 +202,9 @@ export function PolicyEditor({ locale, current, t }: Props) {
 // ---------------------------------------------------------------------------
 // Inputs
 
-function FieldShell({ id, label, hint, error, children, note }: { id: string; label: string; hint?: string; error?: string; children: ReactNode; note?: ReactNode }) {
-  return (
-    <div className={`field${error ? ' field--invalid' : ''}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      {hint ? (
-        <p id={`${id}-hint`} className="field__hint">
-          {hint}
-        </p>
-      ) : null}
-      {children}
-      {note ? <p className="field__note">{note}</p> : null}
-      {error ? (
-        <p id={`${id}-error`} className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
+function FieldShell(props: { id: string; label: string; hint?: string; error?: string; children: ReactNode; note?: ReactNode }) {
+  return <Field {...props} errorRole="alert" />;
 }
-
-const describedBy = (id: string, hint?: string, error?: string) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 
 /** Parses what was typed; anything that is not a number becomes NaN, which validation names. */
 const parse = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));

@@ -3,13 +3,16 @@
 import type { Locale, Role, UserView } from '@retract/contracts';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Fragment, useCallback, useState, type FormEvent } from 'react';
+import { describedBy, Field } from '../../../components/field';
 import { ProblemAlert } from '../../../components/problem-alert';
+import { SubmitButton } from '../../../components/submit-button';
+import { SuccessNotice } from '../../../components/success-notice';
 import type { Dictionary } from '../../../i18n/en';
 import { formatUtcDate } from '../../../i18n/dates';
 import { format } from '../../../i18n/format';
 import { callApi } from '../../../lib/client-api';
-import { fieldErrorsOf } from '../../../lib/describe-problem';
 import type { ProblemDetails } from '../../../lib/problem';
+import { useFormProblem } from '../../../lib/use-form-problem';
 import { useUrlState } from '../../../lib/use-url-state';
 import type { UsersParams } from './_queries';
 
@@ -80,11 +83,7 @@ export function UsersBrowser({ locale, meId, users, nextCursor, params, problem,
         </button>
       </div>
 
-      {notice ? (
-        <p className="notice notice--success" role="status" data-testid="users-notice">
-          {notice}
-        </p>
-      ) : null}
+      <SuccessNotice message={notice} testId="users-notice" />
       {creating ? <CreateUser t={t} table={table} roleNames={roleNames} onDone={(name) => done(format(t.created, { name }))} onCancel={() => setPanel({ new: null })} /> : null}
       <ProblemAlert problem={problem} />
 
@@ -213,33 +212,8 @@ function RoleChecks({ t, roleNames, selected, error }: { t: T; roleNames: Dictio
   );
 }
 
-function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: React.ReactNode }) {
-  return (
-    <div className={`field${error ? ' field--invalid' : ''}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      {hint ? (
-        <p id={`${id}-hint`} className="field__hint">
-          {hint}
-        </p>
-      ) : null}
-      {children}
-      {error ? (
-        <p id={`${id}-error`} className="field__error">
-          {error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-const describedBy = (id: string, hint: boolean, error?: string) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-
 function CreateUser({ t, table, roleNames, onDone, onCancel }: FormProps) {
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<ProblemDetails | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, problem, setProblem, busy, setBusy, fail } = useFormProblem();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -269,10 +243,7 @@ function CreateUser({ t, table, roleNames, onDone, onCancel }: FormProps) {
     setBusy(false);
     if (!res.ok) {
       if (res.status === 409) setErrors({ email: t.emailTaken });
-      else {
-        setProblem(res.problem);
-        setErrors(fieldErrorsOf(res.problem));
-      }
+      else fail(res.problem);
       return;
     }
     onDone(res.data.displayName);
@@ -307,9 +278,7 @@ function CreateUser({ t, table, roleNames, onDone, onCancel }: FormProps) {
         <RoleChecks t={t} roleNames={roleNames} selected={['EMPLOYEE']} error={errors.roles} />
         <ProblemAlert problem={problem} />
         <div className="form-actions">
-          <button type="submit" className="button button--primary" disabled={busy} aria-busy={busy}>
-            {busy ? t.creating : t.create}
-          </button>
+          <SubmitButton busy={busy} label={t.create} busyLabel={t.creating} />
           <button type="button" className="button button--quiet" onClick={onCancel}>
             {table.cancel}
           </button>
@@ -320,10 +289,8 @@ function CreateUser({ t, table, roleNames, onDone, onCancel }: FormProps) {
 }
 
 function EditUser({ user, t, table, roleNames, onDone, onCancel }: FormProps & { user: UserView }) {
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<ProblemDetails | null>(null);
+  const { errors, setErrors, problem, setProblem, busy, setBusy, fail } = useFormProblem();
   const [conflict, setConflict] = useState(false);
-  const [busy, setBusy] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -350,10 +317,7 @@ function EditUser({ user, t, table, roleNames, onDone, onCancel }: FormProps & {
     setBusy(false);
     if (!res.ok) {
       if (res.status === 409) setConflict(true);
-      else {
-        setProblem(res.problem);
-        setErrors(fieldErrorsOf(res.problem));
-      }
+      else fail(res.problem);
       return;
     }
     onDone(res.data.displayName);
@@ -393,9 +357,7 @@ function EditUser({ user, t, table, roleNames, onDone, onCancel }: FormProps & {
       ) : null}
       <ProblemAlert problem={problem} />
       <div className="form-actions">
-        <button type="submit" className="button button--primary" disabled={busy} aria-busy={busy}>
-          {busy ? table.saving : table.save}
-        </button>
+        <SubmitButton busy={busy} label={table.save} busyLabel={table.saving} />
         <button type="button" className="button button--quiet" onClick={onCancel}>
           {table.cancel}
         </button>

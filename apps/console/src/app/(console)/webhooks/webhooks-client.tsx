@@ -4,14 +4,17 @@ import type { CreatedWebhook, EventType, WebhookView } from '@retract/contracts'
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { ConfirmAction } from '../../../components/confirm-action';
 import { CopyButton } from '../../../components/copy-button';
 import { ProblemAlert } from '../../../components/problem-alert';
+import { SubmitButton } from '../../../components/submit-button';
+import { SuccessNotice } from '../../../components/success-notice';
 import type { Dictionary } from '../../../i18n/en';
 import { formatUtc } from '../../../i18n/dates';
 import { format } from '../../../i18n/format';
 import { callApi } from '../../../lib/client-api';
-import { fieldErrorsOf } from '../../../lib/describe-problem';
 import type { ProblemDetails } from '../../../lib/problem';
+import { useFormProblem } from '../../../lib/use-form-problem';
 
 type T = Dictionary['webhooks'];
 
@@ -39,11 +42,7 @@ export function WebhookList({ locale, webhooks, selected, t, table }: { locale: 
       </div>
       <div className="card__body">
         <ProblemAlert problem={problem} />
-        {notice ? (
-          <p className="notice notice--success" role="status">
-            {notice}
-          </p>
-        ) : null}
+        <SuccessNotice message={notice} />
       </div>
       {webhooks.length === 0 ? (
         <p className="empty">{t.empty}</p>
@@ -81,21 +80,16 @@ export function WebhookList({ locale, webhooks, selected, t, table }: { locale: 
                     <Link className="button button--quiet button--small" href={`/webhooks?webhook=${w.id}`} scroll={false} aria-current={selected === w.id ? 'true' : undefined}>
                       {t.showDeliveries}
                     </Link>{' '}
-                    {confirming === w.id ? (
-                      <span className="confirm" role="group" aria-label={format(t.removeConfirm, { url: w.url })}>
-                        <span className="confirm__text">{format(t.removeConfirm, { url: w.url })}</span>
-                        <button type="button" className="button button--danger button--small" onClick={() => void remove(w.id)} autoFocus>
-                          {t.confirmRemove}
-                        </button>
-                        <button type="button" className="button button--quiet button--small" onClick={() => setConfirming(null)}>
-                          {table.cancel}
-                        </button>
-                      </span>
-                    ) : (
-                      <button type="button" className="button button--quiet button--small" onClick={() => setConfirming(w.id)}>
-                        {t.remove}
-                      </button>
-                    )}
+                    <ConfirmAction
+                      open={confirming === w.id}
+                      question={format(t.removeConfirm, { url: w.url })}
+                      label={t.remove}
+                      confirmLabel={t.confirmRemove}
+                      cancelLabel={table.cancel}
+                      onOpen={() => setConfirming(w.id)}
+                      onConfirm={() => void remove(w.id)}
+                      onCancel={() => setConfirming(null)}
+                    />
                   </td>
                 </tr>
               ))}
@@ -109,9 +103,7 @@ export function WebhookList({ locale, webhooks, selected, t, table }: { locale: 
 
 export function CreateWebhook({ eventTypes, t, table }: { eventTypes: readonly EventType[]; t: T; table: Dictionary['table'] }) {
   const router = useRouter();
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [problem, setProblem] = useState<ProblemDetails | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, problem, setProblem, busy, setBusy, fail } = useFormProblem();
   const [secret, setSecret] = useState<string | null>(null);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -131,11 +123,7 @@ export function CreateWebhook({ eventTypes, t, table }: { eventTypes: readonly E
     setBusy(true);
     const res = await callApi<CreatedWebhook>('/api/v1/webhooks', { method: 'POST', body: { url, eventTypes: types, ...(description ? { description } : {}) } });
     setBusy(false);
-    if (!res.ok) {
-      setProblem(res.problem);
-      setErrors(fieldErrorsOf(res.problem));
-      return;
-    }
+    if (!res.ok) return fail(res.problem);
     form.reset();
     setSecret(res.data.secret);
     router.refresh();
@@ -191,9 +179,7 @@ export function CreateWebhook({ eventTypes, t, table }: { eventTypes: readonly E
         </div>
         <ProblemAlert problem={problem} />
         <div className="form-actions">
-          <button type="submit" className="button button--primary" disabled={busy} aria-busy={busy}>
-            {busy ? t.creating : t.create}
-          </button>
+          <SubmitButton busy={busy} label={t.create} busyLabel={t.creating} />
         </div>
       </form>
     </section>
