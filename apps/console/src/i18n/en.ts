@@ -100,7 +100,7 @@ export const en = {
     roles: 'Roles',
     sections: 'Your sections',
     noSections: 'Your roles do not give you any console section yet. Ask an administrator if you need one.',
-    denied: 'You do not have access to {section}. Ask an administrator if you need it.',
+    denied: 'You do not have access to {section}: it needs a role you do not hold (administrators assign roles on the Users page).',
   },
   errors: {
     title: 'Something went wrong',

@@ -96,7 +96,7 @@ export const zhCN: Dictionary = {
     roles: '角色',
     sections: '你可以使用的功能',
     noSections: '你的角色目前没有可用的控制台功能。如有需要，请联系管理员。',
-    denied: '你没有访问“{section}”的权限。如有需要，请联系管理员。',
+    denied: '你没有访问“{section}”的权限：它需要你尚未拥有的角色（管理员可在“用户”页分配角色）。',
   },
   errors: {
     title: '出错了',

@@ -188,7 +188,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       return response.ok ? { ok: true, status: response.status } : { ok: false, status: response.status, error: `HTTP ${response.status}` };
     } catch (error) {
       const name = (error as Error).name;
-      return { ok: false, status: null, error: name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : `could not connect (${(error as Error & { cause?: { code?: string } }).cause?.code ?? name})` };
+      const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+      return { ok: false, status: null, error: name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : `could not connect (${cause?.code ?? cause?.message ?? 'network error'})` };
     }
   }
 
