@@ -22,6 +22,7 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@retract/contracts$': path.join(root, 'libs/contracts/src/index.ts'),
+    '^@retract/contracts/policy-fields$': path.join(root, 'libs/contracts/src/policy-fields.ts'),
     '^@retract/authz$': path.join(root, 'libs/authz/src/index.ts'),
     '^@retract/audit-log$': path.join(root, 'libs/audit-log/src/index.ts'),
     '^@retract/recall-policy$': path.join(root, 'libs/recall-policy/src/index.ts'),

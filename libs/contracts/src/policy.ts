@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { MESSAGE_TYPES, PAYMENT_TYPES, RECALLABLE_TYPES, type PaymentType } from './policy-fields';
+
+export * from './policy-fields';
 
 /*
  * Recall policy contract (DESIGN §2, §3): message types, denial codes, the policy
@@ -10,17 +13,8 @@ import { z } from 'zod';
 // ---------------------------------------------------------------------------
 // Message types
 
-export const MESSAGE_TYPES = ['TEXT', 'IMAGE', 'VIDEO', 'FILE', 'VOICE', 'LOCATION', 'RED_PACKET', 'TRANSFER'] as const;
 export const MessageTypeSchema = z.enum(MESSAGE_TYPES);
 export type MessageType = z.infer<typeof MessageTypeSchema>;
-
-/** Payment messages can never be recalled, whatever the policy says and whoever asks. */
-export const PAYMENT_TYPES = ['RED_PACKET', 'TRANSFER'] as const;
-export type PaymentType = (typeof PAYMENT_TYPES)[number];
-
-/** The types a policy may switch recall on or off for (every non-payment type). */
-export const RECALLABLE_TYPES = ['TEXT', 'IMAGE', 'VIDEO', 'FILE', 'VOICE', 'LOCATION'] as const;
-export type RecallableType = (typeof RECALLABLE_TYPES)[number];
 
 export const isPaymentType = (type: string): type is PaymentType => (PAYMENT_TYPES as readonly string[]).includes(type);
 
@@ -163,24 +157,6 @@ const deepFreeze = <T>(value: T): T => {
 
 /** The defaults of DESIGN §3 (deeply frozen: copy before changing). */
 export const DEFAULT_POLICY_SETTINGS: PolicySettings = deepFreeze(PolicySettingsSchema.parse({}));
-
-/**
- * The fields of a policy as they are named in diffs, in effective-policy provenance and
- * in override settings (`requireReason` covers `reasonAfterSeconds`).
- */
-export const POLICY_FIELDS = [
-  'windowSeconds',
-  'graceSeconds',
-  'editAfterRecall',
-  'reEditWindowSeconds',
-  'recallableTypes',
-  'batchRecall.enabled',
-  'batchRecall.maxBatch',
-  'requireReason',
-  'maxRecallsPerHour',
-  'auditRetentionDays',
-] as const;
-export type PolicyField = (typeof POLICY_FIELDS)[number];
 
 // ---------------------------------------------------------------------------
 // Overrides

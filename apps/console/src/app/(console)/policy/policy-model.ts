@@ -4,7 +4,8 @@
  * duration units, override editing and the wording of version diffs. Unit-tested in
  * policy-model.spec.ts.
  */
-import type { PolicyOverride, PolicySettings, PolicySettingsOverride, RecallableType } from '@retract/contracts';
+import type { PolicyOverride, PolicySettings, PolicySettingsOverride } from '@retract/contracts';
+import { PAYMENT_TYPES, POLICY_FIELDS, RECALLABLE_TYPES, type PolicyField, type RecallableType } from '@retract/contracts/policy-fields';
 import type { Dictionary } from '../../../i18n/en';
 import { humanDuration } from '../../../i18n/dates';
 import { format } from '../../../i18n/format';
@@ -13,22 +14,10 @@ export { humanDuration };
 
 type T = Dictionary['policy'];
 
-export const RECALLABLE: readonly RecallableType[] = ['TEXT', 'IMAGE', 'VIDEO', 'FILE', 'VOICE', 'LOCATION'];
-export const PAYMENTS = ['RED_PACKET', 'TRANSFER'] as const;
-
-export const OVERRIDE_FIELDS = [
-  'windowSeconds',
-  'graceSeconds',
-  'editAfterRecall',
-  'reEditWindowSeconds',
-  'recallableTypes',
-  'batchRecall.enabled',
-  'batchRecall.maxBatch',
-  'requireReason',
-  'maxRecallsPerHour',
-  'auditRetentionDays',
-] as const;
-export type OverrideField = (typeof OVERRIDE_FIELDS)[number];
+export const RECALLABLE: readonly RecallableType[] = RECALLABLE_TYPES;
+export const PAYMENTS = PAYMENT_TYPES;
+export const OVERRIDE_FIELDS = POLICY_FIELDS;
+export type OverrideField = PolicyField;
 
 /** Inclusive ranges of the numeric settings (DESIGN §3). */
 export const RANGES = {
