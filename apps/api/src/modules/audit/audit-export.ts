@@ -12,6 +12,7 @@ import type { Tx } from '@retract/db';
 import { TenantDb } from '../../common/database/database.module';
 import { ProblemException } from '../../common/problem/problem';
 import { toEntryView } from './audit-entry-view';
+import { AuditLog } from './audit-log';
 import { SigningKeys, logOrigin } from './signing-keys';
 import { treeNodeSource } from './tree-node-source';
 
@@ -28,12 +29,11 @@ export interface ExportRange {
 /** Streams entries, checkpoints and keys in the JSON Lines format the offline verifier reads (libs/audit-log README). */
 @Injectable()
 export class AuditExport {
-  constructor(private readonly tenantDb: TenantDb, private readonly keys: SigningKeys) {}
+  constructor(private readonly tenantDb: TenantDb, private readonly keys: SigningKeys, private readonly log: AuditLog) {}
 
   async resolveRange(tenantId: string, query: Pick<ExportQuery, 'from' | 'to' | 'fromSeq' | 'toSeq'>): Promise<ExportRange> {
     return this.tenantDb.run({ tenantId }, async (tx) => {
-      const [head] = await tx.$queryRaw<{ size: bigint }[]>`SELECT size FROM audit_log_heads WHERE tenant_id = ${tenantId}::uuid`;
-      const size = Number(head?.size ?? 0);
+      const size = await this.log.size(tx, tenantId);
       let fromSeq = query.fromSeq ?? 0;
       let toSeq = query.toSeq ?? size - 1;
       if (query.from) {

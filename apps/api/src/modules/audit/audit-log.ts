@@ -27,6 +27,12 @@ export class AuditLog {
     this.checkpointEvery = { entries, issue };
   }
 
+  /** Entries in the tenant's log (read without locking). */
+  async size(tx: Tx, tenantId: string): Promise<number> {
+    const [head] = await tx.$queryRaw<{ size: bigint }[]>`SELECT size FROM audit_log_heads WHERE tenant_id = ${tenantId}::uuid`;
+    return Number(head?.size ?? 0);
+  }
+
   async lockHead(tx: Tx, tenantId: string): Promise<LogHead> {
     const select = () => tx.$queryRaw<{ size: bigint; frontier: Uint8Array[]; updated_at: Date }[]>`
       SELECT size, frontier, updated_at FROM audit_log_heads WHERE tenant_id = ${tenantId}::uuid FOR UPDATE`;

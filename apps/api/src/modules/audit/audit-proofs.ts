@@ -41,11 +41,11 @@ export class AuditProofs {
   inclusion(tenantId: string, seq: number, treeSize?: number) {
     return this.tenantDb.run({ tenantId }, async (tx) => {
       const latest = await this.checkpoints.latest(tx, tenantId);
-      const [head] = await tx.$queryRaw<{ size: bigint }[]>`SELECT size FROM audit_log_heads WHERE tenant_id = ${tenantId}::uuid`;
-      const size = treeSize ?? latest?.treeSize ?? Number(head?.size ?? 0);
-      if (size > Number(head?.size ?? 0)) throw badSize('treeSize', `must be at most the log size ${Number(head?.size ?? 0)}`);
+      const logSize = await this.log.size(tx, tenantId);
+      const size = treeSize ?? latest?.treeSize ?? logSize;
+      if (size > logSize) throw badSize('treeSize', `must be at most the log size ${logSize}`);
       if (seq >= size) {
-        if (seq < Number(head?.size ?? 0)) throw badSize('seq', `entry ${seq} is not yet covered by a checkpoint (size ${size}); issue one first`);
+        if (seq < logSize) throw badSize('seq', `entry ${seq} is not yet covered by a checkpoint (size ${size}); issue one first`);
         throw notFound('audit entry');
       }
       const entry = await tx.auditEntry.findFirst({ where: { tenantId, seq: BigInt(seq) }, select: { leafHash: true } });
@@ -64,8 +64,7 @@ export class AuditProofs {
 
   consistency(tenantId: string, from: number, to: number) {
     return this.tenantDb.run({ tenantId }, async (tx) => {
-      const [head] = await tx.$queryRaw<{ size: bigint }[]>`SELECT size FROM audit_log_heads WHERE tenant_id = ${tenantId}::uuid`;
-      const size = Number(head?.size ?? 0);
+      const size = await this.log.size(tx, tenantId);
       if (to > size) throw badSize('to', `must be at most the log size ${size}`);
       if (from > to) throw badSize('from', 'must not exceed to');
       const proof = await buildConsistencyProof(treeNodeSource(tx, tenantId), from, to);
