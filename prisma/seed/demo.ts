@@ -1,19 +1,19 @@
 import { abilityFor } from '@retract/authz';
 import type { Locale, Role } from '@retract/contracts';
-import { createDb, inTenant, Prisma, type Db, type Tx } from '@retract/db';
+import { createDb, createSqlPool, inTenant, Prisma, type Db, type SqlPool, type Tx } from '@retract/db';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuthenticatedPrincipal } from '../../apps/api/src/common/auth/principal';
 import { TenantDb } from '../../apps/api/src/common/database/database.module';
 import { ProblemException } from '../../apps/api/src/common/problem/problem';
-import { AuditLog } from '../../apps/api/src/modules/audit/audit-log';
-import { ContentVault } from '../../apps/api/src/modules/audit/content-vault';
 import { LocalKeyEncryptionKey } from '../../apps/api/src/modules/audit/key-encryption';
+import { standaloneAuditLog } from '../../apps/api/src/modules/audit/standalone-audit-log';
 import { hashPassword } from '../../apps/api/src/modules/auth/passwords';
 import { Clock } from '../../apps/api/src/modules/clock/clock';
 import { EventLog } from '../../apps/api/src/modules/events/event-log';
 import { MessagesService } from '../../apps/api/src/modules/messages/messages.service';
+import { PolicyCache } from '../../apps/api/src/modules/policy/policy-cache';
 import { PolicyService } from '../../apps/api/src/modules/policy/policy.service';
 import { RecallSteps } from '../../apps/api/src/modules/recall/recall-steps';
 import { RecallMessages } from '../../apps/api/src/modules/recall/use-cases/recall-messages';
@@ -138,15 +138,15 @@ function demoAuditKek(explicit?: string): { id: string; key: string } {
  * removes, tries too late on an old one, recalls a picture bob had already downloaded, and
  * compliance force-recalls a password carol posted; in globex, 王伟 recalls a message to 李娜.
  */
-async function seedRecallHistory(db: Db, tenantId: string, tenant: DemoTenant, auditKek?: string): Promise<void> {
+async function seedRecallHistory(db: Db, pool: SqlPool, tenantId: string, tenant: DemoTenant, auditKek?: string): Promise<void> {
   const kek = demoAuditKek(auditKek);
-  const tenantDb = new TenantDb(db);
-  const audit = new AuditLog(new ContentVault(new LocalKeyEncryptionKey(kek.id, kek.key)));
+  const tenantDb = new TenantDb(db, pool);
+  const { log: audit } = standaloneAuditLog(pool, new LocalKeyEncryptionKey(kek.id, kek.key));
   const events = new EventLog();
   const clock = new Clock();
   const messages = new MessagesService(tenantDb, events, clock);
-  const recalls = new RecallMessages(tenantDb, new RecallSteps(audit, events), clock);
-  const policy = new PolicyService(tenantDb, audit, events, clock);
+  const recalls = new RecallMessages(tenantDb, new RecallSteps(audit, events), clock, new PolicyCache());
+  const policy = new PolicyService(tenantDb, audit, events, clock, new PolicyCache());
   const users = await inTenant(db, { tenantId }, (tx) => tx.user.findMany({ where: { tenantId } }));
   const as = (email: string): AuthenticatedPrincipal => {
     const user = users.find((u) => u.email === email)!;
@@ -200,7 +200,17 @@ async function seedRecallHistory(db: Db, tenantId: string, tenant: DemoTenant, a
 }
 
 /** Seeds the demo tenants of DESIGN §7 unless they exist; safe to run again. */
-export async function seedDemo(db: Db, log: (line: string) => void = () => undefined, options: { auditKek?: string } = {}): Promise<void> {
+export async function seedDemo(connectionString: string, log: (line: string) => void = () => undefined, options: { auditKek?: string } = {}): Promise<void> {
+  const db = createDb({ connectionString, maxConnections: 2 });
+  const pool = createSqlPool({ connectionString, maxConnections: 2, applicationName: 'retract-seed' });
+  try {
+    await seedTenants(db, pool, log, options);
+  } finally {
+    await Promise.all([db.$disconnect(), pool.end()]);
+  }
+}
+
+async function seedTenants(db: Db, pool: SqlPool, log: (line: string) => void, options: { auditKek?: string }): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   for (const tenant of DEMO_TENANTS) {
     const [existing] = await db.$queryRaw<{ id: string | null }[]>(Prisma.sql`SELECT tenant_id_for_slug(${tenant.slug}) AS id`);
@@ -214,7 +224,7 @@ export async function seedDemo(db: Db, log: (line: string) => void = () => undef
       TENANT_INITIALIZERS,
     );
     await inTenant(db, { tenantId: created.id }, (tx) => seedTenantContent(tx, created.id, tenant, passwordHash), { timeoutMs: 60_000 });
-    await seedRecallHistory(db, created.id, tenant, options.auditKek);
+    await seedRecallHistory(db, pool, created.id, tenant, options.auditKek);
     log(`seeded demo tenant ${tenant.slug}`);
   }
 }
@@ -225,10 +235,7 @@ if (require.main === module) {
     process.stderr.write('seed: set APP_DATABASE_URL (or DATABASE_URL)\n');
     process.exit(2);
   }
-  const db = createDb({ connectionString: url });
-  seedDemo(db, (line) => process.stdout.write(`${line}\n`))
-    .then(() => db.$disconnect())
-    .catch((error) => {
+  seedDemo(url, (line) => process.stdout.write(`${line}\n`)).catch((error) => {
       process.stderr.write(`seed failed: ${(error as Error).message}\n`);
       process.exit(1);
     });

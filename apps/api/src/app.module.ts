@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { CONFIG, type Config } from './config/config';
 import { AuthGuard } from './common/auth/auth.guard';
+import { SessionCache } from './common/auth/session-cache';
 import { SessionsRepository } from './common/auth/sessions.repository';
 import { AccessTokens } from './common/auth/tokens';
 import { DatabaseModule } from './common/database/database.module';
@@ -49,6 +50,7 @@ export class AppModule {
       providers: [
         AccessTokens,
         SessionsRepository,
+        SessionCache,
         LoginThrottle,
         AuthService,
         UsersService,

@@ -7,8 +7,8 @@ describe('demo data', () => {
 
   beforeAll(async () => {
     test = await startTestApp();
-    await seedDemo(test.db, () => undefined, { auditKek: test.config.AUDIT_KEK });
-    await seedDemo(test.db); // a second run changes nothing
+    await seedDemo(test.config.APP_DATABASE_URL, () => undefined, { auditKek: test.config.AUDIT_KEK });
+    await seedDemo(test.config.APP_DATABASE_URL); // a second run changes nothing
   }, 60_000);
   afterAll(() => test.close());
 

@@ -53,6 +53,7 @@ export {
   type AuditEntryFields,
   type AuditLeaf,
 } from './leaf';
+export { fillLeafTemplate, leafTemplate, type LeafTemplate, type UnplacedEntry } from './leaf-template';
 export { HASH_SIZE, type NodeSource } from './merkle';
 export { consistencyProofPlan, inclusionProofPlan, type ProofPlan } from './proof-generation';
 export type { ConsistencyClaim, InclusionClaim } from './proof-verification';

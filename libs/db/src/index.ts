@@ -1,5 +1,7 @@
 export * from './client';
 export * from './tenant-scope';
+export * from './sql';
+export { afterCommit } from './after-commit';
 export { Prisma } from './generated/prisma/client';
 export type {
   Tenant, User, Session, Conversation, ConversationMember, Message, MessageReceipt, MessageHidden, PolicyVersion,

@@ -1,4 +1,3 @@
-import { createDb } from '@retract/db';
 import { join } from 'node:path';
 import { DEMO_PASSWORD, DEMO_TENANTS, seedDemo } from '../../../prisma/seed/demo';
 import { isEmpty } from './database';
@@ -49,9 +48,7 @@ async function main(): Promise<void> {
     log('migrations applied');
 
     if (!production && env.SEED_DEMO !== 'false' && (await isEmpty(database.appUrl))) {
-      const db = createDb({ connectionString: database.appUrl, maxConnections: 2 });
-      await seedDemo(db, log, { auditKek: env.AUDIT_KEK ?? secrets.AUDIT_KEK });
-      await db.$disconnect();
+      await seedDemo(database.appUrl, log, { auditKek: env.AUDIT_KEK ?? secrets.AUDIT_KEK });
     }
 
     const consoleOrigin = env.CONSOLE_ORIGIN ?? `http://localhost:${consolePort}`;

@@ -1,4 +1,3 @@
-import { createDb } from '@retract/db';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -101,9 +100,7 @@ async function main(): Promise<number> {
   try {
     if (only !== 'browser') add(await runJest(env));
     if (only !== 'jest') {
-      const db = createDb({ connectionString: database.appUrl, maxConnections: 2 });
-      await seedDemo(db, undefined, { auditKek: env.AUDIT_KEK });
-      await db.$disconnect();
+      await seedDemo(database.appUrl, undefined, { auditKek: env.AUDIT_KEK });
       add(await runBrowserTests(env, database.appUrl));
     }
   } finally {

@@ -33,6 +33,14 @@ export const ConfigSchema = z.object({
   /** Checkpoints are issued after this many new entries, and at least every AUDIT_CHECKPOINT_SECONDS. */
   AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(1_000_000).default(100),
   AUDIT_CHECKPOINT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Group commit: at most this many queued entries of one tenant go into one integration transaction... */
+  AUDIT_BATCH_MAX: z.coerce.number().int().min(1).max(10_000).default(256),
+  /** ...after waiting at most this long for more to arrive when the sequencer is idle (0 = integrate at once). */
+  AUDIT_BATCH_WAIT_MS: z.coerce.number().min(0).max(1000).default(2),
+  /** Pending entries older than this are integrated by any replica (their writer stopped before integrating them). */
+  AUDIT_PENDING_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /** Connections of the plain `pg` pool used by the hot write paths (recall, send, receipts) and the sequencer. */
+  SQL_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(16),
   AUDIT_WITNESS_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
   AUDIT_WITNESS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
   /** How often the retention job shreds expired content keys (0 = never in this process). */

@@ -1,6 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { abilityFor } from '@retract/authz';
 import type { Locale } from '@retract/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
@@ -8,7 +7,7 @@ import { CONFIG, type Config } from '../../config/config';
 import { ENDPOINT, type EndpointSpec } from '../endpoint/endpoint';
 import { forbidden, notFound, unauthenticated } from '../problem/problem';
 import type { AuthenticatedPrincipal, RequestWithPrincipal } from './principal';
-import { SessionsRepository } from './sessions.repository';
+import { SessionCache } from './session-cache';
 import { AccessTokens, SESSION_COOKIE } from './tokens';
 import { setSessionCookie } from './session-cookie';
 
@@ -27,8 +26,9 @@ function sameSecret(given: string, expected: string): boolean {
 
 /**
  * Global guard: every route must declare its access (deny by default). The tenant and user come
- * only from a verified token whose session and user are re-read on every request, so a
- * deactivated user or a revoked session stops working at once; nothing is cached.
+ * only from a verified token; its session and user come from the replica's session cache, and
+ * every transaction the request opens re-checks them in its first statement (`app_enter`), so a
+ * deactivated user, a revoked session or a role change stops working at once (docs/architecture.md).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -37,7 +37,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokens,
-    private readonly sessions: SessionsRepository,
+    private readonly sessions: SessionCache,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -85,17 +85,20 @@ export class AuthGuard implements CanActivate {
     const claims = await this.tokens.verify(token);
     if (!claims) throw unauthenticated('The access token is not valid or has expired; log in again.');
     const scope = { tenantId: claims.tenantId };
-    const user = await this.sessions.findLive(scope, claims.sessionId, claims.userId);
-    if (!user) throw unauthenticated('Your session has ended; log in again.');
+    const cached = await this.sessions.get(scope, claims.sessionId, claims.userId);
+    if (!cached) throw unauthenticated('Your session has ended; log in again.');
     if (!headerToken) await this.slideCookie(reply, claims);
-    const principal = { userId: user.userId, tenantId: claims.tenantId, roles: user.roles };
+    const { user, ability } = cached;
     return {
-      ...principal,
+      userId: user.userId,
+      tenantId: claims.tenantId,
+      roles: user.roles,
       sessionId: claims.sessionId,
+      session: { id: claims.sessionId, userId: user.userId, roles: user.roles },
       email: user.email,
       displayName: user.displayName,
       locale: user.locale as Locale,
-      ability: abilityFor(principal),
+      ability,
     };
   }
 

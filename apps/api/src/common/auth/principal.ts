@@ -1,9 +1,12 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { AppAbility, Principal } from '@retract/authz';
 import type { Locale, Role } from '@retract/contracts';
+import type { SessionCheck } from '@retract/db';
 
 export interface AuthenticatedPrincipal extends Principal {
   sessionId: string;
+  /** Checked by the first statement of every transaction opened with this principal as its scope. */
+  session?: SessionCheck;
   email: string;
   displayName: string;
   locale: Locale;

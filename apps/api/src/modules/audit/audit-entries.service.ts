@@ -7,6 +7,7 @@ import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { TenantDb } from '../../common/database/database.module';
 import { notFound } from '../../common/problem/problem';
 import { AuditLog } from './audit-log';
+import type { AuditTicket } from './audit-ticket';
 import { ContentVault, type ContentEnvelope } from './content-vault';
 import { toEntryView, type Person } from './audit-entry-view';
 
@@ -50,9 +51,10 @@ export class AuditEntries {
     });
   }
 
-  detail(principal: AuthenticatedPrincipal, seq: number): Promise<AuditEntryDetail> {
+  async detail(principal: AuthenticatedPrincipal, seq: number): Promise<AuditEntryDetail> {
     const { tenantId } = principal;
-    return this.tenantDb.run(principal, async (tx) => {
+    let view: AuditTicket | undefined;
+    const detail = await this.tenantDb.run(principal, async (tx) => {
       const row = await tx.auditEntry.findFirst({ where: { tenantId, seq: BigInt(seq) } });
       if (!row) throw notFound('audit entry');
       const leaf = decodeLeaf(new Uint8Array(row.leaf));
@@ -65,7 +67,7 @@ export class AuditEntries {
         } else {
           const opened = await this.vault.open(tx, tenantId, envelope);
           if (opened.state === 'READABLE') {
-            const viewed = await this.log.append(tx, tenantId, {
+            view = await this.log.append(tx, tenantId, {
               action: 'AUDIT_CONTENT_VIEWED',
               actorId: principal.userId,
               subjectUserId: row.subjectUserId,
@@ -73,7 +75,8 @@ export class AuditEntries {
               messageId: row.messageId,
               details: { viewedSeq: seq },
             });
-            content = { state: 'READABLE', value: opened.content, viewAuditSeq: viewed.seq };
+            // The view's own seq is known once the transaction has committed (below).
+            content = { state: 'READABLE', value: opened.content, viewAuditSeq: -1 };
           } else {
             content = opened;
           }
@@ -88,6 +91,8 @@ export class AuditEntries {
         recallReach: row.action === 'MESSAGE_RECALLED' && row.messageId ? await recallReach(tx, tenantId, row.messageId, leaf.details) : null,
       };
     });
+    if (view && detail.content?.state === 'READABLE') detail.content.viewAuditSeq = view.seq;
+    return detail;
   }
 }
 

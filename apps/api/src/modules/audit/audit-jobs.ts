@@ -3,7 +3,10 @@ import { Prisma, type Db, type Tx } from '@retract/db';
 import { CONFIG, type Config } from '../../config/config';
 import { DB, TenantDb } from '../../common/database/database.module';
 import { holdsCoveringSubject } from '../legal-holds/legal-holds.service';
+import type { LeafTemplate } from '@retract/audit-log';
 import { AuditLog } from './audit-log';
+import { AuditSequencer } from './audit-sequencer';
+import { AuditTicket } from './audit-ticket';
 import { Checkpoints } from './checkpoints';
 import { ContentVault } from './content-vault';
 
@@ -30,6 +33,7 @@ export class AuditJobs implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(DB) private readonly db: Db,
     private readonly tenantDb: TenantDb,
     private readonly log: AuditLog,
+    private readonly sequencer: AuditSequencer,
     private readonly checkpoints: Checkpoints,
     private readonly vault: ContentVault,
     @Inject(CONFIG) private readonly config: Config,
@@ -37,7 +41,9 @@ export class AuditJobs implements OnApplicationBootstrap, OnApplicationShutdown 
 
   onApplicationBootstrap(): void {
     if (this.config.NODE_ENV === 'test') return;
+    void this.integrateStalePending().catch((err) => this.logger.error({ err }, 'pending sweep failed'));
     this.timers.push(setInterval(() => void this.checkpointDueTenants().catch((err) => this.logger.error({ err }, 'checkpoint job failed')), this.config.AUDIT_CHECKPOINT_SECONDS * 1000));
+    this.timers.push(setInterval(() => void this.integrateStalePending().catch((err) => this.logger.error({ err }, 'pending sweep failed')), this.config.AUDIT_PENDING_SWEEP_SECONDS * 1000));
     if (this.config.AUDIT_RETENTION_INTERVAL_SECONDS > 0) {
       this.timers.push(setInterval(() => void this.applyRetentionToAll().catch((err) => this.logger.error({ err }, 'retention job failed')), this.config.AUDIT_RETENTION_INTERVAL_SECONDS * 1000));
     }
@@ -57,6 +63,27 @@ export class AuditJobs implements OnApplicationBootstrap, OnApplicationShutdown 
     return due.length;
   }
 
+  /**
+   * Entries queued by a writer that stopped (crash, lost connection) before its sequencer
+   * integrated them: any replica integrates those older than AUDIT_PENDING_SWEEP_SECONDS.
+   * Returns how many entries were integrated.
+   */
+  async integrateStalePending(olderThanSeconds = this.config.AUDIT_PENDING_SWEEP_SECONDS): Promise<number> {
+    const age = `${olderThanSeconds} seconds`;
+    const tenants = await this.db.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT audit_tenants_with_stale_pending(${age}::interval) AS id`);
+    let integrated = 0;
+    for (const { id } of tenants) {
+      const rows = await this.tenantDb.sql({ tenantId: id }, (tx) =>
+        tx.$queryRaw<{ id: bigint; leaf_parts: string[] }[]>`
+          SELECT id, leaf_parts FROM audit_pending WHERE tenant_id = ${id}::uuid AND created_at < now() - ${age}::interval ORDER BY id LIMIT 10000`,
+      );
+      const results = await Promise.allSettled(rows.map((row) => this.sequencer.integrate(new AuditTicket(id, BigInt(row.id), row.leaf_parts as unknown as LeafTemplate))));
+      integrated += results.filter((result) => result.status === 'fulfilled').length;
+    }
+    if (integrated > 0) this.logger.warn({ integrated }, 'integrated audit entries left pending by a stopped writer');
+    return integrated;
+  }
+
   async applyRetentionToAll(now = new Date()): Promise<number> {
     const tenants = await this.db.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT app_tenant_ids() AS id`);
     let shredded = 0;
@@ -72,7 +99,7 @@ export class AuditJobs implements OnApplicationBootstrap, OnApplicationShutdown 
       const live = await tx.auditDataKey.findMany({ where: { tenantId, wrappedKey: { not: null } }, select: { id: true, subjectUserId: true, period: true } });
       const expired = live.filter((key) => periodEnd(key.period) <= cutoff);
       if (expired.length === 0) return 0;
-      await this.log.lockHead(tx, tenantId);
+      await this.log.lockEvidence(tx, tenantId);
       const releasable: typeof expired = [];
       for (const key of expired) if ((await holdsCoveringSubject(tx, tenantId, key.subjectUserId)).length === 0) releasable.push(key);
       if (releasable.length === 0) return 0;

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { appendToFrontier, encodeLeaf, hashLeaf, parseFrontier, serializeFrontier, type AuditEntry, type JsonValue } from '@retract/audit-log';
-import { Prisma, type Tx } from '@retract/db';
+import { leafTemplate, type JsonValue, type UnplacedEntry } from '@retract/audit-log';
+import { afterCommit, type SqlTx } from '@retract/db';
+import { searchTextOf, type AuditDraft } from './audit-draft';
+import { AuditSequencer } from './audit-sequencer';
+import { AuditTicket } from './audit-ticket';
 import { ContentVault } from './content-vault';
-import { searchTextOf, type AppendedEntry, type AuditDraft } from './audit-draft';
 
 export interface LogHead {
   size: number;
@@ -11,91 +13,81 @@ export interface LogHead {
 }
 
 /**
- * The only insert path into the audit log. Runs inside the caller's transaction, so the entry
- * commits or rolls back with the change it records. The tenant's head row is locked first,
- * which serializes appends per tenant (seq stays gap-free, no forks) while other tenants
- * append in parallel; UNIQUE (tenant_id, seq) is the backstop.
+ * The only insert path into the audit log (docs/audit-log.md, "Write path"). `append` runs inside
+ * the caller's transaction and queues the entry there — sealed content, canonical leaf text with
+ * its seq and time left open, searchable columns — so the entry commits or rolls back with the
+ * change it records, and no lock on the log is taken. After the commit the sequencer integrates
+ * queued entries in batches (one head update per batch); the transaction runner waits for that
+ * before it returns, and the returned ticket then holds the entry's seq, time and leaf hash.
  */
 @Injectable()
 export class AuditLog {
-  private checkpointEvery?: { entries: number; issue: (tx: Tx, tenantId: string) => Promise<unknown> };
-
-  constructor(private readonly vault: ContentVault) {}
-
-  /** Lets the checkpoint signer sign, in the same transaction, every time the log grows by `entries`. */
-  checkpointEveryEntries(entries: number, issue: (tx: Tx, tenantId: string) => Promise<unknown>): void {
-    this.checkpointEvery = { entries, issue };
-  }
+  constructor(
+    private readonly vault: ContentVault,
+    private readonly sequencer: AuditSequencer,
+  ) {}
 
   /** Entries in the tenant's log (read without locking). */
-  async size(tx: Tx, tenantId: string): Promise<number> {
-    const [head] = await tx.$queryRaw<{ size: bigint }[]>`SELECT size FROM audit_log_heads WHERE tenant_id = ${tenantId}::uuid`;
-    return Number(head?.size ?? 0);
+  async size(tx: SqlTx, tenantId: string): Promise<number> {
+    return (await this.head(tx, tenantId)).size;
   }
 
-  async lockHead(tx: Tx, tenantId: string): Promise<LogHead> {
-    const select = () => tx.$queryRaw<{ size: bigint; frontier: Uint8Array[]; updated_at: Date }[]>`
-      SELECT size, frontier, updated_at FROM audit_log_heads WHERE tenant_id = ${tenantId}::uuid FOR UPDATE`;
-    let [head] = await select();
-    if (!head) {
-      await tx.$executeRaw`INSERT INTO audit_log_heads (tenant_id) VALUES (${tenantId}::uuid) ON CONFLICT (tenant_id) DO NOTHING`;
-      [head] = await select();
-    }
+  /** The integrated head as the transaction sees it. Every size up to it names an immutable tree. */
+  async head(tx: SqlTx, tenantId: string): Promise<LogHead> {
+    const [head] = await tx.$queryRaw<{ size: bigint; frontier: Uint8Array[]; updated_at: Date }[]>`
+      SELECT size, frontier, updated_at FROM audit_log_heads WHERE tenant_id = ${tenantId}::uuid`;
+    if (!head) return { size: 0, frontierHashes: [], lastOccurredAt: new Date(0) };
     return { size: Number(head.size), frontierHashes: head.frontier.map((hash) => new Uint8Array(hash)), lastOccurredAt: head.updated_at };
   }
 
-  async append(tx: Tx, tenantId: string, draft: AuditDraft): Promise<AppendedEntry> {
-    const head = await this.lockHead(tx, tenantId);
-    const seq = head.size;
-    // Time never runs backwards inside one log, even across replicas with skewed clocks.
-    const occurredAt = new Date(Math.max(Date.now(), head.lastOccurredAt.getTime()));
-    const sealed = draft.content ? await this.vault.seal(tx, tenantId, draft.content.subjectUserId, draft.content.value, occurredAt) : undefined;
-    const entry: AuditEntry = {
-      tenantId,
-      seq,
-      occurredAt: occurredAt.toISOString(),
-      action: draft.action,
-      actorId: draft.actorId,
-      subjectUserId: draft.subjectUserId ?? null,
-      conversationId: draft.conversationId ?? null,
-      messageId: draft.messageId ?? null,
-      policyVersion: draft.policyVersion ?? null,
-      decidedBy: draft.decidedBy ?? null,
-      denialCode: draft.denialCode ?? null,
-      forced: draft.forced ?? false,
-      reason: draft.reason ?? null,
-      details: (draft.details ?? {}) as JsonValue,
-      content: (sealed?.envelope ?? null) as JsonValue,
-    };
-    const leaf = encodeLeaf(entry);
-    const leafHash = hashLeaf(leaf);
-    const frontier = parseFrontier(serializeFrontierOf(head));
-    const appended = appendToFrontier(frontier, leafHash);
-    const frontierArray = appended.frontier.hashes.map((hash) => Buffer.from(hash));
-    const nodes = appended.completedNodes;
-    // One round trip for the entry, its completed subtree nodes and the new head.
-    await tx.$executeRaw(Prisma.sql`
-      WITH entry AS (
-        INSERT INTO audit_entries (tenant_id, seq, leaf, leaf_hash, occurred_at, action, actor_id, subject_user_id, conversation_id,
-                                   message_id, policy_version, decided_by, denial_code, forced, data_key_id, search_text)
-        VALUES (${tenantId}::uuid, ${BigInt(seq)}, ${Buffer.from(leaf)}, ${Buffer.from(leafHash)}, ${occurredAt}, ${draft.action}::audit_action,
-                ${draft.actorId}::uuid, ${draft.subjectUserId ?? null}::uuid, ${draft.conversationId ?? null}::uuid, ${draft.messageId ?? null}::uuid,
-                ${draft.policyVersion ?? null}::int, ${draft.decidedBy ?? null}, ${draft.denialCode ?? null}, ${draft.forced ?? false},
-                ${sealed?.dataKeyId ?? null}::uuid, ${searchTextOf(draft)})
-      ), nodes AS (
-        INSERT INTO audit_tree_nodes (tenant_id, level, index, hash)
-        SELECT ${tenantId}::uuid, level, index, hash
-          FROM unnest(${nodes.map((n) => n.level)}::smallint[], ${nodes.map((n) => BigInt(n.index))}::bigint[], ${nodes.map((n) => Buffer.from(n.hash))}::bytea[])
-            AS completed(level, index, hash)
-      )
-      UPDATE audit_log_heads SET size = ${BigInt(seq + 1)}, frontier = ${frontierArray}::bytea[], updated_at = ${occurredAt}
-       WHERE tenant_id = ${tenantId}::uuid`);
-    if (this.checkpointEvery && (seq + 1) % this.checkpointEvery.entries === 0) await this.checkpointEvery.issue(tx, tenantId);
-    return { seq, occurredAt: entry.occurredAt, leafHash };
+  /**
+   * Serialises the tenant's evidence-destroying and evidence-protecting changes (erasure, retention,
+   * legal holds) against each other for the rest of the transaction, without blocking appends.
+   */
+  async lockEvidence(tx: SqlTx, tenantId: string): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`evidence:${tenantId}`}, 0))`;
+  }
+
+  async append(tx: SqlTx, tenantId: string, draft: AuditDraft): Promise<AuditTicket> {
+    for (let attempt = 0; ; attempt++) {
+      const sealed = draft.content ? await this.vault.seal(tx, tenantId, draft.content.subjectUserId, draft.content.value, new Date()) : undefined;
+      const entry: UnplacedEntry = {
+        tenantId,
+        action: draft.action,
+        actorId: draft.actorId,
+        subjectUserId: draft.subjectUserId ?? null,
+        conversationId: draft.conversationId ?? null,
+        messageId: draft.messageId ?? null,
+        policyVersion: draft.policyVersion ?? null,
+        decidedBy: draft.decidedBy ?? null,
+        denialCode: draft.denialCode ?? null,
+        forced: draft.forced ?? false,
+        reason: draft.reason ?? null,
+        details: (draft.details ?? {}) as JsonValue,
+        content: (sealed?.envelope ?? null) as JsonValue,
+      };
+      const template = leafTemplate(entry);
+      const dataKeyId = sealed?.dataKeyId ?? null;
+      // A data key found in this replica's cache may have been shredded since: then nothing is
+      // queued, the key is forgotten and the content sealed again under a live key.
+      const [row] = await tx.$queryRaw<{ id: bigint }[]>`
+        INSERT INTO audit_pending (tenant_id, leaf_parts, action, actor_id, subject_user_id, conversation_id, message_id,
+                                   policy_version, decided_by, denial_code, forced, data_key_id, search_text)
+        SELECT ${tenantId}::uuid, ${[...template]}::text[], ${draft.action}::audit_action, ${draft.actorId}::uuid,
+               ${draft.subjectUserId ?? null}::uuid, ${draft.conversationId ?? null}::uuid, ${draft.messageId ?? null}::uuid,
+               ${draft.policyVersion ?? null}::int, ${draft.decidedBy ?? null}, ${draft.denialCode ?? null}, ${draft.forced ?? false},
+               ${dataKeyId}::uuid, ${searchTextOf(draft)}
+         WHERE ${dataKeyId}::uuid IS NULL
+            OR EXISTS (SELECT 1 FROM audit_data_keys k WHERE k.tenant_id = ${tenantId}::uuid AND k.id = ${dataKeyId}::uuid AND k.wrapped_key IS NOT NULL)
+        RETURNING id`;
+      if (!row) {
+        this.vault.forget(tenantId, dataKeyId!);
+        if (attempt < 2) continue;
+        throw new Error('content key was destroyed while sealing, repeatedly');
+      }
+      const ticket = new AuditTicket(tenantId, BigInt(row.id), template);
+      afterCommit(tx, () => this.sequencer.integrate(ticket));
+      return ticket;
+    }
   }
 }
-
-function serializeFrontierOf(head: LogHead) {
-  return serializeFrontier({ size: head.size, hashes: head.frontierHashes });
-}
-

@@ -9,6 +9,8 @@ import { AuditEntries } from './audit-entries.service';
 import { AuditExport } from './audit-export';
 import { AuditJobs } from './audit-jobs';
 import { AuditLog } from './audit-log';
+import { AuditSequencer } from './audit-sequencer';
+import { CheckpointSigner } from './checkpoint-signer';
 import { AuditProofs } from './audit-proofs';
 import { AuditVerification } from './audit-verification';
 import { Checkpoints } from './checkpoints';
@@ -26,9 +28,11 @@ import { SigningKeys } from './signing-keys';
   providers: [
     { provide: KEK, inject: [CONFIG], useFactory: (config: Config) => new LocalKeyEncryptionKey(config.AUDIT_KEK_ID, config.AUDIT_KEK) },
     ContentVault,
+    AuditSequencer,
     AuditLog,
     SigningKeys,
     Checkpoints,
+    CheckpointSigner,
     AuditEntries,
     AuditExport,
     AuditProofs,
@@ -37,6 +41,6 @@ import { SigningKeys } from './signing-keys';
     LegalHolds,
     Erasure,
   ],
-  exports: [KEK, ContentVault, AuditLog, SigningKeys, Checkpoints, AuditJobs],
+  exports: [KEK, ContentVault, AuditSequencer, AuditLog, SigningKeys, Checkpoints, CheckpointSigner, AuditJobs],
 })
 export class AuditModule {}

@@ -26,9 +26,11 @@ export interface CheckpointView {
 }
 
 /**
- * Signed tree heads (C2SP tlog-checkpoint). The signer takes the log head lock, proves the new
- * head consistent with the previous checkpoint and refuses to sign otherwise; each checkpoint is
- * also handed to the configured witnesses so history cannot be rewritten from the database alone.
+ * Signed tree heads (C2SP tlog-checkpoint). The signer reads the integrated head (a tree of that
+ * size never changes, so no lock is needed), proves it consistent with the previous checkpoint and
+ * refuses to sign otherwise; each checkpoint is also handed to the configured witnesses so history
+ * cannot be rewritten from the database alone. Signing runs in the background (CheckpointSigner)
+ * or before an export or verification, never inside an append.
  */
 @Injectable()
 export class Checkpoints {
@@ -38,9 +40,7 @@ export class Checkpoints {
     private readonly log: AuditLog,
     private readonly keys: SigningKeys,
     @Inject(CONFIG) private readonly config: Config,
-  ) {
-    log.checkpointEveryEntries(config.AUDIT_CHECKPOINT_EVERY, (tx, tenantId) => this.issue(tx, tenantId));
-  }
+  ) {}
 
   async latest(tx: Tx, tenantId: string): Promise<CheckpointView | null> {
     const row = await tx.auditCheckpoint.findFirst({ where: { tenantId }, orderBy: { size: 'desc' } });
@@ -49,9 +49,11 @@ export class Checkpoints {
 
   /** Signs the current head unless the latest checkpoint already covers it. */
   async issue(tx: Tx, tenantId: string): Promise<CheckpointView> {
-    const head = await this.log.lockHead(tx, tenantId);
+    await lockSigner(tx, tenantId);
+    const head = await this.log.head(tx, tenantId);
     const previousRow = await tx.auditCheckpoint.findFirst({ where: { tenantId }, orderBy: { size: 'desc' } });
-    if (previousRow && Number(previousRow.size) === head.size) return toCheckpointView(previousRow);
+    // Another signer may have covered this head (or a later one) already.
+    if (previousRow && Number(previousRow.size) >= head.size) return toCheckpointView(previousRow);
     const next: Checkpoint = {
       origin: logOrigin(tenantId),
       size: head.size,
@@ -63,12 +65,7 @@ export class Checkpoints {
       const proof = await buildConsistencyProof(treeNodeSource(tx, tenantId), previous.size, next.size);
       assertConsistentHead(previous, next, proof);
     }
-    const signer = await this.keys.signer(tx, tenantId);
-    const note = signCheckpoint(next, signer);
-    const row = await tx.auditCheckpoint.create({
-      data: { tenantId, size: BigInt(next.size), rootHash: Buffer.from(next.rootHash), keyName: signer.name, note },
-    });
-    return toCheckpointView(row);
+    return this.save(tx, tenantId, next);
   }
 
   /**
@@ -76,7 +73,8 @@ export class Checkpoints {
    * signature), after proving it consistent with the checkpoints on either side of it.
    */
   async issueAt(tx: Tx, tenantId: string, size: number): Promise<CheckpointView> {
-    const head = await this.log.lockHead(tx, tenantId);
+    await lockSigner(tx, tenantId);
+    const head = await this.log.head(tx, tenantId);
     if (size >= head.size) return this.issue(tx, tenantId);
     const existing = await tx.auditCheckpoint.findFirst({ where: { tenantId, size: BigInt(size) } });
     if (existing) return toCheckpointView(existing);
@@ -92,10 +90,18 @@ export class Checkpoints {
       const later = parseCheckpoint(above.note).checkpoint;
       assertConsistentHead(next, later, await buildConsistencyProof(source, size, later.size));
     }
+    return this.save(tx, tenantId, next);
+  }
+
+  /** Signs and stores; a concurrent signer that stored the same size first wins (same tree, same root). */
+  private async save(tx: Tx, tenantId: string, next: Checkpoint): Promise<CheckpointView> {
     const signer = await this.keys.signer(tx, tenantId);
     const note = signCheckpoint(next, signer);
-    const row = await tx.auditCheckpoint.create({ data: { tenantId, size: BigInt(size), rootHash: Buffer.from(next.rootHash), keyName: signer.name, note } });
-    return toCheckpointView(row);
+    await tx.$executeRaw`
+      INSERT INTO audit_checkpoints (tenant_id, size, root_hash, key_name, note)
+      VALUES (${tenantId}::uuid, ${BigInt(next.size)}, ${Buffer.from(next.rootHash)}, ${signer.name}, ${note})
+      ON CONFLICT (tenant_id, size) DO NOTHING`;
+    return toCheckpointView(await tx.auditCheckpoint.findFirstOrThrow({ where: { tenantId, size: BigInt(next.size) } }));
   }
 
   /** Signs whatever covers a range's end: the head, or the exact earlier size. */
@@ -124,6 +130,11 @@ export class Checkpoints {
     const results = await Promise.allSettled(tasks);
     for (const result of results) if (result.status === 'rejected') this.logger.warn({ tenantId, err: String(result.reason) }, 'witness did not take the checkpoint');
   }
+}
+
+/** One signer per tenant at a time (they would race to create the signing key); appends are not blocked. */
+async function lockSigner(tx: Tx, tenantId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`checkpoint:${tenantId}`}, 0))`;
 }
 
 function ignoreExisting(error: NodeJS.ErrnoException): void {

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Tx } from '@retract/db';
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
+import type { SqlTx, Tx } from '@retract/db';
+import { ChangeFeed } from '../../common/database/change-feed';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { KEK, type KeyEncryptionKey } from './key-encryption';
 
@@ -24,11 +25,39 @@ const contentAad = (tenantId: string, keyId: string) => `retract:content:${tenan
  * Destroying a subject's wrapped keys (crypto-shredding) makes every envelope under them unreadable
  * while the audit entries that carry them still verify.
  */
-@Injectable()
-export class ContentVault {
-  constructor(@Inject(KEK) private readonly kek: KeyEncryptionKey) {}
+/** Unwrapped data keys kept per replica (sealing a recall needs no key read and no unwrap). */
+const MAX_CACHED_KEYS = 10_000;
 
-  async seal(tx: Tx, tenantId: string, subjectUserId: string, content: unknown, at: Date): Promise<{ envelope: ContentEnvelope; dataKeyId: string }> {
+interface CachedKey {
+  id: string;
+  key: Buffer;
+}
+
+@Injectable()
+export class ContentVault implements OnModuleInit {
+  /** (tenant, subject, period) → live key; insertion order is recency order (a bounded LRU). */
+  private readonly keys = new Map<string, CachedKey>();
+
+  constructor(
+    @Inject(KEK) private readonly kek: KeyEncryptionKey,
+    @Optional() private readonly feed?: ChangeFeed,
+  ) {}
+
+  onModuleInit(): void {
+    // A shred on any replica wipes the key material from every replica's memory at once.
+    this.feed?.subscribe('retract_cache', (payload) => {
+      const [kind, tenantId, keyId] = payload.split(':');
+      if (kind === 'key') this.forget(tenantId, keyId);
+    });
+    this.feed?.onReconnect(() => this.keys.clear());
+  }
+
+  /** Drops a key from this replica's cache (it was shredded, or found shredded). */
+  forget(tenantId: string, keyId: string): void {
+    for (const [slot, cached] of this.keys) if (cached.id === keyId && slot.startsWith(`${tenantId}:`)) this.keys.delete(slot);
+  }
+
+  async seal(tx: SqlTx, tenantId: string, subjectUserId: string, content: unknown, at: Date): Promise<{ envelope: ContentEnvelope; dataKeyId: string }> {
     const { id, key } = await this.currentKey(tx, tenantId, subjectUserId, keyPeriod(at));
     const nonce = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key, nonce);
@@ -68,14 +97,41 @@ export class ContentVault {
     return keys.map((k) => k.id);
   }
 
-  private async currentKey(tx: Tx, tenantId: string, subjectUserId: string, period: string): Promise<{ id: string; key: Buffer }> {
-    const existing = await tx.auditDataKey.findFirst({ where: { tenantId, subjectUserId, period, wrappedKey: { not: null } } });
-    if (existing?.wrappedKey) return { id: existing.id, key: this.kek.unwrap(existing.wrappedKey, keyAad(tenantId, existing.id, subjectUserId)) };
-    const id = crypto.randomUUID();
-    const key = randomBytes(32);
-    await tx.auditDataKey.create({
-      data: { tenantId, id, subjectUserId, period, wrappedKey: this.kek.wrap(key, keyAad(tenantId, id, subjectUserId)), kekId: this.kek.id },
-    });
-    return { id, key };
+  /**
+   * The subject's live key for the period: from the cache, else read and unwrapped, else created.
+   * Two first recalls of one subject at once both try to create it; the unique live-key index lets
+   * one win and the other read the winner's key.
+   */
+  private async currentKey(tx: SqlTx, tenantId: string, subjectUserId: string, period: string): Promise<CachedKey> {
+    const slot = `${tenantId}:${subjectUserId}:${period}`;
+    const cached = this.keys.get(slot);
+    if (cached) {
+      this.keys.delete(slot);
+      this.keys.set(slot, cached);
+      return cached;
+    }
+    const fresh = { id: crypto.randomUUID(), key: randomBytes(32) };
+    const live = () => tx.$queryRaw<{ id: string; wrapped_key: Buffer }[]>`
+      SELECT id, wrapped_key FROM audit_data_keys
+       WHERE tenant_id = ${tenantId}::uuid AND subject_user_id = ${subjectUserId}::uuid AND period = ${period} AND wrapped_key IS NOT NULL`;
+    let [row] = await tx.$queryRaw<{ id: string; wrapped_key: Buffer }[]>`
+      WITH created AS (
+        INSERT INTO audit_data_keys (tenant_id, id, subject_user_id, period, wrapped_key, kek_id)
+        VALUES (${tenantId}::uuid, ${fresh.id}::uuid, ${subjectUserId}::uuid, ${period},
+                ${this.kek.wrap(fresh.key, keyAad(tenantId, fresh.id, subjectUserId))}, ${this.kek.id})
+        ON CONFLICT (tenant_id, subject_user_id, period) WHERE destroyed_at IS NULL DO NOTHING
+        RETURNING id, wrapped_key
+      )
+      SELECT id, wrapped_key FROM created
+      UNION ALL
+      SELECT id, wrapped_key FROM audit_data_keys
+       WHERE tenant_id = ${tenantId}::uuid AND subject_user_id = ${subjectUserId}::uuid AND period = ${period} AND wrapped_key IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM created)`;
+    // The winner of a race committed after this statement's snapshot: a new statement sees its key.
+    if (!row) [row] = await live();
+    const key = row.id === fresh.id ? fresh : { id: row.id, key: this.kek.unwrap(row.wrapped_key, keyAad(tenantId, row.id, subjectUserId)) };
+    if (this.keys.size >= MAX_CACHED_KEYS) this.keys.delete(this.keys.keys().next().value!);
+    if (this.feed?.listening) this.keys.set(slot, key);
+    return key;
   }
 }

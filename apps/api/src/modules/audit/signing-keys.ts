@@ -27,7 +27,7 @@ export interface PublishedKey {
 export class SigningKeys {
   constructor(@Inject(KEK) private readonly kek: KeyEncryptionKey) {}
 
-  /** The tenant's signer, created on first use (callers hold the log head lock). */
+  /** The tenant's signer, created on first use (callers hold the tenant's checkpoint signer lock). */
   async signer(tx: Tx, tenantId: string): Promise<NoteSignerKey> {
     const name = logOrigin(tenantId);
     const stored = await tx.auditSigningKey.findFirst({ where: { tenantId, keyName: name } });

@@ -3,6 +3,7 @@ import type { LoginRequest, LoginResponse, MeView } from '@retract/contracts';
 import { Prisma, type Db } from '@retract/db';
 import { CONFIG, type Config } from '../../config/config';
 import { DB, TenantDb } from '../../common/database/database.module';
+import { SessionCache } from '../../common/auth/session-cache';
 import { SessionsRepository } from '../../common/auth/sessions.repository';
 import { AccessTokens } from '../../common/auth/tokens';
 import { ProblemException, notFound } from '../../common/problem/problem';
@@ -27,6 +28,7 @@ export class AuthService {
     @Inject(DB) private readonly db: Db,
     private readonly tenantDb: TenantDb,
     private readonly sessions: SessionsRepository,
+    private readonly sessionCache: SessionCache,
     private readonly tokens: AccessTokens,
     private readonly throttle: LoginThrottle,
     @Inject(CONFIG) private readonly config: Config,
@@ -71,7 +73,9 @@ export class AuthService {
     });
   }
 
-  logout(scope: { tenantId: string }, sessionId: string): Promise<unknown> {
-    return this.sessions.revoke(scope, sessionId);
+  async logout(scope: { tenantId: string }, sessionId: string): Promise<void> {
+    await this.sessions.revoke(scope, sessionId);
+    // Other replicas drop it on the notification; this one at once.
+    this.sessionCache.drop(sessionId);
   }
 }

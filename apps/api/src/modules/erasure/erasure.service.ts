@@ -21,8 +21,8 @@ export class Erasure {
     const outcome = await this.tenantDb.run(principal, async (tx) => {
       const subject = await tx.user.findFirst({ where: { tenantId, id: request.subjectUserId }, select: { id: true } });
       if (!subject) throw notFound('user');
-      // The head lock also serializes erasure against holds placed at the same moment.
-      await this.log.lockHead(tx, tenantId);
+      // Serializes erasure against holds placed or released at the same moment.
+      await this.log.lockEvidence(tx, tenantId);
       const holds = await holdsCoveringSubject(tx, tenantId, request.subjectUserId);
       if (holds.length > 0) {
         const refused = await this.log.append(tx, tenantId, {
@@ -32,7 +32,7 @@ export class Erasure {
           reason: request.reason,
           details: { holdIds: holds.map((hold) => hold.id), matters: holds.map((hold) => hold.matter) },
         });
-        return { refused: true as const, holds, auditSeq: refused.seq };
+        return { refused: true as const, holds, entry: refused };
       }
       const destroyed = await this.vault.shred(tx, tenantId, { subjectUserId: request.subjectUserId }, 'ERASURE');
       const erased = await this.log.append(tx, tenantId, {
@@ -42,16 +42,16 @@ export class Erasure {
         reason: request.reason,
         details: { keysDestroyed: destroyed.length, dataKeyIds: destroyed },
       });
-      return { refused: false as const, keysDestroyed: destroyed.length, auditSeq: erased.seq };
+      return { refused: false as const, keysDestroyed: destroyed.length, entry: erased };
     });
     if (outcome.refused) {
       throw new ProblemException({
         status: 409,
         code: 'LEGAL_HOLD_ACTIVE',
         detail: `A legal hold covers this person's content (${outcome.holds.map((hold) => hold.matter).join('; ')}); erasure was refused and the refusal recorded.`,
-        extensions: { holdIds: outcome.holds.map((hold) => hold.id), auditSeq: outcome.auditSeq },
+        extensions: { holdIds: outcome.holds.map((hold) => hold.id), auditSeq: outcome.entry.seq },
       });
     }
-    return { subjectUserId: request.subjectUserId, keysDestroyed: outcome.keysDestroyed, auditSeq: outcome.auditSeq };
+    return { subjectUserId: request.subjectUserId, keysDestroyed: outcome.keysDestroyed, auditSeq: outcome.entry.seq };
   }
 }

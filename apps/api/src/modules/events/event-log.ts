@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EventType } from '@retract/contracts';
-import { Prisma, type Tx } from '@retract/db';
+import type { Prisma, SqlTx } from '@retract/db';
 
 export interface EventDraft {
   type: EventType;
@@ -21,7 +21,7 @@ export interface EventDraft {
  */
 @Injectable()
 export class EventLog {
-  async record(tx: Tx, tenantId: string, draft: EventDraft): Promise<bigint> {
+  async record(tx: SqlTx, tenantId: string, draft: EventDraft): Promise<bigint> {
     // One round trip: take the next id under the head's row lock, insert the event, enqueue its deliveries.
     const [row] = await tx.$queryRaw<{ id: bigint }[]>`
       WITH head AS (

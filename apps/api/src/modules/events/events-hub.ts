@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { EventEnvelope, Locale } from '@retract/contracts';
-import { Client } from 'pg';
+import { ChangeFeed } from '../../common/database/change-feed';
 import { TenantDb } from '../../common/database/database.module';
-import { CONFIG, type Config } from '../../config/config';
 import { toEnvelope, type EventRow } from './event-view';
 
 export const EVENTS_CHANNEL = 'retract_events';
@@ -68,31 +67,25 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('EventsHub');
   private readonly channels = new Map<string, Channel>();
   private readonly tenantListeners = new Set<(tenantId: string) => void>();
-  private listener?: Client;
-  private reconnectTimer?: NodeJS.Timeout;
   private safetyTimer?: NodeJS.Timeout;
-  private stopped = false;
 
   constructor(
     private readonly tenantDb: TenantDb,
-    @Inject(CONFIG) private readonly config: Config,
+    private readonly feed: ChangeFeed,
   ) {}
 
   onModuleInit(): void {
-    void this.connect();
+    this.feed.subscribe(EVENTS_CHANNEL, (payload) => this.onNotification(payload));
+    // Anything committed while this replica was not listening is read again.
+    this.feed.onReconnect(() => this.pokeAll());
     this.safetyTimer = setInterval(() => this.pokeAll(), SAFETY_POLL_MS);
     this.safetyTimer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
     clearInterval(this.safetyTimer);
-    clearTimeout(this.reconnectTimer);
     for (const channel of this.channels.values()) for (const subscriber of channel.subscribers) subscriber.end();
     this.channels.clear();
-    const listener = this.listener;
-    this.listener = undefined;
-    await listener?.end().catch(() => undefined);
   }
 
   /** Called with the tenant id whenever that tenant's log grows (the webhook dispatcher uses it). */
@@ -102,44 +95,7 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
 
   /** Whether this process is currently listening for other replicas' events. */
   get listening(): boolean {
-    return this.listener !== undefined;
-  }
-
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client({ connectionString: this.config.APP_DATABASE_URL, application_name: 'retract-events' });
-    client.on('notification', (message) => this.onNotification(message.payload));
-    client.on('error', (error) => {
-      this.logger.warn(`event listener connection failed: ${error.message}`);
-      this.dropListener(client);
-    });
-    client.on('end', () => this.dropListener(client));
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-      if (this.stopped) {
-        await client.end();
-        return;
-      }
-      this.listener = client;
-      // Anything committed while we were not listening is read now.
-      this.pokeAll();
-    } catch (error) {
-      this.logger.warn(`cannot listen for events yet: ${(error as Error).message}`);
-      this.dropListener(client);
-    }
-  }
-
-  private dropListener(client: Client): void {
-    if (this.listener === client) this.listener = undefined;
-    client.removeAllListeners('notification');
-    void client.end().catch(() => undefined);
-    if (this.stopped || this.reconnectTimer) return;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      void this.connect();
-    }, 1000);
-    this.reconnectTimer.unref();
+    return this.feed.listening;
   }
 
   private onNotification(payload: string | undefined): void {

@@ -63,6 +63,7 @@ export class LegalHolds {
       const conversationId = request.scope === 'CONVERSATION' ? request.conversationId : null;
       if (subjectUserId && !(await tx.user.findFirst({ where: { tenantId, id: subjectUserId }, select: { id: true } }))) throw notFound('user');
       if (conversationId && !(await tx.conversation.findFirst({ where: { tenantId, id: conversationId }, select: { id: true } }))) throw notFound('conversation');
+      await this.log.lockEvidence(tx, tenantId);
       const hold = await tx.legalHold.create({ data: { tenantId, scope: request.scope, subjectUserId, conversationId, matter: request.matter, placedBy: principal.userId } });
       await this.log.append(tx, tenantId, {
         action: 'LEGAL_HOLD_PLACED',
@@ -81,6 +82,7 @@ export class LegalHolds {
     return this.tenantDb.run(principal, async (tx) => {
       const hold = await tx.legalHold.findFirst({ where: { tenantId, id } });
       if (!hold) throw notFound('legal hold');
+      await this.log.lockEvidence(tx, tenantId);
       if (hold.releasedAt) throw conflict('This legal hold was already released.');
       const released = await tx.legalHold.update({ where: { tenantId_id: { tenantId, id } }, data: { releasedAt: new Date(), releasedBy: principal.userId } });
       await this.log.append(tx, tenantId, {

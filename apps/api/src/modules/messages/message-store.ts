@@ -1,5 +1,5 @@
-import type { Attachment, ConversationKind, MessageLocation, Payment, RecallReach } from '@retract/contracts';
-import { Prisma, type Message, type Tx } from '@retract/db';
+import type { Attachment, ConversationKind, DeliveredTo, MessageLocation, MessageType, Payment, ReceiptKind, RecallReach } from '@retract/contracts';
+import { Prisma, type Message, type SqlTx, type Tx } from '@retract/db';
 
 /**
  * Content besides `body` lives in the `attachment` jsonb column as one of
@@ -23,11 +23,11 @@ export function contentOf(row: Pick<Message, 'body' | 'attachment'>): MessageCon
   return { body: row.body, attachment: extras.attachment ?? null, location: extras.location ?? null, payment: extras.payment ?? null };
 }
 
-export function extrasFor(content: { attachment?: Attachment; location?: MessageLocation; payment?: Payment }): Prisma.InputJsonValue | typeof Prisma.DbNull {
-  if (content.attachment) return { attachment: content.attachment } as Prisma.InputJsonValue;
-  if (content.location) return { location: content.location } as Prisma.InputJsonValue;
-  if (content.payment) return { payment: content.payment } as Prisma.InputJsonValue;
-  return Prisma.DbNull;
+export function extrasFor(content: { attachment?: Attachment; location?: MessageLocation; payment?: Payment }): StoredExtras | null {
+  if (content.attachment) return { attachment: content.attachment };
+  if (content.location) return { location: content.location };
+  if (content.payment) return { payment: content.payment };
+  return null;
 }
 
 /** A message with what every check on it needs: its conversation, the members, the sender's name. */
@@ -38,7 +38,8 @@ export interface MessageRecord {
   senderName: string;
 }
 
-type LoadedRow = {
+/** A `messages` row as `pg` returns it. */
+type MessageRow = {
   tenant_id: string;
   id: string;
   conversation_id: string;
@@ -50,24 +51,46 @@ type LoadedRow = {
   replaces_message_id: string | null;
   recalled_at: Date | null;
   recalled_by: string | null;
-  recall_audit_seq: bigint | number | null;
   reedit_until: Date | null;
+};
+
+type LoadedRow = MessageRow & {
   conversation_kind: string;
   sender_name: string;
   member_ids: string[];
 };
+
+const MESSAGE_COLUMNS = Prisma.sql`tenant_id, id, conversation_id, sender_id, type::text AS type, body, attachment, sent_at, replaces_message_id,
+  recalled_at, recalled_by, reedit_until`;
+
+function messageFromRow(r: MessageRow): Message {
+  return {
+    tenantId: r.tenant_id,
+    id: r.id,
+    conversationId: r.conversation_id,
+    senderId: r.sender_id,
+    type: r.type as Message['type'],
+    body: r.body,
+    attachment: r.attachment,
+    sentAt: new Date(r.sent_at),
+    replacesMessageId: r.replaces_message_id,
+    recalledAt: r.recalled_at === null ? null : new Date(r.recalled_at),
+    recalledBy: r.recalled_by,
+    reeditUntil: r.reedit_until === null ? null : new Date(r.reedit_until),
+  };
+}
 
 /**
  * Loads messages of the tenant by id, with their conversation's kind and members and the
  * sender's name, in one round trip; with `lock`, takes the messages' row locks, in id order (so
  * concurrent batches cannot deadlock), which serializes concurrent recalls of one message.
  */
-export async function loadMessages(tx: Tx, tenantId: string, ids: readonly string[], options: { lock: boolean }): Promise<Map<string, MessageRecord>> {
+export async function loadMessages(tx: SqlTx, tenantId: string, ids: readonly string[], options: { lock: boolean }): Promise<Map<string, MessageRecord>> {
   const unique = [...new Set(ids.map((id) => id.toLowerCase()))].sort();
   if (unique.length === 0) return new Map();
   const rows = await tx.$queryRaw<LoadedRow[]>`
     SELECT m.tenant_id, m.id, m.conversation_id, m.sender_id, m.type::text AS type, m.body, m.attachment, m.sent_at, m.replaces_message_id,
-           m.recalled_at, m.recalled_by, m.recall_audit_seq, m.reedit_until,
+           m.recalled_at, m.recalled_by, m.reedit_until,
            c.kind::text AS conversation_kind, u.display_name AS sender_name,
            ARRAY(SELECT cm.user_id FROM conversation_members cm
                   WHERE cm.tenant_id = m.tenant_id AND cm.conversation_id = m.conversation_id ORDER BY cm.user_id) AS member_ids
@@ -81,21 +104,7 @@ export async function loadMessages(tx: Tx, tenantId: string, ids: readonly strin
     rows.map((r) => [
       r.id,
       {
-        row: {
-          tenantId: r.tenant_id,
-          id: r.id,
-          conversationId: r.conversation_id,
-          senderId: r.sender_id,
-          type: r.type as Message['type'],
-          body: r.body,
-          attachment: r.attachment,
-          sentAt: new Date(r.sent_at),
-          replacesMessageId: r.replaces_message_id,
-          recalledAt: r.recalled_at === null ? null : new Date(r.recalled_at),
-          recalledBy: r.recalled_by,
-          recallAuditSeq: r.recall_audit_seq === null ? null : BigInt(r.recall_audit_seq),
-          reeditUntil: r.reedit_until === null ? null : new Date(r.reedit_until),
-        },
+        row: messageFromRow(r),
         conversation: { id: r.conversation_id, kind: r.conversation_kind as ConversationKind },
         memberIds: r.member_ids,
         senderName: r.sender_name,
@@ -104,7 +113,7 @@ export async function loadMessages(tx: Tx, tenantId: string, ids: readonly strin
   );
 }
 
-export async function loadMessage(tx: Tx, tenantId: string, id: string, options: { lock: boolean }): Promise<MessageRecord | undefined> {
+export async function loadMessage(tx: SqlTx, tenantId: string, id: string, options: { lock: boolean }): Promise<MessageRecord | undefined> {
   return (await loadMessages(tx, tenantId, [id], options)).get(id.toLowerCase());
 }
 
@@ -125,4 +134,82 @@ export async function reEditedIds(tx: Tx, tenantId: string, ids: string[]): Prom
   if (ids.length === 0) return new Set();
   const rows = await tx.message.findMany({ where: { tenantId, replacesMessageId: { in: ids } }, select: { replacesMessageId: true } });
   return new Set(rows.map((r) => r.replacesMessageId!));
+}
+
+/** Inserts a message; the extras column holds the attachment, location or payment (see StoredExtras). */
+export async function insertMessage(
+  tx: SqlTx,
+  input: { id?: string; tenantId: string; conversationId: string; senderId: string; type: MessageType; body: string | null; extras: StoredExtras | null; sentAt: Date; replacesMessageId?: string },
+): Promise<Message> {
+  const [row] = await tx.$queryRaw<MessageRow[]>`
+    INSERT INTO messages (tenant_id, id, conversation_id, sender_id, type, body, attachment, sent_at, replaces_message_id)
+    VALUES (${input.tenantId}::uuid, ${input.id ?? crypto.randomUUID()}::uuid, ${input.conversationId}::uuid, ${input.senderId}::uuid,
+            ${input.type}::message_type, ${input.body}, ${input.extras === null ? null : JSON.stringify(input.extras)}::jsonb, ${input.sentAt},
+            ${input.replacesMessageId ?? null}::uuid)
+    RETURNING ${MESSAGE_COLUMNS}`;
+  return messageFromRow(row);
+}
+
+/** Removes the content of a recalled message from the live store and marks it recalled. */
+export async function markRecalled(tx: SqlTx, tenantId: string, id: string, change: { at: Date; by: string; reEditUntil: Date | null }): Promise<Message> {
+  const [row] = await tx.$queryRaw<MessageRow[]>`
+    UPDATE messages SET body = NULL, attachment = NULL, recalled_at = ${change.at}, recalled_by = ${change.by}::uuid, reedit_until = ${change.reEditUntil}
+     WHERE tenant_id = ${tenantId}::uuid AND id = ${id}::uuid
+    RETURNING ${MESSAGE_COLUMNS}`;
+  return messageFromRow(row);
+}
+
+/** The conversation's member ids (none for an unknown conversation or another tenant's). */
+export async function conversationMemberIds(tx: SqlTx, tenantId: string, conversationId: string): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ user_id: string }[]>`
+    SELECT user_id FROM conversation_members WHERE tenant_id = ${tenantId}::uuid AND conversation_id = ${conversationId}::uuid`;
+  return rows.map((r) => r.user_id);
+}
+
+/** Records a receipt once (the first report's time is kept) and returns its time. */
+export async function recordReceipt(tx: SqlTx, tenantId: string, messageId: string, userId: string, kind: ReceiptKind, at: Date): Promise<Date> {
+  const [row] = await tx.$queryRaw<{ at: Date }[]>`
+    WITH inserted AS (
+      INSERT INTO message_receipts (tenant_id, message_id, user_id, kind, at)
+      VALUES (${tenantId}::uuid, ${messageId}::uuid, ${userId}::uuid, ${kind}::receipt_kind, ${at})
+      ON CONFLICT DO NOTHING
+      RETURNING at
+    )
+    SELECT at FROM inserted
+    UNION ALL
+    SELECT at FROM message_receipts
+     WHERE tenant_id = ${tenantId}::uuid AND message_id = ${messageId}::uuid AND user_id = ${userId}::uuid AND kind = ${kind}::receipt_kind
+       AND NOT EXISTS (SELECT 1 FROM inserted)`;
+  return row ? new Date(row.at) : at;
+}
+
+/** Delete for me: hides the message from one user's lists. */
+export async function hideMessage(tx: SqlTx, tenantId: string, messageId: string, userId: string, at: Date): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO message_hidden (tenant_id, message_id, user_id, hidden_at) VALUES (${tenantId}::uuid, ${messageId}::uuid, ${userId}::uuid, ${at})
+    ON CONFLICT DO NOTHING`;
+}
+
+/** Recipients whose device downloaded the message's attachment, with their names, oldest first. */
+export async function downloadedBy(tx: SqlTx, tenantId: string, messageId: string, recipients: string[]): Promise<DeliveredTo[]> {
+  const rows = await tx.$queryRaw<{ user_id: string; display_name: string; at: Date }[]>`
+    SELECT r.user_id, u.display_name, r.at FROM message_receipts r JOIN users u ON u.tenant_id = r.tenant_id AND u.id = r.user_id
+     WHERE r.tenant_id = ${tenantId}::uuid AND r.message_id = ${messageId}::uuid AND r.kind = 'DOWNLOADED' AND r.user_id = ANY (${recipients}::uuid[])
+     ORDER BY r.at, r.user_id`;
+  return rows.map((r) => ({ userId: r.user_id, displayName: r.display_name, at: new Date(r.at).toISOString() }));
+}
+
+/** When the recalled message was re-edited (a recall offers one re-edit), if it was. */
+export async function reEditedAt(tx: SqlTx, tenantId: string, recalledId: string): Promise<Date | undefined> {
+  const [row] = await tx.$queryRaw<{ sent_at: Date }[]>`
+    SELECT sent_at FROM messages WHERE tenant_id = ${tenantId}::uuid AND replaces_message_id = ${recalledId}::uuid LIMIT 1`;
+  return row ? new Date(row.sent_at) : undefined;
+}
+
+/** The seq of the audit entry that recorded the message's recall. */
+export async function recallEntrySeq(tx: SqlTx, tenantId: string, messageId: string): Promise<number | null> {
+  const [row] = await tx.$queryRaw<{ seq: bigint }[]>`
+    SELECT seq FROM audit_entries WHERE tenant_id = ${tenantId}::uuid AND message_id = ${messageId}::uuid AND action = 'MESSAGE_RECALLED'
+     ORDER BY seq DESC LIMIT 1`;
+  return row ? Number(row.seq) : null;
 }

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { asSubject } from '@retract/authz';
 import { hasAttachment, type MessageListQuery, type MessageType, type MessageView, type ReceiptKind, type ReceiptView, type SendMessageRequest } from '@retract/contracts';
-import { Prisma, type Tx } from '@retract/db';
+import { Prisma, type SqlTx } from '@retract/db';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { TenantDb } from '../../common/database/database.module';
 import { ProblemException, conflict, forbidden, notFound } from '../../common/problem/problem';
 import { Clock } from '../clock/clock';
 import { EventLog } from '../events/event-log';
-import { extrasFor, loadMessage, reEditedIds, recallReach, type MessageRecord } from './message-store';
+import { conversationMemberIds, extrasFor, hideMessage, insertMessage, loadMessage, reEditedIds, recallReach, recordReceipt, type MessageRecord } from './message-store';
 import { toMessageView } from './message-view';
 
 const encodeCursor = (sentAt: Date, id: string) => Buffer.from(`${sentAt.toISOString()}|${id}`, 'utf8').toString('base64url');
@@ -37,7 +37,7 @@ export class MessagesService {
 
   async send(principal: AuthenticatedPrincipal, conversationId: string, request: SendMessageRequest): Promise<MessageView> {
     const now = this.clock.now();
-    return this.tenantDb.run(principal, async (tx) => {
+    return this.tenantDb.sql(principal, async (tx) => {
       await this.assertMemberOf(tx, principal, conversationId);
       const row = await createMessage(tx, this.events, {
         tenantId: principal.tenantId,
@@ -104,7 +104,7 @@ export class MessagesService {
   /** A recipient's device reports delivery, a download, or that it applied a recall. Idempotent: the first report's time is kept. */
   async receipt(principal: AuthenticatedPrincipal, messageId: string, kind: ReceiptKind): Promise<ReceiptView> {
     const now = this.clock.now();
-    return this.tenantDb.run(principal, async (tx) => {
+    return this.tenantDb.sql(principal, async (tx) => {
       const record = await loadMessage(tx, principal.tenantId, messageId, { lock: false });
       if (!record || !canSee(principal, record)) throw notFound('message');
       const { row } = record;
@@ -122,28 +122,26 @@ export class MessagesService {
         }
         if (recalled) throw conflict('The message was recalled; its attachment is no longer available.');
       }
-      await tx.messageReceipt.createMany({ data: [{ tenantId: principal.tenantId, messageId: row.id, userId: principal.userId, kind, at: now }], skipDuplicates: true });
-      const stored = await tx.messageReceipt.findFirstOrThrow({ where: { tenantId: principal.tenantId, messageId: row.id, userId: principal.userId, kind } });
-      return { messageId: row.id, userId: principal.userId, kind, at: stored.at.toISOString() };
+      const at = await recordReceipt(tx, principal.tenantId, row.id, principal.userId, kind, now);
+      return { messageId: row.id, userId: principal.userId, kind, at: at.toISOString() };
     });
   }
 
   /** Delete for me: hides the message from the caller's own lists only; nobody else is affected and nothing is audited. */
   async hide(principal: AuthenticatedPrincipal, messageId: string): Promise<void> {
     const now = this.clock.now();
-    await this.tenantDb.run(principal, async (tx) => {
+    await this.tenantDb.sql(principal, async (tx) => {
       const record = await loadMessage(tx, principal.tenantId, messageId, { lock: false });
       if (!record || !principal.ability.can('delete', asSubject('Message', { tenantId: principal.tenantId, memberIds: record.memberIds }))) {
         throw notFound('message');
       }
-      await tx.messageHidden.createMany({ data: [{ tenantId: principal.tenantId, messageId: record.row.id, userId: principal.userId, hiddenAt: now }], skipDuplicates: true });
+      await hideMessage(tx, principal.tenantId, record.row.id, principal.userId, now);
     });
   }
 
   /** The conversation's member ids, or 404 when the caller is not one of them (or it is another tenant's). */
-  private async assertMemberOf(tx: Tx, principal: AuthenticatedPrincipal, conversationId: string): Promise<string[]> {
-    const members = await tx.conversationMember.findMany({ where: { tenantId: principal.tenantId, conversationId }, select: { userId: true } });
-    const memberIds = members.map((m) => m.userId);
+  private async assertMemberOf(tx: SqlTx, principal: AuthenticatedPrincipal, conversationId: string): Promise<string[]> {
+    const memberIds = await conversationMemberIds(tx, principal.tenantId, conversationId);
     if (!principal.ability.can('read', asSubject('Conversation', { tenantId: principal.tenantId, memberIds }))) throw notFound('conversation');
     return memberIds;
   }
@@ -151,7 +149,7 @@ export class MessagesService {
 
 /** Inserts a message and announces it (message.created, or message.reedited when it replaces a recalled one). */
 export async function createMessage(
-  tx: Tx,
+  tx: SqlTx,
   events: EventLog,
   input: {
     id?: string;
@@ -165,18 +163,16 @@ export async function createMessage(
     replacesMessageId?: string;
   },
 ) {
-  const row = await tx.message.create({
-    data: {
-      ...(input.id ? { id: input.id } : {}),
-      tenantId: input.tenantId,
-      conversationId: input.conversationId,
-      senderId: input.senderId,
-      type: input.type,
-      body: input.content.body ?? null,
-      attachment: extrasFor(input.content),
-      sentAt: input.now,
-      replacesMessageId: input.replacesMessageId ?? null,
-    },
+  const row = await insertMessage(tx, {
+    id: input.id,
+    tenantId: input.tenantId,
+    conversationId: input.conversationId,
+    senderId: input.senderId,
+    type: input.type,
+    body: input.content.body ?? null,
+    extras: extrasFor(input.content),
+    sentAt: input.now,
+    replacesMessageId: input.replacesMessageId,
   });
   const payload = {
     messageId: row.id,

@@ -1,5 +1,5 @@
 import { DEFAULT_POLICY_DOCUMENT, PolicyDocumentSchema, type PolicyDiffEntry, type PolicyDocument } from '@retract/contracts';
-import type { Prisma, Tx } from '@retract/db';
+import type { Prisma, SqlTx, Tx } from '@retract/db';
 import { diffPolicies } from '@retract/recall-policy';
 
 export interface StoredPolicyVersion {
@@ -34,11 +34,19 @@ export function initialPolicyRow(tenantId: string, createdBy: string | null) {
  * The tenant's policy in force (its newest version). A tenant provisioned before policies were
  * versioned gets version 1 (the defaults, author unknown) on first use.
  */
-export async function loadCurrentPolicy(tx: Tx, tenantId: string): Promise<StoredPolicyVersion> {
-  const row = await tx.policyVersion.findFirst({ where: { tenantId }, orderBy: { version: 'desc' } });
-  if (row) return toStored(row);
-  await tx.policyVersion.createMany({ data: [initialPolicyRow(tenantId, null)], skipDuplicates: true });
-  return toStored(await tx.policyVersion.findFirstOrThrow({ where: { tenantId }, orderBy: { version: 'desc' } }));
+export async function loadCurrentPolicy(tx: SqlTx, tenantId: string): Promise<StoredPolicyVersion> {
+  const newest = () => tx.$queryRaw<{ version: number; document: unknown; diff: unknown; created_at: Date; created_by: string | null }[]>`
+    SELECT version, document, diff, created_at, created_by FROM policy_versions WHERE tenant_id = ${tenantId}::uuid ORDER BY version DESC LIMIT 1`;
+  let [row] = await newest();
+  if (!row) {
+    const initial = initialPolicyRow(tenantId, null);
+    await tx.$executeRaw`
+      INSERT INTO policy_versions (tenant_id, version, document, diff, created_by)
+      VALUES (${tenantId}::uuid, 1, ${JSON.stringify(initial.document)}::jsonb, ${JSON.stringify(initial.diff)}::jsonb, NULL)
+      ON CONFLICT DO NOTHING`;
+    [row] = await newest();
+  }
+  return toStored({ version: row.version, document: row.document, diff: row.diff, createdAt: new Date(row.created_at), createdBy: row.created_by });
 }
 
 export async function listPolicyVersions(tx: Tx, tenantId: string, before: number | undefined, limit: number): Promise<StoredPolicyVersion[]> {

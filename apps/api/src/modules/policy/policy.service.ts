@@ -8,12 +8,13 @@ import {
   type SimulationResult,
   type UpdatePolicyRequest,
 } from '@retract/contracts';
-import type { Prisma, TenantScope, Tx } from '@retract/db';
+import { afterCommit, type Prisma, type TenantScope, type Tx } from '@retract/db';
 import { diffPolicies, mergePolicySettings, simulatePolicy } from '@retract/recall-policy';
 import type { JsonValue } from '@retract/audit-log';
 import { TenantDb } from '../../common/database/database.module';
 import { ProblemException, conflict } from '../../common/problem/problem';
 import { AuditLog } from '../audit/audit-log';
+import { PolicyCache } from './policy-cache';
 import { Clock } from '../clock/clock';
 import { EventLog } from '../events/event-log';
 import { isUniqueViolation } from '../messages/db-errors';
@@ -36,6 +37,7 @@ export class PolicyService {
     private readonly audit: AuditLog,
     private readonly events: EventLog,
     private readonly clock: Clock,
+    private readonly cache: PolicyCache,
   ) {}
 
   current(scope: TenantScope): Promise<PolicyVersionView> {
@@ -89,6 +91,7 @@ export class PolicyService {
           details: { fromVersion: current.version, toVersion: version, diff: JSON.parse(JSON.stringify(diff)) as JsonValue },
         });
         await this.events.record(tx, actor.tenantId, { type: 'policy.changed', payload: { version, changedBy: actor.userId }, at: now });
+        afterCommit(tx, async () => this.cache.drop(actor.tenantId));
         return (await toPolicyViews(tx, actor.tenantId, [{ version, document: next, diff, createdAt: row.createdAt, createdBy: actor.userId }]))[0];
       });
     } catch (error) {

@@ -4,19 +4,19 @@ import {
   DENIAL_STATUS,
   hasAttachment,
   recallNotice,
-  type DeliveredTo,
   type MessageType,
   type ReEditDraft,
   type RecallResponse,
 } from '@retract/contracts';
-import { Prisma, type Tx } from '@retract/db';
+import type { SqlTx } from '@retract/db';
 import type { JsonValue } from '@retract/audit-log';
 import type { RecallAllowed, RecallDecision, RecallDenied, RecallMessage, RecentRecalls, RecordedAttempt } from '@retract/recall-policy';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { ProblemException, forbidden, notFound } from '../../common/problem/problem';
 import { AuditLog } from '../audit/audit-log';
+import type { AuditTicket } from '../audit/audit-ticket';
 import { EventLog } from '../events/event-log';
-import { contentOf, type MessageRecord } from '../messages/message-store';
+import { contentOf, downloadedBy, markRecalled, type MessageRecord } from '../messages/message-store';
 import { recallKindOf, toMessageView } from '../messages/message-view';
 import type { StoredPolicyVersion } from '../policy/policy-store';
 import { attemptToJson } from '../policy/recorded-attempts';
@@ -76,7 +76,13 @@ export function denialProblem(decision: RecallDenied, auditSeq: number | null): 
   });
 }
 
-export interface AppliedRecall extends RecallResponse {}
+/** An applied recall before its transaction commits: the audit entry's seq is known only afterwards. */
+export interface AppliedRecall {
+  response: Omit<RecallResponse, 'auditSeq'>;
+  entry: AuditTicket;
+}
+
+export const withAuditSeq = (applied: AppliedRecall): RecallResponse => ({ ...applied.response, auditSeq: applied.entry.seq });
 
 /**
  * The steps of a recall that touch the database, all inside the caller's transaction:
@@ -95,7 +101,7 @@ export class RecallSteps {
    * simulation can replay rate limits). When a limit applies, a per-actor advisory lock first
    * makes the count exact under concurrency: two recalls by one user cannot both see room under it.
    */
-  async recentRecalls(tx: Tx, actor: RecallActorContext, now: Date, limited: boolean): Promise<RecentRecalls> {
+  async recentRecalls(tx: SqlTx, actor: RecallActorContext, now: Date, limited: boolean): Promise<RecentRecalls> {
     if (limited) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`recall:${actor.tenantId}:${actor.userId}`}, 0))`;
     const [row] = await tx.$queryRaw<{ count: bigint; oldest: Date | null }[]>`
       SELECT count(*)::bigint AS count, min(recalled_at) AS oldest FROM messages
@@ -122,7 +128,7 @@ export class RecallSteps {
     };
   }
 
-  async apply(tx: Tx, ctx: AttemptContext, record: MessageRecord, decision: RecallAllowed, attempt: RecordedAttempt): Promise<AppliedRecall> {
+  async apply(tx: SqlTx, ctx: AttemptContext, record: MessageRecord, decision: RecallAllowed, attempt: RecordedAttempt): Promise<AppliedRecall> {
     const { actor, now } = ctx;
     const { row } = record;
     if (!decision.forced && !actor.ability.can('recall', asSubject('Message', { tenantId: actor.tenantId, senderId: row.senderId }))) {
@@ -130,10 +136,10 @@ export class RecallSteps {
       throw forbidden();
     }
     const recipients = record.memberIds.filter((id) => id !== row.senderId).sort();
-    const delivered = await this.alreadyDeliveredTo(tx, actor.tenantId, row.id, row.type as MessageType, recipients);
+    const delivered = hasAttachment(row.type as MessageType) && recipients.length > 0 ? await downloadedBy(tx, actor.tenantId, row.id, recipients) : [];
     const content = contentOf(row);
     const reEditUntil = decision.reEditUntil ?? null;
-    const { seq } = await this.audit.append(tx, actor.tenantId, {
+    const entry = await this.audit.append(tx, actor.tenantId, {
       action: 'MESSAGE_RECALLED',
       actorId: actor.userId,
       subjectUserId: row.senderId,
@@ -155,10 +161,7 @@ export class RecallSteps {
       },
       content: { subjectUserId: row.senderId, value: { type: row.type, ...content } as unknown as JsonValue },
     });
-    const updated = await tx.message.update({
-      where: { tenantId_id: { tenantId: actor.tenantId, id: row.id } },
-      data: { body: null, attachment: Prisma.DbNull, recalledAt: now, recalledBy: actor.userId, recallAuditSeq: BigInt(seq), reeditUntil: reEditUntil },
-    });
+    const updated = await markRecalled(tx, actor.tenantId, row.id, { at: now, by: actor.userId, reEditUntil });
     const kind = recallKindOf(updated);
     await this.events.record(tx, actor.tenantId, {
       type: 'message.recalled',
@@ -177,15 +180,17 @@ export class RecallSteps {
     const reach = { recipients: recipients.length, applied: 0 };
     const draft: ReEditDraft | null = reEditUntil ? { type: row.type as MessageType, ...content, validUntil: reEditUntil.toISOString() } : null;
     return {
-      message: toMessageView(updated, { viewer: actor, senderName: record.senderName, now, reEdited: false, reach }),
-      notice: recallNotice(actor.locale, { senderName: record.senderName, viewerIsSender: actor.userId === row.senderId, kind }),
-      reEditDraft: draft,
-      auditSeq: seq,
-      alreadyDeliveredTo: delivered,
-      policyVersion: decision.policyVersion,
-      decidedBy: decision.rule,
-      forced: decision.forced,
-      reach,
+      entry,
+      response: {
+        message: toMessageView(updated, { viewer: actor, senderName: record.senderName, now, reEdited: false, reach }),
+        notice: recallNotice(actor.locale, { senderName: record.senderName, viewerIsSender: actor.userId === row.senderId, kind }),
+        reEditDraft: draft,
+        alreadyDeliveredTo: delivered,
+        policyVersion: decision.policyVersion,
+        decidedBy: decision.rule,
+        forced: decision.forced,
+        reach,
+      },
     };
   }
 
@@ -194,10 +199,10 @@ export class RecallSteps {
    * content. ALREADY_RECALLED is not recorded again: the recall it repeats is in the log already,
    * and retries of a finished recall (or a race of many) must not flood it.
    */
-  async recordDenial(tx: Tx, ctx: AttemptContext, record: MessageRecord, decision: RecallDenied, attempt: RecordedAttempt): Promise<number | null> {
+  async recordDenial(tx: SqlTx, ctx: AttemptContext, record: MessageRecord, decision: RecallDenied, attempt: RecordedAttempt): Promise<AuditTicket | null> {
     if (decision.code === 'ALREADY_RECALLED') return null;
     const { row } = record;
-    const { seq } = await this.audit.append(tx, ctx.actor.tenantId, {
+    return this.audit.append(tx, ctx.actor.tenantId, {
       action: 'RECALL_DENIED',
       actorId: ctx.actor.userId,
       subjectUserId: row.senderId,
@@ -218,19 +223,5 @@ export class RecallSteps {
         attempt: attemptToJson(attempt) as unknown as JsonValue,
       },
     });
-    return seq;
-  }
-
-  /** Recipients whose device already downloaded the attachment: the recall cannot pull it back from them. */
-  private async alreadyDeliveredTo(tx: Tx, tenantId: string, messageId: string, type: MessageType, recipients: string[]): Promise<DeliveredTo[]> {
-    if (!hasAttachment(type) || recipients.length === 0) return [];
-    const receipts = await tx.messageReceipt.findMany({
-      where: { tenantId, messageId, kind: 'DOWNLOADED', userId: { in: recipients } },
-      orderBy: [{ at: 'asc' }, { userId: 'asc' }],
-    });
-    if (receipts.length === 0) return [];
-    const users = await tx.user.findMany({ where: { tenantId, id: { in: receipts.map((r) => r.userId) } }, select: { id: true, displayName: true } });
-    const names = new Map(users.map((u) => [u.id, u.displayName]));
-    return receipts.map((r) => ({ userId: r.userId, displayName: names.get(r.userId) ?? '', at: r.at.toISOString() }));
   }
 }

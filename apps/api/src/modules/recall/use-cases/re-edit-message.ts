@@ -9,7 +9,7 @@ import { AuditLog } from '../../audit/audit-log';
 import { Clock } from '../../clock/clock';
 import { EventLog } from '../../events/event-log';
 import { isUniqueViolation } from '../../messages/db-errors';
-import { loadMessage } from '../../messages/message-store';
+import { loadMessage, reEditedAt, recallEntrySeq } from '../../messages/message-store';
 import { toMessageView } from '../../messages/message-view';
 import { createMessage } from '../../messages/messages.service';
 import type { RecallActorContext } from '../recall-steps';
@@ -34,14 +34,20 @@ export class ReEditMessage {
   async execute(actor: RecallActorContext, messageId: string, request: ReEditRequest): Promise<MessageView> {
     const now = this.clock.now();
     try {
-      return await this.tenantDb.run(actor, async (tx) => {
+      return await this.tenantDb.sql(actor, async (tx) => {
         const record = await loadMessage(tx, actor.tenantId, messageId, { lock: true });
         if (!record) throw notFound('message');
         const { row } = record;
         const member = record.memberIds.includes(actor.userId);
         if (!member && !actor.ability.can('read', asSubject('Message', { tenantId: actor.tenantId, memberIds: record.memberIds }))) throw notFound('message');
-        const previous = await tx.message.findFirst({ where: { tenantId: actor.tenantId, replacesMessageId: row.id }, select: { sentAt: true } });
-        const decision = decideReEdit({ senderId: row.senderId, actorId: actor.userId, recalledAt: row.recalledAt, reEditUntil: row.reeditUntil, reEditedAt: previous?.sentAt, now });
+        const decision = decideReEdit({
+          senderId: row.senderId,
+          actorId: actor.userId,
+          recalledAt: row.recalledAt,
+          reEditUntil: row.reeditUntil,
+          reEditedAt: await reEditedAt(tx, actor.tenantId, row.id),
+          now,
+        });
         if (!decision.allowed) {
           if (decision.code === 'NOT_SENDER') throw new ProblemException({ status: 403, code: 'NOT_SENDER', detail: 'Only the sender may re-edit a recalled message.' });
           if (decision.code === 'CONFLICT') throw conflict('Only a recalled message can be re-edited.');
@@ -57,7 +63,6 @@ export class ReEditMessage {
             errors: problems.map(([field, message]) => ({ field, message, code: 'custom' })),
           });
         }
-        // Audit first, then the message and its event: every flow takes the audit head lock before the event head lock.
         const newId = randomUUID();
         await this.audit.append(tx, actor.tenantId, {
           action: 'MESSAGE_REEDITED',
@@ -67,7 +72,7 @@ export class ReEditMessage {
           messageId: newId,
           details: {
             replacesMessageId: row.id,
-            recallAuditSeq: row.recallAuditSeq === null ? null : Number(row.recallAuditSeq),
+            recallAuditSeq: await recallEntrySeq(tx, actor.tenantId, row.id),
             messageType: row.type,
             reEditUntil: decision.reEditUntil.toISOString(),
           },

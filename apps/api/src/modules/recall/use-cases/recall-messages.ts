@@ -6,8 +6,9 @@ import { TenantDb } from '../../../common/database/database.module';
 import { ProblemException } from '../../../common/problem/problem';
 import { Clock } from '../../clock/clock';
 import { loadMessage, loadMessages } from '../../messages/message-store';
-import { loadCurrentPolicy } from '../../policy/policy-store';
-import { RecallSteps, assertMayAttempt, denialProblem, sentence, toRecallMessage, type AttemptContext, type RecallActorContext } from '../recall-steps';
+import type { AuditTicket } from '../../audit/audit-ticket';
+import { PolicyCache } from '../../policy/policy-cache';
+import { RecallSteps, assertMayAttempt, denialProblem, sentence, toRecallMessage, withAuditSeq, type AttemptContext, type RecallActorContext } from '../recall-steps';
 
 /** Whether any rule of the policy limits recalls per hour (then the per-actor count must be exact). */
 const rateLimited = (policy: PolicyDocument) => policy.settings.maxRecallsPerHour > 0 || policy.overrides.some((o) => (o.settings.maxRecallsPerHour ?? 0) > 0);
@@ -25,13 +26,14 @@ export class RecallMessages {
     private readonly tenantDb: TenantDb,
     private readonly steps: RecallSteps,
     private readonly clock: Clock,
+    private readonly policies: PolicyCache,
   ) {}
 
   async recallOne(actor: RecallActorContext, messageId: string, request: RecallRequest): Promise<RecallResponse> {
     const now = this.clock.now();
-    const outcome = await this.tenantDb.run(actor, async (tx) => {
+    const outcome = await this.tenantDb.sql(actor, async (tx) => {
       const record = assertMayAttempt(actor, await loadMessage(tx, actor.tenantId, messageId, { lock: true }), request.force);
-      const policy = await loadCurrentPolicy(tx, actor.tenantId);
+      const policy = await this.policies.current(tx, actor.tenantId);
       const ctx: AttemptContext = { actor, now, reason: request.reason, forced: request.force, policy };
       const recent = await this.steps.recentRecalls(tx, actor, now, rateLimited(policy.document));
       const decision = decideRecall({
@@ -44,22 +46,22 @@ export class RecallMessages {
         recentRecalls: recent,
       });
       const attempt = this.steps.attempt(ctx, record, recent, decision);
-      if (decision.allowed) return { ok: true as const, result: await this.steps.apply(tx, ctx, record, decision, attempt) };
-      return { ok: false as const, decision, auditSeq: await this.steps.recordDenial(tx, ctx, record, decision, attempt) };
+      if (decision.allowed) return { ok: true as const, applied: await this.steps.apply(tx, ctx, record, decision, attempt) };
+      return { ok: false as const, decision, entry: await this.steps.recordDenial(tx, ctx, record, decision, attempt) };
     });
-    if (!outcome.ok) throw denialProblem(outcome.decision, outcome.auditSeq);
-    return outcome.result;
+    if (!outcome.ok) throw denialProblem(outcome.decision, outcome.entry?.seq ?? null);
+    return withAuditSeq(outcome.applied);
   }
 
   async recallBatch(actor: RecallActorContext, request: BatchRecallRequest): Promise<BatchRecallResponse> {
     const now = this.clock.now();
     const ids = request.messageIds.map((id) => id.toLowerCase());
-    const outcome = await this.tenantDb.run(
+    const outcome = await this.tenantDb.sql(
       actor,
       async (tx) => {
         const records = await loadMessages(tx, actor.tenantId, ids, { lock: true });
         for (const id of ids) assertMayAttempt(actor, records.get(id), request.force);
-        const policy = await loadCurrentPolicy(tx, actor.tenantId);
+        const policy = await this.policies.current(tx, actor.tenantId);
         const ctx: AttemptContext = { actor, now, reason: request.reason, forced: request.force, policy, batchSize: ids.length };
         const recent = await this.steps.recentRecalls(tx, actor, now, rateLimited(policy.document));
         const batch = decideBatch({
@@ -74,18 +76,19 @@ export class RecallMessages {
         if (!batch.accepted && batch.code === 'VALIDATION_FAILED') return { kind: 'invalid' as const, detail: batch.detail, problem: batch.problem };
         if (!batch.accepted) {
           // The whole request is refused by the batch settings: each message's attempt is recorded, none is recalled.
-          const auditSeqs: number[] = [];
+          const entries: AuditTicket[] = [];
           for (const id of [...new Set(ids)]) {
             const record = records.get(id)!;
             const denied: RecallDenied = { allowed: false, code: batch.code, rule: batch.rule, detail: batch.detail, policyVersion: batch.policyVersion, forced: request.force, effective: batch.effective };
-            const seq = await this.steps.recordDenial(tx, ctx, record, denied, this.steps.attempt(ctx, record, recent, denied));
-            if (seq !== null) auditSeqs.push(seq);
+            const entry = await this.steps.recordDenial(tx, ctx, record, denied, this.steps.attempt(ctx, record, recent, denied));
+            if (entry) entries.push(entry);
           }
-          return { kind: 'refused' as const, batch, auditSeqs };
+          return { kind: 'refused' as const, batch, entries };
         }
         // decideBatch counted each allowed recall for the messages after it; the recorded attempts say the same.
         let running: RecentRecalls = { count: recent.count, oldestAt: recent.oldestAt };
-        const results: BatchRecallResult[] = [];
+        // Each result's audit seq is filled in once the transaction has committed.
+        const results: { result: BatchRecallResult; entry: AuditTicket | null }[] = [];
         for (const { messageId, decision } of batch.results) {
           const record = records.get(messageId)!;
           const attempt = this.steps.attempt(ctx, record, running, decision);
@@ -93,38 +96,42 @@ export class RecallMessages {
             const applied = await this.steps.apply(tx, ctx, record, decision, attempt);
             running = { count: running.count + 1, oldestAt: running.oldestAt ?? now };
             results.push({
-              messageId,
-              outcome: 'RECALLED',
-              status: 200,
-              code: null,
-              detail: null,
-              decidedBy: decision.rule,
-              auditSeq: applied.auditSeq,
-              retryAfterSeconds: null,
-              notice: applied.notice,
-              reEditDraft: applied.reEditDraft,
-              alreadyDeliveredTo: applied.alreadyDeliveredTo,
+              entry: applied.entry,
+              result: {
+                messageId,
+                outcome: 'RECALLED',
+                status: 200,
+                code: null,
+                detail: null,
+                decidedBy: decision.rule,
+                auditSeq: null,
+                retryAfterSeconds: null,
+                notice: applied.response.notice,
+                reEditDraft: applied.response.reEditDraft,
+                alreadyDeliveredTo: applied.response.alreadyDeliveredTo,
+              },
             });
           } else {
-            const seq = await this.steps.recordDenial(tx, ctx, record, decision, attempt);
             results.push({
-              messageId,
-              outcome: 'DENIED',
-              status: DENIAL_STATUS[decision.code],
-              code: decision.code,
-              detail: sentence(decision.detail),
-              decidedBy: decision.rule,
-              auditSeq: seq,
-              retryAfterSeconds: decision.retryAfterSeconds ?? null,
-              notice: null,
-              reEditDraft: null,
-              alreadyDeliveredTo: [],
+              entry: await this.steps.recordDenial(tx, ctx, record, decision, attempt),
+              result: {
+                messageId,
+                outcome: 'DENIED',
+                status: DENIAL_STATUS[decision.code],
+                code: decision.code,
+                detail: sentence(decision.detail),
+                decidedBy: decision.rule,
+                auditSeq: null,
+                retryAfterSeconds: decision.retryAfterSeconds ?? null,
+                notice: null,
+                reEditDraft: null,
+                alreadyDeliveredTo: [],
+              },
             });
           }
         }
         return { kind: 'done' as const, policyVersion: policy.version, results };
       },
-      { timeoutMs: 60_000 },
     );
     if (outcome.kind === 'invalid') {
       throw new ProblemException({
@@ -140,10 +147,11 @@ export class RecallMessages {
         status: DENIAL_STATUS[batch.code],
         code: batch.code,
         detail: sentence(batch.detail),
-        extensions: { decidedBy: batch.rule, policyVersion: batch.policyVersion, maxBatch: batch.maxBatch, auditSeqs: outcome.auditSeqs },
+        extensions: { decidedBy: batch.rule, policyVersion: batch.policyVersion, maxBatch: batch.maxBatch, auditSeqs: outcome.entries.map((entry) => entry.seq) },
       });
     }
-    const recalled = outcome.results.filter((r) => r.outcome === 'RECALLED').length;
-    return { policyVersion: outcome.policyVersion, forced: request.force, recalled, denied: outcome.results.length - recalled, results: outcome.results };
+    const results = outcome.results.map(({ result, entry }) => ({ ...result, auditSeq: entry?.seq ?? null }));
+    const recalled = results.filter((r) => r.outcome === 'RECALLED').length;
+    return { policyVersion: outcome.policyVersion, forced: request.force, recalled, denied: results.length - recalled, results };
   }
 }

@@ -1,0 +1,91 @@
+import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
+import { discardAfterCommit, runAfterCommit } from './after-commit';
+import { Prisma } from './generated/prisma/client';
+import { SessionEndedError, assertTenantScope, enterParameters, isSessionEnded, type TenantScope } from './tenant-scope';
+
+/**
+ * The raw-SQL surface shared by a Prisma interactive transaction and a plain `pg` transaction:
+ * store modules written against it run on either (hot paths use `pg`, the rest Prisma).
+ */
+export interface SqlTx {
+  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T>;
+  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
+}
+
+const INT8 = types.builtins.INT8;
+
+/** bigint columns read as BigInt, as Prisma reads them, so store code behaves the same on both. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8) return (value: string) => BigInt(value);
+    return types.getTypeParser(oid, format ?? 'text');
+  },
+};
+
+export type SqlPool = Pool;
+
+export function createSqlPool(options: { connectionString: string; maxConnections?: number; applicationName?: string }): SqlPool {
+  const config: PoolConfig = {
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    application_name: options.applicationName ?? 'retract',
+    types: pgTypes as PoolConfig['types'],
+  };
+  const pool = new Pool(config);
+  // An idle connection that the server closed (restart, failover) is dropped from the pool; the next checkout opens a new one.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+function toQuery(query: TemplateStringsArray | Prisma.Sql, values: unknown[]): { text: string; values: unknown[] } {
+  const sql = query instanceof Prisma.Sql ? query : Prisma.sql(query, ...(values as Prisma.Sql[]));
+  return { text: sql.text, values: sql.values as unknown[] };
+}
+
+class PgSqlTx implements SqlTx {
+  constructor(private readonly client: Pick<PoolClient, 'query'>) {}
+
+  async $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T> {
+    const { text, values: params } = toQuery(query, values);
+    return (await this.client.query(text, params)).rows as T;
+  }
+
+  async $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number> {
+    const { text, values: params } = toQuery(query, values);
+    return (await this.client.query(text, params)).rowCount ?? 0;
+  }
+}
+
+/** One statement outside any transaction (autocommit), through the same surface. */
+export function sqlAutocommit(pool: SqlPool): SqlTx {
+  return new PgSqlTx(pool);
+}
+
+/**
+ * `inTenant` on a plain `pg` connection: BEGIN, `app_enter` (tenant + session check), the work,
+ * COMMIT — the fewest round trips a tenant transaction can take. Used by the hot write paths.
+ */
+export async function inTenantSql<T>(pool: SqlPool, scope: TenantScope, work: (tx: SqlTx) => Promise<T>): Promise<T> {
+  assertTenantScope(scope);
+  const client = await pool.connect();
+  const tx = new PgSqlTx(client);
+  let result: T;
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT app_enter($1::uuid, $2::uuid, $3::uuid, $4::text[])', enterParameters(scope));
+    result = await work(tx);
+    await client.query('COMMIT');
+  } catch (error) {
+    discardAfterCommit(tx);
+    const broken = await client.query('ROLLBACK').then(
+      () => false,
+      () => true,
+    );
+    client.release(broken);
+    if (isSessionEnded(error)) throw new SessionEndedError();
+    throw error;
+  }
+  client.release();
+  await runAfterCommit(tx);
+  return result;
+}
