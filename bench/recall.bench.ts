@@ -2,17 +2,17 @@
  * Recall throughput and latency over HTTP, next to pgbench running the same SQL.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
- *     node -r @swc-node/register bench/recall.bench.ts          (BENCH_SECONDS=4 per phase, BENCH_CLIENTS=8)
+ *     node -r @swc-node/register bench/recall.bench.ts          (BENCH_SECONDS=4 per phase, BENCH_CLIENTS=16)
  *
- * One run: a throwaway database, the real API as a child process, then four timed phases —
+ * One run: a throwaway database, the real API as a child process, then five timed phases —
  *   1. HTTP, 1 tenant:   BENCH_CLIENTS employees of one organisation, each recalling its own fresh
- *                        messages as fast as it can (POST /api/v1/messages/:id/recall, keep-alive);
- *                        every recall appends to that tenant's audit log, so they serialize on its head.
+ *                        messages as fast as it can (POST /api/v1/messages/:id/recall, keep-alive).
  *   2. HTTP, 8 tenants:  the same number of clients spread over 8 organisations.
- *   3./4. pgbench:       the recall transaction's SQL (the same statements on the same tables, as
- *                        the same database role under RLS), one transaction per recall, same client
- *                        counts — without HTTP, auth, JSON, Prisma, canonical JSON, hashing and AES.
- * Prints recalls/s with p50/p99 for each, and HTTP / pgbench as a ratio.
+ *   3. HTTP, paced:      8 tenants at half the rate phase 2 reached (open loop): the p99 users see.
+ *   4./5. pgbench:       the statements a real recall ran (recorded in this run, bench/recall-sql.ts),
+ *                        as the same database role under RLS, one transaction per recall with the
+ *                        audit entry appended inside it — without HTTP, auth, JSON, hashing and AES.
+ * Prints recalls/s with p50/p99 for each, HTTP / pgbench as a ratio, and BENCH figures (bench/report.ts).
  */
 import { createDb, inTenant, type Db } from '@retract/db';
 import { spawnSync } from 'node:child_process';
@@ -26,11 +26,14 @@ import { Agent, request } from 'node:http';
 import { hashPassword } from '../apps/api/src/modules/auth/passwords';
 import { provisionTenant } from '../apps/api/src/modules/tenants/provision-tenant';
 import { TENANT_INITIALIZERS } from '../apps/api/src/modules/tenants/tenant-initializers';
+import { BENCH_APPEND_DIRECT_SQL, pgbenchScript, recordRecallStatements, sealedUnderKey } from './recall-sql';
+import { reportFigure } from './report';
 import { dropDatabase, withDatabase } from '../tools/runtime/src/database';
 import { prepareDatabase, startApi, stopProcess, waitForHttp } from '../tools/runtime/src/stack';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+const AUDIT_KEK = randomBytes(32).toString('base64');
 const PGBENCH = process.env.PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
 /** Messages prepared per client and phase: more than a client can recall in SECONDS. */
 const POOL = Number(process.env.BENCH_POOL ?? 1000);
@@ -67,6 +70,7 @@ interface Client {
   slug: string;
   conversationId: string;
   token?: string;
+  sessionId?: string;
 }
 
 /** Organisations with one employee per client, each in a DIRECT conversation with a colleague. */
@@ -145,54 +149,17 @@ async function httpPhase(agent: Agent, base: URL, clients: Client[], messages: M
   return { count: latencies.length, seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
 }
 
-/**
- * The recall transaction's statements, in the API's order: tenant setting, message row lock and
- * read, conversation/members/sender, policy, per-actor advisory lock and recent-recall count,
- * audit head lock, data key, audit entry + subtree node + head in one statement, the content
- * removal, the event head, the event and the webhook outbox.
- */
-const PGBENCH_SCRIPT = (tenantExpr: string) => `
-\\set tno ${tenantExpr}
-\\set n random(1, ${POOL})
-BEGIN;
-SELECT set_config('app.tenant_id', (SELECT tenant_id::text FROM bench_messages WHERE tno = :tno AND client = :client_id % ${CLIENTS} AND n = :n), true);
-SELECT id FROM messages WHERE tenant_id = app_current_tenant() AND id = (SELECT id FROM bench_messages WHERE tno = :tno AND client = :client_id % ${CLIENTS} AND n = :n) FOR UPDATE;
-SELECT * FROM messages WHERE tenant_id = app_current_tenant() AND id = (SELECT id FROM bench_messages WHERE tno = :tno AND client = :client_id % ${CLIENTS} AND n = :n);
-SELECT id, kind FROM conversations WHERE tenant_id = app_current_tenant() AND id = (SELECT conversation_id FROM bench_messages WHERE tno = :tno AND client = :client_id % ${CLIENTS} AND n = :n);
-SELECT conversation_id, user_id FROM conversation_members WHERE tenant_id = app_current_tenant() AND conversation_id = (SELECT conversation_id FROM bench_messages WHERE tno = :tno AND client = :client_id % ${CLIENTS} AND n = :n);
-SELECT id, display_name FROM users WHERE tenant_id = app_current_tenant() AND id = (SELECT sender_id FROM bench_messages WHERE tno = :tno AND client = :client_id % ${CLIENTS} AND n = :n);
-SELECT * FROM policy_versions WHERE tenant_id = app_current_tenant() ORDER BY version DESC LIMIT 1;
-SELECT pg_advisory_xact_lock(hashtextextended('recall:' || app_current_tenant() || ':' || (SELECT sender_id FROM bench_messages WHERE tno = :tno AND client = :client_id % ${CLIENTS} AND n = :n), 0));
-SELECT count(*), min(recalled_at) FROM messages WHERE tenant_id = app_current_tenant() AND recalled_by = (SELECT sender_id FROM bench_messages WHERE tno = :tno AND client = :client_id % ${CLIENTS} AND n = :n) AND recalled_at > now() - interval '1 hour' AND recalled_at <= now();
-SELECT size, frontier, updated_at FROM audit_log_heads WHERE tenant_id = app_current_tenant() FOR UPDATE;
-SELECT * FROM audit_data_keys WHERE tenant_id = app_current_tenant() AND subject_user_id = (SELECT sender_id FROM bench_messages WHERE tno = :tno AND client = :client_id % ${CLIENTS} AND n = :n) AND period = to_char(now(), 'YYYY-MM') AND wrapped_key IS NOT NULL LIMIT 1;
-WITH head AS (SELECT size FROM audit_log_heads WHERE tenant_id = app_current_tenant()),
-     m AS (SELECT * FROM bench_messages WHERE tno = :tno AND client = :client_id % ${CLIENTS} AND n = :n),
-     entry AS (
-       INSERT INTO audit_entries (tenant_id, seq, leaf, leaf_hash, occurred_at, action, actor_id, subject_user_id, conversation_id, message_id, policy_version, decided_by, forced, search_text)
-       SELECT app_current_tenant(), head.size, convert_to(repeat('x', 1200), 'UTF8'), sha256(convert_to(head.size::text, 'UTF8')), now(), 'MESSAGE_RECALLED',
-              m.sender_id, m.sender_id, m.conversation_id, m.id, 1, 'TENANT_DEFAULT', false, 'message_recalled tenant_default'
-         FROM head, m),
-     nodes AS (
-       INSERT INTO audit_tree_nodes (tenant_id, level, index, hash)
-       SELECT app_current_tenant(), 1, head.size, sha256(convert_to(head.size::text, 'UTF8')) FROM head)
-UPDATE audit_log_heads SET size = size + 1, frontier = ARRAY[sha256('\\x00'::bytea)], updated_at = now() WHERE tenant_id = app_current_tenant();
-UPDATE messages SET body = NULL, attachment = NULL, recalled_at = now(), recalled_by = sender_id, recall_audit_seq = (SELECT size - 1 FROM audit_log_heads WHERE tenant_id = app_current_tenant()), reedit_until = now() + interval '5 minutes'
- WHERE tenant_id = app_current_tenant() AND id = (SELECT id FROM bench_messages WHERE tno = :tno AND client = :client_id % ${CLIENTS} AND n = :n);
-INSERT INTO event_log_heads (tenant_id, last_id) VALUES (app_current_tenant(), 1) ON CONFLICT (tenant_id) DO UPDATE SET last_id = event_log_heads.last_id + 1;
-INSERT INTO events (tenant_id, id, type, conversation_id, message_id, payload, created_at)
-SELECT app_current_tenant(), (SELECT last_id FROM event_log_heads WHERE tenant_id = app_current_tenant()), 'message.recalled', m.conversation_id, m.id,
-       jsonb_build_object('messageId', m.id, 'conversationId', m.conversation_id, 'senderId', m.sender_id, 'senderName', 'Employee', 'recalledAt', now(), 'recallKind', 'SENDER'), now()
-  FROM bench_messages m WHERE tno = :tno AND client = :client_id % ${CLIENTS} AND n = :n;
-INSERT INTO webhook_deliveries (tenant_id, webhook_id, event_id, event_type, next_attempt_at)
-SELECT tenant_id, id, (SELECT last_id FROM event_log_heads WHERE tenant_id = app_current_tenant()), 'message.recalled', now()
-  FROM webhooks WHERE tenant_id = app_current_tenant() AND deleted_at IS NULL AND 'message.recalled' = ANY (event_types);
-COMMIT;
-`;
+/** pgbench client k recalls the messages of slot k % CLIENTS of its organisation (`tno`), one per transaction. */
+const pickMessage = (tenantExpr: string) =>
+  [
+    `\\set tno ${tenantExpr}`,
+    `\\set n random(1, ${POOL})`,
+    `SELECT tenant_id, id AS message_id, conversation_id, sender_id, session_id, data_key_id FROM bench_messages WHERE tno = :tno AND client = :client_id % ${CLIENTS} AND n = :n \\gset`,
+  ].join('\n');
 
-function pgbenchPhase(appUrl: string, tenantExpr: string, logDir: string, label: string): PhaseResult {
+function pgbenchPhase(appUrl: string, baseline: (pick: string) => string, tenantExpr: string, logDir: string, label: string): PhaseResult {
   const script = join(logDir, `${label}.sql`);
-  writeFileSync(script, PGBENCH_SCRIPT(tenantExpr));
+  writeFileSync(script, baseline(pickMessage(tenantExpr)));
   const prefix = join(logDir, label);
   const result = spawnSync(PGBENCH, ['-n', '-M', 'prepared', '-f', script, '-c', String(CLIENTS), '-j', String(Math.min(CLIENTS, 2)), '-T', String(SECONDS), '-l', `--log-prefix=${prefix}`, appUrl], {
     encoding: 'utf8',
@@ -221,8 +188,11 @@ function pgbenchPhase(appUrl: string, tenantExpr: string, logDir: string, label:
 /** pgbench picks messages by (tenant number, client, n); it recalls its own pool, separate from the HTTP phases'. */
 async function preparePgbenchPool(db: Db, ownerUrl: string, clients: Client[]) {
   const owner = createDb({ connectionString: ownerUrl, maxConnections: 1 });
-  await owner.$executeRawUnsafe('CREATE TABLE bench_messages (tno int, client int, n int, tenant_id uuid, id uuid, conversation_id uuid, sender_id uuid, PRIMARY KEY (tno, client, n))');
+  await owner.$executeRawUnsafe(
+    'CREATE TABLE bench_messages (tno int, client int, n int, tenant_id uuid, id uuid, conversation_id uuid, sender_id uuid, session_id uuid, data_key_id uuid, PRIMARY KEY (tno, client, n))',
+  );
   await owner.$executeRawUnsafe('GRANT SELECT ON bench_messages TO retract_app');
+  await owner.$executeRawUnsafe(BENCH_APPEND_DIRECT_SQL);
   const byTenant = new Map<number, Client[]>();
   for (const c of clients) byTenant.set(c.tenantNo, [...(byTenant.get(c.tenantNo) ?? []), c]);
   const pool = await prepareMessages(db, clients, POOL);
@@ -231,11 +201,70 @@ async function preparePgbenchPool(db: Db, ownerUrl: string, clients: Client[]) {
       // pgbench client k uses slot k % CLIENTS of its tenant; slots map onto this tenant's employees round-robin.
       const client = members[slot % members.length];
       const ids = pool.get(client)!;
-      const rows = ids.map((id, i) => `(${tno}, ${slot}, ${i + 1}, '${client.tenantId}', '${id}', '${client.conversationId}', '${client.userId}')`);
+      const rows = ids.map((id, i) => `(${tno}, ${slot}, ${i + 1}, '${client.tenantId}', '${id}', '${client.conversationId}', '${client.userId}', '${client.sessionId}', NULL)`);
       for (let i = 0; i < rows.length; i += 1000) await owner.$executeRawUnsafe(`INSERT INTO bench_messages VALUES ${rows.slice(i, i + 1000).join(',')} ON CONFLICT DO NOTHING`);
     }
   }
+  // Each sender's own live content key (created by the warm-up recalls), as the product would seal under.
+  await owner.$executeRawUnsafe(`UPDATE bench_messages b SET data_key_id = k.id FROM audit_data_keys k
+    WHERE k.tenant_id = b.tenant_id AND k.subject_user_id = b.sender_id AND k.wrapped_key IS NOT NULL`);
   await owner.$disconnect();
+}
+
+/**
+ * Open-loop load at a fixed rate (requests started on a schedule, whatever the latency), spread
+ * over the clients: the latency a user sees when the service runs at `rate`, not at saturation.
+ */
+async function pacedPhase(agent: Agent, base: URL, clients: Client[], messages: Map<Client, string[]>, rate: number): Promise<PhaseResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const total = Math.max(1, Math.floor(rate * SECONDS));
+  const interval = 1000 / rate;
+  const queues = new Map(clients.map((client) => [client, [...messages.get(client)!]]));
+  const started = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const client = clients[i % clients.length];
+    const id = queues.get(client)!.shift();
+    if (!id) throw new Error('message pool exhausted: raise BENCH_POOL');
+    inflight.push(
+      (async () => {
+        const t0 = performance.now();
+        const response = await post(agent, base, `/api/v1/messages/${id}/recall`, client.token, {});
+        latencies.push(performance.now() - t0);
+        if (response.status !== 200) errors += 1;
+      })(),
+    );
+  }
+  await Promise.all(inflight);
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { count: latencies.length, seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+}
+
+/** The baseline script, from the statements of a real recall by this client (bench/recall-sql.ts). */
+async function recordedBaseline(db: Db, appUrl: string, client: Client): Promise<(pick: string) => string> {
+  const [first, second] = (await prepareMessages(db, [client], 2)).get(client)!;
+  const statements = await recordRecallStatements(db, appUrl, AUDIT_KEK, {
+    tenantId: client.tenantId,
+    userId: client.userId,
+    displayName: 'Employee 0',
+    sessionId: client.sessionId!,
+    messageIds: [first, second],
+  });
+  const variables = new Map([
+    [client.tenantId, 'tenant_id'],
+    [second, 'message_id'],
+    [client.conversationId, 'conversation_id'],
+    [client.userId, 'sender_id'],
+    [client.sessionId!, 'session_id'],
+    [sealedUnderKey(statements) ?? '', 'data_key_id'],
+  ]);
+  console.log(`baseline: ${statements.length} statements recorded from a real recall (bench/results/recall-baseline.pgbench.sql)`);
+  return (pick) => pgbenchScript(statements, variables, pick);
 }
 
 async function main(): Promise<void> {
@@ -259,7 +288,7 @@ async function main(): Promise<void> {
       API_PORT: String(port),
       API_HOST: '127.0.0.1',
       JWT_SECRET: randomBytes(32).toString('base64url'),
-      AUDIT_KEK: randomBytes(32).toString('base64'),
+      AUDIT_KEK,
       LOG_LEVEL: 'warn',
       DB_POOL_SIZE: String(Math.max(10, CLIENTS + 2)),
     },
@@ -279,6 +308,7 @@ async function main(): Promise<void> {
       const login = await post(agent, base, '/api/v1/auth/login', undefined, { tenant: client.slug, email: client.email, password: PASSWORD });
       if (login.status !== 200) throw new Error(`login failed: ${login.body}`);
       client.token = (JSON.parse(login.body) as { accessToken: string }).accessToken;
+      client.sessionId = (JSON.parse(Buffer.from(client.token.split('.')[1], 'base64url').toString('utf8')) as { sid: string }).sid;
     }
     // Warm-up: a few recalls per client (JIT, pools, prepared plans) outside the measurement.
     const warm = await prepareMessages(db, [...oneTenant, ...eightTenants], 5);
@@ -290,12 +320,38 @@ async function main(): Promise<void> {
     const httpEight = await httpPhase(agent, base, eightTenants, await prepareMessages(db, eightTenants, Math.ceil((POOL * CLIENTS) / eightTenants.length)));
     console.log(line('HTTP     8 tenants', httpEight));
 
+    const halfRate = httpEight.count / httpEight.seconds / 2;
+    const paced = await pacedPhase(agent, base, eightTenants, await prepareMessages(db, eightTenants, Math.ceil((halfRate * SECONDS * 1.2) / eightTenants.length) + 5), halfRate);
+    console.log(line(`HTTP     8 tenants @ ${halfRate.toFixed(0)}/s`, paced));
+
+    const baseline = await recordedBaseline(db, database.appUrl, oneTenant[0]);
+    writeFileSync(join(process.cwd(), 'bench', 'results', 'recall-baseline.pgbench.sql'), baseline(pickMessage('1')));
     await preparePgbenchPool(db, database.ownerUrl, [...oneTenant, ...eightTenants]);
-    const pgOne = pgbenchPhase(database.appUrl, '1', logDir, 'one');
+    const pgOne = pgbenchPhase(database.appUrl, baseline, '1', logDir, 'one');
     console.log(line('pgbench  1 tenant', pgOne));
-    const pgEight = pgbenchPhase(database.appUrl, `(:client_id % 8) + 2`, logDir, 'eight');
+    const pgEight = pgbenchPhase(database.appUrl, baseline, `(:client_id % 8) + 2`, logDir, 'eight');
     console.log(line('pgbench  8 tenants', pgEight));
     const rate = (r: PhaseResult) => r.count / r.seconds;
+    const errors = httpOne.errors + httpEight.errors + paced.errors;
+    if (errors > 0) throw new Error(`${errors} recalls were not answered 200: the figures are not valid`);
+    reportFigure({
+      figure: 'recall.http.8-tenants',
+      label: `HTTP recalls/s, ${CLIENTS} clients, 8 tenants ÷ pgbench one tx per recall`,
+      value: rate(httpEight),
+      unit: 'recalls/s',
+      baseline: { label: 'pgbench tx/s', value: rate(pgEight) },
+      target: { op: '>=', value: 1.0 },
+    });
+    reportFigure({
+      figure: 'recall.http.1-tenant',
+      label: `HTTP recalls/s, ${CLIENTS} clients, 1 tenant ÷ pgbench one tx per recall`,
+      value: rate(httpOne),
+      unit: 'recalls/s',
+      baseline: { label: 'pgbench tx/s', value: rate(pgOne) },
+      target: { op: '>=', value: 1.4 },
+    });
+    reportFigure({ figure: 'recall.p99-at-half-saturation', label: `recall p99 at ${halfRate.toFixed(0)}/s (half of saturation), 8 tenants`, value: paced.p99, unit: 'ms', lowerIsBetter: true, target: { op: '<=', value: 25 } });
+    reportFigure({ figure: 'recall.p50-at-saturation', label: 'recall p50 at saturation, 8 tenants', value: httpEight.p50, unit: 'ms', lowerIsBetter: true });
     console.log(
       `ratio HTTP / pgbench:  1 tenant ${(rate(httpOne) / rate(pgOne)).toFixed(2)}   8 tenants ${(rate(httpEight) / rate(pgEight)).toFixed(2)}` +
         `   (8 tenants / 1 tenant: HTTP ${(rate(httpEight) / rate(httpOne)).toFixed(2)}, pgbench ${(rate(pgEight) / rate(pgOne)).toFixed(2)})`,

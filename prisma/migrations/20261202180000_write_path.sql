@@ -69,6 +69,9 @@ DECLARE
   moved integer;
 BEGIN
   PERFORM set_config('app.tenant_id', p_tenant::text, true);
+  IF (SELECT count(DISTINCT id) FROM unnest(p_pending) AS id) <> batch THEN
+    RAISE EXCEPTION 'a batch names a pending entry twice' USING ERRCODE = 'data_exception';
+  END IF;
   IF p_expected_size = 0 THEN
     INSERT INTO audit_log_heads (tenant_id) VALUES (p_tenant) ON CONFLICT (tenant_id) DO NOTHING;
   END IF;

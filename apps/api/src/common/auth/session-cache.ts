@@ -23,6 +23,8 @@ const MAX_AGE_MS = 60_000;
 @Injectable()
 export class SessionCache implements OnModuleInit {
   private readonly entries = new Map<string, CachedSession & { at: number; tenantId: string }>();
+  /** Bumped by every invalidation: a read that an invalidation overtook is used once, never kept. */
+  private generation = 0;
 
   constructor(
     private readonly sessions: SessionsRepository,
@@ -31,12 +33,16 @@ export class SessionCache implements OnModuleInit {
 
   onModuleInit(): void {
     this.feed.subscribe('retract_cache', (payload) => this.onInvalidation(payload));
-    this.feed.onReconnect(() => this.entries.clear());
+    this.feed.onReconnect(() => {
+      this.generation += 1;
+      this.entries.clear();
+    });
   }
 
   async get(scope: TenantScope, sessionId: string, userId: string): Promise<CachedSession | null> {
     const cached = this.entries.get(sessionId);
     if (cached && cached.tenantId === scope.tenantId && cached.user.userId === userId && Date.now() - cached.at < MAX_AGE_MS) return cached;
+    const generation = this.generation;
     const user = await this.sessions.findLive(scope, sessionId, userId);
     if (!user) {
       this.entries.delete(sessionId);
@@ -44,7 +50,7 @@ export class SessionCache implements OnModuleInit {
     }
     const entry = { user, ability: abilityFor({ userId: user.userId, tenantId: scope.tenantId, roles: user.roles }), at: Date.now(), tenantId: scope.tenantId };
     // Only what the listener can invalidate is kept.
-    if (this.feed.listening) {
+    if (this.feed.listening && generation === this.generation) {
       if (this.entries.size >= MAX_SESSIONS) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(sessionId, entry);
     }
@@ -52,11 +58,13 @@ export class SessionCache implements OnModuleInit {
   }
 
   drop(sessionId: string): void {
+    this.generation += 1;
     this.entries.delete(sessionId);
   }
 
   private onInvalidation(payload: string): void {
     const [kind, first, second] = payload.split(':');
+    if (kind === 'session' || kind === 'user') this.generation += 1;
     if (kind === 'session') this.entries.delete(first);
     if (kind === 'user') for (const [id, entry] of this.entries) if (entry.tenantId === first && entry.user.userId === second) this.entries.delete(id);
   }

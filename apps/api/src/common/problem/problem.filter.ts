@@ -1,7 +1,9 @@
-import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Logger, Optional, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SessionEndedError } from '@retract/db';
 import { ZodError } from 'zod';
+import type { RequestWithPrincipal } from '../auth/principal';
+import { SessionCache } from '../auth/session-cache';
 import { ProblemException, codeForStatus } from './problem';
 import { zodIssuesToFieldErrors } from './zod-errors';
 
@@ -56,8 +58,13 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemFilter');
 
+  constructor(@Optional() private readonly sessions?: SessionCache) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    sendProblem(http.getResponse<FastifyReply>(), http.getRequest<FastifyRequest>(), error, this.logger);
+    const request = http.getRequest<FastifyRequest & RequestWithPrincipal>();
+    // The database refused the session the cache vouched for: the cache must not vouch for it again.
+    if (error instanceof SessionEndedError && request.principal) this.sessions?.drop(request.principal.sessionId);
+    sendProblem(http.getResponse<FastifyReply>(), request, error, this.logger);
   }
 }

@@ -21,6 +21,8 @@ interface Waiter {
 interface TenantQueue {
   tenantId: string;
   waiting: Waiter[];
+  /** Every entry queued here and not yet settled, by pending id: an entry is integrated once however often it is asked for. */
+  queued: Map<bigint, { ticket: AuditTicket; settled: Promise<void> }>;
   head?: CachedHead;
   busy: boolean;
   timer?: NodeJS.Timeout;
@@ -73,16 +75,20 @@ export class AuditSequencer implements OnModuleInit {
   /** Resolves once the ticket's entry is part of the log (its seq, time and leaf hash are set). */
   integrate(ticket: AuditTicket): Promise<void> {
     const queue = this.queueOf(ticket.tenantId);
-    return new Promise<void>((resolve, reject) => {
+    const already = queue.queued.get(ticket.pendingId);
+    if (already) return already.settled.then(() => ticket.place(already.ticket.entry));
+    const settled = new Promise<void>((resolve, reject) => {
       queue.waiting.push({ ticket, resolve, reject });
       this.schedule(queue);
-    });
+    }).finally(() => queue.queued.delete(ticket.pendingId));
+    queue.queued.set(ticket.pendingId, { ticket, settled });
+    return settled;
   }
 
   private queueOf(tenantId: string): TenantQueue {
     let queue = this.queues.get(tenantId);
     if (!queue) {
-      queue = { tenantId, waiting: [], busy: false };
+      queue = { tenantId, waiting: [], queued: new Map(), busy: false };
       this.queues.set(tenantId, queue);
     }
     return queue;
