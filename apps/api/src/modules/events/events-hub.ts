@@ -3,6 +3,7 @@ import type { EventEnvelope, Locale } from '@retract/contracts';
 import { ChangeFeed } from '../../common/database/change-feed';
 import { TenantDb } from '../../common/database/database.module';
 import { toEnvelope, type EventRow } from './event-view';
+import type { SessionCheck } from '@retract/db';
 
 export const EVENTS_CHANNEL = 'retract_events';
 const PAGE = 500;
@@ -14,6 +15,8 @@ export interface StreamViewer {
   locale: Locale;
   /** The session a live stream belongs to: its events stop the moment the session or its user does. */
   sessionId?: string;
+  /** For a one-off read on the viewer's behalf: checked by the read's transaction (app_enter). */
+  session?: SessionCheck;
 }
 
 interface Subscriber extends StreamViewer {

@@ -56,7 +56,7 @@ export class EventsController {
     const after = lastEventId(request, query);
     const viewer = { tenantId: principal.tenantId, userId: principal.userId, locale: principal.locale };
     if (!wantsStream(request)) {
-      const rows = await this.hub.readVisible(viewer, after ?? 0n, query.limit + 1);
+      const rows = await this.hub.readVisible({ ...viewer, session: principal.session }, after ?? 0n, query.limit + 1);
       const page = rows.slice(0, query.limit);
       const last = page.length ? page[page.length - 1].id : (after ?? 0n);
       const body = EventPageSchema.parse({ items: page.map((row) => toEnvelope(row, viewer)), lastEventId: last.toString(), hasMore: rows.length > query.limit });
