@@ -1,5 +1,5 @@
 import type { AuditAction } from '@retract/contracts';
-import type { JsonValue } from '@retract/audit-log';
+import type { JsonValue, UnplacedEntry } from '@retract/audit-log';
 
 /**
  * What a caller records; the audit log adds tenant, seq and time. Field names are the leaf's
@@ -32,4 +32,23 @@ export interface AppendedEntry {
 export function searchTextOf(draft: AuditDraft): string {
   const parts = [draft.action, draft.reason ?? '', draft.decidedBy ?? '', draft.denialCode ?? '', JSON.stringify(draft.details ?? {})];
   return parts.join(' ').toLowerCase().slice(0, 4000);
+}
+
+/** The leaf fields of a draft, before the log places it (seq and time); `content` is the sealed envelope. */
+export function unplacedEntry(tenantId: string, draft: AuditDraft, content: JsonValue | null): UnplacedEntry {
+  return {
+    tenantId,
+    action: draft.action,
+    actorId: draft.actorId,
+    subjectUserId: draft.subjectUserId ?? null,
+    conversationId: draft.conversationId ?? null,
+    messageId: draft.messageId ?? null,
+    policyVersion: draft.policyVersion ?? null,
+    decidedBy: draft.decidedBy ?? null,
+    denialCode: draft.denialCode ?? null,
+    forced: draft.forced ?? false,
+    reason: draft.reason ?? null,
+    details: (draft.details ?? {}) as JsonValue,
+    content,
+  };
 }

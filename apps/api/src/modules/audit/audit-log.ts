@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { leafTemplate, type JsonValue, type UnplacedEntry } from '@retract/audit-log';
+import { leafTemplate, type JsonValue } from '@retract/audit-log';
 import { afterCommit, type SqlTx } from '@retract/db';
-import { searchTextOf, type AuditDraft } from './audit-draft';
+import { searchTextOf, unplacedEntry, type AuditDraft } from './audit-draft';
 import { AuditSequencer } from './audit-sequencer';
 import { AuditTicket } from './audit-ticket';
 import { ContentVault } from './content-vault';
@@ -51,21 +51,7 @@ export class AuditLog {
   async append(tx: SqlTx, tenantId: string, draft: AuditDraft): Promise<AuditTicket> {
     for (let attempt = 0; ; attempt++) {
       const sealed = draft.content ? await this.vault.seal(tx, tenantId, draft.content.subjectUserId, draft.content.value, new Date()) : undefined;
-      const entry: UnplacedEntry = {
-        tenantId,
-        action: draft.action,
-        actorId: draft.actorId,
-        subjectUserId: draft.subjectUserId ?? null,
-        conversationId: draft.conversationId ?? null,
-        messageId: draft.messageId ?? null,
-        policyVersion: draft.policyVersion ?? null,
-        decidedBy: draft.decidedBy ?? null,
-        denialCode: draft.denialCode ?? null,
-        forced: draft.forced ?? false,
-        reason: draft.reason ?? null,
-        details: (draft.details ?? {}) as JsonValue,
-        content: (sealed?.envelope ?? null) as JsonValue,
-      };
+      const entry = unplacedEntry(tenantId, draft, (sealed?.envelope ?? null) as JsonValue);
       const template = leafTemplate(entry);
       const dataKeyId = sealed?.dataKeyId ?? null;
       // A data key found in this replica's cache may have been shredded since: then nothing is
