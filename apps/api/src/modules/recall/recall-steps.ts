@@ -35,8 +35,6 @@ export interface AttemptContext {
   batchSize?: number;
 }
 
-export const HOUR_MS = 3_600_000;
-
 export const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}${text.endsWith('.') ? '' : '.'}`;
 
 export function toRecallMessage(record: MessageRecord): RecallMessage {
@@ -95,20 +93,6 @@ export class RecallSteps {
     private readonly audit: AuditLog,
     private readonly events: EventLog,
   ) {}
-
-  /**
-   * The actor's successful recalls in the hour before `now` (recorded with every attempt, so a
-   * simulation can replay rate limits). When a limit applies, a per-actor advisory lock first
-   * makes the count exact under concurrency: two recalls by one user cannot both see room under it.
-   */
-  async recentRecalls(tx: SqlTx, actor: RecallActorContext, now: Date, limited: boolean): Promise<RecentRecalls> {
-    if (limited) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`recall:${actor.tenantId}:${actor.userId}`}, 0))`;
-    const [row] = await tx.$queryRaw<{ count: bigint; oldest: Date | null }[]>`
-      SELECT count(*)::bigint AS count, min(recalled_at) AS oldest FROM messages
-       WHERE tenant_id = ${actor.tenantId}::uuid AND recalled_by = ${actor.userId}::uuid
-         AND recalled_at > ${new Date(now.getTime() - HOUR_MS)} AND recalled_at <= ${now}`;
-    return { count: Number(row.count), oldestAt: row.oldest };
-  }
 
   attempt(ctx: AttemptContext, record: MessageRecord, recent: RecentRecalls, decision: RecallDecision): RecordedAttempt {
     return {

@@ -8,6 +8,7 @@ import { Clock } from '../../clock/clock';
 import { loadMessage, loadMessages } from '../../messages/message-store';
 import type { AuditTicket } from '../../audit/audit-ticket';
 import { PolicyCache } from '../../policy/policy-cache';
+import { recentRecalls } from '../recall-store';
 import { RecallSteps, assertMayAttempt, denialProblem, sentence, toRecallMessage, withAuditSeq, type AttemptContext, type RecallActorContext } from '../recall-steps';
 
 /** Whether any rule of the policy limits recalls per hour (then the per-actor count must be exact). */
@@ -35,7 +36,7 @@ export class RecallMessages {
       const record = assertMayAttempt(actor, await loadMessage(tx, actor.tenantId, messageId, { lock: true }), request.force);
       const policy = await this.policies.current(tx, actor.tenantId);
       const ctx: AttemptContext = { actor, now, reason: request.reason, forced: request.force, policy };
-      const recent = await this.steps.recentRecalls(tx, actor, now, rateLimited(policy.document));
+      const recent = await recentRecalls(tx, actor, now, rateLimited(policy.document));
       const decision = decideRecall({
         policy: policy.document,
         policyVersion: policy.version,
@@ -63,7 +64,7 @@ export class RecallMessages {
         for (const id of ids) assertMayAttempt(actor, records.get(id), request.force);
         const policy = await this.policies.current(tx, actor.tenantId);
         const ctx: AttemptContext = { actor, now, reason: request.reason, forced: request.force, policy, batchSize: ids.length };
-        const recent = await this.steps.recentRecalls(tx, actor, now, rateLimited(policy.document));
+        const recent = await recentRecalls(tx, actor, now, rateLimited(policy.document));
         const batch = decideBatch({
           policy: policy.document,
           policyVersion: policy.version,
