@@ -7,7 +7,7 @@ export type JsonObject = { [key: string]: JsonValue };
 
 // Deeper input is almost certainly a mistake (or a cycle); fail with a clear error
 // instead of a stack overflow.
-const MAX_DEPTH = 256;
+export const MAX_DEPTH = 256;
 
 /**
  * RFC 8785 JSON Canonicalization Scheme.

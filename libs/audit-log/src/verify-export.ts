@@ -1,12 +1,11 @@
-import { decodeBase64, decodeBase64OfLength, encodeBase64 } from './base64';
+import { encodeBase64 } from './base64';
 import { bytesEqual } from './bytes';
-import { verifyCheckpoint, type Checkpoint } from './checkpoint';
+import { verifyCheckpoint, type Checkpoint, type CheckpointVerification } from './checkpoint';
 import { appendToFrontier, frontierRoot, parseFrontier, type Frontier } from './compact-range';
+import { EntryChecker, type CheckedEntry } from './entry-check';
 import { AuditLogError } from './errors';
-import { parseExportLine, type ExportEntry, type ExportHeader } from './export-format';
+import { parseExportLine, type ExportHeader, type ExportLine } from './export-format';
 import type { Hasher } from './hash';
-import { decodeLeaf } from './leaf';
-import { hashLeaf, HASH_SIZE } from './merkle';
 import { formatVerifierKey, parseVerifierKey, sameVerifierKey, type NoteVerifierKey } from './signed-note';
 
 export type ExportProblemCode =
@@ -72,6 +71,12 @@ export interface VerifyExportOptions {
   readonly onProgress?: (progress: VerifyProgress) => void;
   /** Problems listed in full (default 1000); the verdict and firstBadSeq always account for all of them. */
   readonly maxProblems?: number;
+  /**
+   * How a checkpoint note is checked (form, origin, signatures): `verifyCheckpoint` unless
+   * given. Lets a caller use results it worked out beforehand, e.g. in parallel; they must
+   * be what `verifyCheckpoint` returns for the same arguments.
+   */
+  readonly verifyCheckpoint?: (note: string, keys: readonly NoteVerifierKey[], options: { readonly origin?: string }) => CheckpointVerification;
 }
 
 export interface ExportVerification {
@@ -99,8 +104,16 @@ export interface ExportVerification {
   readonly keysUsed: readonly string[];
 }
 
+/**
+ * One line of the export as `verifyExport` reads it: the text, or an entry line that an
+ * `EntryChecker` for the header's tenant has already checked (e.g. in a worker thread).
+ * A checked entry is taken as it is: only the caller that ran the checker vouches for it.
+ */
+export type VerifyExportLine = string | CheckedEntry;
+/** Lines one at a time or in batches (a batch saves a promise per line when they arrive asynchronously). */
+export type VerifyExportInput = VerifyExportLine | readonly VerifyExportLine[];
+
 const PROGRESS_EVERY = 4096;
-const PLACEHOLDER_HASH = new Uint8Array(HASH_SIZE);
 
 /**
  * Streams an export (see README.md) and checks, in O(log n) memory: each leaf is a
@@ -108,27 +121,40 @@ const PLACEHOLDER_HASH = new Uint8Array(HASH_SIZE);
  * and in order; stored leaf hashes match; occurredAt never goes back; every checkpoint is
  * signed by an accepted key, names this log, and matches the root rebuilt at its size;
  * the export is not shorter than any authenticated checkpoint (its own or saved ones).
+ *
+ * The checks of an entry line that need only the line (base64, leaf hash, the leaf
+ * itself) are `EntryChecker`'s; everything that depends on the lines before (seq order,
+ * the tree, checkpoints, time order) happens here, in line order.
  */
 export async function verifyExport(
   hasher: Hasher,
-  lines: AsyncIterable<string> | Iterable<string>,
+  lines: AsyncIterable<VerifyExportInput> | Iterable<VerifyExportInput>,
   options: VerifyExportOptions = {},
 ): Promise<ExportVerification> {
   // An empty list means "none given" (as when a CLI flag is absent), not "trust nothing".
   const trustedKeys = options.trustedKeys?.length ? options.trustedKeys.map(parseVerifierKey) : undefined;
   const run = new ExportVerifierRun(hasher, trustedKeys, options);
   let lineNumber = 0;
-  const accept = (line: string) => {
+  const acceptOne = (line: VerifyExportLine) => {
     lineNumber++;
-    return line.length === 0 || run.acceptLine(line, lineNumber);
+    return line === '' || run.acceptLine(line, lineNumber);
+  };
+  const accept = (input: VerifyExportInput) => {
+    if (!isBatch(input)) return acceptOne(input);
+    for (const line of input) if (!acceptOne(line)) return false;
+    return true;
   };
   // Awaiting each line of an in-memory export would only add a microtask per entry.
   if (isSyncIterable(lines)) {
-    for (const line of lines) if (!accept(line)) break;
+    for (const input of lines) if (!accept(input)) break;
   } else {
-    for await (const line of lines) if (!accept(line)) break;
+    for await (const input of lines) if (!accept(input)) break;
   }
   return run.finish();
+}
+
+function isBatch(input: VerifyExportInput): input is readonly VerifyExportLine[] {
+  return Array.isArray(input);
 }
 
 function isSyncIterable<T>(value: AsyncIterable<T> | Iterable<T>): value is Iterable<T> {
@@ -157,6 +183,7 @@ interface AuthenticatedCheckpoint {
 
 class ExportVerifierRun {
   private header: ExportHeader | undefined;
+  private entryChecker: EntryChecker | undefined;
   private acceptedKeys: readonly NoteVerifierKey[] = [];
   private headerKeys: readonly NoteVerifierKey[] = [];
   private frontier: Frontier = { size: 0, hashes: [] };
@@ -184,31 +211,41 @@ class ExportVerifierRun {
   private readonly matchedSizes: number[] = [];
   private checkpointsVerified = 0;
   private rejectedForKey = 0;
+  private readonly verifyCheckpoint: NonNullable<VerifyExportOptions['verifyCheckpoint']>;
 
   constructor(
     private readonly hasher: Hasher,
     private readonly trustedKeys: readonly NoteVerifierKey[] | undefined,
     private readonly options: VerifyExportOptions,
-  ) {}
+  ) {
+    this.verifyCheckpoint = options.verifyCheckpoint ?? verifyCheckpoint;
+  }
 
   /** Returns false when nothing more can be checked. */
-  acceptLine(line: string, lineNumber: number): boolean {
+  acceptLine(line: VerifyExportLine, lineNumber: number): boolean {
     if (!this.header) return this.acceptHeader(line, lineNumber);
-    let parsed;
-    try {
-      parsed = parseExportLine(line);
-    } catch (error) {
-      this.problem({ code: 'LINE_INVALID', line: lineNumber, message: `line ${lineNumber}: ${(error as Error).message}` });
-      return true;
+    const checker = this.entryChecker as EntryChecker;
+    // Most lines are entries written as the exporter writes them: checked without parsing.
+    let checked = typeof line === 'string' ? checker.checkLine(line) : line;
+    let parsed: ExportLine | undefined;
+    if (!checked) {
+      try {
+        parsed = parseExportLine(line as string);
+      } catch (error) {
+        this.problem({ code: 'LINE_INVALID', line: lineNumber, message: `line ${lineNumber}: ${(error as Error).message}` });
+        return true;
+      }
     }
     if (this.trailerEntries !== undefined) {
       this.problem({ code: 'LINE_INVALID', line: lineNumber, message: `line ${lineNumber}: content after the trailer` });
       return true;
     }
-    switch (parsed.type) {
-      case 'entry':
-        this.acceptEntry(parsed, lineNumber);
-        break;
+    if (parsed?.type === 'entry') checked = checker.checkEntry(parsed);
+    if (checked) {
+      this.acceptEntry(checked, lineNumber);
+      return true;
+    }
+    switch (parsed?.type) {
       case 'checkpoint':
         this.acceptCheckpoint(parsed.note, `checkpoint on line ${lineNumber}`);
         break;
@@ -222,11 +259,11 @@ class ExportVerifierRun {
     return true;
   }
 
-  private acceptHeader(line: string, lineNumber: number): boolean {
+  private acceptHeader(line: VerifyExportLine, lineNumber: number): boolean {
     let header: ExportHeader;
     try {
-      const parsed = parseExportLine(line);
-      if (parsed.type !== 'header') throw new AuditLogError('EXPORT_LINE_INVALID', `the first line is a ${parsed.type}, not the header`);
+      const parsed = typeof line === 'string' ? parseExportLine(line) : undefined;
+      if (parsed?.type !== 'header') throw new AuditLogError('EXPORT_LINE_INVALID', `the first line is a ${parsed?.type ?? 'entry'}, not the header`);
       header = parsed;
     } catch (error) {
       this.headerFailed = true;
@@ -234,6 +271,7 @@ class ExportVerifierRun {
       return false;
     }
     this.header = header;
+    this.entryChecker = new EntryChecker(this.hasher, header.tenantId);
     this.frontier = parseFrontier(header.frontier);
     this.nextSeq = header.fromSeq;
     this.headerKeys = header.publicKeys.map((key) => parseVerifierKey(key.vkey));
@@ -258,7 +296,7 @@ class ExportVerifierRun {
     return true;
   }
 
-  private acceptEntry(entry: ExportEntry, lineNumber: number): void {
+  private acceptEntry(entry: CheckedEntry, lineNumber: number): void {
     const header = this.header as ExportHeader;
     const seq = entry.seq;
     const position = this.frontier.size;
@@ -282,70 +320,31 @@ class ExportVerifierRun {
     if (seq > header.toSeq) {
       this.entryProblem(position, { code: 'ENTRY_OUT_OF_RANGE', seq, line: lineNumber, message: `seq ${seq} is beyond the header's toSeq ${header.toSeq}` });
     }
-
-    let storedHash: Uint8Array | undefined;
-    try {
-      storedHash = decodeBase64OfLength(entry.leafHash, HASH_SIZE);
-    } catch {
-      this.entryProblem(position, { code: 'LEAF_HASH_INVALID', seq, line: lineNumber, message: 'stored leaf hash is not base64 of 32 bytes' });
-    }
-    let leaf: Uint8Array | undefined;
-    try {
-      leaf = decodeBase64(entry.leaf);
-    } catch {
-      this.entryProblem(position, { code: 'LEAF_INVALID', seq, line: lineNumber, message: 'leaf is not base64' });
-    }
-    let treeLeafHash = storedHash ?? PLACEHOLDER_HASH;
-    if (leaf) {
-      treeLeafHash = hashLeaf(this.hasher, leaf);
-      if (storedHash && !bytesEqual(treeLeafHash, storedHash)) {
+    for (const { code, message } of entry.problems) this.entryProblem(position, { code, seq, line: lineNumber, message });
+    const occurredAt = entry.occurredAt;
+    if (occurredAt !== undefined) {
+      if (this.previousOccurredAt !== undefined && occurredAt < this.previousOccurredAt) {
         this.entryProblem(position, {
-          code: 'LEAF_HASH_MISMATCH',
+          code: 'TIME_REGRESSION',
           seq,
           line: lineNumber,
-          message: 'leaf hash mismatch (the leaf bytes do not hash to the stored leaf hash)',
+          message: `occurredAt ${occurredAt} is earlier than the previous entry's ${this.previousOccurredAt}`,
         });
       }
-      this.checkLeafContent(leaf, seq, position, lineNumber);
+      this.previousOccurredAt = occurredAt;
     }
 
-    this.frontier = appendToFrontier(this.hasher, this.frontier, treeLeafHash).frontier;
+    this.frontier = appendToFrontier(this.hasher, this.frontier, entry.leafHash).frontier;
     this.checked++;
     this.checkPendingCheckpoints();
     if (this.checked % PROGRESS_EVERY === 0) this.reportProgress();
-  }
-
-  private checkLeafContent(bytes: Uint8Array, seq: number, position: number, line: number): void {
-    const header = this.header as ExportHeader;
-    let leaf;
-    try {
-      leaf = decodeLeaf(bytes);
-    } catch (error) {
-      this.entryProblem(position, { code: 'LEAF_INVALID', seq, line, message: (error as Error).message });
-      return;
-    }
-    if (leaf.seq !== seq) {
-      this.entryProblem(position, { code: 'LEAF_SEQ_MISMATCH', seq, line, message: `the leaf records seq ${leaf.seq}, the export line seq ${seq}` });
-    }
-    if (leaf.tenantId !== header.tenantId) {
-      this.entryProblem(position, { code: 'TENANT_MISMATCH', seq, line, message: `the leaf belongs to tenant ${leaf.tenantId}, not ${header.tenantId}` });
-    }
-    if (this.previousOccurredAt !== undefined && leaf.occurredAt < this.previousOccurredAt) {
-      this.entryProblem(position, {
-        code: 'TIME_REGRESSION',
-        seq,
-        line,
-        message: `occurredAt ${leaf.occurredAt} is earlier than the previous entry's ${this.previousOccurredAt}`,
-      });
-    }
-    this.previousOccurredAt = leaf.occurredAt;
   }
 
   private acceptCheckpoint(note: string, label: string, isSaved = false): void {
     if (this.seenNotes.has(note)) return;
     this.seenNotes.add(note);
     const header = this.header as ExportHeader;
-    const result = verifyCheckpoint(note, this.acceptedKeys, { origin: header.origin });
+    const result = this.verifyCheckpoint(note, this.acceptedKeys, { origin: header.origin });
     if (!result.ok) {
       const named = result.checkpoint ? `${label} (size ${result.checkpoint.size})` : label;
       switch (result.code) {
@@ -396,7 +395,7 @@ class ExportVerifierRun {
   }
 
   private unknownKeyProblem(note: string, named: string, isSaved: boolean): ExportProblem {
-    const byHeaderKey = this.trustedKeys && verifyCheckpoint(note, this.headerKeys).ok;
+    const byHeaderKey = this.trustedKeys && this.verifyCheckpoint(note, this.headerKeys, {}).ok;
     if (byHeaderKey) {
       return {
         code: 'CHECKPOINT_UNTRUSTED_KEY',

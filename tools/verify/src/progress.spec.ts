@@ -31,7 +31,13 @@ describe('arguments', () => {
     });
   });
 
-  it.each([[[]], [['a', 'b']], [['a', '--trusted-key']], [['a', '--nope']], [['a', '--quiet=yes']]])('refuses %j', (argv) => {
+  it('takes a number of worker threads', () => {
+    expect(parseVerifyArgs(['x.jsonl', '--workers', '0']).workers).toBe(0);
+    expect(parseVerifyArgs(['x.jsonl', '--workers=3']).workers).toBe(3);
+    expect(parseVerifyArgs(['x.jsonl']).workers).toBeUndefined();
+  });
+
+  it.each([[[]], [['a', 'b']], [['a', '--trusted-key']], [['a', '--nope']], [['a', '--quiet=yes']], [['a', '--workers', 'many']]])('refuses %j', (argv) => {
     expect(() => parseVerifyArgs(argv)).toThrow(UsageError);
   });
 });

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { collectCheckpointNotes, parseCheckpoint, parseVerifierKey, verifyExport } from '@retract/audit-log';
+import { parseCheckpoint, parseVerifierKey } from '@retract/audit-log';
 import { parseVerifyArgs, UsageError, USAGE } from './args';
 import { progressReporter } from './progress';
-import { linesContaining, readLines } from './read-lines';
 import { detailLines, verdictLine } from './report';
+import { verifyExportFile } from './verify-file';
 
 export const EXIT_VERIFIED = 0;
 export const EXIT_FAILED = 1;
@@ -29,14 +29,11 @@ export async function runVerifyCommand(argv: readonly string[], io: CommandIo): 
   const progress = args.quiet ? undefined : progressReporter(io.stderr);
   let result;
   try {
-    // First pass: the export's checkpoints, wherever they sit in the file, so that the
-    // second, streaming pass can check each one when the rebuilt tree reaches its size.
-    const exportCheckpoints = await collectCheckpointNotes(linesContaining(args.exportFile, '"checkpoint"'));
-    result = await verifyExport(readLines(args.exportFile), {
+    result = await verifyExportFile(args.exportFile, {
       trustedKeys: args.trustedKeys.length > 0 ? args.trustedKeys : undefined,
       previousCheckpoints,
-      exportCheckpoints,
       onProgress: progress?.onProgress,
+      workers: args.workers,
     });
   } catch (error) {
     progress?.done();
