@@ -293,6 +293,8 @@ async function main(): Promise<void> {
       DB_POOL_SIZE: String(Math.max(10, CLIENTS + 2)),
     },
     true,
+    // BENCH_CPU_PROF=<dir>: the API writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+    process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],
   );
   const db = createDb({ connectionString: database.appUrl, maxConnections: 4 });
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });

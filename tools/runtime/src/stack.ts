@@ -68,8 +68,9 @@ export async function prepareDatabase(options: {
   return { ownerUrl, appUrl, embedded, createdNow };
 }
 
-export function startApi(env: NodeJS.ProcessEnv, quiet = false): Managed {
-  return startProcess('api', process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/api/src/main.ts')], {
+/** `nodeFlags` go to node itself (e.g. `--cpu-prof` for a benchmark's profile). */
+export function startApi(env: NodeJS.ProcessEnv, quiet = false, nodeFlags: string[] = []): Managed {
+  return startProcess('api', process.execPath, [...nodeFlags, '-r', '@swc-node/register', join(ROOT, 'apps/api/src/main.ts')], {
     cwd: ROOT,
     env: { ...env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json') },
     quiet,
