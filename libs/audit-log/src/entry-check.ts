@@ -38,9 +38,15 @@ const SMALL_CANONICAL_INTEGER = /^(?:0|[1-9]\d{0,14})$/;
 // Actions are few (an enum); more distinct ones than this are checked the slow way.
 const MAX_KNOWN_ACTIONS = 256;
 
-// The top-level fields decodeLeaf checks, by their (distinct) first letter.
-const FIELDS = new Map(['action', 'occurredAt', 'seq', 'tenantId', 'v'].map((name) => [name.charCodeAt(0), utf8Bytes(name)]));
-const VERSION_BYTES = utf8Bytes(String(LEAF_VERSION));
+// The top-level fields decodeLeaf checks; their first letters differ.
+const FIELD_COUNT = 5;
+const ACTION = utf8Bytes('action');
+const OCCURRED_AT = utf8Bytes('occurredAt');
+const SEQ = utf8Bytes('seq');
+const TENANT_ID = utf8Bytes('tenantId');
+const VERSION = utf8Bytes('v');
+const VERSION_1 = utf8Bytes(String(LEAF_VERSION));
+const ascii = new TextDecoder();
 
 /**
  * The per-entry checks of the export verifier, for the entries of one tenant: base64,
@@ -138,21 +144,39 @@ export class EntryChecker {
     let occurredAt: string | undefined;
     for (let i = 0; i < members.count; i++) {
       const keyStart = members.keyStart[i];
-      const field = leaf[keyStart];
-      const name = FIELDS.get(field);
-      if (!name || !spanEquals(leaf, keyStart, members.keyEnd[i], name)) continue;
+      const keyEnd = members.keyEnd[i];
       const start = members.valueStart[i];
       const end = members.valueEnd[i];
       let valid: boolean;
-      if (field === 0x61) valid = this.knownActions.some((action) => spanEquals(leaf, start, end, action));
-      else if (field === 0x6f) valid = isUtcMillisTimestamp((occurredAt = plainString(leaf, start, end)));
-      else if (field === 0x73) valid = spanIsInteger(leaf, start, end, seq);
-      else if (field === 0x74) valid = spanEquals(leaf, start, end, this.tenantIdJson);
-      else valid = spanEquals(leaf, start, end, VERSION_BYTES);
+      switch (leaf[keyStart]) {
+        case 0x61:
+          if (!spanEquals(leaf, keyStart, keyEnd, ACTION)) continue;
+          valid = this.knownActions.some((action) => spanEquals(leaf, start, end, action));
+          break;
+        case 0x6f:
+          if (!spanEquals(leaf, keyStart, keyEnd, OCCURRED_AT)) continue;
+          occurredAt = plainString(leaf, start, end);
+          valid = isUtcMillisTimestamp(occurredAt);
+          break;
+        case 0x73:
+          if (!spanEquals(leaf, keyStart, keyEnd, SEQ)) continue;
+          valid = spanIsInteger(leaf, start, end, seq);
+          break;
+        case 0x74:
+          if (!spanEquals(leaf, keyStart, keyEnd, TENANT_ID)) continue;
+          valid = spanEquals(leaf, start, end, this.tenantIdJson);
+          break;
+        case 0x76:
+          if (!spanEquals(leaf, keyStart, keyEnd, VERSION)) continue;
+          valid = spanEquals(leaf, start, end, VERSION_1);
+          break;
+        default:
+          continue;
+      }
       if (!valid) return undefined;
       found++;
     }
-    return found === FIELDS.size ? occurredAt : undefined;
+    return found === FIELD_COUNT ? occurredAt : undefined;
   }
 
   /** The slow path: decodeLeaf decides and names the problem. */
@@ -196,11 +220,9 @@ function spanIsInteger(bytes: Uint8Array, start: number, end: number, expected: 
 /** The string a JSON string value stands for, when it is printable ASCII without escapes. */
 function plainString(bytes: Uint8Array, start: number, end: number): string | undefined {
   if (bytes[start] !== 0x22) return undefined;
-  let text = '';
   for (let i = start + 1; i < end - 1; i++) {
     const byte = bytes[i];
     if (byte < 0x20 || byte > 0x7e || byte === 0x5c) return undefined;
-    text += String.fromCharCode(byte);
   }
-  return text;
+  return ascii.decode(bytes.subarray(start + 1, end - 1));
 }

@@ -161,14 +161,19 @@ function isSyncIterable<T>(value: AsyncIterable<T> | Iterable<T>): value is Iter
   return typeof (value as Iterable<T>)[Symbol.iterator] === 'function';
 }
 
-/** Pre-scan: the checkpoint notes of an export, in file order; other lines are skipped unparsed. */
-export async function collectCheckpointNotes(lines: AsyncIterable<string> | Iterable<string>): Promise<string[]> {
+/**
+ * Pre-scan: the checkpoint notes of an export, in file order; other lines are skipped
+ * unparsed. `onNote` sees each note as soon as it is found.
+ */
+export async function collectCheckpointNotes(lines: AsyncIterable<string> | Iterable<string>, onNote?: (note: string) => void): Promise<string[]> {
   const notes: string[] = [];
   for await (const line of lines) {
     if (!line.includes('"checkpoint"')) continue;
     try {
       const parsed = parseExportLine(line);
-      if (parsed.type === 'checkpoint') notes.push(parsed.note);
+      if (parsed.type !== 'checkpoint') continue;
+      notes.push(parsed.note);
+      onNote?.(parsed.note);
     } catch {
       // reported by verifyExport's own pass
     }

@@ -32,10 +32,10 @@ export class EntryCheckPool {
     return this.workers.length;
   }
 
-  checkPiece(bytes: Buffer): Promise<CheckedPiece> {
-    // A copy in a buffer of its own, handed over without another copy.
-    const piece = new Uint8Array(bytes);
-    return settledLater(this.request((id) => ({ id, piece }), [piece.buffer]).then((reply) => (reply as Extract<WorkerReply, { checked: unknown }>).checked));
+  /** Hands `piece` (a readLineChunks piece, which owns its memory) over to a worker: it is unusable here afterwards. */
+  checkPiece(piece: Buffer): Promise<CheckedPiece> {
+    const bytes = new Uint8Array(piece.buffer, piece.byteOffset, piece.length);
+    return settledLater(this.request((id) => ({ id, piece: bytes }), [piece.buffer as ArrayBuffer]).then((reply) => (reply as Extract<WorkerReply, { checked: unknown }>).checked));
   }
 
   /** verifyCheckpoint for each note, spread over the workers; in the order of `notes`. */

@@ -7,7 +7,7 @@ import { readLineChunks, splitLines } from './read-lines';
 
 // Pieces (about 1 MiB each) sent to a worker and not yet taken by the verifier: keeps
 // every worker busy while bounding memory.
-const PIECES_IN_FLIGHT_PER_WORKER = 2;
+const PIECES_IN_FLIGHT_PER_WORKER = 3;
 const NO_PROBLEMS: readonly EntryProblem[] = Object.freeze([]);
 
 /** An export file read up to its header: the lines so far, the header if it is one, and the rest. */
@@ -54,22 +54,32 @@ function parseHeader(line: string): ExportHeader | undefined {
  */
 export async function* checkedExportLines(opening: ExportOpening, pool: EntryCheckPool): AsyncGenerator<VerifyExportInput> {
   const { rest } = opening;
-  try {
-    const inFlight: Promise<CheckedPiece>[] = [];
-    let more = true;
-    const sendNext = async () => {
+  const inFlight: Promise<CheckedPiece>[] = [];
+  let more = true;
+  // Reads and sends pieces until enough are in flight; runs beside the verifier, one at a time.
+  const send = async () => {
+    while (more && inFlight.length < pool.size * PIECES_IN_FLIGHT_PER_WORKER) {
       const next = await rest.next();
       if (next.done) more = false;
       else inFlight.push(pool.checkPiece(next.value));
-    };
-    while (more && inFlight.length < pool.size * PIECES_IN_FLIGHT_PER_WORKER) await sendNext();
+    }
+  };
+  let sending = send();
+  sending.catch(() => undefined); // a failure surfaces where `sending` is awaited
+  try {
+    await sending;
     yield opening.head;
-    while (inFlight.length > 0) {
-      const checked = await (inFlight.shift() as Promise<CheckedPiece>);
-      if (more) await sendNext();
-      yield unpack(checked);
+    for (;;) {
+      if (inFlight.length === 0) await sending;
+      const checked = inFlight.shift();
+      if (!checked) break;
+      const piece = await checked;
+      sending = sending.then(send);
+      sending.catch(() => undefined); // a failure surfaces where `sending` is awaited
+      yield unpack(piece);
     }
   } finally {
+    await sending.catch(() => undefined);
     await rest.return(undefined);
   }
 }

@@ -6,19 +6,29 @@ export const MAX_LINE_LENGTH = 64 * 1024 * 1024;
 
 /**
  * The file in pieces of about 1 MiB that end right after a newline (the last piece ends
- * where the file does), so that each piece holds whole lines. Errors (missing file, a
- * directory) surface on iteration.
+ * where the file does), so that each piece holds whole lines. A piece is the only view of
+ * the memory it starts (its ArrayBuffer is never pooled or shared), so it can be handed
+ * to a worker thread without a copy. Errors (missing file, a directory) surface on
+ * iteration.
  */
 export async function* readLineChunks(file: string): AsyncGenerator<Buffer> {
   let carry: Buffer = Buffer.alloc(0);
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-    const bytes = carry.length > 0 ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    const bytes = carry.length > 0 ? ownedConcat(carry, chunk as Buffer) : (chunk as Buffer);
     const complete = bytes.lastIndexOf(0x0a) + 1;
-    carry = bytes.subarray(complete);
+    carry = ownedConcat(bytes.subarray(complete));
     if (complete > 0) yield bytes.subarray(0, complete);
     if (carry.length > MAX_LINE_LENGTH) throw new Error(`a line is longer than ${MAX_LINE_LENGTH / 1024 / 1024} MiB`);
   }
   if (carry.length > 0) yield carry;
+}
+
+// Buffer.concat and Buffer.from may return a slice of a shared pool.
+function ownedConcat(...parts: Buffer[]): Buffer {
+  const out = Buffer.allocUnsafeSlow(parts.reduce((length, part) => length + part.length, 0));
+  let offset = 0;
+  for (const part of parts) offset += part.copy(out, offset);
+  return out;
 }
 
 /**
