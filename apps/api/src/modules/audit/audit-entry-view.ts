@@ -1,11 +1,42 @@
-import { decodeLeaf } from '@retract/audit-log';
 import type { AuditAction, AuditEntryView } from '@retract/contracts';
-import type { AuditEntry as AuditRow } from '@retract/db';
 
 export type Person = { id: string; displayName: string; email: string } | null;
 
-export function toEntryView(row: AuditRow, people: Map<string, NonNullable<Person>>): AuditEntryView {
-  const leaf = decodeLeaf(new Uint8Array(row.leaf));
+/** The columns a view is made of (a Prisma AuditEntry row has them, and so does the list query). */
+export interface AuditEntryColumns {
+  seq: bigint;
+  occurredAt: Date;
+  action: string;
+  actorId: string | null;
+  subjectUserId: string | null;
+  conversationId: string | null;
+  messageId: string | null;
+  policyVersion: number | null;
+  decidedBy: string | null;
+  denialCode: string | null;
+  forced: boolean;
+  dataKeyId: string | null;
+  leaf: Uint8Array;
+  leafHash: Uint8Array;
+}
+
+/**
+ * The two leaf fields a list row shows. A plain parse, not `decodeLeaf`: checking that the bytes
+ * are canonical is verification's job, and it would be most of a page's time. A leaf that does
+ * not even parse still lists (verification names it); whether it has content then comes from
+ * data_key_id, the column copy of its content key.
+ */
+function leafSummary(row: AuditEntryColumns): { reason: string | null; hasContent: boolean } {
+  try {
+    const leaf = JSON.parse(Buffer.from(row.leaf.buffer, row.leaf.byteOffset, row.leaf.byteLength).toString('utf8')) as { reason?: unknown; content?: unknown };
+    return { reason: typeof leaf.reason === 'string' ? leaf.reason : null, hasContent: leaf.content !== null && leaf.content !== undefined };
+  } catch {
+    return { reason: null, hasContent: row.dataKeyId !== null };
+  }
+}
+
+export function toEntryView(row: AuditEntryColumns, people: Map<string, NonNullable<Person>>): AuditEntryView {
+  const { reason, hasContent } = leafSummary(row);
   return {
     seq: Number(row.seq),
     occurredAt: row.occurredAt.toISOString(),
@@ -19,8 +50,8 @@ export function toEntryView(row: AuditRow, people: Map<string, NonNullable<Perso
     decidedBy: row.decidedBy,
     denialCode: row.denialCode,
     forced: row.forced,
-    reason: typeof leaf.reason === 'string' ? leaf.reason : null,
-    hasContent: leaf.content !== null && leaf.content !== undefined,
+    reason,
+    hasContent,
     leafHash: Buffer.from(row.leafHash).toString('base64'),
   };
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { buildConsistencyProof, buildInclusionProof } from '@retract/audit-log';
+import { buildConsistencyProof, buildInclusionProof, type NodeRef } from '@retract/audit-log';
 import type { ExportQuery } from '@retract/contracts';
+import { Prisma } from '@retract/db';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { TenantDb } from '../../common/database/database.module';
 import { ProblemException, notFound } from '../../common/problem/problem';
@@ -8,9 +9,22 @@ import { AuditExport, type ExportRange } from './audit-export';
 import { AuditLog } from './audit-log';
 import { Checkpoints, toCheckpointView } from './checkpoints';
 import { SigningKeys, logOrigin } from './signing-keys';
-import { treeNodeSource } from './tree-node-source';
+import { readTreeNodes, treeNodeSource } from './tree-node-source';
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+interface HeadAndCheckpoint {
+  logSize: bigint | null;
+  size: bigint | null;
+  rootHash: Uint8Array;
+  note: string;
+  keyName: string;
+  createdAt: Date;
+}
+
+const missingNode = (ref: NodeRef): never => {
+  throw new Error(`audit tree node (${ref.level}, ${ref.index}) is missing`);
+};
 
 const badSize = (field: string, message: string) =>
   new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: message, errors: [{ field, message, code: 'too_big' }] });
@@ -38,32 +52,51 @@ export class AuditProofs {
     return checkpoint;
   }
 
+  /**
+   * Two statements on a plain `pg` transaction, whatever the size of the log: the head with the
+   * checkpoint of the tree asked for (the latest by default), then the leaf hash and every proof
+   * node together (readTreeNodes).
+   */
   inclusion(tenantId: string, seq: number, treeSize?: number) {
-    return this.tenantDb.run({ tenantId }, async (tx) => {
-      const latest = await this.checkpoints.latest(tx, tenantId);
-      const logSize = await this.log.size(tx, tenantId);
-      const size = treeSize ?? latest?.treeSize ?? logSize;
+    return this.tenantDb.sql({ tenantId }, async (tx) => {
+      const [state] = await tx.$queryRaw<HeadAndCheckpoint[]>(Prisma.sql`
+        SELECT h.size AS "logSize", c.size, c.root_hash AS "rootHash", c.note, c.key_name AS "keyName", c.created_at AS "createdAt"
+          FROM (SELECT ${tenantId}::uuid AS tenant_id) t
+          LEFT JOIN audit_log_heads h ON h.tenant_id = t.tenant_id
+          LEFT JOIN LATERAL (
+            SELECT size, root_hash, note, key_name, created_at FROM audit_checkpoints
+             WHERE tenant_id = t.tenant_id ${treeSize === undefined ? Prisma.empty : Prisma.sql`AND size = ${treeSize}::bigint`}
+             ORDER BY size DESC LIMIT 1) c ON true`);
+      const logSize = Number(state.logSize ?? 0);
+      const checkpoint = state.size === null ? null : toCheckpointView({ ...state, size: state.size });
+      const size = treeSize ?? checkpoint?.treeSize ?? logSize;
       if (size > logSize) throw badSize('treeSize', `must be at most the log size ${logSize}`);
       if (seq >= size) {
         if (seq < logSize) throw badSize('seq', `entry ${seq} is not yet covered by a checkpoint (size ${size}); issue one first`);
         throw notFound('audit entry');
       }
-      const entry = await tx.auditEntry.findFirst({ where: { tenantId, seq: BigInt(seq) }, select: { leafHash: true } });
-      if (!entry) throw notFound('audit entry');
-      const proof = await buildInclusionProof(treeNodeSource(tx, tenantId), seq, size);
-      const checkpointRow = await tx.auditCheckpoint.findFirst({ where: { tenantId, size: BigInt(size) } });
-      return {
+      // The entry's own leaf hash travels in the same statement as the proof's nodes.
+      let leafHash: Uint8Array | undefined;
+      const proof = await buildInclusionProof(
+        {
+          async getNodes(refs) {
+            const [leaf, ...nodes] = await readTreeNodes(tx, tenantId, [{ level: 0, index: seq }, ...refs]);
+            if (!leaf) throw notFound('audit entry');
+            leafHash = leaf;
+            return nodes.map((hash, i) => hash ?? missingNode(refs[i]));
+          },
+        },
         seq,
-        treeSize: size,
-        leafHash: b64(entry.leafHash),
-        proof: proof.map(b64),
-        checkpoint: checkpointRow ? toCheckpointView(checkpointRow) : null,
-      };
+        size,
+      );
+      if (size === 1) [leafHash] = await readTreeNodes(tx, tenantId, [{ level: 0, index: seq }]); // a one-entry tree has an empty proof
+      if (!leafHash) throw notFound('audit entry');
+      return { seq, treeSize: size, leafHash: b64(leafHash), proof: proof.map(b64), checkpoint };
     });
   }
 
   consistency(tenantId: string, from: number, to: number) {
-    return this.tenantDb.run({ tenantId }, async (tx) => {
+    return this.tenantDb.sql({ tenantId }, async (tx) => {
       const size = await this.log.size(tx, tenantId);
       if (to > size) throw badSize('to', `must be at most the log size ${size}`);
       if (from > to) throw badSize('from', 'must not exceed to');
