@@ -59,7 +59,7 @@ describe('tamper evidence', () => {
   /** An export as the database now serves it (no EXPORT_CREATED appended), verified by the offline command. */
   async function offlineVerify(tenant: TestTenant, args: string[] = []) {
     const exporter = test.app.get(AuditExport);
-    const range = await exporter.resolveRange(tenant.id, {});
+    const range = await exporter.resolveRange({ tenantId: tenant.id }, {});
     const lines: string[] = [];
     for await (const line of exporter.jsonLines(tenant.id, { ...range, toHead: true })) lines.push(line);
     const file = join(dir, `${tenant.slug}.jsonl`);

@@ -8,7 +8,7 @@ import {
   serializeFrontier,
 } from '@retract/audit-log';
 import type { ExportQuery } from '@retract/contracts';
-import type { Tx } from '@retract/db';
+import type { TenantScope, Tx } from '@retract/db';
 import { TenantDb } from '../../common/database/database.module';
 import { ProblemException } from '../../common/problem/problem';
 import { toEntryView } from './audit-entry-view';
@@ -31,8 +31,9 @@ export interface ExportRange {
 export class AuditExport {
   constructor(private readonly tenantDb: TenantDb, private readonly keys: SigningKeys, private readonly log: AuditLog) {}
 
-  async resolveRange(tenantId: string, query: Pick<ExportQuery, 'from' | 'to' | 'fromSeq' | 'toSeq'>): Promise<ExportRange> {
-    return this.tenantDb.run({ tenantId }, async (tx) => {
+  async resolveRange(scope: TenantScope, query: Pick<ExportQuery, 'from' | 'to' | 'fromSeq' | 'toSeq'>): Promise<ExportRange> {
+    const { tenantId } = scope;
+    return this.tenantDb.run(scope, async (tx) => {
       const size = await this.log.size(tx, tenantId);
       let fromSeq = query.fromSeq ?? 0;
       let toSeq = query.toSeq ?? size - 1;

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { buildConsistencyProof, buildInclusionProof, type NodeRef } from '@retract/audit-log';
 import type { ExportQuery } from '@retract/contracts';
-import { Prisma } from '@retract/db';
+import { Prisma, type TenantScope } from '@retract/db';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { TenantDb } from '../../common/database/database.module';
 import { ProblemException, notFound } from '../../common/problem/problem';
@@ -42,12 +42,14 @@ export class AuditProofs {
     private readonly exporter: AuditExport,
   ) {}
 
-  latestCheckpoint(tenantId: string) {
-    return this.tenantDb.run({ tenantId }, (tx) => this.checkpoints.latest(tx, tenantId));
+  latestCheckpoint(scope: TenantScope) {
+    const { tenantId } = scope;
+    return this.tenantDb.run(scope, (tx) => this.checkpoints.latest(tx, tenantId));
   }
 
-  async issueCheckpoint(tenantId: string) {
-    const checkpoint = await this.tenantDb.run({ tenantId }, (tx) => this.checkpoints.issue(tx, tenantId));
+  async issueCheckpoint(scope: TenantScope) {
+    const { tenantId } = scope;
+    const checkpoint = await this.tenantDb.run(scope, (tx) => this.checkpoints.issue(tx, tenantId));
     await this.checkpoints.witness(tenantId, checkpoint);
     return checkpoint;
   }
@@ -57,8 +59,9 @@ export class AuditProofs {
    * checkpoint of the tree asked for (the latest by default), then the leaf hash and every proof
    * node together (readTreeNodes).
    */
-  inclusion(tenantId: string, seq: number, treeSize?: number) {
-    return this.tenantDb.sql({ tenantId }, async (tx) => {
+  inclusion(scope: TenantScope, seq: number, treeSize?: number) {
+    const { tenantId } = scope;
+    return this.tenantDb.sql(scope, async (tx) => {
       const [state] = await tx.$queryRaw<HeadAndCheckpoint[]>(Prisma.sql`
         SELECT h.size AS "logSize", c.size, c.root_hash AS "rootHash", c.note, c.key_name AS "keyName", c.created_at AS "createdAt"
           FROM (SELECT ${tenantId}::uuid AS tenant_id) t
@@ -95,8 +98,9 @@ export class AuditProofs {
     });
   }
 
-  consistency(tenantId: string, from: number, to: number) {
-    return this.tenantDb.sql({ tenantId }, async (tx) => {
+  consistency(scope: TenantScope, from: number, to: number) {
+    const { tenantId } = scope;
+    return this.tenantDb.sql(scope, async (tx) => {
       const size = await this.log.size(tx, tenantId);
       if (to > size) throw badSize('to', `must be at most the log size ${size}`);
       if (from > to) throw badSize('from', 'must not exceed to');
@@ -105,8 +109,9 @@ export class AuditProofs {
     });
   }
 
-  publicKeys(tenantId: string) {
-    return this.tenantDb.run({ tenantId }, async (tx) => {
+  publicKeys(scope: TenantScope) {
+    const { tenantId } = scope;
+    return this.tenantDb.run(scope, async (tx) => {
       const keys = await this.keys.published(tx, tenantId);
       return { origin: logOrigin(tenantId), keys: keys.map(({ sealIntact: _sealIntact, ...key }) => key) };
     });
@@ -115,7 +120,7 @@ export class AuditProofs {
   /** Records the export (EXPORT_CREATED) and signs a checkpoint covering it before the first byte is sent. */
   async startExport(principal: AuthenticatedPrincipal, query: ExportQuery): Promise<{ range: ExportRange; lines: AsyncIterable<string> }> {
     const { tenantId } = principal;
-    const requested = await this.exporter.resolveRange(tenantId, query);
+    const requested = await this.exporter.resolveRange(principal, query);
     await this.tenantDb.run(principal, (tx) =>
       this.log.append(tx, tenantId, {
         action: 'EXPORT_CREATED',
@@ -124,7 +129,7 @@ export class AuditProofs {
       }),
     );
     // A range that runs to the head now includes its own EXPORT_CREATED entry.
-    const range = requested.toHead ? await this.exporter.resolveRange(tenantId, { ...query, fromSeq: requested.fromSeq }) : requested;
+    const range = requested.toHead ? await this.exporter.resolveRange(principal, { ...query, fromSeq: requested.fromSeq }) : requested;
     // If the signer refuses (the stored log no longer extends its last checkpoint), the export still
     // goes out: it is the evidence, and the verifier will say what is wrong with it.
     const checkpoint = await this.tenantDb

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeLeaf, hashLeaf, bytesEqual, verifyExport } from '@retract/audit-log';
 import type { VerifyResult } from '@retract/contracts';
-import type { AuditEntry as AuditRow } from '@retract/db';
+import type { AuditEntry as AuditRow, TenantScope } from '@retract/db';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CONFIG, type Config } from '../../config/config';
@@ -59,10 +59,11 @@ export class AuditVerification {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  async verify(tenantId: string, request: { fromSeq?: number; toSeq?: number }): Promise<VerifyResult> {
-    const range = await this.exporter.resolveRange(tenantId, request);
+  async verify(scope: TenantScope, request: { fromSeq?: number; toSeq?: number }): Promise<VerifyResult> {
+    const { tenantId } = scope;
+    const range = await this.exporter.resolveRange(scope, request);
     // Every entry must be covered by a signature: sign the range's end first (a no-op when one exists).
-    const covering = await this.tenantDb.run({ tenantId }, (tx) => this.checkpoints.coverRangeEnd(tx, tenantId, range) ?? Promise.resolve(undefined)).catch((error: Error) => error);
+    const covering = await this.tenantDb.run(scope, (tx) => this.checkpoints.coverRangeEnd(tx, tenantId, range) ?? Promise.resolve(undefined)).catch((error: Error) => error);
     const problems: Problem[] = covering instanceof Error ? [{ code: 'INCONSISTENT_HEAD', message: `the signer refused to sign the range's end: ${covering.message}` }] : [];
     let expected = range.fromSeq;
     for await (const rows of this.exporter.batches(tenantId, range)) {
@@ -75,7 +76,7 @@ export class AuditVerification {
     }
     if (expected <= range.toSeq) problems.push({ seq: expected, code: 'MISSING_ENTRY', message: `entries from ${expected} are missing` });
 
-    const { trustedKeys, latest } = await this.tenantDb.run({ tenantId }, async (tx) => {
+    const { trustedKeys, latest } = await this.tenantDb.run(scope, async (tx) => {
       const published = await this.keys.published(tx, tenantId);
       for (const key of published.filter((k) => !k.sealIntact)) {
         problems.push({ code: 'KEY_NOT_SEALED', message: `public key ${key.name} is not the one sealed by the key-encryption key: it was replaced` });

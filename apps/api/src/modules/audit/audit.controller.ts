@@ -50,13 +50,13 @@ export class AuditController {
   @Get('checkpoints/latest')
   @Endpoint({ summary: 'The latest signed checkpoint (C2SP tlog-checkpoint)', tags: ['audit'], access: can('read', 'Checkpoint'), response: CheckpointViewSchema.nullable() })
   latestCheckpoint(@CurrentPrincipal() principal: AuthenticatedPrincipal) {
-    return this.proofs.latestCheckpoint(principal.tenantId);
+    return this.proofs.latestCheckpoint(principal);
   }
 
   @Post('checkpoints')
   @Endpoint({ summary: 'Sign a checkpoint of the current log head now', tags: ['audit'], access: can('create', 'Checkpoint'), response: CheckpointViewSchema, status: 201 })
   issueCheckpoint(@CurrentPrincipal() principal: AuthenticatedPrincipal) {
-    return this.proofs.issueCheckpoint(principal.tenantId);
+    return this.proofs.issueCheckpoint(principal);
   }
 
   @Get('proofs/inclusion')
@@ -69,13 +69,13 @@ export class AuditController {
     errors: [404],
   })
   inclusion(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Query() query: { seq: number; treeSize?: number }) {
-    return this.proofs.inclusion(principal.tenantId, query.seq, query.treeSize);
+    return this.proofs.inclusion(principal, query.seq, query.treeSize);
   }
 
   @Get('proofs/consistency')
   @Endpoint({ summary: 'RFC 9162 consistency proof between two tree sizes', tags: ['audit'], access: can('read', 'AuditEntry'), query: ConsistencyProofQuerySchema, response: ConsistencyProofSchema })
   consistency(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Query() query: { from: number; to: number }) {
-    return this.proofs.consistency(principal.tenantId, query.from, query.to);
+    return this.proofs.consistency(principal, query.from, query.to);
   }
 
   @Post('verify')
@@ -88,7 +88,7 @@ export class AuditController {
     status: 200,
   })
   verify(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Body() body: { fromSeq?: number; toSeq?: number }) {
-    return this.verification.verify(principal.tenantId, body);
+    return this.verification.verify(principal, body);
   }
 
   @Get('export')
@@ -112,7 +112,7 @@ export class AuditController {
   @Get('public-keys')
   @Endpoint({ summary: "The organisation's checkpoint verifier keys", tags: ['audit'], access: AUTHENTICATED, response: PublicKeysSchema })
   publicKeys(@CurrentPrincipal() principal: AuthenticatedPrincipal) {
-    return this.proofs.publicKeys(principal.tenantId);
+    return this.proofs.publicKeys(principal);
   }
 
   @Get(':seq')
