@@ -25,11 +25,11 @@
  * audit.fill.entries-per-s (rows, index rebuild and VACUUM ANALYZE included). The machine's load
  * average is printed with the results: on a shared machine, read them with it.
  */
+import { freePort } from '../tools/runtime/src/ports';
 import { decodeBase64, rootFromInclusionProof, verifyConsistency, verifyInclusion } from '@retract/audit-log';
 import { createDb, inTenant } from '@retract/db';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -51,15 +51,6 @@ const SLUG = 'browse';
 const PASSWORD = 'bench-browse-password';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 interface Response {
   status: number;

@@ -14,11 +14,11 @@
  *                        audit entry appended inside it — without HTTP, auth, JSON, hashing and AES.
  * Prints recalls/s with p50/p99 for each, HTTP / pgbench as a ratio, and BENCH figures (bench/report.ts).
  */
+import { freePort } from '../tools/runtime/src/ports';
 import { createDb, inTenant, type Db } from '@retract/db';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -52,15 +52,6 @@ interface PhaseResult {
 const line = (label: string, r: PhaseResult) =>
   `${label.padEnd(28)} ${String(r.count).padStart(6)} recalls in ${r.seconds.toFixed(2)} s = ${(r.count / r.seconds).toFixed(0).padStart(5)} recalls/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms${r.errors ? `   (${r.errors} errors)` : ''}`;
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 interface Client {
   tenantId: string;

