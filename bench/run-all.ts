@@ -54,7 +54,7 @@ export const BENCHMARKS: BenchmarkSpec[] = [
 export const QUICK_ENV: Record<string, string> = {
   BENCH_QUICK: '1',
   BENCH_SECONDS: '3',
-  BENCH_APPENDS: '200',
+  BENCH_APPENDS: '1000',
   BENCH_VERIFY_ENTRIES: '50000',
   BENCH_BROWSE_ENTRIES: '200000',
   BENCH_START_RUNS: '1',
