@@ -72,6 +72,11 @@ export class EntryChecker {
     private readonly hasher: Hasher,
     /** The header's tenant (a valid tenant id). */
     private readonly tenantId: string,
+    /**
+     * Strict base64 for leaves, as `decodeBase64` (the default) decodes and fails. The
+     * checker reads the bytes only until its next call, so a decoder may reuse one buffer.
+     */
+    private readonly decodeLeafBase64: (text: string) => Uint8Array = decodeBase64,
   ) {
     this.tenantIdJson = utf8Bytes(JSON.stringify(tenantId));
   }
@@ -97,7 +102,7 @@ export class EntryChecker {
     let leaf: Uint8Array;
     let storedHash: Uint8Array;
     try {
-      leaf = decodeBase64(line.slice(leafStart, leafEnd));
+      leaf = this.decodeLeafBase64(line.slice(leafStart, leafEnd));
       storedHash = decodeBase64OfLength(line.slice(hashStart, hashEnd), HASH_SIZE);
     } catch {
       return undefined;
@@ -116,7 +121,7 @@ export class EntryChecker {
     }
     let leaf: Uint8Array | undefined;
     try {
-      leaf = decodeBase64(entry.leaf);
+      leaf = this.decodeLeafBase64(entry.leaf);
     } catch {
       problems.push({ code: 'LEAF_INVALID', message: 'leaf is not base64' });
     }

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { verifyCheckpoint, type CheckpointVerification } from '../../../libs/audit-log/src/checkpoint';
 import { EntryChecker, type EntryProblem } from '../../../libs/audit-log/src/entry-check';
+import { decodeBase64Transient } from './base64-transient';
 import { splitLines } from './read-lines';
 import { sha256Hasher } from './sha256-hasher';
 
@@ -61,7 +62,7 @@ export function checkPiece(checker: EntryChecker, bytes: Uint8Array): CheckedPie
 export function serveEntryChecks(): void {
   const port = parentPort;
   if (!port) throw new Error('serveEntryChecks runs in a worker thread');
-  const checker = new EntryChecker(sha256Hasher, (workerData as EntryWorkerData).tenantId);
+  const checker = new EntryChecker(sha256Hasher, (workerData as EntryWorkerData).tenantId, decodeBase64Transient);
   port.on('message', (request: WorkerRequest) => {
     if ('piece' in request) {
       const checked = checkPiece(checker, request.piece);
