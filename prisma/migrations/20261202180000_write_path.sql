@@ -133,7 +133,20 @@ CREATE TRIGGER users_cache_invalidate AFTER UPDATE ON users FOR EACH ROW EXECUTE
 CREATE TRIGGER policy_versions_cache_invalidate AFTER INSERT ON policy_versions FOR EACH ROW EXECUTE FUNCTION cache_invalidate();
 CREATE TRIGGER audit_data_keys_cache_invalidate AFTER UPDATE ON audit_data_keys FOR EACH ROW EXECUTE FUNCTION cache_invalidate();
 
+-- The webhook dispatcher wakes for a tenant only when a delivery was enqueued, not on every event.
+CREATE FUNCTION webhook_deliveries_notify() RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  PERFORM pg_notify('retract_webhooks', NEW.tenant_id::text);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER webhook_deliveries_notify AFTER INSERT ON webhook_deliveries FOR EACH ROW EXECUTE FUNCTION webhook_deliveries_notify();
+
 -- migrate:down
+DROP TRIGGER IF EXISTS webhook_deliveries_notify ON webhook_deliveries;
+DROP FUNCTION IF EXISTS webhook_deliveries_notify();
 DROP TRIGGER IF EXISTS audit_data_keys_cache_invalidate ON audit_data_keys;
 DROP TRIGGER IF EXISTS policy_versions_cache_invalidate ON policy_versions;
 DROP TRIGGER IF EXISTS users_cache_invalidate ON users;

@@ -69,7 +69,6 @@ const toRow = (raw: RawEventRow): EventRow => ({
 export class EventsHub implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('EventsHub');
   private readonly channels = new Map<string, Channel>();
-  private readonly tenantListeners = new Set<(tenantId: string) => void>();
   private safetyTimer?: NodeJS.Timeout;
 
   constructor(
@@ -91,10 +90,6 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
     this.channels.clear();
   }
 
-  /** Called with the tenant id whenever that tenant's log grows (the webhook dispatcher uses it). */
-  onTenantEvents(listener: (tenantId: string) => void): void {
-    this.tenantListeners.add(listener);
-  }
 
   /** Whether this process is currently listening for other replicas' events. */
   get listening(): boolean {
@@ -104,7 +99,6 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
   private onNotification(payload: string | undefined): void {
     const tenantId = payload?.split(':')[0];
     if (!tenantId) return;
-    for (const listener of this.tenantListeners) listener(tenantId);
     const channel = this.channels.get(tenantId);
     if (channel) void this.pump(channel);
   }

@@ -1,12 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { WEBHOOK_SIGNATURE_HEADER } from '@retract/contracts';
 import { Prisma, type Db, type Event } from '@retract/db';
+import { ChangeFeed } from '../../common/database/change-feed';
 import { DB, TenantDb } from '../../common/database/database.module';
+
+/** NOTIFYed with the tenant id when a webhook delivery is enqueued (migration 20261202180000_write_path.sql). */
+const WEBHOOKS_CHANNEL = 'retract_webhooks';
 import { CONFIG, type Config } from '../../config/config';
 import { KEK, type KeyEncryptionKey } from '../audit/key-encryption';
 import { Clock } from '../clock/clock';
 import { toEnvelope } from '../events/event-view';
-import { EventsHub } from '../events/events-hub';
 import { signWebhook } from './webhook-signature';
 import { secretAad } from './webhooks.service';
 
@@ -36,7 +39,7 @@ type Result = { ok: true; status: number } | { ok: false; status: number | null;
  * Delivers the webhook outbox (rows written with each event, in the event's transaction).
  * Every replica runs it: due deliveries are claimed with FOR UPDATE SKIP LOCKED and leased for a
  * minute, so one delivery is attempted by one worker at a time. A new event wakes the worker at
- * once (through the events hub's NOTIFY); a one-second tick picks up retries. Failures retry
+ * once (a NOTIFY on `retract_webhooks` when a delivery is enqueued); a one-second tick picks up retries. Failures retry
  * with backoff (10 s, 30 s, 2 min, 10 min, 30 min, 1 h, 3 h), then the delivery is FAILED; every
  * attempt is kept in the delivery log. In NODE_ENV=test the worker only runs when told to.
  */
@@ -52,7 +55,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   constructor(
     @Inject(DB) private readonly db: Db,
     private readonly tenantDb: TenantDb,
-    private readonly hub: EventsHub,
+    private readonly feed: ChangeFeed,
     private readonly clock: Clock,
     @Inject(KEK) private readonly kek: KeyEncryptionKey,
     @Inject(CONFIG) private readonly config: Config,
@@ -70,7 +73,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.hub.onTenantEvents((tenantId) => void this.deliverDue(tenantId));
+    // Woken only when a delivery was enqueued (not by every event): most events have no webhook.
+    this.feed.subscribe(WEBHOOKS_CHANNEL, (tenantId) => void this.deliverDue(tenantId));
     this.timer = setInterval(() => void this.runOnce(), TICK_MS);
     this.timer.unref();
   }
