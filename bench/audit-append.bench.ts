@@ -47,13 +47,14 @@ async function bareInsert(ownerUrl: string, clients: number, tenantId: string): 
   await Promise.all(
     Array.from({ length: clients }, async () => {
       const client = new Client({ connectionString: ownerUrl });
+      client.on('error', () => undefined);
       await client.connect();
       for (let seq = next++; seq < APPENDS; seq = next++) {
         await client.query('BEGIN');
         await client.query(
           `INSERT INTO bench_entries (tenant_id, seq, leaf, leaf_hash, occurred_at, action, actor_id, policy_version, search_text)
-           VALUES ($1, $2, $3, $4, now(), 'POLICY_CHANGED', $5, $2, $6)`,
-          [tenantId, seq, sample.leaf, sample.leaf.subarray(0, 32), randomUUID(), sample.search_text],
+           VALUES ($1, $2, $3, $4, now(), 'POLICY_CHANGED', $5, $6, $7)`,
+          [tenantId, seq, sample.leaf, sample.leaf.subarray(0, 32), randomUUID(), seq + 1, sample.search_text],
         );
         await client.query('COMMIT');
       }
