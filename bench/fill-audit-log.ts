@@ -32,7 +32,7 @@ import { once } from 'node:events';
 import { cpus } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Client } from 'pg';
-import { searchTextOf, type AuditDraft } from '../apps/api/src/modules/audit/audit-draft';
+import { searchTextOf, unplacedEntry, type AuditDraft } from '../apps/api/src/modules/audit/audit-draft';
 
 /** Who acts in the synthetic history (user ids of the tenant; they need not all exist). */
 export interface AuditPopulation {
@@ -364,23 +364,7 @@ function leafChunk(setup: WorkerSetup, timeAt: (seq: number) => number, startSeq
     lastAt = at;
     const draft = activity.next(seq, at);
     // The leaf exactly as AuditLog.append builds it from a draft.
-    const entry: AuditEntry = {
-      tenantId: setup.tenantId,
-      seq,
-      occurredAt: new Date(at).toISOString(),
-      action: draft.action,
-      actorId: draft.actorId,
-      subjectUserId: draft.subjectUserId ?? null,
-      conversationId: draft.conversationId ?? null,
-      messageId: draft.messageId ?? null,
-      policyVersion: draft.policyVersion ?? null,
-      decidedBy: draft.decidedBy ?? null,
-      denialCode: draft.denialCode ?? null,
-      forced: draft.forced ?? false,
-      reason: draft.reason ?? null,
-      details: (draft.details ?? {}) as JsonValue,
-      content: null,
-    };
+    const entry = { ...unplacedEntry(setup.tenantId, draft, null), seq, occurredAt: new Date(at).toISOString() } as AuditEntry;
     const leaf = encodeLeaf(entry);
     const leafHash = hashLeaf(leaf);
     leafHashes.set(leafHash, i * 32);
