@@ -21,7 +21,10 @@ GRANT SELECT (tenant_id, seq, occurred_at, action, actor_id, subject_user_id, co
 -- entry that goes back), so a time range is a seq range, found with two probes of
 -- audit_entries_time_idx; the page is then a keyset range scan of the primary key or of the
 -- filter's (tenant_id, column, seq) index. The time conditions stay in the query as well, so a
--- log whose times were tampered with can lose entries from a time filter but never show others.
+-- log whose times were tampered with can lose entries from a time filter but never show others;
+-- written as `occurred_at + interval '0'`, they are checked on the rows the range scan finds
+-- without being counted a second time by the planner (which then sorted the whole range out of
+-- audit_entries_time_idx: 33 ms for the last 7 days, 240 ms for an action in one week).
 --
 -- Text is searched newest first in seq windows growing eightfold from 4,096 entries: how many
 -- entries contain a term is what the planner guesses worst (pg_trgm estimates were 30 times off),
@@ -56,7 +59,7 @@ BEGIN
       RETURN;
     END IF;
     low := bound;
-    query := query || ' AND occurred_at >= $9';
+    query := query || ' AND occurred_at + interval ''0'' >= $9';
   END IF;
   IF p_to IS NOT NULL THEN
     SELECT seq INTO bound FROM audit_entries WHERE tenant_id = tenant AND occurred_at <= p_to ORDER BY occurred_at DESC, seq DESC LIMIT 1;
@@ -64,7 +67,7 @@ BEGIN
       RETURN;
     END IF;
     high := least(high, bound + 1);
-    query := query || ' AND occurred_at <= $10';
+    query := query || ' AND occurred_at + interval ''0'' <= $10';
   END IF;
   IF p_action IS NOT NULL THEN
     query := query || ' AND action = $4';
