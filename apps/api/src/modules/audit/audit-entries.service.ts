@@ -47,7 +47,8 @@ export class AuditEntries {
                e.denial_code AS "denialCode", e.forced, e.data_key_id AS "dataKeyId", e.leaf, e.leaf_hash AS "leafHash",
                u.display_name AS "actorName", u.email AS "actorEmail"
           FROM audit_entries e
-          LEFT JOIN users u ON u.tenant_id = e.tenant_id AND u.id = e.actor_id
+          -- One primary-key probe per entry (LIMIT 1 keeps the planner from hashing every user of the tenant).
+          LEFT JOIN LATERAL (SELECT display_name, email FROM users WHERE users.tenant_id = e.tenant_id AND users.id = e.actor_id LIMIT 1) u ON true
          WHERE e.tenant_id = ${tenantId}::uuid
            AND e.seq = ANY (ARRAY(SELECT audit_browse_seqs(
                  ${query.cursor ?? null}::bigint, ${query.limit + 1}::int, ${query.action ?? null}::audit_action, ${query.actorId ?? null}::uuid,
