@@ -24,7 +24,8 @@
  *
  * Reports p50/p95 per kind and three figures: audit.page.p95-ms (the slowest page kind's p95,
  * target ≤ 20 ms), audit.proof.p95-ms (the slowest proof kind's p95, target ≤ 5 ms) and
- * audit.fill.entries-per-s (rows, index rebuild and VACUUM ANALYZE included). The machine's load
+ * audit.fill.entries-per-s (writing the rows; the index rebuild and VACUUM ANALYZE that follow are
+ * reported beside it). The machine's load
  * average is printed with the results: on a shared machine, read them with it.
  */
 import { freePort } from '../tools/runtime/src/ports';
@@ -241,7 +242,8 @@ async function main(): Promise<void> {
     log(`audit browse benchmark: ${ENTRIES.toLocaleString('en')} entries in one tenant, ${cpus().length} CPU cores, database ${name}${KEPT_DATABASE ? ' (kept)' : ''}`);
     const org = await prepareOrganisation(database.appUrl, database.ownerUrl);
     const fill = await fillAuditLog({ ownerUrl: database.ownerUrl, tenantId: org.tenantId, target: ENTRIES, population: org.population, spanDays: 730, log });
-    if (fill.added) log(`fill: ${fill.added.toLocaleString('en')} entries in ${fill.seconds.toFixed(1)} s = ${Math.round(fill.entriesPerSecond).toLocaleString('en')} entries/s`);
+    if (fill.added)
+      log(`fill: ${fill.added.toLocaleString('en')} entries, rows in ${fill.rowSeconds.toFixed(0)} s (${Math.round(fill.added / fill.rowSeconds).toLocaleString('en')} entries/s), ${fill.seconds.toFixed(0)} s with indexes and VACUUM`);
     const filters = await sampleFilters(database.ownerUrl, org.tenantId);
 
     const port = await freePort();
@@ -396,7 +398,13 @@ async function main(): Promise<void> {
     log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     if (page) reportFigure({ figure: 'audit.page.p95-ms', label: `GET /api/v1/audit p95 (API response time), slowest of ${kinds('page')} kinds (${size.toLocaleString('en')} entries)`, value: round(page.p95), unit: 'ms', target: { op: '<=', value: 20 }, lowerIsBetter: true });
     if (proof) reportFigure({ figure: 'audit.proof.p95-ms', label: `inclusion/consistency proof p95 (API response time), slowest of ${kinds('proof')} kinds (${size.toLocaleString('en')} entries)`, value: round(proof.p95), unit: 'ms', target: { op: '<=', value: 5 }, lowerIsBetter: true });
-    if (fill.added) reportFigure({ figure: 'audit.fill.entries-per-s', label: 'bulk fill: real leaves, tree nodes and head by COPY, index rebuild, VACUUM ANALYZE', value: Math.round(fill.entriesPerSecond), unit: 'entries/s' });
+    if (fill.added)
+      reportFigure({
+        figure: 'audit.fill.entries-per-s',
+        label: `bulk fill of ${fill.added.toLocaleString('en')} entries: leaves, tree nodes and head by COPY (index rebuild and VACUUM ANALYZE took ${Math.round(fill.seconds - fill.rowSeconds)} s more)`,
+        value: Math.round(fill.added / fill.rowSeconds),
+        unit: 'entries/s',
+      });
     if (failures.length) throw new Error(`requests failed:\n${failures.join('\n')}`);
   } finally {
     agent.destroy();
