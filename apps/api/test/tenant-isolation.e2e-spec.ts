@@ -82,6 +82,28 @@ describe('row level security', () => {
     expect(rows[0].n).toBe('0');
   });
 
+  it('confines the audit browsing function, which bypasses RLS, to the tenant set in the transaction', async () => {
+    const changed = await test.request({ method: 'PUT', url: '/api/v1/policy', token: globex.users.admin.token, payload: { windowSeconds: 300 } });
+    expect(changed.statusCode).toBe(200);
+    const browse = `SELECT s AS seq FROM audit_browse_seqs(NULL, 1000, NULL, $1, NULL, NULL, NULL, NULL, NULL, NULL) AS s`;
+    const sizeOf = async (tenantId: string) =>
+      Number((await owner.query<{ size: string }>('SELECT size FROM audit_log_heads WHERE tenant_id = $1', [tenantId])).rows[0]?.size ?? 0);
+    expect(await sizeOf(globex.id)).toBeGreaterThan(0);
+
+    expect((await app.query(browse, [globex.users.admin.id])).rows).toEqual([]);
+    await app.query('BEGIN');
+    try {
+      await app.query(`SELECT set_config('app.tenant_id', $1, true)`, [acme.id]);
+      expect((await app.query(browse, [globex.users.admin.id])).rows).toEqual([]);
+      const { rows } = await app.query<{ seq: string }>(browse, [null]);
+      expect(rows.length).toBe(await sizeOf(acme.id));
+      await app.query(`SELECT set_config('app.tenant_id', $1, true)`, [globex.id]);
+      expect((await app.query(browse, [globex.users.admin.id])).rows.length).toBeGreaterThan(0);
+    } finally {
+      await app.query('ROLLBACK');
+    }
+  });
+
   it('answers 404 for another tenant\'s user id, over HTTP', async () => {
     const response = await test.request({
       method: 'PATCH',

@@ -43,7 +43,7 @@ async function runJest(env: NodeJS.ProcessEnv): Promise<Counts> {
 async function runBrowserTests(env: NodeJS.ProcessEnv, appUrl: string): Promise<Counts> {
   const apiPort = Number(env.TEST_API_PORT ?? 3101);
   const consolePort = Number(env.TEST_CONSOLE_PORT ?? 3100);
-  const consoleEnv = { ...env, API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`, PORT: String(consolePort), CONSOLE_DIST_DIR: '.next-test' };
+  const consoleEnv = { ...env, API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`, PORT: String(consolePort), CONSOLE_DIST_DIR: env.TEST_CONSOLE_DIST_DIR ?? '.next-test' };
   const api = startApi({ ...env, APP_DATABASE_URL: appUrl, API_PORT: String(apiPort), CONSOLE_ORIGIN: `http://127.0.0.1:${consolePort}`, LOG_LEVEL: 'warn' });
   try {
     if (!consoleBuildIsCurrent(consoleEnv)) await buildConsole(consoleEnv, log);
