@@ -83,8 +83,13 @@ describe('row level security', () => {
   });
 
   it('confines the audit browsing function, which bypasses RLS, to the tenant set in the transaction', async () => {
-    const changed = await test.request({ method: 'PUT', url: '/api/v1/policy', token: globex.users.admin.token, payload: { windowSeconds: 300 } });
-    expect(changed.statusCode).toBe(200);
+    const created = await test.request({
+      method: 'POST',
+      url: '/api/v1/users',
+      token: globex.users.admin.token,
+      payload: { email: `audited@${globex.slug}.test`, displayName: 'Audited', roles: ['EMPLOYEE'], password: 'a-long-enough-password' },
+    });
+    expect(created.statusCode).toBe(201);
     const browse = `SELECT s AS seq FROM audit_browse_seqs(NULL, 1000, NULL, $1, NULL, NULL, NULL, NULL, NULL, NULL) AS s`;
     const sizeOf = async (tenantId: string) =>
       Number((await owner.query<{ size: string }>('SELECT size FROM audit_log_heads WHERE tenant_id = $1', [tenantId])).rows[0]?.size ?? 0);
