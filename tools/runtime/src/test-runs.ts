@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { withDatabase } from './database';
+import { startProcess } from './processes';
+import { ROOT, buildConsole, consoleBuildIsCurrent, prepareDatabase, startApi, startConsole, stopProcess, waitForHttp, type PreparedDatabase } from './stack';
+
+/**
+ * The pieces `npm test` and `npm run test:reliability` share: a throwaway test database with the
+ * environment the Jest projects read, a Jest run, and the browser tests against a running API and console.
+ */
+export interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+export const addCounts = (totals: Counts, counts: Counts): void => {
+  totals.passed += counts.passed;
+  totals.failed += counts.failed;
+  totals.skipped += counts.skipped;
+};
+
+export const countsLine = (totals: Counts): string => `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`;
+
+/**
+ * A fresh database on `serverUrl` (or on an embedded PostgreSQL when unset) and the environment the
+ * tests read: owner and app connections, fresh JWT and key-encryption secrets.
+ */
+export async function prepareTestDatabase(serverUrl: string | undefined, log: (line: string) => void, embeddedPort = 54339): Promise<{ database: PreparedDatabase; env: NodeJS.ProcessEnv }> {
+  const name = `retract_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  log(serverUrl ? `test database ${name} on the DATABASE_URL server` : `test database ${name} on an embedded PostgreSQL`);
+  const database = await prepareDatabase({
+    databaseUrl: serverUrl ? withDatabase(serverUrl, name) : undefined,
+    database: name,
+    secrets: { APP_DB_PASSWORD: randomBytes(18).toString('base64url'), EMBEDDED_PG_PASSWORD: randomBytes(18).toString('base64url') },
+    embeddedPort,
+    log,
+  });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: undefined,
+    TEST_OWNER_DATABASE_URL: database.ownerUrl,
+    TEST_APP_DATABASE_URL: database.appUrl,
+    APP_DATABASE_URL: database.appUrl,
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    AUDIT_KEK: randomBytes(32).toString('base64'),
+    SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json'),
+  };
+  return { database, env };
+}
+
+/** Jest with `args` (config, projects, paths); its JSON report goes to `outputFile`. */
+export async function runJest(env: NodeJS.ProcessEnv, args: string[], outputFile = join(ROOT, 'tmp', 'jest-results.json')): Promise<Counts> {
+  const jest = startProcess('jest', process.execPath, [join(ROOT, 'node_modules/jest/bin/jest.js'), '--ci', '--maxWorkers=2', '--json', `--outputFile=${outputFile}`, ...args], {
+    cwd: ROOT,
+    // @fastify/cookie loads the ESM-only `cookie` package with import(), which Jest's VM allows only with this flag.
+    env: { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() },
+    quiet: false,
+  });
+  const code = await jest.exited;
+  if (!existsSync(outputFile)) return { passed: 0, failed: 1, skipped: 0 };
+  const result = JSON.parse(readFileSync(outputFile, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numRuntimeErrorTestSuites: number };
+  return {
+    passed: result.numPassedTests,
+    failed: result.numFailedTests + result.numRuntimeErrorTestSuites + (code !== 0 && result.numFailedTests === 0 && result.numRuntimeErrorTestSuites === 0 ? 1 : 0),
+    skipped: result.numPendingTests,
+  };
+}
+
+/** The console's Playwright tests (`args`: spec paths, Playwright options) against an API and console started here. */
+export async function runBrowserTests(env: NodeJS.ProcessEnv, appUrl: string, log: (line: string) => void, args: string[] = []): Promise<Counts> {
+  const apiPort = Number(env.TEST_API_PORT ?? 3101);
+  const consolePort = Number(env.TEST_CONSOLE_PORT ?? 3100);
+  const consoleEnv = { ...env, API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`, PORT: String(consolePort), CONSOLE_DIST_DIR: env.TEST_CONSOLE_DIST_DIR ?? '.next-test' };
+  const api = startApi({ ...env, APP_DATABASE_URL: appUrl, API_PORT: String(apiPort), CONSOLE_ORIGIN: `http://127.0.0.1:${consolePort}`, LOG_LEVEL: 'warn' });
+  try {
+    if (!consoleBuildIsCurrent(consoleEnv)) await buildConsole(consoleEnv, log);
+    const web = startConsole(consoleEnv, consolePort, true);
+    try {
+      await waitForHttp(`http://127.0.0.1:${apiPort}/healthz`, 60_000, () => api.child.exitCode === null);
+      await waitForHttp(`http://127.0.0.1:${consolePort}/login`, 120_000, () => web.child.exitCode === null);
+      const output = join(ROOT, 'tmp', 'playwright-results.json');
+      const playwright = startProcess('browser', process.execPath, [join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'apps/console/playwright.config.ts', '--reporter=list,json', ...args], {
+        cwd: ROOT,
+        env: { ...env, CONSOLE_URL: `http://127.0.0.1:${consolePort}`, API_URL: `http://127.0.0.1:${apiPort}`, PLAYWRIGHT_JSON_OUTPUT_NAME: output },
+      });
+      const code = await playwright.exited;
+      if (!existsSync(output)) return { passed: 0, failed: 1, skipped: 0 };
+      const stats = (JSON.parse(readFileSync(output, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } }).stats;
+      return { passed: stats.expected + stats.flaky, failed: stats.unexpected + (code !== 0 && stats.unexpected === 0 ? 1 : 0), skipped: stats.skipped };
+    } finally {
+      await stopProcess(web);
+    }
+  } finally {
+    await stopProcess(api);
+  }
+}
