@@ -21,12 +21,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { hashPassword } from '../apps/api/src/modules/auth/passwords';
 import { provisionTenant } from '../apps/api/src/modules/tenants/provision-tenant';
 import { TENANT_INITIALIZERS } from '../apps/api/src/modules/tenants/tenant-initializers';
 import { BENCH_APPEND_DIRECT_SQL, pgbenchScript, recordRecallStatements, sealedUnderKey } from './recall-sql';
+import { closedLoop, describeLoad, openLoop, percentile, post, rateOf, type LoadResult, type Operation } from './load';
 import { reportFigure } from './report';
 import { dropDatabase, withDatabase } from '../tools/runtime/src/database';
 import { prepareDatabase, startApi, stopProcess, waitForHttp } from '../tools/runtime/src/stack';
@@ -38,20 +38,6 @@ const PGBENCH = process.env.PGBENCH ?? '/usr/lib/postgresql/15/bin/pgbench';
 /** Messages prepared per client and phase: more than a client can recall in SECONDS. */
 const POOL = Number(process.env.BENCH_POOL ?? 1000);
 const PASSWORD = 'bench-password-1234';
-
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
-
-interface PhaseResult {
-  count: number;
-  seconds: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
-
-const line = (label: string, r: PhaseResult) =>
-  `${label.padEnd(28)} ${String(r.count).padStart(6)} recalls in ${r.seconds.toFixed(2)} s = ${(r.count / r.seconds).toFixed(0).padStart(5)} recalls/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(7)} ms${r.errors ? `   (${r.errors} errors)` : ''}`;
-
 
 interface Client {
   tenantId: string;
@@ -99,46 +85,17 @@ async function prepareMessages(db: Db, clients: Client[], perClient: number): Pr
   return ids;
 }
 
-function post(agent: Agent, base: URL, path: string, token: string | undefined, body: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const req = request(
-      new URL(path, base),
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...(token ? { authorization: `Bearer ${token}` } : {}) } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+/** Each client recalls its own messages in turn (a message can be recalled once). */
+function recallNext(agent: Agent, base: URL, messages: Map<Client, string[]>): Operation<Client> {
+  const queues = new Map([...messages].map(([client, ids]) => [client, [...ids]]));
+  return async (client) => {
+    const id = queues.get(client)!.shift();
+    if (!id) throw new Error('message pool exhausted: raise BENCH_POOL');
+    return (await post(agent, base, `/api/v1/messages/${id}/recall`, client.token, {})).status === 200;
+  };
 }
 
-async function httpPhase(agent: Agent, base: URL, clients: Client[], messages: Map<Client, string[]>): Promise<PhaseResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
-  await Promise.all(
-    clients.map(async (client) => {
-      const queue = [...messages.get(client)!];
-      while (performance.now() < deadline) {
-        const id = queue.shift();
-        if (!id) throw new Error('message pool exhausted: raise BENCH_POOL');
-        const t0 = performance.now();
-        const response = await post(agent, base, `/api/v1/messages/${id}/recall`, client.token, {});
-        latencies.push(performance.now() - t0);
-        if (response.status !== 200) errors += 1;
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { count: latencies.length, seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
-}
+const httpPhase = (agent: Agent, base: URL, clients: Client[], messages: Map<Client, string[]>) => closedLoop(clients, SECONDS, recallNext(agent, base, messages));
 
 /** pgbench client k recalls the messages of slot k % CLIENTS of its organisation (`tno`), one per transaction. */
 const pickMessage = (tenantExpr: string) =>
@@ -148,7 +105,7 @@ const pickMessage = (tenantExpr: string) =>
     `SELECT tenant_id, id AS message_id, conversation_id, sender_id, session_id, data_key_id FROM bench_messages WHERE tno = :tno AND client = :client_id % ${CLIENTS} AND n = :n \\gset`,
   ].join('\n');
 
-function pgbenchPhase(appUrl: string, baseline: (pick: string) => string, tenantExpr: string, logDir: string, label: string): PhaseResult {
+function pgbenchPhase(appUrl: string, baseline: (pick: string) => string, tenantExpr: string, logDir: string, label: string): LoadResult {
   const script = join(logDir, `${label}.sql`);
   writeFileSync(script, baseline(pickMessage(tenantExpr)));
   const prefix = join(logDir, label);
@@ -202,39 +159,8 @@ async function preparePgbenchPool(db: Db, ownerUrl: string, clients: Client[]) {
   await owner.$disconnect();
 }
 
-/**
- * Open-loop load at a fixed rate (requests started on a schedule, whatever the latency), spread
- * over the clients: the latency a user sees when the service runs at `rate`, not at saturation.
- */
-async function pacedPhase(agent: Agent, base: URL, clients: Client[], messages: Map<Client, string[]>, rate: number): Promise<PhaseResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const total = Math.max(1, Math.floor(rate * SECONDS));
-  const interval = 1000 / rate;
-  const queues = new Map(clients.map((client) => [client, [...messages.get(client)!]]));
-  const started = performance.now();
-  const inflight: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = started + i * interval;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const client = clients[i % clients.length];
-    const id = queues.get(client)!.shift();
-    if (!id) throw new Error('message pool exhausted: raise BENCH_POOL');
-    inflight.push(
-      (async () => {
-        const t0 = performance.now();
-        const response = await post(agent, base, `/api/v1/messages/${id}/recall`, client.token, {});
-        latencies.push(performance.now() - t0);
-        if (response.status !== 200) errors += 1;
-      })(),
-    );
-  }
-  await Promise.all(inflight);
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { count: latencies.length, seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
-}
+/** Open loop at `rate` (bench/load.ts): the latency a user sees when the service runs at that rate, not at saturation. */
+const pacedPhase = (agent: Agent, base: URL, clients: Client[], messages: Map<Client, string[]>, rate: number) => openLoop(clients, rate, SECONDS, recallNext(agent, base, messages));
 
 /** The baseline script, from the statements of a real recall by this client (bench/recall-sql.ts). */
 async function recordedBaseline(db: Db, appUrl: string, client: Client): Promise<(pick: string) => string> {
@@ -309,45 +235,44 @@ async function main(): Promise<void> {
 
     console.log(`recall benchmark: ${CLIENTS} concurrent clients, ${SECONDS} s per phase, ${cpus().length} CPU cores, PostgreSQL at ${new URL(database.appUrl).host}`);
     const httpOne = await httpPhase(agent, base, oneTenant, await prepareMessages(db, oneTenant, POOL));
-    console.log(line('HTTP     1 tenant', httpOne));
+    console.log(describeLoad('HTTP     1 tenant', httpOne));
     const httpEight = await httpPhase(agent, base, eightTenants, await prepareMessages(db, eightTenants, Math.ceil((POOL * CLIENTS) / eightTenants.length)));
-    console.log(line('HTTP     8 tenants', httpEight));
+    console.log(describeLoad('HTTP     8 tenants', httpEight));
 
     const halfRate = httpEight.count / httpEight.seconds / 2;
     const paced = await pacedPhase(agent, base, eightTenants, await prepareMessages(db, eightTenants, Math.ceil((halfRate * SECONDS * 1.2) / eightTenants.length) + 5), halfRate);
-    console.log(line(`HTTP     8 tenants @ ${halfRate.toFixed(0)}/s`, paced));
+    console.log(describeLoad(`HTTP     8 tenants @ ${halfRate.toFixed(0)}/s`, paced));
 
     const baseline = await recordedBaseline(db, database.appUrl, oneTenant[0]);
     writeFileSync(join(process.cwd(), 'bench', 'results', 'recall-baseline.pgbench.sql'), baseline(pickMessage('1')));
     await preparePgbenchPool(db, database.ownerUrl, [...oneTenant, ...eightTenants]);
     const pgOne = pgbenchPhase(database.appUrl, baseline, '1', logDir, 'one');
-    console.log(line('pgbench  1 tenant', pgOne));
+    console.log(describeLoad('pgbench  1 tenant', pgOne));
     const pgEight = pgbenchPhase(database.appUrl, baseline, `(:client_id % 8) + 2`, logDir, 'eight');
-    console.log(line('pgbench  8 tenants', pgEight));
-    const rate = (r: PhaseResult) => r.count / r.seconds;
+    console.log(describeLoad('pgbench  8 tenants', pgEight));
     const errors = httpOne.errors + httpEight.errors + paced.errors;
     if (errors > 0) throw new Error(`${errors} recalls were not answered 200: the figures are not valid`);
     reportFigure({
       figure: 'recall.http.8-tenants',
       label: `HTTP recalls/s, ${CLIENTS} clients, 8 tenants ÷ pgbench one tx per recall`,
-      value: rate(httpEight),
+      value: rateOf(httpEight),
       unit: 'recalls/s',
-      baseline: { label: 'pgbench tx/s', value: rate(pgEight) },
+      baseline: { label: 'pgbench tx/s', value: rateOf(pgEight) },
       target: { op: '>=', value: 1.0 },
     });
     reportFigure({
       figure: 'recall.http.1-tenant',
       label: `HTTP recalls/s, ${CLIENTS} clients, 1 tenant ÷ pgbench one tx per recall`,
-      value: rate(httpOne),
+      value: rateOf(httpOne),
       unit: 'recalls/s',
-      baseline: { label: 'pgbench tx/s', value: rate(pgOne) },
+      baseline: { label: 'pgbench tx/s', value: rateOf(pgOne) },
       target: { op: '>=', value: 1.4 },
     });
     reportFigure({ figure: 'recall.p99-at-half-saturation', label: `recall p99 at ${halfRate.toFixed(0)}/s (half of saturation), 8 tenants`, value: paced.p99, unit: 'ms', lowerIsBetter: true, target: { op: '<=', value: 25 } });
     reportFigure({ figure: 'recall.p50-at-saturation', label: 'recall p50 at saturation, 8 tenants', value: httpEight.p50, unit: 'ms', lowerIsBetter: true });
     console.log(
-      `ratio HTTP / pgbench:  1 tenant ${(rate(httpOne) / rate(pgOne)).toFixed(2)}   8 tenants ${(rate(httpEight) / rate(pgEight)).toFixed(2)}` +
-        `   (8 tenants / 1 tenant: HTTP ${(rate(httpEight) / rate(httpOne)).toFixed(2)}, pgbench ${(rate(pgEight) / rate(pgOne)).toFixed(2)})`,
+      `ratio HTTP / pgbench:  1 tenant ${(rateOf(httpOne) / rateOf(pgOne)).toFixed(2)}   8 tenants ${(rateOf(httpEight) / rateOf(pgEight)).toFixed(2)}` +
+        `   (8 tenants / 1 tenant: HTTP ${(rateOf(httpEight) / rateOf(httpOne)).toFixed(2)}, pgbench ${(rateOf(pgEight) / rateOf(pgOne)).toFixed(2)})`,
     );
   } finally {
     agent.destroy();
