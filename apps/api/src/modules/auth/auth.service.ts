@@ -8,6 +8,7 @@ import { SessionsRepository } from '../../common/auth/sessions.repository';
 import { AccessTokens } from '../../common/auth/tokens';
 import { ProblemException, notFound } from '../../common/problem/problem';
 import { toMeView } from '../users/user-view';
+import { countLoginFailure } from '../health/metrics';
 import { LoginThrottle } from './login-throttle';
 import { verifyPassword } from './passwords';
 
@@ -43,7 +44,10 @@ export class AuthService {
   async login(request: LoginRequest, ip: string): Promise<LoginResponse> {
     const email = request.email.toLowerCase();
     const wait = await this.throttle.waitSeconds(request.tenant, email, ip);
-    if (wait > 0) throw tooManyAttempts(wait);
+    if (wait > 0) {
+      countLoginFailure('throttled');
+      throw tooManyAttempts(wait);
+    }
 
     const tenantId = await this.tenantIdForSlug(request.tenant);
     const user = tenantId
@@ -51,6 +55,7 @@ export class AuthService {
       : null;
     const passwordOk = await verifyPassword(user?.passwordHash, request.password);
     if (!tenantId || !user || !passwordOk || !user.active) {
+      countLoginFailure('invalid_credentials');
       const waitNow = await this.throttle.recordFailure(request.tenant, email, ip);
       if (waitNow > 0) throw tooManyAttempts(waitNow);
       throw invalidCredentials();

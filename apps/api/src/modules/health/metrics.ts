@@ -11,8 +11,20 @@ export const httpRequestDuration = new Histogram({
   registers: [registry],
 });
 
+/**
+ * Refused logins by reason. `invalid_credentials` covers unknown organisation, unknown user, wrong
+ * password and deactivated account alike, because /metrics is public and must not tell them apart;
+ * `throttled` counts attempts refused by the rate limit before their credentials were checked.
+ */
+export const LOGIN_FAILURE_REASONS = ['invalid_credentials', 'throttled'] as const;
+export type LoginFailureReason = (typeof LOGIN_FAILURE_REASONS)[number];
+
 export const loginFailures = new Counter({
   name: 'retract_login_failures_total',
-  help: 'Failed login attempts',
+  help: 'Refused login attempts by reason (invalid_credentials, throttled)',
+  labelNames: ['reason'] as const,
   registers: [registry],
 });
+for (const reason of LOGIN_FAILURE_REASONS) loginFailures.inc({ reason }, 0);
+
+export const countLoginFailure = (reason: LoginFailureReason) => loginFailures.inc({ reason });
