@@ -16,11 +16,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { AuditExport } from '../src/modules/audit/audit-export';
+import { CheckpointSigner } from '../src/modules/audit/checkpoint-signer';
+import { Checkpoints } from '../src/modules/audit/checkpoints';
 import { appendEntries, policyDraft, recalledDraft } from './audit-fixtures';
 import { createTenant, requireEnv, startTestApp, type TestApp, type TestTenant } from './test-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const ENTRIES = 12;
+const CHECKPOINT_EVERY = 4;
+/** The background signer is slowed by this much, as on a loaded machine: the test must not depend on its timing. */
+const SIGNING_DELAY_MS = 50;
 
 /**
  * Someone with full database access (superuser, triggers off) rewrites history. Both the verify
@@ -32,11 +37,18 @@ describe('tamper evidence', () => {
   const dir = mkdtempSync(join(tmpdir(), 'retract-tamper-'));
 
   beforeAll(async () => {
-    test = await startTestApp({ AUDIT_CHECKPOINT_EVERY: '4' });
+    test = await startTestApp({ AUDIT_CHECKPOINT_EVERY: String(CHECKPOINT_EVERY) });
     owner = new Client({ connectionString: requireEnv('TEST_OWNER_DATABASE_URL') });
     await owner.connect();
+    const checkpoints = test.app.get(Checkpoints);
+    const issue = checkpoints.issue.bind(checkpoints);
+    jest.spyOn(checkpoints, 'issue').mockImplementation(async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, SIGNING_DELAY_MS));
+      return issue(...args);
+    });
   });
   afterAll(async () => {
+    jest.restoreAllMocks();
     await owner.end();
     await test.close();
   });
@@ -44,7 +56,15 @@ describe('tamper evidence', () => {
   async function tenantWithHistory(): Promise<{ tenant: TestTenant; vkey: string; checkpointNote: string }> {
     const tenant = await createTenant(test);
     const drafts = Array.from({ length: ENTRIES }, (_, i) => (i % 2 ? policyDraft(tenant.users.admin.id, i) : recalledDraft(tenant, 'alice', `secret number ${i}`)));
-    await appendEntries(test, tenant, drafts);
+    // Checkpoints are signed in the background after each crossing of CHECKPOINT_EVERY: waiting for the
+    // signer after each chunk makes them cover exactly 4, 8 and 12 entries, however slow the signing.
+    const signer = test.app.get(CheckpointSigner);
+    for (let from = 0; from < ENTRIES; from += CHECKPOINT_EVERY) {
+      await appendEntries(test, tenant, drafts.slice(from, from + CHECKPOINT_EVERY));
+      await signer.idle();
+    }
+    const { rows: signed } = await owner.query<{ size: number }>('SELECT size::int FROM audit_checkpoints WHERE tenant_id = $1 ORDER BY size', [tenant.id]);
+    expect(signed.map((checkpoint) => checkpoint.size)).toEqual([4, 8, 12]);
     const keys = (await test.request({ method: 'GET', url: '/api/v1/audit/public-keys', token: tenant.users.alice.token })).json();
     const latest = (await test.request({ method: 'GET', url: '/api/v1/audit/checkpoints/latest', token: tenant.users.compliance.token })).json();
     expect(latest.treeSize).toBe(ENTRIES);
