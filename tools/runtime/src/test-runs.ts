@@ -52,8 +52,9 @@ export async function prepareTestDatabase(serverUrl: string | undefined, log: (l
 }
 
 /** Jest with `args` (config, projects, paths); its JSON report goes to `outputFile`. */
-export async function runJest(env: NodeJS.ProcessEnv, args: string[], outputFile = join(ROOT, 'tmp', 'jest-results.json')): Promise<Counts> {
-  const jest = startProcess('jest', process.execPath, [join(ROOT, 'node_modules/jest/bin/jest.js'), '--ci', '--maxWorkers=2', '--json', `--outputFile=${outputFile}`, ...args], {
+export async function runJest(env: NodeJS.ProcessEnv, args: string[], options: { outputFile?: string; maxWorkers?: number } = {}): Promise<Counts> {
+  const outputFile = options.outputFile ?? join(ROOT, 'tmp', 'jest-results.json');
+  const jest = startProcess('jest', process.execPath, [join(ROOT, 'node_modules/jest/bin/jest.js'), '--ci', `--maxWorkers=${options.maxWorkers ?? 2}`, '--json', `--outputFile=${outputFile}`, ...args], {
     cwd: ROOT,
     // @fastify/cookie loads the ESM-only `cookie` package with import(), which Jest's VM allows only with this flag.
     env: { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() },
