@@ -1,6 +1,7 @@
 export * from './client';
 export * from './tenant-scope';
 export * from './sql';
+export * from './unavailable';
 export { afterCommit } from './after-commit';
 export { Prisma } from './generated/prisma/client';
 export type {

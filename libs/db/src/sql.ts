@@ -1,5 +1,6 @@
 import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import { discardAfterCommit, runAfterCommit } from './after-commit';
+import { connectionSettings } from './client';
 import { Prisma } from './generated/prisma/client';
 import { SessionEndedError, assertTenantScope, enterParameters, isSessionEnded, type TenantScope } from './tenant-scope';
 
@@ -24,8 +25,9 @@ const pgTypes = {
 
 export type SqlPool = Pool;
 
-export function createSqlPool(options: { connectionString: string; maxConnections?: number; applicationName?: string }): SqlPool {
+export function createSqlPool(options: { connectionString: string; maxConnections?: number; applicationName?: string; connectTimeoutMs?: number }): SqlPool {
   const config: PoolConfig = {
+    ...connectionSettings(options.connectTimeoutMs),
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? 'retract',

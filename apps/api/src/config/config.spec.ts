@@ -14,9 +14,17 @@ describe('configuration', () => {
     expect(config).toMatchObject({ API_PORT: 3001, APP_DATABASE_URL: valid.DATABASE_URL, NODE_ENV: 'development', ACCESS_TOKEN_TTL_SECONDS: 1800 });
   });
 
+  it('listens for notifications on the app connection unless LISTEN_DATABASE_URL names a direct one', () => {
+    expect(loadConfig(valid).LISTEN_DATABASE_URL).toBe(valid.DATABASE_URL);
+    const direct = 'postgres://retract_app@127.0.0.1:5432/retract';
+    const pooled = { ...valid, APP_DATABASE_URL: 'postgres://retract_app@127.0.0.1:6432/retract', LISTEN_DATABASE_URL: direct };
+    expect(loadConfig(pooled)).toMatchObject({ APP_DATABASE_URL: pooled.APP_DATABASE_URL, LISTEN_DATABASE_URL: direct });
+    expect(() => loadConfig({ ...valid, LISTEN_DATABASE_URL: 'not a url' })).toThrow(/^invalid configuration: LISTEN_DATABASE_URL must be a postgres:/);
+  });
+
   it.each([
     [{ DATABASE_URL: 'mysql://nope' }, /^invalid configuration: DATABASE_URL must be a postgres:/],
-    [{ DATABASE_URL: undefined }, /DATABASE_URL is required/],
+    [{ DATABASE_URL: undefined }, /^invalid configuration: DATABASE_URL is required[^;]*$/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET must be at least 32 characters/],
     [{ AUDIT_KEK: 'abc' }, /AUDIT_KEK must be 32 bytes/],
     [{ API_PORT: '99999' }, /API_PORT/],

@@ -23,6 +23,10 @@ export const ConfigSchema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   /** The API's own connection: must be a role without superuser or BYPASSRLS. */
   APP_DATABASE_URL: postgresUrl,
+  /** The change feed's LISTEN connection: must reach PostgreSQL directly (or a session-mode pooler), never a transaction-mode pooler. */
+  LISTEN_DATABASE_URL: postgresUrl,
+  /** Longest a request waits for a database connection; past it (database away) the answer is 503 with Retry-After. */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   CONSOLE_ORIGIN: z.string().default('http://localhost:3000'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
@@ -62,10 +66,13 @@ export class ConfigError extends Error {}
 
 /** Parses the environment; a problem becomes one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const withFallback = { ...env, APP_DATABASE_URL: env.APP_DATABASE_URL ?? env.DATABASE_URL };
+  const appUrl = env.APP_DATABASE_URL ?? env.DATABASE_URL;
+  const withFallback = { ...env, APP_DATABASE_URL: appUrl, LISTEN_DATABASE_URL: env.LISTEN_DATABASE_URL || appUrl };
   const result = ConfigSchema.safeParse(withFallback);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
+  // A LISTEN_DATABASE_URL not given is the app URL: its faults are reported once, under the app URL's name.
+  const issues = result.error.issues.filter((issue) => issue.path.join('.') !== 'LISTEN_DATABASE_URL' || env.LISTEN_DATABASE_URL);
+  const lines = issues.map((issue) => {
     const name = issue.path.join('.') === 'APP_DATABASE_URL' && !env.APP_DATABASE_URL ? 'DATABASE_URL' : issue.path.join('.');
     return `${name} ${issue.message}`;
   });

@@ -1,14 +1,27 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { connectionSettings } from '@retract/db';
 import { Client } from 'pg';
 import { CONFIG, type Config } from '../../config/config';
 
 type Handler = (payload: string) => void;
 
+/** Reconnection waits: doubling from the first, never longer than the last (plus up to a quarter of jitter). */
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_MAX_MS = 5000;
+/** A quiet connection is probed this often, so a connection that died silently is noticed within about two periods. */
+const PROBE_EVERY_MS = 5000;
+
 /**
- * This replica's one LISTEN connection. PostgreSQL NOTIFYs at commit, whichever replica made the
- * change: new events, audit log growth, and the cache invalidations of docs/architecture.md
- * ("Caches"). While the connection is down nothing is heard, so `listening` is false and every
- * `onReconnect` hook runs once it is back (caches drop everything, streams re-read).
+ * This replica's one LISTEN connection (LISTEN_DATABASE_URL, by default the app's own URL; it must
+ * reach PostgreSQL directly, since a transaction-mode pooler would hand the LISTEN to another client).
+ * PostgreSQL NOTIFYs at commit, whichever replica made the change: new events, audit log growth,
+ * and the cache invalidations of docs/architecture.md ("Caches").
+ *
+ * While the connection is down nothing is heard, so `listening` is false and every `onReconnect`
+ * hook runs twice: when the loss is noticed (caches drop everything and keep nothing meanwhile)
+ * and once the channels are LISTENed again (streams re-read what was committed in between).
+ * A loss is logged once, then retried with backoff until it is back (logged once more);
+ * an orderly stop closes the connection first and logs nothing.
  */
 @Injectable()
 export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
@@ -17,17 +30,24 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   private readonly reconnectHooks = new Set<() => void>();
   private client?: Client;
   private reconnectTimer?: NodeJS.Timeout;
-  private stopped = false;
+  private probeTimer?: NodeJS.Timeout;
+  private closing = false;
+  /** When the current outage began (the loss, or the start when the first connection failed). */
+  private downSince?: number;
+  private attempts = 0;
 
   constructor(@Inject(CONFIG) private readonly config: Config) {}
 
-  onModuleInit(): void {
-    void this.connect();
+  /** Waits for the first attempt (bounded by the connection timeout), so a replica that starts ready reports ready. */
+  async onModuleInit(): Promise<void> {
+    this.downSince = Date.now();
+    await this.connect();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
+    this.closing = true;
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.probeTimer);
     const client = this.client;
     this.client = undefined;
     if (client) {
@@ -43,54 +63,90 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
 
   subscribe(channel: string, handler: Handler): void {
     const set = this.handlers.get(channel) ?? new Set<Handler>();
+    const isNew = !this.handlers.has(channel);
     set.add(handler);
     this.handlers.set(channel, set);
-    if (this.client) void this.client.query(`LISTEN ${channel}`).catch((error: Error) => this.logger.warn(`cannot LISTEN ${channel}: ${error.message}`));
+    const client = this.client;
+    if (client && isNew) void client.query(`LISTEN ${channel}`).catch((error: Error) => this.lost(client, error));
   }
 
-  /** Runs after every (re)connection: whatever was notified while nobody listened must be re-read. */
+  /** Runs when the connection is lost and again after every (re)connection: whatever was notified meanwhile must be re-read. */
   onReconnect(hook: () => void): void {
     this.reconnectHooks.add(hook);
   }
 
   private async connect(): Promise<void> {
-    if (this.stopped) return;
-    const client = new Client({ connectionString: this.config.APP_DATABASE_URL, application_name: 'retract-listener' });
+    if (this.closing) return;
+    const client = new Client({
+      ...connectionSettings(this.config.DB_CONNECT_TIMEOUT_MS),
+      connectionString: this.config.LISTEN_DATABASE_URL,
+      application_name: 'retract-listener',
+    });
     client.on('notification', (message) => {
       for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '');
     });
-    client.on('error', (error) => {
-      if (!this.stopped) this.logger.warn(`listener connection failed: ${error.message}`);
-      this.drop(client);
-    });
-    client.on('end', () => this.drop(client));
+    client.on('error', (error) => this.lost(client, error));
+    client.on('end', () => this.lost(client, new Error('connection ended')));
     try {
       await client.connect();
       for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
-      if (this.stopped) {
-        await client.end();
-        return;
-      }
-      this.client = client;
-      for (const hook of this.reconnectHooks) hook();
     } catch (error) {
-      if (!this.stopped) this.logger.warn(`cannot listen yet: ${(error as Error).message}`);
-      this.drop(client);
+      this.lost(client, error as Error);
+      return;
     }
+    if (this.closing) {
+      client.removeAllListeners();
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    if (this.attempts > 0) this.logger.log(`listening again after ${((Date.now() - this.downSince!) / 1000).toFixed(1)} s (${this.attempts} attempts)`);
+    this.attempts = 0;
+    this.downSince = undefined;
+    this.probeTimer = setInterval(() => void this.probe(client), PROBE_EVERY_MS);
+    this.probeTimer.unref();
+    for (const hook of this.reconnectHooks) hook();
   }
 
-  private drop(client: Client): void {
-    const wasListening = this.client === client;
-    if (wasListening) this.client = undefined;
-    client.removeAllListeners('notification');
+  /** A round trip on the listener connection: a silently dead connection fails here (the connection timeout bounds it). */
+  private async probe(client: Client): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the listener connection stopped answering')), this.config.DB_CONNECT_TIMEOUT_MS);
+    });
+    await Promise.race([client.query('SELECT 1'), timeout])
+      .catch((error: Error) => this.lost(client, error))
+      .finally(() => clearTimeout(timer));
+  }
+
+  /** The connection failed (or could not be made): forget it, tell the hooks once, and try again later. */
+  private lost(client: Client, error: Error): void {
+    client.removeAllListeners();
+    client.on('error', () => undefined);
     void client.end().catch(() => undefined);
-    // Nothing is heard until the next connection: caches must not serve what they cannot invalidate.
-    if (wasListening) for (const hook of this.reconnectHooks) hook();
-    if (this.stopped || this.reconnectTimer) return;
+    if (this.closing) return;
+    const wasListening = this.client === client;
+    if (wasListening) {
+      this.client = undefined;
+      clearInterval(this.probeTimer);
+      this.downSince = Date.now();
+      this.logger.warn(`listener connection lost (${error.message}); caches are off and the feed reconnects until the database is back`);
+      // Nothing is heard until the next connection: caches must not serve what they cannot invalidate.
+      for (const hook of this.reconnectHooks) hook();
+    } else if (this.attempts === 0 && this.client === undefined) {
+      this.logger.warn(`cannot listen yet (${error.message}); retrying until the database is reachable`);
+    }
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closing || this.reconnectTimer || this.client) return;
+    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** Math.min(this.attempts, 10));
+    this.attempts += 1;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       void this.connect();
-    }, 1000);
+    }, delay + Math.random() * delay * 0.25);
     this.reconnectTimer.unref();
   }
 }

@@ -2,9 +2,10 @@ import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '
 import { createDb, createSqlPool, inTenant, inTenantSql, type Db, type SqlPool, type SqlTx, type TenantScope, type TenantTxOptions, type Tx } from '@retract/db';
 import { CONFIG, type Config } from '../../config/config';
 import { ChangeFeed } from './change-feed';
+import { DatabaseHealth } from './database-health';
+import { DB, SQL_POOL } from './database.tokens';
 
-export const DB = Symbol('DB');
-export const SQL_POOL = Symbol('SQL_POOL');
+export { DB, SQL_POOL };
 
 /**
  * The only way request code reaches tenant data: one transaction with the tenant set for RLS and,
@@ -45,17 +46,20 @@ class DbLifecycle implements OnApplicationShutdown {
     {
       provide: DB,
       inject: [CONFIG],
-      useFactory: (config: Config) => createDb({ connectionString: config.APP_DATABASE_URL, maxConnections: config.DB_POOL_SIZE, applicationName: 'retract-api' }),
+      useFactory: (config: Config) =>
+        createDb({ connectionString: config.APP_DATABASE_URL, maxConnections: config.DB_POOL_SIZE, applicationName: 'retract-api', connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS }),
     },
     {
       provide: SQL_POOL,
       inject: [CONFIG],
-      useFactory: (config: Config) => createSqlPool({ connectionString: config.APP_DATABASE_URL, maxConnections: config.SQL_POOL_SIZE, applicationName: 'retract-api' }),
+      useFactory: (config: Config) =>
+        createSqlPool({ connectionString: config.APP_DATABASE_URL, maxConnections: config.SQL_POOL_SIZE, applicationName: 'retract-api', connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS }),
     },
     TenantDb,
     ChangeFeed,
+    DatabaseHealth,
     DbLifecycle,
   ],
-  exports: [DB, SQL_POOL, TenantDb, ChangeFeed],
+  exports: [DB, SQL_POOL, TenantDb, ChangeFeed, DatabaseHealth],
 })
 export class DatabaseModule {}

@@ -1,10 +1,10 @@
 import { ArgumentsHost, Catch, HttpException, Logger, Optional, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SessionEndedError } from '@retract/db';
+import { SessionEndedError, isDatabaseUnavailable } from '@retract/db';
 import { ZodError } from 'zod';
 import type { RequestWithPrincipal } from '../auth/principal';
 import { SessionCache } from '../auth/session-cache';
-import { ProblemException, codeForStatus } from './problem';
+import { ProblemException, codeForStatus, databaseUnavailable } from './problem';
 import { zodIssuesToFieldErrors } from './zod-errors';
 
 const FASTIFY_CODES: Record<string, ProblemException['init']> = {
@@ -19,6 +19,7 @@ const FASTIFY_CODES: Record<string, ProblemException['init']> = {
 export function toProblemException(error: unknown): ProblemException {
   if (error instanceof ProblemException) return error;
   if (error instanceof SessionEndedError) return new ProblemException({ status: 401, code: 'UNAUTHENTICATED', detail: 'Your session has ended; log in again.' });
+  if (isDatabaseUnavailable(error)) return databaseUnavailable();
   if (error instanceof ZodError) {
     return new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: 'Some fields are not valid.', errors: zodIssuesToFieldErrors(error) });
   }
@@ -44,7 +45,8 @@ export function toProblemException(error: unknown): ProblemException {
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: unknown, logger: Logger): void {
   const problem = toProblemException(error);
-  if (problem.init.status >= 500) {
+  // A 503 is expected while the database is away (the change feed logs the outage once), not a defect.
+  if (problem.init.status >= 500 && problem.init.status !== 503) {
     logger.error({ err: error, reqId: request.id }, 'unhandled error');
   }
   if (problem.init.retryAfter !== undefined) void reply.header('retry-after', String(problem.init.retryAfter));

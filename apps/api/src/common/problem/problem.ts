@@ -15,6 +15,7 @@ const TITLES: Partial<Record<ProblemCode, string>> = {
   LEGAL_HOLD_ACTIVE: 'A legal hold applies',
   INTERNAL: 'Internal error',
   SERVICE_UNAVAILABLE: 'Service unavailable',
+  DATABASE_UNAVAILABLE: 'The database is unavailable',
   WINDOW_EXPIRED: 'The recall window has closed',
   TYPE_NOT_RECALLABLE: 'This kind of message cannot be recalled',
   ALREADY_RECALLED: 'The message was already recalled',
@@ -76,6 +77,12 @@ export class ProblemException extends Error {
     };
   }
 }
+
+/** Seconds a client should wait before retrying while the database is away (restart, failover). */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+export const databaseUnavailable = (detail = 'The database is not reachable right now; try again shortly.') =>
+  new ProblemException({ status: 503, code: 'DATABASE_UNAVAILABLE', detail, retryAfter: DATABASE_RETRY_AFTER_SECONDS });
 
 export const notFound = (what = 'resource') => new ProblemException({ status: 404, code: 'NOT_FOUND', detail: `No such ${what}.` });
 export const forbidden = (detail = 'Your roles do not allow this action.') => new ProblemException({ status: 403, code: 'FORBIDDEN', detail });

@@ -1,17 +1,16 @@
-import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Header, Res } from '@nestjs/common';
 import { z } from 'zod';
-import type { Db } from '@retract/db';
 import type { FastifyReply } from 'fastify';
-import { DB } from '../../common/database/database.module';
+import { DatabaseHealth } from '../../common/database/database-health';
 import { Endpoint, PUBLIC } from '../../common/endpoint/endpoint';
-import { ProblemException } from '../../common/problem/problem';
+import { databaseUnavailable } from '../../common/problem/problem';
 import { registry } from './metrics';
 
 const StatusSchema = z.object({ status: z.literal('ok') });
 
 @Controller()
 export class HealthController {
-  constructor(@Inject(DB) private readonly db: Db) {}
+  constructor(private readonly database: DatabaseHealth) {}
 
   @Get('healthz')
   @Endpoint({ summary: 'Liveness: the process is serving', tags: ['operations'], access: PUBLIC, response: StatusSchema })
@@ -20,14 +19,17 @@ export class HealthController {
   }
 
   @Get('readyz')
-  @Endpoint({ summary: 'Readiness: the database answers', tags: ['operations'], access: PUBLIC, response: StatusSchema, errors: [503] })
+  @Endpoint({
+    summary: 'Readiness: the database answers and its notifications are heard (503 DATABASE_UNAVAILABLE with Retry-After otherwise)',
+    tags: ['operations'],
+    access: PUBLIC,
+    response: StatusSchema,
+    errors: [503],
+  })
   async ready() {
-    try {
-      await this.db.$queryRaw`SELECT 1`;
-      return { status: 'ok' as const };
-    } catch {
-      throw new ProblemException({ status: 503, code: 'SERVICE_UNAVAILABLE', detail: 'The database is not reachable.' });
-    }
+    const reason = await this.database.unavailableBecause();
+    if (reason) throw databaseUnavailable(reason);
+    return { status: 'ok' as const };
   }
 
   @Get('metrics')
