@@ -9,4 +9,6 @@ export * from './conversations';
 export * from './messages';
 export * from './events';
 export * from './webhooks';
+export * from './network-address';
+export * from './webhook-target';
 export * from './insights';
