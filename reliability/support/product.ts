@@ -30,10 +30,11 @@ export function serverUrl(): string {
   return url;
 }
 
-export async function startProduct(scenario: string, apiSettings: Record<string, string> = {}): Promise<Product> {
+/** `onServer`: the PostgreSQL server to create the database on (a scenario's own, e.g. one it restarts); DATABASE_URL's by default. */
+export async function startProduct(scenario: string, apiSettings: Record<string, string> = {}, onServer: string = serverUrl()): Promise<Product> {
   const name = `retract_reliability_${scenario}_${Date.now()}_${randomBytes(3).toString('hex')}`;
   const database = await prepareDatabase({
-    databaseUrl: withDatabase(serverUrl(), name),
+    databaseUrl: withDatabase(onServer, name),
     database: name,
     secrets: { APP_DB_PASSWORD: randomBytes(18).toString('base64url'), EMBEDDED_PG_PASSWORD: '' },
     log: () => undefined,
