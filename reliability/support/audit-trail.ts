@@ -41,19 +41,28 @@ export async function exportLog(api: ApiClient, token: string, file: string): Pr
   return answer.body;
 }
 
+export interface OfflineVerdict {
+  status: number | null;
+  /** The verdict line (`OK: …` or `FAIL at seq N: …`). */
+  verdict: string;
+  /** Everything it printed on stdout: the verdict, then the details and problems. */
+  stdout: string;
+}
+
 /** The offline verifier as an auditor runs it (`npm run verify -- <file> …`), in its own process. */
-export function verifyOffline(file: string, args: string[] = []): Promise<{ status: number | null; output: string }> {
+export function verifyOffline(file: string, args: string[] = []): Promise<OfflineVerdict> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'tools/verify/src/main.ts'), file, ...args], {
       cwd: ROOT,
       env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json'), NODE_OPTIONS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.once('error', reject);
-    child.once('close', (status) => resolve({ status, output }));
+    child.once('close', (status) => resolve({ status, verdict: stdout.split('\n')[0] || stderr.trim(), stdout }));
   });
 }
 
