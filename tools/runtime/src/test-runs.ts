@@ -70,6 +70,17 @@ export async function runJest(env: NodeJS.ProcessEnv, args: string[], options: {
   };
 }
 
+/**
+ * Counts of a Playwright run from its JSON report (`reportFile`) and exit code; no report is a failure.
+ * A "flaky" test (failed, then passed on a retry) is a failure: a retry must not hide it.
+ */
+export function browserRunCounts(reportFile: string, exitCode: number | null): Counts {
+  if (!existsSync(reportFile)) return { passed: 0, failed: 1, skipped: 0 };
+  const stats = (JSON.parse(readFileSync(reportFile, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } }).stats;
+  const failed = stats.unexpected + stats.flaky;
+  return { passed: stats.expected, failed: failed + (exitCode !== 0 && failed === 0 ? 1 : 0), skipped: stats.skipped };
+}
+
 /** The console's Playwright tests (`args`: spec paths, Playwright options) against an API and console started here. */
 export async function runBrowserTests(env: NodeJS.ProcessEnv, appUrl: string, log: (line: string) => void, args: string[] = []): Promise<Counts> {
   const apiPort = Number(env.TEST_API_PORT ?? 3101);
@@ -87,10 +98,7 @@ export async function runBrowserTests(env: NodeJS.ProcessEnv, appUrl: string, lo
         cwd: ROOT,
         env: { ...env, CONSOLE_URL: `http://127.0.0.1:${consolePort}`, API_URL: `http://127.0.0.1:${apiPort}`, PLAYWRIGHT_JSON_OUTPUT_NAME: output },
       });
-      const code = await playwright.exited;
-      if (!existsSync(output)) return { passed: 0, failed: 1, skipped: 0 };
-      const stats = (JSON.parse(readFileSync(output, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } }).stats;
-      return { passed: stats.expected + stats.flaky, failed: stats.unexpected + (code !== 0 && stats.unexpected === 0 ? 1 : 0), skipped: stats.skipped };
+      return browserRunCounts(output, await playwright.exited);
     } finally {
       await stopProcess(web);
     }
