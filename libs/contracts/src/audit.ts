@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText, searchTerm } from './text';
 
 export const AUDIT_ACTIONS = [
   'MESSAGE_RECALLED',
@@ -33,7 +34,7 @@ export const AuditListQuerySchema = z.strictObject({
   subjectUserId: z.uuid().optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
-  q: z.string().trim().min(1).max(200).optional(),
+  q: searchTerm(200).optional(),
   cursor: seqNumber.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -133,10 +134,11 @@ export const PublicKeysSchema = z.object({
 });
 
 export const LEGAL_HOLD_SCOPES = ['USER', 'CONVERSATION', 'TENANT'] as const;
+const matter = freeText(500);
 export const PlaceLegalHoldRequestSchema = z.discriminatedUnion('scope', [
-  z.strictObject({ scope: z.literal('USER'), subjectUserId: z.uuid(), matter: z.string().trim().min(1).max(500) }),
-  z.strictObject({ scope: z.literal('CONVERSATION'), conversationId: z.uuid(), matter: z.string().trim().min(1).max(500) }),
-  z.strictObject({ scope: z.literal('TENANT'), matter: z.string().trim().min(1).max(500) }),
+  z.strictObject({ scope: z.literal('USER'), subjectUserId: z.uuid(), matter }),
+  z.strictObject({ scope: z.literal('CONVERSATION'), conversationId: z.uuid(), matter }),
+  z.strictObject({ scope: z.literal('TENANT'), matter }),
 ]);
 export type PlaceLegalHoldRequest = z.infer<typeof PlaceLegalHoldRequestSchema>;
 export const LegalHoldViewSchema = z.object({
@@ -155,6 +157,6 @@ export const LegalHoldListSchema = z.object({ items: z.array(LegalHoldViewSchema
 export const LegalHoldListQuerySchema = z.strictObject({ active: z.enum(['true', 'false']).optional() });
 export const IdParamsSchema = z.strictObject({ id: z.uuid() });
 
-export const ErasureRequestSchema = z.strictObject({ subjectUserId: z.uuid(), reason: z.string().trim().min(1).max(500) });
+export const ErasureRequestSchema = z.strictObject({ subjectUserId: z.uuid(), reason: freeText(500) });
 export type ErasureRequest = z.infer<typeof ErasureRequestSchema>;
 export const ErasureResultSchema = z.object({ subjectUserId: z.uuid(), keysDestroyed: z.number().int(), auditSeq: z.number().int() });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText } from './text';
 import { ConversationKindSchema, PolicyRuleNameSchema } from './policy';
 
 /*
@@ -16,7 +17,7 @@ export const CreateConversationRequestSchema = z
   .strictObject({
     kind: ConversationKindSchema,
     /** Required for GROUP, not allowed for DIRECT (a direct conversation is named after the other person). */
-    title: z.string().trim().min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' }).optional(),
+    title: freeText(200).optional(),
     /** The other members (the caller is added). DIRECT: exactly one id. GROUP: at least one. */
     memberIds: z
       .array(z.uuid({ error: 'must be a user id (UUID)' }), { error: 'must be a list of user ids' })

@@ -1,5 +1,6 @@
 export * from './roles';
 export * from './problem';
+export * from './text';
 export * from './auth';
 export * from './users';
 export * from './audit';

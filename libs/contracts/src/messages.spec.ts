@@ -34,9 +34,9 @@ describe('message content by type', () => {
     expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['attachment.url']);
   });
 
-  it('treats a blank reason as no reason and never forces by default', () => {
-    expect(RecallRequestSchema.parse({ reason: '   ' })).toEqual({ reason: undefined, force: false });
-    expect(RecallRequestSchema.parse({ reason: ' typo ', force: true })).toEqual({ reason: 'typo', force: true });
+  it('treats a blank reason as no reason, keeps any other reason exactly as sent, and never forces by default', () => {
+    expect(RecallRequestSchema.parse({ reason: ' \t\n ' })).toEqual({ reason: undefined, force: false });
+    expect(RecallRequestSchema.parse({ reason: ' typo ', force: true })).toEqual({ reason: ' typo ', force: true });
   });
 
   it('shapes conversations: DIRECT has one other member and no title, GROUP a title', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DecisionRuleSchema, DenialCodeSchema, MessageTypeSchema, type MessageType } from './policy';
 import type { Locale } from './roles';
+import { freeText, httpUrl, isBlank, storableString } from './text';
 
 /*
  * Messages and recall over HTTP (DESIGN §2, §6):
@@ -24,7 +25,7 @@ export const MAX_BODY_LENGTH = 10_000;
 
 /** Attachments are metadata: the bytes live in the customer's object store, addressed by `url`. */
 export const AttachmentSchema = z.strictObject({
-  name: z.string().trim().min(1, { error: 'must not be empty' }).max(255, { error: 'must be at most 255 characters' }),
+  name: freeText(255),
   /** Bytes. */
   size: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(0).max(Number.MAX_SAFE_INTEGER),
   mimeType: z
@@ -33,7 +34,7 @@ export const AttachmentSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i, { error: 'must be a MIME type such as image/png' }),
   /** SHA-256 of the bytes, lower-case hex. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be a SHA-256 digest in lower-case hex (64 characters)' }),
-  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048, { error: 'must be at most 2048 characters' }),
+  url: httpUrl,
   /** VOICE / VIDEO: length in seconds. */
   durationSeconds: z.number().min(0).max(86_400).optional(),
 });
@@ -42,7 +43,7 @@ export type Attachment = z.infer<typeof AttachmentSchema>;
 export const LocationSchema = z.strictObject({
   latitude: z.number({ error: 'must be a number' }).min(-90).max(90),
   longitude: z.number({ error: 'must be a number' }).min(-180).max(180),
-  label: z.string().trim().min(1).max(200).optional(),
+  label: freeText(200).optional(),
 });
 export type MessageLocation = z.infer<typeof LocationSchema>;
 
@@ -53,10 +54,7 @@ export const PaymentSchema = z.strictObject({
 });
 export type Payment = z.infer<typeof PaymentSchema>;
 
-const bodyField = z
-  .string({ error: 'must be a string' })
-  .max(MAX_BODY_LENGTH, { error: `must be at most ${MAX_BODY_LENGTH} characters` })
-  .refine((body) => body.trim().length > 0, { error: 'must not be blank' });
+const bodyField = freeText(MAX_BODY_LENGTH);
 
 /** The content fields of a message; which ones a type needs is checked by `contentProblems`. */
 const contentShape = {
@@ -224,11 +222,10 @@ export type MessageList = z.infer<typeof MessageListSchema>;
 // ---------------------------------------------------------------------------
 // Recall
 
-const reasonField = z
-  .string({ error: 'must be a string' })
-  .trim()
+/** Kept exactly as sent; a blank reason counts as none. */
+const reasonField = storableString()
   .max(500, { error: 'must be at most 500 characters' })
-  .transform((reason) => (reason === '' ? undefined : reason));
+  .transform((reason) => (isBlank(reason) ? undefined : reason));
 
 export const RecallRequestSchema = z.strictObject({
   /** Required by some policies, always required when forced. Visible to compliance. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MESSAGE_TYPES, PAYMENT_TYPES, RECALLABLE_TYPES, type PaymentType } from './policy-fields';
+import { freeText } from './text';
 
 export * from './policy-fields';
 
@@ -191,7 +192,7 @@ export const PolicyOverrideTargetSchema = z.discriminatedUnion('kind', [
     kind: z.literal('CONVERSATION'),
     conversationId: z.uuid({ error: 'must be a conversation id (UUID)' }),
     /** Display name for the console ("Legal"); never used to match. */
-    label: z.string().trim().min(1).max(120).optional(),
+    label: freeText(120).optional(),
   }),
 ]);
 export type PolicyOverrideTarget = z.infer<typeof PolicyOverrideTargetSchema>;

@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { freeText } from './text';
 import { TenantSlugSchema } from './auth';
 import { LocaleSchema } from './roles';
 import { PasswordSchema } from './users';
 
 export const CreateTenantRequestSchema = z.strictObject({
   slug: TenantSlugSchema,
-  name: z.string().trim().min(1).max(200),
+  name: freeText(200),
   locale: LocaleSchema.default('en'),
   adminEmail: z.email().max(254),
-  adminName: z.string().trim().min(1).max(120).optional(),
+  adminName: freeText(120).optional(),
   adminPassword: PasswordSchema.optional(),
 });
 export type CreateTenantRequest = z.infer<typeof CreateTenantRequestSchema>;

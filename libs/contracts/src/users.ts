@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { freeText, storableString } from './text';
 import { UserViewSchema as UserViewSchemaRef } from './auth';
 import { LocaleSchema, RoleSchema } from './roles';
 
-export const PasswordSchema = z.string().min(12, 'at least 12 characters').max(1024);
+export const PasswordSchema = storableString().min(12, 'at least 12 characters').max(1024);
 
 export const CreateUserRequestSchema = z.strictObject({
   email: z.email().max(254),
-  displayName: z.string().trim().min(1).max(120),
+  displayName: freeText(120),
   roles: z.array(RoleSchema).min(1).max(3),
   locale: LocaleSchema.optional(),
   password: PasswordSchema,
@@ -15,7 +16,7 @@ export type CreateUserRequest = z.infer<typeof CreateUserRequestSchema>;
 
 export const UpdateUserRequestSchema = z
   .strictObject({
-    displayName: z.string().trim().min(1).max(120).optional(),
+    displayName: freeText(120).optional(),
     roles: z.array(RoleSchema).min(1).max(3).optional(),
     locale: LocaleSchema.optional(),
     active: z.boolean().optional(),
@@ -26,7 +27,7 @@ export const UpdateUserRequestSchema = z
 export type UpdateUserRequest = z.infer<typeof UpdateUserRequestSchema>;
 
 export const UserListQuerySchema = z.strictObject({
-  q: z.string().max(200).optional(),
+  q: storableString().max(200).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

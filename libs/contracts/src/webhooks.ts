@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { freeText, httpUrl } from './text';
 import { EventTypeSchema } from './events';
 
 /*
@@ -18,12 +19,12 @@ export const WEBHOOK_TOLERANCE_SECONDS = 300;
 export const WebhookIdParamsSchema = z.strictObject({ id: z.uuid({ error: 'must be a webhook id (UUID)' }) });
 
 export const CreateWebhookRequestSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048, { error: 'must be at most 2048 characters' }),
+  url: httpUrl,
   eventTypes: z
     .array(EventTypeSchema)
     .min(1, { error: 'must name at least one event type' })
     .refine((types) => new Set(types).size === types.length, { error: 'must not list an event type twice' }),
-  description: z.string().trim().min(1).max(200).optional(),
+  description: freeText(200).optional(),
 });
 export type CreateWebhookRequest = z.infer<typeof CreateWebhookRequestSchema>;
 

@@ -4,6 +4,7 @@ import { SessionEndedError, isDatabaseUnavailable } from '@retract/db';
 import { ZodError } from 'zod';
 import type { RequestWithPrincipal } from '../auth/principal';
 import { SessionCache } from '../auth/session-cache';
+import { unstorableText } from './postgres-errors';
 import { ProblemException, codeForStatus, databaseUnavailable } from './problem';
 import { zodIssuesToFieldErrors } from './zod-errors';
 
@@ -26,6 +27,8 @@ export function toProblemException(error: unknown): ProblemException {
   const fastifyCode = (error as { code?: unknown })?.code;
   if (typeof fastifyCode === 'string' && FASTIFY_CODES[fastifyCode]) return new ProblemException(FASTIFY_CODES[fastifyCode]);
   if (error instanceof SyntaxError && (error as { statusCode?: number }).statusCode === 400) {
+  const refusedText = unstorableText(error);
+  if (refusedText) return new ProblemException(refusedText);
     return new ProblemException(FASTIFY_CODES.FST_ERR_CTP_INVALID_JSON_BODY);
   }
   if (error instanceof HttpException) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { JsonValue } from '@retract/audit-log';
-import type { AuditAction, ChangePasswordRequest, CreateUserRequest, UpdateUserRequest, UserListQuery } from '@retract/contracts';
+import { isStorableText, type AuditAction, type ChangePasswordRequest, type CreateUserRequest, type UpdateUserRequest, type UserListQuery } from '@retract/contracts';
 import type { TenantScope, Tx, UserRole } from '@retract/db';
 import { TenantDb } from '../../common/database/database.module';
 import { ProblemException, conflict, notFound } from '../../common/problem/problem';
@@ -8,7 +8,15 @@ import { AuditLog } from '../audit/audit-log';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import { toUserView } from './user-view';
 
-const decodeCursor = (cursor?: string) => (cursor ? Buffer.from(cursor, 'base64url').toString('utf8') : undefined);
+function decodeCursor(cursor: string | undefined): string | undefined {
+  if (!cursor) return undefined;
+  const email = Buffer.from(cursor, 'base64url').toString('utf8');
+  // Only a cursor this API returned (an email) is compared with emails; "AA" would decode to NUL.
+  if (!isStorableText(email)) {
+    throw new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: 'The cursor is not valid.', errors: [{ field: 'query.cursor', message: 'is not a cursor this API returned', code: 'invalid_cursor' }] });
+  }
+  return email;
+}
 const encodeCursor = (email: string) => Buffer.from(email, 'utf8').toString('base64url');
 
 @Injectable()
