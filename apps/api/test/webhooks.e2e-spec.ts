@@ -1,72 +1,15 @@
 import { inTenant, type Db } from '@retract/db';
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { CONFIG, ConfigError, loadConfig } from '../src/config/config';
 import { MAX_ATTEMPTS, RETRY_BACKOFF_SECONDS, WebhookDispatcher } from '../src/modules/webhooks/webhook-dispatcher';
 import { verifyWebhookSignature } from '../src/modules/webhooks/webhook-signature';
 import { controlClock, createMessagingTenant, recall, sendText, type ControlledClock, type MessagingTenant } from './messaging-fixtures';
-import { ownerDb, startTestApp, type TestApp } from './test-app';
+import { ownerDb, requireEnv, startTestApp, type TestApp } from './test-app';
+import { Receiver, closedPort, stubDns } from './webhooks-fixtures';
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-  verdict: string;
-}
-
-/**
- * A real receiver on 127.0.0.1, as an integrator would write it: recompute the HMAC over the raw
- * body and the signed timestamp, compare in constant time, refuse timestamps more than 300 s from
- * its own clock (replays). It answers with the statuses queued in `replies` (then 200).
- */
-class Receiver {
-  server!: Server;
-  url!: string;
-  secret = '';
-  now = () => Math.floor(Date.now() / 1000);
-  replies: number[] = [];
-  received: Received[] = [];
-
-  async start() {
-    this.server = createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        const verdict = this.verify(String(req.headers['retract-signature'] ?? ''), body);
-        this.received.push({ headers: req.headers, body, verdict });
-        const status = verdict !== 'ok' ? 400 : (this.replies.shift() ?? 200);
-        res.writeHead(status, { 'content-type': 'text/plain' }).end(verdict);
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks/retract`;
-  }
-
-  verify(header: string, body: string): string {
-    const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
-    if (!match) return 'malformed';
-    const expected = createHmac('sha256', this.secret).update(`${match[1]}.${body}`).digest();
-    if (!timingSafeEqual(expected, Buffer.from(match[2], 'hex'))) return 'bad signature';
-    if (Math.abs(this.now() - Number(match[1])) > 300) return 'stale timestamp (replay?)';
-    return 'ok';
-  }
-
-  /** Sends a captured delivery again, as an attacker who recorded it would. */
-  replay(captured: Received): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const req = httpRequest(this.url, { method: 'POST', headers: { 'content-type': 'application/json', 'retract-signature': String(captured.headers['retract-signature']) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', reject);
-      req.end(captured.body);
-    });
-  }
-
-  close() {
-    return new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
+/** A public address the stubbed DNS gives to names under example.test (nothing is ever sent to it). */
+const PUBLIC_ADDRESS = '93.184.215.14';
+/** The test's DNS zone: names set here answer these addresses; other names under example.test answer PUBLIC_ADDRESS. */
+const zone = new Map<string, string[]>();
 
 describe('webhooks', () => {
   let test: TestApp;
@@ -76,14 +19,17 @@ describe('webhooks', () => {
   let clock: ControlledClock;
   let receiver: Receiver;
   let dispatcher: WebhookDispatcher;
+  let dns: ReturnType<typeof stubDns>;
 
   beforeAll(async () => {
-    test = await startTestApp();
+    receiver = new Receiver();
+    await receiver.start();
+    // The operator's allow-list: this receiver's port on 127.0.0.1, a name pinned to it, and 127.0.0.2 (any port).
+    test = await startTestApp({ WEBHOOK_ALLOWED_TARGETS: `127.0.0.1:${receiver.port}, pinned.example.test:${receiver.port}, 127.0.0.2/32` });
+    dns = stubDns(test, (hostname) => zone.get(hostname) ?? (hostname.endsWith('.example.test') ? [PUBLIC_ADDRESS] : undefined));
     owner = ownerDb();
     acme = await createMessagingTenant(test);
     other = await createMessagingTenant(test);
-    receiver = new Receiver();
-    await receiver.start();
     dispatcher = test.app.get(WebhookDispatcher);
   });
   beforeEach(() => {
@@ -92,6 +38,7 @@ describe('webhooks', () => {
   });
   afterEach(() => clock.restore());
   afterAll(async () => {
+    dns.mockRestore();
     await receiver.close();
     await owner.$disconnect();
     await test.close();
@@ -224,6 +171,139 @@ describe('webhooks', () => {
     expect((await deliveries(hook.id))[0]).toMatchObject({ status: 'FAILED', lastError: 'webhook deleted' });
     await sendText(test, acme.users.alice, acme.launch, 'after delete');
     expect(await deliveries(hook.id)).toHaveLength(1);
+  });
+
+  describe('targets (SSRF)', () => {
+    const attempt = (url: string) => test.request({ method: 'POST', url: '/api/v1/webhooks', token: acme.users.admin.token, payload: { url, eventTypes: ['message.created'] } });
+    const listedUrls = async () => (await test.request({ method: 'GET', url: '/api/v1/webhooks', token: acme.users.admin.token })).json().items.map((w: { url: string }) => w.url);
+    /** Deletes the hooks and closes what they left pending, so later tests see no due deliveries. */
+    const retire = async (...ids: string[]) => {
+      for (const id of ids) expect((await test.request({ method: 'DELETE', url: `/api/v1/webhooks/${id}`, token: acme.users.admin.token })).statusCode).toBe(204);
+      clock.advance(86_400_000);
+      while ((await dispatcher.runOnce()) > 0);
+    };
+    afterEach(() => zone.clear());
+
+    it.each([
+      ['http://127.0.0.1/hooks', 'must not be a loopback address'],
+      ['http://[::1]/hooks', 'must not be a loopback address'],
+      ['http://[::ffff:127.0.0.1]/hooks', 'must not be a loopback address'],
+      ['http://169.254.169.254/latest/meta-data', 'must not be a link-local address'],
+      ['http://[::ffff:169.254.169.254]/latest', 'must not be a link-local address'],
+      ['http://10.0.0.1/hooks', 'must not be a private address'],
+      ['http://192.168.1.20/hooks', 'must not be a private address'],
+      ['http://100.64.0.1/hooks', 'must not be a carrier-grade NAT (shared) address'],
+      ['http://[fd00::1]/hooks', 'must not be a unique local (private) IPv6 address'],
+      ['http://[fe80::1]/hooks', 'must not be a link-local address'],
+      ['http://0.0.0.0/hooks', 'must not be an unspecified address'],
+      ['http://2130706433/hooks', 'must not be a loopback address'],
+      ['http://0x7f.1/hooks', 'must not be a loopback address'],
+      ['http://[64:ff9b::7f00:1]/hooks', 'must not be a loopback address'],
+    ])('refuses to register %s (400: %s)', async (url, message) => {
+      const response = await attempt(url);
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.json()).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', errors: [{ field: 'url', code: 'target_not_allowed', message }] });
+      expect(await listedUrls()).not.toContain(url);
+    });
+
+    it('refuses a host name that resolves to a non-public address without saying which, and one that does not resolve', async () => {
+      // The real DNS (hosts file): localhost is loopback, on the allow-listed port too — the allow-list names 127.0.0.1, not localhost.
+      const local = await attempt(`http://localhost:${receiver.port}/hooks/retract`);
+      expect(local.statusCode).toBe(400);
+      expect(local.json().errors).toEqual([{ field: 'url', code: 'target_not_allowed', message: 'names a host that resolves to a non-public address' }]);
+      expect(local.body).not.toMatch(/127\.0\.0\.1|::1/);
+
+      // Every address counts, not only the first.
+      zone.set('mixed.example.test', [PUBLIC_ADDRESS, '10.11.12.13']);
+      const mixed = await attempt('https://mixed.example.test/hooks');
+      expect(mixed.statusCode).toBe(400);
+      expect(mixed.json().errors[0].message).toBe('names a host that resolves to a non-public address');
+      expect(mixed.body).not.toContain('10.11.12.13');
+
+      const nowhere = await attempt('https://nowhere.invalid/hooks');
+      expect(nowhere.statusCode).toBe(400);
+      expect(nowhere.json().errors).toEqual([{ field: 'url', code: 'target_not_allowed', message: 'names a host that does not resolve' }]);
+      const credentials = await attempt('https://user:secret@hooks.example.test/hooks');
+      expect(credentials.statusCode).toBe(400);
+      expect(credentials.json().errors[0].message).toBe('must not contain credentials (the signature authenticates deliveries)');
+    });
+
+    it('requires https in production, except for an allow-listed receiver', async () => {
+      expect(test.app.get(CONFIG)).toBe(test.config);
+      const asProduction = jest.replaceProperty(test.config, 'NODE_ENV', 'production');
+      try {
+        const plain = await attempt('http://hooks.example.test/retract');
+        expect(plain.statusCode).toBe(400);
+        expect(plain.json().errors).toEqual([{ field: 'url', code: 'target_not_allowed', message: 'must use https' }]);
+        const secure = await attempt('https://hooks.example.test/retract');
+        expect(secure.statusCode).toBe(201);
+        const internal = await attempt(receiver.url);
+        expect(internal.statusCode).toBe(201);
+        await retire(secure.json().id, internal.json().id);
+      } finally {
+        asProduction.restore();
+      }
+    });
+
+    it('checks again at delivery: a host that resolves to loopback by then (DNS rebinding) is not contacted, and the log says only why', async () => {
+      const hook = await register(['message.created'], `http://rebind.example.test:${receiver.port}/hooks/retract`);
+      zone.set('rebind.example.test', ['127.0.0.1']);
+      receiver.received = [];
+      await sendText(test, acme.users.alice, acme.launch, 'rebound');
+      expect(await dispatcher.runOnce()).toBe(1);
+      expect(receiver.received).toEqual([]);
+      const [log] = await deliveries(hook.id);
+      expect(log).toMatchObject({ status: 'PENDING', attempts: 1, lastStatusCode: null, lastError: 'target address not allowed' });
+      expect(JSON.stringify(log)).not.toMatch(/127\.0\.0\.1/);
+      await retire(hook.id);
+    });
+
+    it('connects to the address it checked, with the host name as Host', async () => {
+      // pinned.example.test exists only in the test's zone: the system resolver cannot find it, so a delivery arrives only if the connection used the checked address.
+      zone.set('pinned.example.test', ['127.0.0.1']);
+      const hook = await register(['message.created'], `http://pinned.example.test:${receiver.port}/hooks/retract`);
+      receiver.secret = hook.secret;
+      receiver.received = [];
+      dns.mockClear();
+      await sendText(test, acme.users.alice, acme.launch, 'pinned');
+      expect(await dispatcher.runOnce()).toBe(1);
+      expect(receiver.received.map((r) => [r.verdict, r.headers.host])).toEqual([['ok', `pinned.example.test:${receiver.port}`]]);
+      expect(dns.mock.calls).toEqual([['pinned.example.test']]);
+      expect((await deliveries(hook.id))[0]).toMatchObject({ status: 'DELIVERED', lastStatusCode: 200 });
+      await retire(hook.id);
+    });
+
+    it('records a failed delivery as a category (connection refused, TLS error, HTTP status), with no address, port or body, and follows no redirect', async () => {
+      const refusedPort = await closedPort('127.0.0.2');
+      const refused = await register(['message.created'], `http://127.0.0.2:${refusedPort}/hooks`);
+      const tls = await register(['message.created'], `https://127.0.0.1:${receiver.port}/hooks/retract`);
+      const redirected = await register(['message.created'], receiver.url);
+      receiver.secret = redirected.secret;
+      receiver.received = [];
+      receiver.replies = [302];
+      await sendText(test, acme.users.alice, acme.launch, 'three receivers');
+      expect(await dispatcher.runOnce()).toBe(3);
+      const [refusedLog] = await deliveries(refused.id);
+      const [tlsLog] = await deliveries(tls.id);
+      const [redirectedLog] = await deliveries(redirected.id);
+      expect(refusedLog).toMatchObject({ status: 'PENDING', lastStatusCode: null, lastError: 'connection refused' });
+      expect(tlsLog).toMatchObject({ status: 'PENDING', lastStatusCode: null, lastError: 'TLS error' });
+      expect(redirectedLog).toMatchObject({ status: 'PENDING', lastStatusCode: 302, lastError: 'HTTP 302 (redirects are not followed)' });
+      expect(receiver.received.map((r) => r.verdict)).toEqual(['ok']); // the redirect's target was never asked
+      for (const log of [refusedLog, tlsLog, redirectedLog]) expect(log.lastError).not.toMatch(/127\.0\.0|\d{4,}|Error|at /);
+      receiver.replies = [];
+      await retire(refused.id, tls.id, redirected.id);
+    });
+
+    it('refuses an allow-list that would open everything, and allows nothing internal by default', () => {
+      const base = { ...process.env, APP_DATABASE_URL: requireEnv('TEST_APP_DATABASE_URL'), JWT_SECRET: 'x'.repeat(32), AUDIT_KEK: Buffer.alloc(32).toString('base64') };
+      for (const blanket of ['0.0.0.0/0', '::/0', '*', '0.0.0.0/4']) {
+        expect(() => loadConfig({ ...base, WEBHOOK_ALLOWED_TARGETS: blanket })).toThrow(ConfigError);
+        expect(() => loadConfig({ ...base, WEBHOOK_ALLOWED_TARGETS: blanket })).toThrow(/WEBHOOK_ALLOWED_TARGETS/);
+      }
+      expect(loadConfig({ ...base, WEBHOOK_ALLOWED_TARGETS: undefined }).WEBHOOK_ALLOWED_TARGETS).toEqual([]);
+    });
   });
 
   it('once started, the worker delivers a new event without waiting for a poll', async () => {

@@ -11,6 +11,8 @@ import { KEK, type KeyEncryptionKey } from '../audit/key-encryption';
 import { Clock } from '../clock/clock';
 import { toEnvelope } from '../events/event-view';
 import { signWebhook } from './webhook-signature';
+import { WebhookTargets } from './webhook-targets';
+import { postPinned, type DeliveryFailure } from './webhook-transport';
 import { secretAad } from './webhooks.service';
 
 /** Delay before attempt n+1 after n failures; after the last one the delivery is FAILED (8 attempts over about 4.5 hours). */
@@ -33,7 +35,8 @@ interface Claimed {
   deleted_at: Date | null;
 }
 
-type Result = { ok: true; status: number } | { ok: false; status: number | null; error: string; final?: boolean };
+/** `error` is what the delivery log shows: a category or `HTTP <status>`, never internal detail. */
+type Result = { ok: true; status: number } | { ok: false; status: number | null; error: DeliveryFailure | `HTTP ${number}${string}` | 'webhook deleted' | 'event missing' | 'signing secret unavailable'; final?: boolean };
 
 /**
  * Delivers the webhook outbox (rows written with each event, in the event's transaction).
@@ -59,6 +62,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     private readonly clock: Clock,
     @Inject(KEK) private readonly kek: KeyEncryptionKey,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly targets: WebhookTargets,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -155,8 +159,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     let result: Result;
     if (delivery.deleted_at) result = { ok: false, status: null, error: 'webhook deleted', final: true };
     else if (!event) result = { ok: false, status: null, error: 'event missing', final: true };
-    else if (delivery.kek_id !== this.kek.id) result = { ok: false, status: null, error: `signing secret is wrapped by key ${delivery.kek_id}, which this server does not hold` };
-    else result = await this.post(tenantId, delivery, event);
+    else if (delivery.kek_id !== this.kek.id) {
+      this.logger.warn(`webhook ${delivery.webhook_id}: its signing secret is wrapped by key ${delivery.kek_id}, which this server does not hold`);
+      result = { ok: false, status: null, error: 'signing secret unavailable' };
+    } else result = await this.post(tenantId, delivery, event);
     await this.record(tenantId, delivery, result);
   }
 
@@ -172,29 +178,30 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const body = JSON.stringify(envelope);
     const secret = this.kek.unwrap(delivery.secret_sealed, secretAad(tenantId, delivery.webhook_id)).toString('utf8');
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
-    try {
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Retract-Webhooks/1',
-          'retract-webhook-id': delivery.webhook_id,
-          'retract-delivery-id': delivery.id,
-          'retract-event-id': envelope.id,
-          'retract-event-type': envelope.type,
-          [WEBHOOK_SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
-        },
-        body,
-      });
-      await response.body?.cancel().catch(() => undefined);
-      return response.ok ? { ok: true, status: response.status } : { ok: false, status: response.status, error: `HTTP ${response.status}` };
-    } catch (error) {
-      const name = (error as Error).name;
-      const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-      return { ok: false, status: null, error: name === 'TimeoutError' ? `no answer within ${TIMEOUT_MS / 1000} s` : `could not connect (${cause?.code ?? cause?.message ?? 'network error'})` };
+    const url = new URL(delivery.url);
+    // Checked again now, on what the host resolves to now: the connection goes only to these addresses.
+    const target = await this.targets.check(url);
+    if (!target.ok) {
+      this.logger.warn(`webhook ${delivery.webhook_id} delivery refused: ${target.refusal.reason}${target.refusal.reason === 'address' ? ` (${target.refusal.kind})` : ''}`);
+      return { ok: false, status: null, error: target.refusal.reason === 'unresolvable' ? 'host name did not resolve' : 'target address not allowed' };
     }
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'Retract-Webhooks/1',
+      'retract-webhook-id': delivery.webhook_id,
+      'retract-delivery-id': delivery.id,
+      'retract-event-id': envelope.id,
+      'retract-event-type': envelope.type,
+      [WEBHOOK_SIGNATURE_HEADER]: signWebhook(secret, timestamp, body),
+    };
+    const outcome = await postPinned(url, target.addresses, headers, body, TIMEOUT_MS);
+    if (!outcome.answered) {
+      this.logger.warn(`webhook ${delivery.webhook_id} delivery failed: ${outcome.code}`);
+      return { ok: false, status: null, error: outcome.failure };
+    }
+    const { status } = outcome;
+    if (status >= 200 && status < 300) return { ok: true, status };
+    return { ok: false, status, error: status >= 300 && status < 400 ? `HTTP ${status} (redirects are not followed)` : `HTTP ${status}` };
   }
 
   private async record(tenantId: string, delivery: Claimed, result: Result): Promise<void> {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookResolver, WebhookTargets } from './webhook-targets';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
@@ -8,7 +9,7 @@ import { WebhooksService } from './webhooks.service';
 @Module({
   imports: [EventsModule],
   controllers: [WebhooksController],
-  providers: [WebhooksService, WebhookDispatcher],
+  providers: [WebhooksService, WebhookDispatcher, WebhookResolver, WebhookTargets],
   exports: [WebhookDispatcher],
 })
 export class WebhooksModule {}

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CreateWebhookRequest, CreatedWebhook, EventType, WebhookDeliveryListQuery, WebhookDeliveryView, WebhookView } from '@retract/contracts';
+import { describeWebhookTargetRefusal, type CreateWebhookRequest, type CreatedWebhook, type EventType, type WebhookDeliveryListQuery, type WebhookDeliveryView, type WebhookView } from '@retract/contracts';
 import type { Webhook, WebhookDelivery } from '@retract/db';
-import { isIP } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { TenantDb } from '../../common/database/database.module';
@@ -9,6 +8,7 @@ import { ProblemException, notFound } from '../../common/problem/problem';
 import { AuditLog } from '../audit/audit-log';
 import { KEK, type KeyEncryptionKey } from '../audit/key-encryption';
 import { Clock } from '../clock/clock';
+import { WebhookTargets } from './webhook-targets';
 
 export const secretAad = (tenantId: string, webhookId: string) => `retract:webhook-secret:${tenantId}:${webhookId}`;
 
@@ -35,19 +35,6 @@ const toDeliveryView = (d: WebhookDelivery): WebhookDeliveryView => ({
   createdAt: d.createdAt.toISOString(),
 });
 
-/**
- * Link-local addresses (cloud metadata services live at 169.254.169.254) are never a customer's
- * receiver: refusing them keeps a webhook from turning the API into a probe of its own network.
- */
-function unsafeTarget(url: URL): string | undefined {
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'metadata.google.internal' || host === 'metadata') return 'cloud metadata hosts are not allowed';
-  if (isIP(host) === 4 && host.startsWith('169.254.')) return 'link-local addresses are not allowed';
-  if (isIP(host) === 6 && /^fe[89ab]/.test(host)) return 'link-local addresses are not allowed';
-  if (url.username || url.password) return 'credentials in the URL are not allowed (the signature authenticates deliveries)';
-  return undefined;
-}
-
 const decodeCursor = (cursor?: string) => {
   if (!cursor) return undefined;
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
@@ -66,6 +53,7 @@ export class WebhooksService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     @Inject(KEK) private readonly kek: KeyEncryptionKey,
+    private readonly targets: WebhookTargets,
   ) {}
 
   list(principal: AuthenticatedPrincipal) {
@@ -75,11 +63,16 @@ export class WebhooksService {
     });
   }
 
-  /** Registers a receiver; the signing secret is returned this once and kept only wrapped by the key-encryption key. */
+  /** Registers a receiver (its host must pass the target policy now, and again at each delivery); the signing secret is returned this once and kept only wrapped by the key-encryption key. */
   async create(principal: AuthenticatedPrincipal, request: CreateWebhookRequest): Promise<CreatedWebhook> {
-    const problem = unsafeTarget(new URL(request.url));
-    if (problem) {
-      throw new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: 'The webhook URL is not allowed.', errors: [{ field: 'url', message: problem, code: 'invalid_url' }] });
+    const target = await this.targets.check(new URL(request.url));
+    if (!target.ok) {
+      throw new ProblemException({
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        detail: 'The webhook URL is not allowed: receivers must be public https endpoints, unless the operator allow-listed them.',
+        errors: [{ field: 'url', message: describeWebhookTargetRefusal(target.refusal), code: 'target_not_allowed' }],
+      });
     }
     const now = this.clock.now();
     const id = randomUUID();
