@@ -2,13 +2,15 @@ import 'reflect-metadata';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
-import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { AppModule } from './app.module';
 import type { Config } from './config/config';
+import { sendProblem } from './common/problem/problem.filter';
 import { httpRequestDuration } from './modules/health/metrics';
 import { API_PREFIX, UNPREFIXED_ROUTES } from './modules/openapi/route-catalog';
 
@@ -37,6 +39,8 @@ export async function createApp(config: Config): Promise<NestFastifyApplication>
     logger: config.LOG_LEVEL === 'silent' ? false : loggerOptions(config),
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
+    // What the router refuses before any route runs (a malformed URL, an over-long path parameter) is a problem document too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, request, error, new Logger('Router')),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();

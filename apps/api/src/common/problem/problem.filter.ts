@@ -14,6 +14,9 @@ const FASTIFY_CODES: Record<string, ProblemException['init']> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'Send application/json.' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'MALFORMED_JSON', detail: 'Content-Length does not match the body.' },
+  // Answered by the router before any route runs (http-server.ts passes them here as frameworkErrors).
+  FST_ERR_BAD_URL: { status: 400, code: 'VALIDATION_FAILED', detail: 'The URL is not valid (malformed percent-encoding).' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 400, code: 'VALIDATION_FAILED', detail: 'A path parameter is longer than any valid one.' },
 };
 
 /** Turns any thrown value into an RFC 9457 problem document; nothing internal reaches the client. */
@@ -24,11 +27,11 @@ export function toProblemException(error: unknown): ProblemException {
   if (error instanceof ZodError) {
     return new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: 'Some fields are not valid.', errors: zodIssuesToFieldErrors(error) });
   }
+  const refusedText = unstorableText(error);
+  if (refusedText) return new ProblemException(refusedText);
   const fastifyCode = (error as { code?: unknown })?.code;
   if (typeof fastifyCode === 'string' && FASTIFY_CODES[fastifyCode]) return new ProblemException(FASTIFY_CODES[fastifyCode]);
   if (error instanceof SyntaxError && (error as { statusCode?: number }).statusCode === 400) {
-  const refusedText = unstorableText(error);
-  if (refusedText) return new ProblemException(refusedText);
     return new ProblemException(FASTIFY_CODES.FST_ERR_CTP_INVALID_JSON_BODY);
   }
   if (error instanceof HttpException) {

@@ -133,7 +133,7 @@ export class AuditProofs {
     // If the signer refuses (the stored log no longer extends its last checkpoint), the export still
     // goes out: it is the evidence, and the verifier will say what is wrong with it.
     const checkpoint = await this.tenantDb
-      .run(principal, (tx) => this.checkpoints.coverRangeEnd(tx, tenantId, range) ?? Promise.resolve(undefined))
+      .run(principal, (tx) => this.checkpoints.coverRangeEnd(tx, tenantId, range))
       .catch((error: Error) => this.logger.warn({ tenantId, err: error.message }, 'export left unsigned: the signer refused'));
     if (checkpoint) await this.checkpoints.witness(tenantId, checkpoint);
     return { range, lines: query.format === 'csv' ? this.exporter.csvLines(tenantId, range) : this.exporter.jsonLines(tenantId, range) };

@@ -63,7 +63,7 @@ export class AuditVerification {
     const { tenantId } = scope;
     const range = await this.exporter.resolveRange(scope, request);
     // Every entry must be covered by a signature: sign the range's end first (a no-op when one exists).
-    const covering = await this.tenantDb.run(scope, (tx) => this.checkpoints.coverRangeEnd(tx, tenantId, range) ?? Promise.resolve(undefined)).catch((error: Error) => error);
+    const covering = await this.tenantDb.run(scope, (tx) => this.checkpoints.coverRangeEnd(tx, tenantId, range)).catch((error: Error) => error);
     const problems: Problem[] = covering instanceof Error ? [{ code: 'INCONSISTENT_HEAD', message: `the signer refused to sign the range's end: ${covering.message}` }] : [];
     let expected = range.fromSeq;
     for await (const rows of this.exporter.batches(tenantId, range)) {

@@ -104,10 +104,12 @@ export class Checkpoints {
     return toCheckpointView(await tx.auditCheckpoint.findFirstOrThrow({ where: { tenantId, size: BigInt(next.size) } }));
   }
 
-  /** Signs whatever covers a range's end: the head, or the exact earlier size. */
-  coverRangeEnd(tx: Tx, tenantId: string, range: { fromSeq: number; toSeq: number; toHead: boolean }): Promise<CheckpointView> | undefined {
-    if (range.toSeq < range.fromSeq) return undefined;
-    return range.toHead ? this.issue(tx, tenantId) : this.issueAt(tx, tenantId, range.toSeq + 1);
+  /**
+   * Signs whatever covers a range's end: the head, or the exact earlier size. An empty range has no
+   * end; the head is signed then, so that even a log never signed before has a key the export names.
+   */
+  coverRangeEnd(tx: Tx, tenantId: string, range: { fromSeq: number; toSeq: number; toHead: boolean }): Promise<CheckpointView> {
+    return range.toHead || range.toSeq < range.fromSeq ? this.issue(tx, tenantId) : this.issueAt(tx, tenantId, range.toSeq + 1);
   }
 
   /** Called after commit: a witness failure never loses the checkpoint, it is logged and retried next time. */
