@@ -56,10 +56,14 @@ export class Receiver {
   /** Sends a captured delivery again, as an attacker who recorded it would. */
   replay(captured: Received): Promise<number> {
     return new Promise((resolve, reject) => {
-      const req = httpRequest(this.url, { method: 'POST', headers: { 'content-type': 'application/json', 'retract-signature': String(captured.headers['retract-signature']) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        this.url,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'retract-signature': String(captured.headers['retract-signature']) } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end(captured.body);
     });

@@ -45,9 +45,14 @@ describe('webhooks', () => {
   });
 
   const register = async (eventTypes: string[], url = receiver.url) => {
-    const response = await test.request({ method: 'POST', url: '/api/v1/webhooks', token: acme.users.admin.token, payload: { url, eventTypes, description: 'chat back end' } });
+    const response = await test.request({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      token: acme.users.admin.token,
+      payload: { url, eventTypes, description: 'chat back end' },
+    });
     expect(response.statusCode).toBe(201);
-    return response.json() as { id: string; secret: string };
+    return response.json<{ id: string; secret: string }>();
   };
   const deliveries = async (webhookId: string) =>
     (await test.request({ method: 'GET', url: `/api/v1/webhooks/${webhookId}/deliveries`, token: acme.users.admin.token })).json().items;
@@ -60,7 +65,12 @@ describe('webhooks', () => {
     it(`lists ${listStatus}, registers ${createStatus}, deletes an unknown id ${deleteStatus}`, async () => {
       const token = acme.users[who].token;
       expect((await test.request({ method: 'GET', url: '/api/v1/webhooks', token })).statusCode).toBe(listStatus);
-      const created = await test.request({ method: 'POST', url: '/api/v1/webhooks', token, payload: { url: 'https://hooks.example.test/x', eventTypes: ['message.created'] } });
+      const created = await test.request({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        token,
+        payload: { url: 'https://hooks.example.test/x', eventTypes: ['message.created'] },
+      });
       expect(created.statusCode).toBe(createStatus);
       expect((await test.request({ method: 'DELETE', url: '/api/v1/webhooks/00000000-0000-4000-8000-000000000000', token })).statusCode).toBe(deleteStatus);
       if (created.statusCode === 201) {
@@ -87,10 +97,20 @@ describe('webhooks', () => {
     expect(audit.map((e) => Buffer.from(e.leaf).toString('utf8')).join('')).not.toContain(created.secret);
     expect(audit.length).toBeGreaterThanOrEqual(1);
 
-    const metadata = await test.request({ method: 'POST', url: '/api/v1/webhooks', token: acme.users.admin.token, payload: { url: 'http://169.254.169.254/latest', eventTypes: ['message.created'] } });
+    const metadata = await test.request({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      token: acme.users.admin.token,
+      payload: { url: 'http://169.254.169.254/latest', eventTypes: ['message.created'] },
+    });
     expect(metadata.statusCode).toBe(400);
     expect(metadata.json().errors[0].field).toBe('url');
-    const badType = await test.request({ method: 'POST', url: '/api/v1/webhooks', token: acme.users.admin.token, payload: { url: receiver.url, eventTypes: ['message.read'] } });
+    const badType = await test.request({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      token: acme.users.admin.token,
+      payload: { url: receiver.url, eventTypes: ['message.read'] },
+    });
     expect(badType.statusCode).toBe(400);
     expect((await test.request({ method: 'DELETE', url: `/api/v1/webhooks/${created.id}`, token: other.users.admin.token })).statusCode).toBe(404);
     expect((await test.request({ method: 'GET', url: `/api/v1/webhooks/${created.id}/deliveries`, token: other.users.admin.token })).statusCode).toBe(404);
@@ -112,13 +132,24 @@ describe('webhooks', () => {
     expect(envelope).toMatchObject({
       id: delivery.headers['retract-event-id'],
       type: 'message.recalled',
-      data: { messageId: id, conversationId: acme.launch, senderId: acme.users.alice.id, recallKind: 'SENDER', notices: { en: 'alice recalled a message', 'zh-CN': 'alice 撤回了一条消息', ja: 'aliceがメッセージの送信を取り消しました' } },
+      data: {
+        messageId: id,
+        conversationId: acme.launch,
+        senderId: acme.users.alice.id,
+        recallKind: 'SENDER',
+        notices: { en: 'alice recalled a message', 'zh-CN': 'alice 撤回了一条消息', ja: 'aliceがメッセージの送信を取り消しました' },
+      },
     });
     expect(delivery.body).not.toContain('must not carry');
     // The API's own helper agrees with the independent check above.
     expect(verifyWebhookSignature(hook.secret, String(delivery.headers['retract-signature']), delivery.body, receiver.now())).toMatchObject({ ok: true });
-    expect(verifyWebhookSignature('whsec_wrong', String(delivery.headers['retract-signature']), delivery.body, receiver.now())).toEqual({ ok: false, reason: 'MISMATCH' });
-    expect(verifyWebhookSignature(hook.secret, String(delivery.headers['retract-signature']), delivery.body.replace('SENDER', 'FORCED'), receiver.now())).toEqual({ ok: false, reason: 'MISMATCH' });
+    expect(verifyWebhookSignature('whsec_wrong', String(delivery.headers['retract-signature']), delivery.body, receiver.now())).toEqual({
+      ok: false,
+      reason: 'MISMATCH',
+    });
+    expect(
+      verifyWebhookSignature(hook.secret, String(delivery.headers['retract-signature']), delivery.body.replace('SENDER', 'FORCED'), receiver.now()),
+    ).toEqual({ ok: false, reason: 'MISMATCH' });
 
     // Ten minutes later an attacker replays the captured request: the signature still matches, the timestamp does not.
     clock.advance(600_000);
@@ -174,11 +205,14 @@ describe('webhooks', () => {
   });
 
   describe('targets (SSRF)', () => {
-    const attempt = (url: string) => test.request({ method: 'POST', url: '/api/v1/webhooks', token: acme.users.admin.token, payload: { url, eventTypes: ['message.created'] } });
-    const listedUrls = async () => (await test.request({ method: 'GET', url: '/api/v1/webhooks', token: acme.users.admin.token })).json().items.map((w: { url: string }) => w.url);
+    const attempt = (url: string) =>
+      test.request({ method: 'POST', url: '/api/v1/webhooks', token: acme.users.admin.token, payload: { url, eventTypes: ['message.created'] } });
+    const listedUrls = async () =>
+      (await test.request({ method: 'GET', url: '/api/v1/webhooks', token: acme.users.admin.token })).json().items.map((w: { url: string }) => w.url);
     /** Deletes the hooks and closes what they left pending, so later tests see no due deliveries. */
     const retire = async (...ids: string[]) => {
-      for (const id of ids) expect((await test.request({ method: 'DELETE', url: `/api/v1/webhooks/${id}`, token: acme.users.admin.token })).statusCode).toBe(204);
+      for (const id of ids)
+        expect((await test.request({ method: 'DELETE', url: `/api/v1/webhooks/${id}`, token: acme.users.admin.token })).statusCode).toBe(204);
       clock.advance(86_400_000);
       while ((await dispatcher.runOnce()) > 0);
     };
@@ -297,7 +331,12 @@ describe('webhooks', () => {
     });
 
     it('refuses an allow-list that would open everything, and allows nothing internal by default', () => {
-      const base = { ...process.env, APP_DATABASE_URL: requireEnv('TEST_APP_DATABASE_URL'), JWT_SECRET: 'x'.repeat(32), AUDIT_KEK: Buffer.alloc(32).toString('base64') };
+      const base = {
+        ...process.env,
+        APP_DATABASE_URL: requireEnv('TEST_APP_DATABASE_URL'),
+        JWT_SECRET: 'x'.repeat(32),
+        AUDIT_KEK: Buffer.alloc(32).toString('base64'),
+      };
       for (const blanket of ['0.0.0.0/0', '::/0', '*', '0.0.0.0/4']) {
         expect(() => loadConfig({ ...base, WEBHOOK_ALLOWED_TARGETS: blanket })).toThrow(ConfigError);
         expect(() => loadConfig({ ...base, WEBHOOK_ALLOWED_TARGETS: blanket })).toThrow(/WEBHOOK_ALLOWED_TARGETS/);

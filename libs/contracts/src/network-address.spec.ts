@@ -6,7 +6,10 @@ const V6_MAX = 2n ** 128n - 1n;
 
 const dotted = (value: bigint) => [24n, 16n, 8n, 0n].map((shift) => (value >> shift) & 0xffn).join('.');
 const groupsOf = (value: bigint) => Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
-const fullV6 = (value: bigint) => groupsOf(value).map((g) => g.toString(16).padStart(4, '0')).join(':');
+const fullV6 = (value: bigint) =>
+  groupsOf(value)
+    .map((g) => g.toString(16).padStart(4, '0'))
+    .join(':');
 /** RFC 5952 shape: the longest run of two or more zero groups becomes `::`. */
 function compressedV6(value: bigint): string {
   const groups = groupsOf(value).map((g) => g.toString(16));
@@ -95,7 +98,28 @@ describe('IP address classification (docs/architecture.md, "Webhook targets")', 
   });
 
   it('calls well-known public addresses public, including the neighbours of blocked ranges', () => {
-    for (const text of ['8.8.8.8', '1.1.1.1', '9.255.255.255', '11.0.0.0', '100.63.255.255', '100.128.0.0', '126.255.255.255', '128.0.0.0', '169.253.255.255', '169.255.0.0', '172.15.255.255', '172.32.0.0', '192.167.255.255', '192.169.0.0', '198.17.255.255', '198.20.0.0', '223.255.255.255', '2606:4700:4700::1111', '2001:4860:4860::8888', '2a00:1450:4001::1']) {
+    for (const text of [
+      '8.8.8.8',
+      '1.1.1.1',
+      '9.255.255.255',
+      '11.0.0.0',
+      '100.63.255.255',
+      '100.128.0.0',
+      '126.255.255.255',
+      '128.0.0.0',
+      '169.253.255.255',
+      '169.255.0.0',
+      '172.15.255.255',
+      '172.32.0.0',
+      '192.167.255.255',
+      '192.169.0.0',
+      '198.17.255.255',
+      '198.20.0.0',
+      '223.255.255.255',
+      '2606:4700:4700::1111',
+      '2001:4860:4860::8888',
+      '2a00:1450:4001::1',
+    ]) {
       expect([text, kindOf(text)]).toEqual([text, 'public']);
     }
     expect(kindOf('2002:7f00:1::')).toBe('reserved'); // 6to4 can carry any IPv4 address
@@ -114,7 +138,25 @@ describe('IP address classification (docs/architecture.md, "Webhook targets")', 
   });
 
   it('refuses text that is not an address', () => {
-    for (const text of ['', '1.2.3', '1.2.3.4.5', '256.0.0.1', '01.2.3.4', '1.2.3.-4', '0x7f.0.0.1', '2130706433', ':::', '1::2::3', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '::1.2.3', '1.2.3.4::', 'g::1', '12345::', 'localhost']) {
+    for (const text of [
+      '',
+      '1.2.3',
+      '1.2.3.4.5',
+      '256.0.0.1',
+      '01.2.3.4',
+      '1.2.3.-4',
+      '0x7f.0.0.1',
+      '2130706433',
+      ':::',
+      '1::2::3',
+      '1:2:3:4:5:6:7:8:9',
+      '1:2:3:4:5:6:7',
+      '::1.2.3',
+      '1.2.3.4::',
+      'g::1',
+      '12345::',
+      'localhost',
+    ]) {
       expect([text, parseIpAddress(text)]).toEqual([text, undefined]);
     }
   });

@@ -70,7 +70,10 @@ describe('webhook targets (docs/architecture.md, "Webhook targets")', () => {
     expect(check('http://hooks.corp.internal/', ['10.20.1.2'], production('hooks.corp.internal')).ok).toBe(true);
     expect(check('http://10.20.1.2:8080/', [], production('10.20.0.0/16')).ok).toBe(true);
     // A public host is not "on the allow-list" because one of its addresses happens to be in a listed range.
-    expect(check('http://mixed.example.com/', ['10.20.1.2', PUBLIC[0]], production('10.20.0.0/16'))).toEqual({ ok: false, refusal: { reason: 'https-required' } });
+    expect(check('http://mixed.example.com/', ['10.20.1.2', PUBLIC[0]], production('10.20.0.0/16'))).toEqual({
+      ok: false,
+      refusal: { reason: 'https-required' },
+    });
   });
 
   it('lets an allow-listed host reach internal addresses, and only that host on that port', () => {
@@ -110,7 +113,21 @@ describe('webhook targets (docs/architecture.md, "Webhook targets")', () => {
       { kind: 'host', hostname: '127.0.0.1', port: 80 },
       { kind: 'range', range: { version: 4, network: 10n << 24n, prefix: 8 } },
     ]);
-    for (const entry of ['0.0.0.0/0', '::/0', '0.0.0.0/1', '10.1.2.3/8', '10.0.0.0/33', '*', '*.corp.internal', 'host:0', 'host:65536', 'user@host', 'host/path', 'host#x', 'a:b:c']) {
+    for (const entry of [
+      '0.0.0.0/0',
+      '::/0',
+      '0.0.0.0/1',
+      '10.1.2.3/8',
+      '10.0.0.0/33',
+      '*',
+      '*.corp.internal',
+      'host:0',
+      'host:65536',
+      'user@host',
+      'host/path',
+      'host#x',
+      'a:b:c',
+    ]) {
       expect([entry, parseWebhookAllowList(entry).ok]).toEqual([entry, false]);
     }
   });

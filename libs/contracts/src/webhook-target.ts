@@ -38,7 +38,8 @@ export function parseWebhookAllowList(text: string): { ok: true; entries: Webhoo
     if (entry.includes('/')) {
       const range = parseIpRange(entry);
       if (!range) return { ok: false, error: `${entry} is not an IP range (address/prefix, no host bits set)` };
-      if (range.prefix < NARROWEST_ALLOWED_PREFIX) return { ok: false, error: `${entry} is wider than /${NARROWEST_ALLOWED_PREFIX}: list the internal ranges you trust, not everything` };
+      if (range.prefix < NARROWEST_ALLOWED_PREFIX)
+        return { ok: false, error: `${entry} is wider than /${NARROWEST_ALLOWED_PREFIX}: list the internal ranges you trust, not everything` };
       entries.push({ kind: 'range', range });
       continue;
     }
@@ -84,7 +85,9 @@ export function checkWebhookTarget(url: URL, resolved: readonly string[], rules:
   const addresses = host.kind === 'address' ? [host.address] : [...resolved];
   if (addresses.length === 0) return refuse({ reason: 'unresolvable' });
 
-  const hostListed = rules.allowList.some((entry) => entry.kind === 'host' && entry.hostname === url.hostname && (entry.port === null || entry.port === effectivePort(url)));
+  const hostListed = rules.allowList.some(
+    (entry) => entry.kind === 'host' && entry.hostname === url.hostname && (entry.port === null || entry.port === effectivePort(url)),
+  );
   const ranges = rules.allowList.flatMap((entry) => (entry.kind === 'range' ? [entry.range] : []));
   let allInListedRanges = true;
   for (const text of addresses) {

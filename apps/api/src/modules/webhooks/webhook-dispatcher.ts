@@ -36,7 +36,14 @@ interface Claimed {
 }
 
 /** `error` is what the delivery log shows: a category or `HTTP <status>`, never internal detail. */
-type Result = { ok: true; status: number } | { ok: false; status: number | null; error: DeliveryFailure | `HTTP ${number}${string}` | 'webhook deleted' | 'event missing' | 'signing secret unavailable'; final?: boolean };
+type Result =
+  | { ok: true; status: number }
+  | {
+      ok: false;
+      status: number | null;
+      error: DeliveryFailure | `HTTP ${number}${string}` | 'webhook deleted' | 'event missing' | 'signing secret unavailable';
+      final?: boolean;
+    };
 
 /**
  * Delivers the webhook outbox (rows written with each event, in the event's transaction).
@@ -115,7 +122,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         const claimed = await this.claim(tenantId);
         attempted += claimed.length;
         if (claimed.length > 0) {
-          const events = await this.eventsFor(tenantId, claimed.map((c) => c.event_id));
+          const events = await this.eventsFor(
+            tenantId,
+            claimed.map((c) => c.event_id),
+          );
           await Promise.all(claimed.map((delivery) => this.attempt(tenantId, delivery, events.get(delivery.event_id.toString()))));
         }
         if (claimed.length < BATCH && !this.busy.get(tenantId)) break;
@@ -182,7 +192,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     // Checked again now, on what the host resolves to now: the connection goes only to these addresses.
     const target = await this.targets.check(url);
     if (!target.ok) {
-      this.logger.warn(`webhook ${delivery.webhook_id} delivery refused: ${target.refusal.reason}${target.refusal.reason === 'address' ? ` (${target.refusal.kind})` : ''}`);
+      this.logger.warn(
+        `webhook ${delivery.webhook_id} delivery refused: ${target.refusal.reason}${target.refusal.reason === 'address' ? ` (${target.refusal.kind})` : ''}`,
+      );
       return { ok: false, status: null, error: target.refusal.reason === 'unresolvable' ? 'host name did not resolve' : 'target address not allowed' };
     }
     const headers = {

@@ -21,7 +21,8 @@ export type DeliveryFailure =
 /** `answered`: the receiver sent response headers (any status); otherwise why not, with the low-level code for the server log. */
 export type PostOutcome = { answered: true; status: number } | { answered: false; failure: DeliveryFailure; code: string };
 
-const TLS_ERROR = /^(?:EPROTO$|ERR_TLS_|ERR_SSL_|ERR_OSSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE)/;
+const TLS_ERROR =
+  /^(?:EPROTO$|ERR_TLS_|ERR_SSL_|ERR_OSSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE)/;
 
 function failureOf(code: string): DeliveryFailure {
   if (code === 'ECONNREFUSED') return 'connection refused';

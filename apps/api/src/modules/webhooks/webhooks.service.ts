@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { describeWebhookTargetRefusal, type CreateWebhookRequest, type CreatedWebhook, type EventType, type WebhookDeliveryListQuery, type WebhookDeliveryView, type WebhookView } from '@retract/contracts';
+import {
+  describeWebhookTargetRefusal,
+  type CreateWebhookRequest,
+  type CreatedWebhook,
+  type EventType,
+  type WebhookDeliveryListQuery,
+  type WebhookDeliveryView,
+  type WebhookView,
+} from '@retract/contracts';
 import type { Webhook, WebhookDelivery } from '@retract/db';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
@@ -40,7 +48,12 @@ const decodeCursor = (cursor?: string) => {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const createdAt = new Date(at);
   if (!id || Number.isNaN(createdAt.getTime())) {
-    throw new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: 'The cursor is not valid.', errors: [{ field: 'query.cursor', message: 'is not a cursor this API returned', code: 'invalid_cursor' }] });
+    throw new ProblemException({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      detail: 'The cursor is not valid.',
+      errors: [{ field: 'query.cursor', message: 'is not a cursor this API returned', code: 'invalid_cursor' }],
+    });
   }
   return { createdAt, id };
 };
