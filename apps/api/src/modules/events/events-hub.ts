@@ -145,19 +145,14 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
       this.channels.set(viewer.tenantId, created);
       channel = created;
     }
-    await channel.ready;
-    const subscriber: Subscriber = {
-      ...viewer,
-      lastSentId: after ?? (await this.headId(viewer.tenantId)),
-      mode: 'catchup',
-      dirty: false,
-      closed: false,
-      send,
-      end,
-    };
+    // Joined before the first await: a channel whose last stream closes meanwhile would otherwise
+    // be dropped from `channels` with this one still to join it, and never be pumped again.
+    const subscriber: Subscriber = { ...viewer, lastSentId: 0n, mode: 'catchup', dirty: false, closed: false, send, end };
     channel.subscribers.add(subscriber);
     const subscription = { close: () => this.unsubscribe(channel, subscriber) };
     try {
+      await channel.ready;
+      subscriber.lastSentId = after ?? (await this.headId(viewer.tenantId));
       let full = false;
       do {
         subscriber.dirty = false;
