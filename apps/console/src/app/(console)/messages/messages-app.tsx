@@ -1,6 +1,6 @@
 'use client';
 
-import type { ConversationView, MessageView, RecallResponse, ReEditDraft } from '@retract/contracts';
+import type { ConversationView, EventEnvelope, MessageView, RecallResponse, ReEditDraft } from '@retract/contracts';
 import Link from 'next/link';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { ProblemAlert } from '../../../components/problem-alert';
@@ -8,6 +8,7 @@ import type { Dictionary } from '../../../i18n/en';
 import { formatLocalTime, humanDuration } from '../../../i18n/dates';
 import { format } from '../../../i18n/format';
 import { callApi } from '../../../lib/client-api';
+import { useEventStream } from '../../../lib/use-event-stream';
 import { formatBytes } from '../../../lib/labels';
 import type { ProblemDetails } from '../../../lib/problem';
 
@@ -26,19 +27,12 @@ interface Props {
   t: T;
 }
 
-type Connection = 'connecting' | 'live' | 'offline';
+/** The events this page follows (policy.changed: a conversation's recall window may have changed). */
+const STREAM_TYPES = ['message.created', 'message.reedited', 'message.recalled', 'policy.changed'] as const;
 
-interface CreatedData {
-  messageId: string;
-  conversationId: string;
-  senderId: string;
-  senderName: string;
-}
-interface RecalledData extends CreatedData {
-  recalledAt: string;
-  recallKind: 'SENDER' | 'FORCED';
-  notice?: string;
-}
+type EventData<K extends EventEnvelope['type']> = Extract<EventEnvelope, { type: K }>['data'];
+type CreatedData = EventData<'message.created'>;
+type RecalledData = EventData<'message.recalled'>;
 
 const PAYMENT = new Set(['RED_PACKET', 'TRANSFER']);
 
@@ -59,6 +53,8 @@ function sortNewestFirst(list: MessageView[]): MessageView[] {
 function upsert(list: MessageView[], message: MessageView): MessageView[] {
   const index = list.findIndex((m) => m.id === message.id);
   if (index === -1) return sortNewestFirst([message, ...list]);
+  // A recall is final: a read answered before it (still in flight when the recall arrived) does not bring the content back.
+  if (list[index].state === 'RECALLED' && message.state !== 'RECALLED') return list;
   const next = [...list];
   next[index] = message;
   return next;
@@ -71,7 +67,8 @@ function receipt(messageId: string, kind: 'DELIVERED' | 'RECALL_APPLIED') {
 /**
  * An employee's messenger: conversations, send, recall with a countdown of the window (server
  * time), the re-edit draft after a recall, delete-for-me, and live updates over the event
- * stream (GET /api/v1/events through the /api rewrite, resumed with Last-Event-ID by EventSource itself). A recipient's
+ * stream (GET /api/v1/events through the /api rewrite: one stream per open conversation, resumed
+ * from its last event id after every interruption, see src/lib/event-stream.ts). A recipient's
  * open page replaces a recalled message with the notice without a reload and acknowledges it
  * (RECALL_APPLIED), which is what "recall reach" counts.
  */
@@ -82,7 +79,6 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
   const [cursor, setCursor] = useState(initialCursor);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [unread, setUnread] = useState<Record<string, number>>({});
-  const [connection, setConnection] = useState<Connection>('connecting');
   const [now, setNow] = useState<number | null>(null);
   const [drafts, setDrafts] = useState<Record<string, ReEditDraft>>({});
   const [reEdit, setReEdit] = useState<{ messageId: string; until: string } | null>(null);
@@ -99,6 +95,8 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
   const openId = open?.id ?? null;
   const openRef = useRef(openId);
   openRef.current = openId;
+  // Messages announced by the stream and still being fetched.
+  const fetching = useRef(new Set<string>());
 
   // Server clock offset, measured once on mount; the countdown ticks every second after that.
   useEffect(() => {
@@ -128,7 +126,7 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
     return res.ok ? res.data : null;
   }, []);
 
-  /** After (re)connecting, the newest page is fetched again so nothing sent meanwhile is missed. */
+  /** When the stream starts without a position to resume from, the newest page is read again so nothing sent before it is missed. */
   const reconcile = useCallback(async () => {
     const id = openRef.current;
     if (!id) return;
@@ -143,79 +141,55 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
     if (res.ok) setConversations(res.data.items);
   }, []);
 
-  useEffect(() => {
-    let source: EventSource | null = null;
-    let retry: number | undefined;
-    let opened = false;
-    let stopped = false;
+  const onCreated = async (data: CreatedData) => {
+    if (data.conversationId !== openRef.current) {
+      if (data.senderId !== me.id) setUnread((u) => ({ ...u, [data.conversationId]: (u[data.conversationId] ?? 0) + 1 }));
+      return;
+    }
+    fetching.current.add(data.messageId);
+    const message = await fetchMessage(data.messageId).finally(() => fetching.current.delete(data.messageId));
+    if (!message || data.conversationId !== openRef.current) return;
+    setMessages((list) => upsert(list, message));
+    if (message.senderId !== me.id) {
+      receipt(message.id, 'DELIVERED');
+      setAnnouncement(format(t.newMessage, { name: message.senderName }));
+    }
+    scrollToEnd();
+  };
 
-    const onCreated = async (event: MessageEvent<string>) => {
-      const { data } = JSON.parse(event.data) as { data: CreatedData };
-      if (data.conversationId !== openRef.current) {
-        if (data.senderId !== me.id) setUnread((u) => ({ ...u, [data.conversationId]: (u[data.conversationId] ?? 0) + 1 }));
-        return;
-      }
-      const message = await fetchMessage(data.messageId);
-      if (!message || data.conversationId !== openRef.current) return;
-      setMessages((list) => upsert(list, message));
-      if (message.senderId !== me.id) {
-        receipt(message.id, 'DELIVERED');
-        setAnnouncement(format(t.newMessage, { name: message.senderName }));
-      }
-      scrollToEnd();
-    };
+  const onRecalled = (data: RecalledData) => {
+    if (data.senderId !== me.id) receipt(data.messageId, 'RECALL_APPLIED');
+    if (data.conversationId !== openRef.current) return;
+    const inFlight = fetching.current.has(data.messageId);
+    setMessages((list) =>
+      list.map((m) =>
+        m.id === data.messageId
+          ? { ...m, state: 'RECALLED', body: null, attachment: null, location: null, payment: null, recalledAt: data.recalledAt, recallKind: data.recallKind, notice: data.notice ?? m.notice }
+          : m,
+      ),
+    );
+    if (data.notice) setAnnouncement(data.notice);
+    // The sender's own view gets reach and re-edit details the event does not carry; a message
+    // still being fetched for its creation is read again (upsert keeps the recall whichever answer lands last).
+    if (data.senderId === me.id || inFlight) void fetchMessage(data.messageId).then((m) => m && openRef.current === data.conversationId && setMessages((list) => upsert(list, m)));
+  };
 
-    const onRecalled = (event: MessageEvent<string>) => {
-      const { data } = JSON.parse(event.data) as { data: RecalledData };
-      if (data.senderId !== me.id) receipt(data.messageId, 'RECALL_APPLIED');
-      if (data.conversationId !== openRef.current) return;
-      setMessages((list) =>
-        list.map((m) =>
-          m.id === data.messageId
-            ? { ...m, state: 'RECALLED', body: null, attachment: null, location: null, payment: null, recalledAt: data.recalledAt, recallKind: data.recallKind, notice: data.notice ?? m.notice }
-            : m,
-        ),
-      );
-      if (data.notice) setAnnouncement(data.notice);
-      // The sender's own view may get reach and re-edit details the event does not carry.
-      if (data.senderId === me.id) void fetchMessage(data.messageId).then((m) => m && setMessages((list) => upsert(list, m)));
-    };
-
-    const connect = () => {
-      if (stopped) return;
-      setConnection((c) => (c === 'live' ? 'offline' : c));
-      source = new EventSource('/api/v1/events');
-      source.onopen = () => {
-        setConnection('live');
-        if (opened) void reconcile();
-        opened = true;
-      };
-      source.onerror = () => {
-        if (!source) return;
-        if (source.readyState === EventSource.CLOSED) {
-          // The server refused the stream (for example the session ended): check, then retry.
-          setConnection('offline');
-          source.close();
-          void callApi('/api/v1/me').then((res) => {
-            if (!res.ok && res.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
-            else retry = window.setTimeout(connect, 5000);
-          });
-        } else {
-          setConnection('offline');
-        }
-      };
-      source.addEventListener('message.created', (e) => void onCreated(e as MessageEvent<string>));
-      source.addEventListener('message.reedited', (e) => void onCreated(e as MessageEvent<string>));
-      source.addEventListener('message.recalled', (e) => onRecalled(e as MessageEvent<string>));
-      source.addEventListener('policy.changed', () => void refreshConversations());
-    };
-    connect();
-    return () => {
-      stopped = true;
-      window.clearTimeout(retry);
-      source?.close();
-    };
-  }, [fetchMessage, reconcile, refreshConversations, me.id, scrollToEnd, t.newMessage]);
+  const connection = useEventStream('/api/v1/events', STREAM_TYPES, {
+    onEvent: (envelope) => {
+      if (envelope.type === 'message.created' || envelope.type === 'message.reedited') void onCreated(envelope.data);
+      else if (envelope.type === 'message.recalled') onRecalled(envelope.data);
+      else if (envelope.type === 'policy.changed') void refreshConversations();
+    },
+    // Without a position to resume from, whatever happened before this connection is read instead.
+    onOpen: (resumed) => {
+      if (!resumed) void reconcile();
+    },
+    // The API refused the stream: if the session has ended, sign in again and come back.
+    onRefused: () =>
+      void callApi('/api/v1/me').then((res) => {
+        if (!res.ok && res.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+      }),
+  });
 
   async function loadOlder() {
     if (!open || !cursor) return;
