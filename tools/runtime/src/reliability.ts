@@ -17,9 +17,11 @@ import { addCounts, countsLine, prepareTestDatabase, runBrowserTests, runJest, t
  *
  *   npm run test:reliability                 everything
  *   npm run test:reliability -- crash        only the scenarios whose file matches (Jest arguments)
+ *   npm run test:reliability -- --reruns     only the reruns of the API specs and the browser test
  */
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const jestArgs = process.argv.slice(2);
+const rerunsOnly = process.argv.includes('--reruns');
+const jestArgs = process.argv.slice(2).filter((arg) => arg !== '--reruns');
 const ci = process.env.CI === 'true';
 
 /** Specs of other projects rerun here with more cases; each is included once it exists. */
@@ -58,12 +60,14 @@ async function main(): Promise<number> {
   log(`scale: SOAK_SECONDS=${scale.SOAK_SECONDS} FUZZ_RUNS=${scale.FUZZ_RUNS} browser repeat ${scale.BROWSER_REPEAT}${ci ? ' (CI)' : ''}`);
   try {
     const scenarioEnv = { ...process.env, DATABASE_URL: server.url, SOAK_SECONDS: scale.SOAK_SECONDS, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json') };
-    addCounts(
-      totals,
-      await timed('scenarios', () =>
-        runJest(scenarioEnv, ['-c', 'reliability/jest.config.js', ...jestArgs], { outputFile: join(ROOT, 'tmp', 'reliability-results.json'), maxWorkers: 1 }),
-      ),
-    );
+    if (!rerunsOnly) {
+      addCounts(
+        totals,
+        await timed('scenarios', () =>
+          runJest(scenarioEnv, ['-c', 'reliability/jest.config.js', ...jestArgs], { outputFile: join(ROOT, 'tmp', 'reliability-results.json'), maxWorkers: 1 }),
+        ),
+      );
+    }
     if (jestArgs.length === 0) addCounts(totals, await rerunWithMoreCases(server.url));
   } finally {
     await server.embedded?.stop();
