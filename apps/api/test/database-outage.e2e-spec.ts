@@ -1,5 +1,8 @@
 import { Logger } from '@nestjs/common';
+import { isDatabaseUnavailable } from '@retract/db';
 import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { TenantDb } from '../src/common/database/database.module';
 import { startDatabaseProxy, type DatabaseProxy } from './fixtures/database-proxy';
 import { createMessagingTenant, sendText, type MessagingTenant } from './messaging-fixtures';
 import { openStream, type SseStream } from './sse-client';
@@ -113,6 +116,30 @@ describe('while the database is unreachable', () => {
     await untilReady();
     expect((await requests().send()).statusCode).toBe(201);
   }, 60_000);
+
+  it('survives a connection that the server terminates between two statements of a transaction (57P01, as in a fast shutdown)', async () => {
+    const owner = new Client({ connectionString: requireEnv('TEST_OWNER_DATABASE_URL') });
+    await owner.connect();
+    try {
+      const outcome = await direct.app
+        .get(TenantDb)
+        .sql({ tenantId: tenant.id }, async (tx) => {
+          const [{ pid }] = await tx.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+          await owner.query('SELECT pg_terminate_backend($1)', [pid]);
+          // The server's FATAL arrives while no statement of ours is running.
+          await sleep(300);
+          await tx.$queryRaw`SELECT 1`;
+        })
+        .then(
+          () => 'committed',
+          (error: unknown) => (isDatabaseUnavailable(error) ? 'database unavailable' : String(error)),
+        );
+      expect(outcome).toBe('database unavailable');
+      expect((await direct.request({ method: 'GET', url: '/api/v1/conversations', token: tenant.users.alice.token })).statusCode).toBe(200);
+    } finally {
+      await owner.end();
+    }
+  });
 
   it('logs the lost listener once and its return once, and an open event stream gets what was written meanwhile', async () => {
     const { alice, bob } = tenant.users;

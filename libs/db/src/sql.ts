@@ -70,6 +70,11 @@ export function sqlAutocommit(pool: SqlPool): SqlTx {
 export async function inTenantSql<T>(pool: SqlPool, scope: TenantScope, work: (tx: SqlTx) => Promise<T>): Promise<T> {
   assertTenantScope(scope);
   const client = await pool.connect();
+  // pg-pool listens for errors only on idle connections: one that dies between two statements of this
+  // transaction (server restart, 57P01) would otherwise be an unhandled 'error' event that ends the process.
+  // Its next statement fails instead, and the pool drops it on release.
+  const ignoreLoss = () => undefined;
+  client.on('error', ignoreLoss);
   const tx = new PgSqlTx(client);
   let result: T;
   try {
@@ -83,10 +88,12 @@ export async function inTenantSql<T>(pool: SqlPool, scope: TenantScope, work: (t
       () => false,
       () => true,
     );
+    client.removeListener('error', ignoreLoss);
     client.release(broken);
     if (isSessionEnded(error)) throw new SessionEndedError();
     throw error;
   }
+  client.removeListener('error', ignoreLoss);
   client.release();
   await runAfterCommit(tx);
   return result;
