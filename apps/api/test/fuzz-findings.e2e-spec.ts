@@ -1,4 +1,5 @@
 import { verifyExport } from '@retract/audit-log';
+import { URL_WHITESPACE_ERROR } from '@retract/contracts';
 import { createTenant, startTestApp, type TestApp, type TestTenant } from './test-app';
 
 /**
@@ -11,7 +12,7 @@ describe('fuzzer findings', () => {
 
   beforeAll(async () => {
     // No background checkpoint within the test: the organisation's log is never signed until asked to.
-    test = await startTestApp({ AUDIT_CHECKPOINT_EVERY: '100000', AUDIT_CHECKPOINT_SECONDS: '3600' });
+    test = await startTestApp({ AUDIT_CHECKPOINT_EVERY: '100000', AUDIT_CHECKPOINT_SECONDS: '3600', WEBHOOK_ALLOWED_TARGETS: '127.0.0.2/32' });
     tenant = await createTenant(test);
   });
   afterAll(() => test.close());
@@ -27,6 +28,26 @@ describe('fuzzer findings', () => {
     ['a path parameter over the router limit', `/api/v1/messages/${'x'.repeat(300)}`],
   ])('answers %s (refused by the router before any route runs) with a 400 problem', async (_name, url) => {
     expectProblem(await test.request({ method: 'GET', url, token: tenant.users.alice.token }), 400);
+  });
+
+  it.each([
+    ['a year before PostgreSQL timestamps', '-271821-04-20T00:00:00.000Z|00000000-0000-4000-8000-000000000000'],
+    ['a six-digit year', '+275760-09-13T00:00:00.000Z|00000000-0000-4000-8000-000000000000'],
+    ['an id that is not a uuid', '2026-01-01T00:00:00.000Z|not-a-uuid'],
+    ['no id', '2026-01-01T00:00:00.000Z'],
+  ])('refuses a list cursor with %s (conversations, messages, webhook deliveries) with a 400 naming it', async (_name, position) => {
+    const cursor = Buffer.from(position).toString('base64url');
+    const conversation = (await test.request({ method: 'POST', url: '/api/v1/conversations', token: tenant.users.alice.token, payload: { kind: 'DIRECT', memberIds: [tenant.users.bob.id] } })).json().id;
+    const webhook = (await test.request({ method: 'POST', url: '/api/v1/webhooks', token: tenant.users.admin.token, payload: { url: 'https://127.0.0.2/hook', eventTypes: ['message.created'] } })).json().id;
+    for (const [url, person] of [
+      [`/api/v1/conversations?cursor=${cursor}`, 'alice'],
+      [`/api/v1/conversations/${conversation}/messages?cursor=${cursor}`, 'alice'],
+      [`/api/v1/webhooks/${webhook}/deliveries?cursor=${cursor}`, 'admin'],
+    ] as const) {
+      const response = await test.request({ method: 'GET', url, token: tenant.users[person].token });
+      expectProblem(response, 400);
+      expect({ url, errors: response.json().errors }).toEqual({ url, errors: [expect.objectContaining({ field: 'query.cursor', code: 'invalid_cursor' })] });
+    }
   });
 
   it('refuses a policy-versions cursor beyond PostgreSQL integers with a 400 problem, not a 500', async () => {
@@ -50,14 +71,18 @@ describe('fuzzer findings', () => {
     expect({ status: verified.statusCode, body: verified.json() }).toEqual({ status: 200, body: expect.objectContaining({ ok: true }) });
   });
 
-  it('refuses a webhook URL with surrounding whitespace rather than storing it trimmed', async () => {
-    const response = await test.request({
-      method: 'POST',
-      url: '/api/v1/webhooks',
-      token: tenant.users.admin.token,
-      payload: { url: 'https://hooks.example.test/x ', eventTypes: ['message.created'] },
-    });
-    expectProblem(response, 400);
-    expect(response.json().errors).toEqual([expect.objectContaining({ field: 'url', message: 'must not begin or end with whitespace' })]);
+  it.each([
+    ['surrounding whitespace', 'https://hooks.example.test/x '],
+    ['a line break inside', 'https://hooks.example.test/a\nb'],
+    ['a tab inside', 'https://hooks.example.test/a\tb'],
+  ])('refuses a webhook URL and an attachment URL with %s rather than storing it changed', async (_name, url) => {
+    const webhook = await test.request({ method: 'POST', url: '/api/v1/webhooks', token: tenant.users.admin.token, payload: { url, eventTypes: ['message.created'] } });
+    expectProblem(webhook, 400);
+    expect(webhook.json().errors).toEqual([expect.objectContaining({ field: 'url', message: URL_WHITESPACE_ERROR })]);
+    const conversation = (await test.request({ method: 'POST', url: '/api/v1/conversations', token: tenant.users.alice.token, payload: { kind: 'DIRECT', memberIds: [tenant.users.bob.id] } })).json().id;
+    const attachment = { name: 'a.pdf', size: 1, mimeType: 'application/pdf', sha256: 'a'.repeat(64), url };
+    const sent = await test.request({ method: 'POST', url: `/api/v1/conversations/${conversation}/messages`, token: tenant.users.alice.token, payload: { type: 'FILE', attachment } });
+    expectProblem(sent, 400);
+    expect(sent.json().errors).toEqual([expect.objectContaining({ field: 'attachment.url', message: URL_WHITESPACE_ERROR })]);
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { z } from 'zod';
-import { STORABLE_TEXT, STORABLE_TEXT_ERROR, freeText, httpUrl, isStorableText, searchTerm } from './text';
+import { STORABLE_TEXT, STORABLE_TEXT_ERROR, URL_WHITESPACE_ERROR, freeText, httpUrl, isStorableText, searchTerm } from './text';
 
 describe('free text (docs/architecture.md, "Free text")', () => {
   const hasNul = (text: string) => text.includes('\u0000');
@@ -38,14 +38,16 @@ describe('free text (docs/architecture.md, "Free text")', () => {
     expect(freeText(10).safeParse(' \u00a0\t').error?.issues.map((issue) => issue.message)).toEqual(['must not be blank']);
   });
 
-  it('trims search terms only; refuses NUL in them and in URLs, and URLs it would have to trim', () => {
+  it('trims search terms only; refuses NUL in them and in URLs, and URLs the parser would change (surrounding whitespace, tabs, line breaks)', () => {
     expect(searchTerm(20).parse('  撤回 ')).toBe('撤回');
     expect(searchTerm(20).safeParse('\u0000').success).toBe(false);
     expect(httpUrl.safeParse('https://hooks.example.test/a\u0000').success).toBe(false);
     expect(httpUrl.safeParse('https://hooks.example.test/\ud800').success).toBe(false);
     expect(httpUrl.parse('https://hooks.example.test/%E2%80%AE')).toBe('https://hooks.example.test/%E2%80%AE');
     expect(httpUrl.parse('https://hooks.example.test/\u202e🙈')).toBe('https://hooks.example.test/\u202e🙈');
-    expect(httpUrl.safeParse(' https://hooks.example.test/x').error?.issues.map((issue) => issue.message)).toEqual(['must not begin or end with whitespace']);
+    for (const url of [' https://hooks.example.test/x', 'https://hooks.example.test/x\n', 'https://hooks.example.test/a\tb', 'https://hooks.example.test/a\r\nb']) {
+      expect(httpUrl.safeParse(url).error?.issues.map((issue) => issue.message)).toEqual([URL_WHITESPACE_ERROR]);
+    }
     expect(httpUrl.safeParse('https://hooks.example.test/x\ufeff').success).toBe(false);
     expect(httpUrl.safeParse('ftp://hooks.example.test/x').error?.issues.map((issue) => issue.message)).toEqual(['must be an http(s) URL']);
   });

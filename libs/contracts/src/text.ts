@@ -32,11 +32,14 @@ export const searchTerm = (max: number) =>
     .min(1, { error: 'must not be blank' })
     .max(max, { error: `must be at most ${max} characters` });
 
+export const URL_WHITESPACE_ERROR = 'must not contain tabs or line breaks, nor begin or end with whitespace';
+
 /**
  * An http(s) URL kept exactly as sent. The URL parser alone lets NUL and unpaired surrogates
- * through, and zod's URL check trims: surrounding whitespace is refused rather than dropped.
+ * through, and zod's URL check returns the URL trimmed and without tabs and line breaks (as the
+ * WHATWG parser reads it): such URLs are refused rather than stored changed.
  */
 export const httpUrl = storableString()
   .max(2048, { error: 'must be at most 2048 characters' })
-  .refine((url) => url === url.trim(), { error: 'must not begin or end with whitespace' })
+  .refine((url) => url === url.trim() && !/[\t\n\r]/.test(url), { error: URL_WHITESPACE_ERROR })
   .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));

@@ -4,21 +4,11 @@ import { Prisma, type Conversation, type Tx } from '@retract/db';
 import { resolveEffectivePolicy } from '@retract/recall-policy';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { TenantDb } from '../../common/database/database.module';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/endpoint/keyset-cursor';
 import { ProblemException } from '../../common/problem/problem';
 import { Clock } from '../clock/clock';
 import { loadCurrentPolicy } from '../policy/policy-store';
 
-const encodeCursor = (createdAt: Date, id: string) => Buffer.from(`${createdAt.toISOString()}|${id}`, 'utf8').toString('base64url');
-
-function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
-  if (!cursor) return undefined;
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at);
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
-    throw new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: 'The cursor is not valid.', errors: [{ field: 'query.cursor', message: 'is not a cursor this API returned', code: 'invalid_cursor' }] });
-  }
-  return { createdAt, id };
-}
 
 @Injectable()
 export class ConversationsService {
@@ -29,19 +19,19 @@ export class ConversationsService {
 
   /** The caller's conversations, newest first, each with its members and the recall rule in force there. */
   list(principal: AuthenticatedPrincipal, query: ConversationListQuery) {
-    const cursor = decodeCursor(query.cursor);
+    const cursor = decodeKeysetCursor(query.cursor);
     return this.tenantDb.run(principal, async (tx) => {
       const page = await tx.$queryRaw<{ id: string }[]>`
         SELECT c.id FROM conversations c
           JOIN conversation_members m ON m.tenant_id = c.tenant_id AND m.conversation_id = c.id AND m.user_id = ${principal.userId}::uuid
          WHERE c.tenant_id = ${principal.tenantId}::uuid
-           ${cursor ? Prisma.sql`AND (c.created_at, c.id) < (${cursor.createdAt}, ${cursor.id}::uuid)` : Prisma.empty}
+           ${cursor ? Prisma.sql`AND (c.created_at, c.id) < (${cursor.at}, ${cursor.id}::uuid)` : Prisma.empty}
          ORDER BY c.created_at DESC, c.id DESC
          LIMIT ${query.limit + 1}`;
       const ids = page.slice(0, query.limit).map((r) => r.id);
       const views = await this.views(tx, principal.tenantId, ids);
       const last = views[views.length - 1];
-      return { items: views, nextCursor: page.length > query.limit && last ? encodeCursor(new Date(last.createdAt), last.id) : null };
+      return { items: views, nextCursor: page.length > query.limit && last ? encodeKeysetCursor(new Date(last.createdAt), last.id) : null };
     });
   }
 

@@ -4,23 +4,13 @@ import { hasAttachment, type MessageListQuery, type MessageType, type MessageVie
 import { Prisma, type SqlTx } from '@retract/db';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { TenantDb } from '../../common/database/database.module';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/endpoint/keyset-cursor';
 import { ProblemException, conflict, forbidden, notFound } from '../../common/problem/problem';
 import { Clock } from '../clock/clock';
 import { EventLog } from '../events/event-log';
 import { conversationMemberIds, extrasFor, hideMessage, insertMessage, loadMessage, reEditedIds, recallReach, recordReceipt, type MessageRecord } from './message-store';
 import { toMessageView } from './message-view';
 
-const encodeCursor = (sentAt: Date, id: string) => Buffer.from(`${sentAt.toISOString()}|${id}`, 'utf8').toString('base64url');
-
-function decodeCursor(cursor: string | undefined): { sentAt: Date; id: string } | undefined {
-  if (!cursor) return undefined;
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const sentAt = new Date(at);
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(sentAt.getTime())) {
-    throw new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: 'The cursor is not valid.', errors: [{ field: 'query.cursor', message: 'is not a cursor this API returned', code: 'invalid_cursor' }] });
-  }
-  return { sentAt, id };
-}
 
 /** Is the caller a member of the message's conversation (the only way to see it)? */
 export const canSee = (principal: AuthenticatedPrincipal, record: Pick<MessageRecord, 'memberIds'>) =>
@@ -54,7 +44,7 @@ export class MessagesService {
 
   async list(principal: AuthenticatedPrincipal, conversationId: string, query: MessageListQuery) {
     const now = this.clock.now();
-    const cursor = decodeCursor(query.cursor);
+    const cursor = decodeKeysetCursor(query.cursor);
     return this.tenantDb.run(principal, async (tx) => {
       const memberIds = await this.assertMemberOf(tx, principal, conversationId);
       const page = await tx.$queryRaw<{ id: string }[]>`
@@ -62,7 +52,7 @@ export class MessagesService {
          WHERE m.tenant_id = ${principal.tenantId}::uuid AND m.conversation_id = ${conversationId}::uuid
            AND NOT EXISTS (SELECT 1 FROM message_hidden h
                             WHERE h.tenant_id = m.tenant_id AND h.message_id = m.id AND h.user_id = ${principal.userId}::uuid)
-           ${cursor ? Prisma.sql`AND (m.sent_at, m.id) < (${cursor.sentAt}, ${cursor.id}::uuid)` : Prisma.empty}
+           ${cursor ? Prisma.sql`AND (m.sent_at, m.id) < (${cursor.at}, ${cursor.id}::uuid)` : Prisma.empty}
          ORDER BY m.sent_at DESC, m.id DESC
          LIMIT ${query.limit + 1}`;
       const ids = page.slice(0, query.limit).map((r) => r.id);
@@ -82,7 +72,7 @@ export class MessagesService {
         items: ordered.map((row) =>
           toMessageView(row, { viewer: principal, senderName: names.get(row.senderId) ?? '', now, reEdited: reEdited.has(row.id), reach: reach.get(row.id) ?? null }),
         ),
-        nextCursor: page.length > query.limit && last ? encodeCursor(last.sentAt, last.id) : null,
+        nextCursor: page.length > query.limit && last ? encodeKeysetCursor(last.sentAt, last.id) : null,
       };
     });
   }

@@ -3,6 +3,7 @@ import type { JsonValue } from '@retract/audit-log';
 import { isStorableText, type AuditAction, type ChangePasswordRequest, type CreateUserRequest, type UpdateUserRequest, type UserListQuery } from '@retract/contracts';
 import type { TenantScope, Tx, UserRole } from '@retract/db';
 import { TenantDb } from '../../common/database/database.module';
+import { invalidCursor } from '../../common/endpoint/keyset-cursor';
 import { ProblemException, conflict, notFound } from '../../common/problem/problem';
 import { AuditLog } from '../audit/audit-log';
 import { hashPassword, verifyPassword } from '../auth/passwords';
@@ -12,9 +13,7 @@ function decodeCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined;
   const email = Buffer.from(cursor, 'base64url').toString('utf8');
   // Only a cursor this API returned (an email) is compared with emails; "AA" would decode to NUL.
-  if (!isStorableText(email)) {
-    throw new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: 'The cursor is not valid.', errors: [{ field: 'query.cursor', message: 'is not a cursor this API returned', code: 'invalid_cursor' }] });
-  }
+  if (!isStorableText(email)) throw invalidCursor();
   return email;
 }
 const encodeCursor = (email: string) => Buffer.from(email, 'utf8').toString('base64url');

@@ -12,6 +12,7 @@ import type { Webhook, WebhookDelivery } from '@retract/db';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { TenantDb } from '../../common/database/database.module';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/endpoint/keyset-cursor';
 import { ProblemException, notFound } from '../../common/problem/problem';
 import { AuditLog } from '../audit/audit-log';
 import { KEK, type KeyEncryptionKey } from '../audit/key-encryption';
@@ -42,21 +43,6 @@ const toDeliveryView = (d: WebhookDelivery): WebhookDeliveryView => ({
   deliveredAt: d.deliveredAt?.toISOString() ?? null,
   createdAt: d.createdAt.toISOString(),
 });
-
-const decodeCursor = (cursor?: string) => {
-  if (!cursor) return undefined;
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at);
-  if (!id || Number.isNaN(createdAt.getTime())) {
-    throw new ProblemException({
-      status: 400,
-      code: 'VALIDATION_FAILED',
-      detail: 'The cursor is not valid.',
-      errors: [{ field: 'query.cursor', message: 'is not a cursor this API returned', code: 'invalid_cursor' }],
-    });
-  }
-  return { createdAt, id };
-};
 
 /** Webhook registrations (ADMIN) and their delivery log. Changes are audited as WEBHOOK_CHANGED (never the secret). */
 @Injectable()
@@ -130,7 +116,7 @@ export class WebhooksService {
   }
 
   deliveries(principal: AuthenticatedPrincipal, webhookId: string, query: WebhookDeliveryListQuery) {
-    const cursor = decodeCursor(query.cursor);
+    const cursor = decodeKeysetCursor(query.cursor);
     return this.tenantDb.run(principal, async (tx) => {
       const hook = await tx.webhook.findFirst({ where: { tenantId: principal.tenantId, id: webhookId }, select: { id: true } });
       if (!hook) throw notFound('webhook');
@@ -138,7 +124,7 @@ export class WebhooksService {
         where: {
           tenantId: principal.tenantId,
           webhookId,
-          ...(cursor ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] } : {}),
+          ...(cursor ? { OR: [{ createdAt: { lt: cursor.at } }, { createdAt: cursor.at, id: { lt: cursor.id } }] } : {}),
         },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: query.limit + 1,
@@ -147,7 +133,7 @@ export class WebhooksService {
       const last = page[page.length - 1];
       return {
         items: page.map(toDeliveryView),
-        nextCursor: rows.length > query.limit && last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`, 'utf8').toString('base64url') : null,
+        nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(last.createdAt, last.id) : null,
       };
     });
   }
