@@ -55,7 +55,9 @@ describe('tamper evidence', () => {
 
   async function tenantWithHistory(): Promise<{ tenant: TestTenant; vkey: string; checkpointNote: string }> {
     const tenant = await createTenant(test);
-    const drafts = Array.from({ length: ENTRIES }, (_, i) => (i % 2 ? policyDraft(tenant.users.admin.id, i) : recalledDraft(tenant, 'alice', `secret number ${i}`)));
+    const drafts = Array.from({ length: ENTRIES }, (_, i) =>
+      i % 2 ? policyDraft(tenant.users.admin.id, i) : recalledDraft(tenant, 'alice', `secret number ${i}`),
+    );
     // Checkpoints are signed in the background after each crossing of CHECKPOINT_EVERY: waiting for the
     // signer after each chunk makes them cover exactly 4, 8 and 12 entries, however slow the signing.
     const signer = test.app.get(CheckpointSigner);
@@ -146,7 +148,10 @@ describe('tamper evidence', () => {
   it('detects the newest entries cut off, head rewritten to match', async () => {
     const { tenant } = await tenantWithHistory();
     const kept = 9;
-    const { rows } = await owner.query<{ leaf_hash: Buffer }>('SELECT leaf_hash FROM audit_entries WHERE tenant_id = $1 AND seq < $2 ORDER BY seq', [tenant.id, kept]);
+    const { rows } = await owner.query<{ leaf_hash: Buffer }>('SELECT leaf_hash FROM audit_entries WHERE tenant_id = $1 AND seq < $2 ORDER BY seq', [
+      tenant.id,
+      kept,
+    ]);
     let frontier = EMPTY_FRONTIER;
     for (const row of rows) frontier = appendToFrontier(frontier, new Uint8Array(row.leaf_hash)).frontier;
     await asAttacker('DELETE FROM audit_entries WHERE tenant_id = $1 AND seq >= $2', [tenant.id, kept]);
@@ -176,16 +181,36 @@ describe('tamper evidence', () => {
       const appended = appendToFrontier(frontier, leafHash);
       frontier = appended.frontier;
       for (const node of appended.completedNodes) {
-        await owner.query('INSERT INTO audit_tree_nodes (tenant_id, level, index, hash) VALUES ($1, $2, $3, $4)', [tenant.id, node.level, node.index, Buffer.from(node.hash)]);
+        await owner.query('INSERT INTO audit_tree_nodes (tenant_id, level, index, hash) VALUES ($1, $2, $3, $4)', [
+          tenant.id,
+          node.level,
+          node.index,
+          Buffer.from(node.hash),
+        ]);
       }
-      await owner.query('UPDATE audit_entries SET leaf = $3, leaf_hash = $4 WHERE tenant_id = $1 AND seq = $2', [tenant.id, row.seq, Buffer.from(leaf), Buffer.from(leafHash)]);
+      await owner.query('UPDATE audit_entries SET leaf = $3, leaf_hash = $4 WHERE tenant_id = $1 AND seq = $2', [
+        tenant.id,
+        row.seq,
+        Buffer.from(leaf),
+        Buffer.from(leafHash),
+      ]);
     }
     await owner.query('UPDATE audit_log_heads SET frontier = $2 WHERE tenant_id = $1', [tenant.id, frontier.hashes.map((h) => Buffer.from(h))]);
-    const { rows: checkpoints } = await owner.query<{ size: string; note: string }>('SELECT size, note FROM audit_checkpoints WHERE tenant_id = $1', [tenant.id]);
+    const { rows: checkpoints } = await owner.query<{ size: string; note: string }>('SELECT size, note FROM audit_checkpoints WHERE tenant_id = $1', [
+      tenant.id,
+    ]);
     for (const checkpoint of checkpoints) {
       const size = Number(checkpoint.size);
-      const note = signCheckpoint({ origin: parseCheckpoint(checkpoint.note).checkpoint.origin, size, rootHash: rootFromLeafHashes(leafHashes.slice(0, size)) }, forger);
-      await owner.query('UPDATE audit_checkpoints SET note = $3, root_hash = $4 WHERE tenant_id = $1 AND size = $2', [tenant.id, checkpoint.size, note, Buffer.from(parseCheckpoint(note).checkpoint.rootHash)]);
+      const note = signCheckpoint(
+        { origin: parseCheckpoint(checkpoint.note).checkpoint.origin, size, rootHash: rootFromLeafHashes(leafHashes.slice(0, size)) },
+        forger,
+      );
+      await owner.query('UPDATE audit_checkpoints SET note = $3, root_hash = $4 WHERE tenant_id = $1 AND size = $2', [
+        tenant.id,
+        checkpoint.size,
+        note,
+        Buffer.from(parseCheckpoint(note).checkpoint.rootHash),
+      ]);
     }
     await owner.query('UPDATE audit_signing_keys SET public_key = $2 WHERE tenant_id = $1', [tenant.id, Buffer.from(forger.publicKey)]);
     await owner.query('COMMIT');

@@ -52,7 +52,11 @@ describe('endpoint permissions', () => {
       for (const shape of shapesOf(operation)) {
         const label = `${operation.key}${shape.variant ? ` [${shape.variant}]` : ''}`;
         const anonymous = await world.call(shape, undefined);
-        const anonymousMisfit = isOpen(operation) ? misfit(operation, true, anonymous) : anonymous.statusCode === 401 ? undefined : `answered ${anonymous.statusCode}`;
+        const anonymousMisfit = isOpen(operation)
+          ? misfit(operation, true, anonymous)
+          : anonymous.statusCode === 401
+            ? undefined
+            : `answered ${anonymous.statusCode}`;
         if (anonymousMisfit) mismatches.push(`${label} anonymous: ${anonymousMisfit}`);
         for (const role of ROLES) {
           const problem = misfit(operation, world.mayCall(operation, role), await world.call(shape, role));

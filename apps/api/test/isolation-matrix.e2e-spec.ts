@@ -3,7 +3,22 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import { ownerClient } from './audit-fixtures';
 import { MATRIX_APP_SETTINGS, TenantWorld } from './matrix-world';
-import { ROLES, Unbuildable, isOpen, misfit, operationsOf, shapesOf, type Answer, type Json, type Operation, type Reference, type ReferenceKind, type Shape } from './route-matrix';
+import {
+  ROLES,
+  Unbuildable,
+  isOpen,
+  isProblem,
+  misfit,
+  problemCode,
+  operationsOf,
+  shapesOf,
+  type Answer,
+  type Json,
+  type Operation,
+  type Reference,
+  type ReferenceKind,
+  type Shape,
+} from './route-matrix';
 import { startTestApp, type TestApp } from './test-app';
 
 /** Tenant B's log is made this much longer than A's, so B's seqs and tree sizes do not exist in A. */
@@ -62,7 +77,15 @@ describe('isolation matrix', () => {
       statuses: [201],
     };
     expect(() => shapesOf(operation)).toThrow(Unbuildable);
-    expect(() => shapesOf({ ...operation, key: 'GET /api/v1/gadgets/{id}', path: '/api/v1/gadgets/{id}', body: undefined, parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }] })).toThrow(Unbuildable);
+    expect(() =>
+      shapesOf({
+        ...operation,
+        key: 'GET /api/v1/gadgets/{id}',
+        path: '/api/v1/gadgets/{id}',
+        body: undefined,
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+      }),
+    ).toThrow(Unbuildable);
   });
 
   it("answers every operation × role × reference to tenant B's data as the snapshot says, without B's data, and changes nothing of B", async () => {
@@ -78,7 +101,7 @@ describe('isolation matrix', () => {
     const foreignValue = async (reference: Reference, operation: Operation, role: Role): Promise<Json> => {
       const value = await b.existing(reference.kind, operation, role);
       if ((reference.kind === 'auditSeq' || reference.kind === 'treeSize') && (value as number) < (await a.logSize())) {
-        throw new Error(`tenant A's log has grown past B's ${reference.kind} ${String(value)}: raise B_EXTRA_LOG_ENTRIES`);
+        throw new Error(`tenant A's log has grown past B's ${reference.kind} ${JSON.stringify(value)}: raise B_EXTRA_LOG_ENTRIES`);
       }
       return value;
     };
@@ -106,8 +129,12 @@ describe('isolation matrix', () => {
           continue;
         }
         if (reference.where.startsWith('path')) {
-          if (!(answer.statusCode === 404 && isProblem(answer))) mismatches.push(`${where}: answered ${answer.statusCode} instead of 404: ${answer.body.slice(0, 200)}`);
-        } else if (!((answer.statusCode >= 200 && answer.statusCode < 300) || (answer.statusCode >= 400 && answer.statusCode < 500 && answer.statusCode !== 401 && answer.statusCode !== 403 && isProblem(answer)))) {
+          if (!(answer.statusCode === 404 && isProblem(answer)))
+            mismatches.push(`${where}: answered ${answer.statusCode} instead of 404: ${answer.body.slice(0, 200)}`);
+        } else if (!(
+          (answer.statusCode >= 200 && answer.statusCode < 300) ||
+          (answer.statusCode >= 400 && answer.statusCode < 500 && answer.statusCode !== 401 && answer.statusCode !== 403 && isProblem(answer))
+        )) {
           mismatches.push(`${where}: answered ${answer.statusCode}: ${answer.body.slice(0, 200)}`);
         }
         if (ID_KINDS.has(reference.kind)) {
@@ -115,7 +142,9 @@ describe('isolation matrix', () => {
           const nowhere = await a.call(shape, role, { reference, value: randomUUID() });
           counts.nonexistent++;
           if (nowhere.statusCode !== answer.statusCode || problemCode(nowhere) !== problemCode(answer)) {
-            mismatches.push(`${where}: answered ${answer.statusCode} ${problemCode(answer) ?? ''}, but ${nowhere.statusCode} ${problemCode(nowhere) ?? ''} for an id that exists nowhere`);
+            mismatches.push(
+              `${where}: answered ${answer.statusCode} ${problemCode(answer) ?? ''}, but ${nowhere.statusCode} ${problemCode(nowhere) ?? ''} for an id that exists nowhere`,
+            );
           } else if (operation.method === 'GET' && answer.statusCode < 300 && answer.body !== nowhere.body) {
             mismatches.push(`${where}: answered ${answer.body.slice(0, 200)}, but ${nowhere.body.slice(0, 200)} for an id that exists nowhere`);
           }
@@ -135,7 +164,8 @@ describe('isolation matrix', () => {
       for (const shape of shapes) for (const role of ROLES) await checkShape(shape, role);
       const anonymous = await a.call(shapes[0], undefined);
       counts.anonymous++;
-      if (isOpen(operation) ? misfit(operation, true, anonymous) : anonymous.statusCode !== 401) mismatches.push(`${operation.key} anonymous: ${anonymous.statusCode}`);
+      if (isOpen(operation) ? misfit(operation, true, anonymous) : anonymous.statusCode !== 401)
+        mismatches.push(`${operation.key} anonymous: ${anonymous.statusCode}`);
       leaks(`${operation.key} anonymous`, anonymous);
     }
 
@@ -152,6 +182,3 @@ describe('isolation matrix', () => {
 
 /** References to a tenant's records (as opposed to positions in its log or pages: seqs, tree sizes, cursors, event ids). */
 const ID_KINDS = new Set<ReferenceKind>(['user', 'conversation', 'message', 'legalHold', 'webhook']);
-
-const isProblem = (answer: Answer) => String(answer.headers['content-type'] ?? '').startsWith('application/problem+json');
-const problemCode = (answer: Answer) => (isProblem(answer) ? (JSON.parse(answer.body) as { code?: string }).code : undefined);

@@ -4,7 +4,19 @@ import type { Client } from 'pg';
 import { CheckpointSigner } from '../src/modules/audit/checkpoint-signer';
 import { appendEntries, policyDraft, recalledDraft } from './audit-fixtures';
 import { createMessagingTenant, recall, sendText, setPolicy, type MessagingTenant } from './messaging-fixtures';
-import { ROLES, callAs, mayCall, requestFor, shapesOf, type Json, type MatrixRequest, type Operation, type Reference, type ReferenceKind, type Shape } from './route-matrix';
+import {
+  ROLES,
+  callAs,
+  mayCall,
+  requestFor,
+  shapesOf,
+  type Json,
+  type MatrixRequest,
+  type Operation,
+  type Reference,
+  type ReferenceKind,
+  type Shape,
+} from './route-matrix';
 import { PASSWORD, type TestApp, type TestUser } from './test-app';
 
 /** Where the worlds' webhooks point (nothing is delivered in tests; the address must only be allowed). */
@@ -64,7 +76,7 @@ export class TenantWorld {
     this.hold = await this.placeHold(dave.id);
     await setPolicy(test, tenant.users.admin, () => ({ settings: { windowSeconds: 600 } }));
     this.expectOk(await this.as('COMPLIANCE', { method: 'POST', url: '/api/v1/audit/checkpoints' }), 'signing a checkpoint');
-    const events = this.expectOk(await this.as('EMPLOYEE', { method: 'GET', url: '/api/v1/events?limit=1' }), 'reading events').json() as { lastEventId: string };
+    const events = this.expectOk(await this.as('EMPLOYEE', { method: 'GET', url: '/api/v1/events?limit=1' }), 'reading events').json<{ lastEventId: string }>();
     this.eventId = events.lastEventId;
   }
 
@@ -98,14 +110,18 @@ export class TenantWorld {
 
   /** Entries through the audit write path, so this tenant's log is longer than another's (seq references). */
   async growLog(entries: number): Promise<void> {
-    const drafts = Array.from({ length: entries }, (_, i) => (i % 10 ? policyDraft(this.tenant.users.admin.id, i) : recalledDraft(this.tenant, 'alice', `${this.marker} audit ${i}`)));
+    const drafts = Array.from({ length: entries }, (_, i) =>
+      i % 10 ? policyDraft(this.tenant.users.admin.id, i) : recalledDraft(this.tenant, 'alice', `${this.marker} audit ${i}`),
+    );
     const chunks = Array.from({ length: 8 }, (_, c) => drafts.filter((_, i) => i % 8 === c));
     await Promise.all(chunks.map((chunk) => appendEntries(this.test, this.tenant, chunk)));
     await this.test.app.get(CheckpointSigner).idle();
   }
 
   async logSize(): Promise<number> {
-    const { rows } = await this.owner.query<{ size: number }>('SELECT coalesce((SELECT size::int FROM audit_log_heads WHERE tenant_id = $1), 0) AS size', [this.tenant.id]);
+    const { rows } = await this.owner.query<{ size: number }>('SELECT coalesce((SELECT size::int FROM audit_log_heads WHERE tenant_id = $1), 0) AS size', [
+      this.tenant.id,
+    ]);
     return rows[0].size;
   }
 
@@ -185,7 +201,7 @@ export class TenantWorld {
       case 'PUT /api/v1/me/password':
         return { currentPassword: PASSWORD, newPassword: `${PASSWORD} (changed)` };
       case 'PUT /api/v1/policy': {
-        const current = this.expectOk(await this.as('ADMIN', { method: 'GET', url: '/api/v1/policy' }), 'reading the policy').json() as { version: number };
+        const current = this.expectOk(await this.as('ADMIN', { method: 'GET', url: '/api/v1/policy' }), 'reading the policy').json<{ version: number }>();
         return { expectedVersion: current.version, settings: { windowSeconds: 600 } };
       }
       default:
@@ -195,7 +211,9 @@ export class TenantWorld {
 
   /** The request of `shape` as `role` with this tenant's values, `replaced` (one reference) excepted. */
   async request(shape: Shape, role: Role, caller: TestUser, replaced?: { reference: Reference; value: Json }): Promise<MatrixRequest> {
-    const request = await requestFor(shape, (reference) => (reference === replaced?.reference ? Promise.resolve(replaced.value) : this.own(reference, shape.operation, role)));
+    const request = await requestFor(shape, (reference) =>
+      reference === replaced?.reference ? Promise.resolve(replaced.value) : this.own(reference, shape.operation, role),
+    );
     const overrides = await this.overrides(shape.operation, role, caller);
     return Object.keys(overrides).length ? { ...request, payload: { ...(request.payload as Record<string, Json>), ...overrides } } : request;
   }
@@ -207,10 +225,13 @@ export class TenantWorld {
     const lister = [role, ...ROLES].find((candidate) => this.mayCall(operation, candidate))!;
     const [shape] = shapesOf(operation);
     // The first page of everything: no filters, one item.
-    const required = Object.fromEntries(Object.entries(shape.query).filter(([name]) => operation.parameters.some((parameter) => parameter.name === name && parameter.required)));
+    const required = Object.fromEntries(
+      Object.entries(shape.query).filter(([name]) => operation.parameters.some((parameter) => parameter.name === name && parameter.required)),
+    );
     const page = await this.request({ ...shape, query: { ...required, limit: 1 } }, lister, this.caller(lister));
-    const answer = this.expectOk(await this.as(lister, page), `listing a page of ${operation.key}`).json() as { nextCursor?: Json };
-    if (answer.nextCursor === null || answer.nextCursor === undefined) throw new Error(`${operation.key}: a one-item page of ${this.marker} has no next cursor: ${JSON.stringify(answer).slice(0, 300)}`);
+    const answer = this.expectOk(await this.as(lister, page), `listing a page of ${operation.key}`).json<{ nextCursor?: Json }>();
+    if (answer.nextCursor === null || answer.nextCursor === undefined)
+      throw new Error(`${operation.key}: a one-item page of ${this.marker} has no next cursor: ${JSON.stringify(answer).slice(0, 300)}`);
     this.cursors.set(operation.key, answer.nextCursor);
     return answer.nextCursor;
   }
@@ -227,11 +248,19 @@ export class TenantWorld {
   async newUser(role: Role): Promise<TestUser> {
     const email = `${role.toLowerCase()}-${Math.random().toString(36).slice(2, 10)}@${this.tenant.slug}.test`;
     const created = this.expectOk(
-      await this.as('ADMIN', { method: 'POST', url: '/api/v1/users', payload: { email, displayName: `${this.marker} ${role}`, roles: [role], password: PASSWORD } }),
+      await this.as('ADMIN', {
+        method: 'POST',
+        url: '/api/v1/users',
+        payload: { email, displayName: `${this.marker} ${role}`, roles: [role], password: PASSWORD },
+      }),
       'creating a user',
-    ).json() as { id: string };
-    const login = await callAs(this.test, undefined, { method: 'POST', url: '/api/v1/auth/login', payload: { tenant: this.tenant.slug, email, password: PASSWORD } });
-    return { id: created.id, email, roles: [role], token: (this.expectOk(login, 'logging in').json() as { accessToken: string }).accessToken };
+    ).json<{ id: string }>();
+    const login = await callAs(this.test, undefined, {
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { tenant: this.tenant.slug, email, password: PASSWORD },
+    });
+    return { id: created.id, email, roles: [role], token: this.expectOk(login, 'logging in').json<{ accessToken: string }>().accessToken };
   }
 
   private async recalledBy(user: TestUser): Promise<string> {
@@ -241,8 +270,12 @@ export class TenantWorld {
   }
 
   private async placeHold(subjectUserId: string): Promise<string> {
-    const hold = await this.as('COMPLIANCE', { method: 'POST', url: '/api/v1/legal-holds', payload: { scope: 'USER', subjectUserId, matter: `${this.marker} matter` } });
-    return (this.expectOk(hold, 'placing a hold').json() as { id: string }).id;
+    const hold = await this.as('COMPLIANCE', {
+      method: 'POST',
+      url: '/api/v1/legal-holds',
+      payload: { scope: 'USER', subjectUserId, matter: `${this.marker} matter` },
+    });
+    return this.expectOk(hold, 'placing a hold').json<{ id: string }>().id;
   }
 
   private async createWebhook(eventTypes: string[]): Promise<string> {
@@ -251,7 +284,7 @@ export class TenantWorld {
       url: '/api/v1/webhooks',
       payload: { url: this.webhookUrl, eventTypes, description: `${this.marker} hook` },
     });
-    return (this.expectOk(webhook, 'creating a webhook').json() as { id: string }).id;
+    return this.expectOk(webhook, 'creating a webhook').json<{ id: string }>().id;
   }
 
   private expectOk<T extends { statusCode: number; body: string }>(response: T, what: string): T {

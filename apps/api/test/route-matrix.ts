@@ -68,7 +68,7 @@ interface DocumentOperation {
 export async function operationsOf(test: TestApp): Promise<Operation[]> {
   const response = await test.request({ method: 'GET', url: '/api/openapi.json' });
   if (response.statusCode !== 200) throw new Error(`the OpenAPI document answered ${response.statusCode}`);
-  const document = response.json() as { paths: Record<string, Record<string, DocumentOperation>> };
+  const document = response.json<{ paths: Record<string, Record<string, DocumentOperation>> }>();
   return Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({
       key: `${method.toUpperCase()} ${path}`,
@@ -153,7 +153,8 @@ function referenceKind(name: string, schema: Schema, where: string): ReferenceKi
   if (known) return known;
   // Tree sizes of a consistency proof; `from`/`to` elsewhere are timestamps.
   if ((name === 'from' || name === 'to') && schema.type === 'integer') return 'treeSize';
-  if (schema.format === 'uuid' || schema.items?.format === 'uuid' || /(Id|Ids|Seq|Cursor)$/.test(name)) throw new Unbuildable(`${where}: no reference kind for "${name}" (add it to FIELD_REFERENCES)`);
+  if (schema.format === 'uuid' || schema.items?.format === 'uuid' || /(Id|Ids|Seq|Cursor)$/.test(name))
+    throw new Unbuildable(`${where}: no reference kind for "${name}" (add it to FIELD_REFERENCES)`);
   return undefined;
 }
 
@@ -211,7 +212,10 @@ function alternatives(schema: Schema, name: string | undefined, where: string): 
       return [{ value: false, variant: '' }];
     case 'array': {
       const minItems = schema.minItems ?? 0;
-      return alternatives(schema.items ?? {}, undefined, `${where}[]`).map(({ value, variant }) => ({ value: Array.from({ length: Math.max(minItems, 1) }, () => value), variant }));
+      return alternatives(schema.items ?? {}, undefined, `${where}[]`).map(({ value, variant }) => ({
+        value: Array.from({ length: Math.max(minItems, 1) }, () => value),
+        variant,
+      }));
     }
     case 'object': {
       const required = new Set(schema.required ?? []);
@@ -221,8 +225,17 @@ function alternatives(schema: Schema, name: string | undefined, where: string): 
       if (included.length === 0 && properties.length > 0) included.push(properties[0]);
       const options = included.map(([key, property]) => [key, alternatives(property, key, `${where}.${key}`)] as const);
       const plainest = Object.fromEntries(options.map(([key, values]) => [key, values[0].value]));
-      const result = [{ value: plainest as Template, variant: options.map(([, values]) => values[0].variant).filter(Boolean).join(' ') }];
-      for (const [key, values] of options) for (const other of values.slice(1)) result.push({ value: { ...plainest, [key]: other.value }, variant: other.variant });
+      const result = [
+        {
+          value: plainest as Template,
+          variant: options
+            .map(([, values]) => values[0].variant)
+            .filter(Boolean)
+            .join(' '),
+        },
+      ];
+      for (const [key, values] of options)
+        for (const other of values.slice(1)) result.push({ value: { ...plainest, [key]: other.value }, variant: other.variant });
       return result;
     }
     default:
@@ -291,16 +304,27 @@ export async function requestFor(shape: Shape, valueOf: (reference: Reference) =
     }
     return template;
   };
+  const scalar = async (template: Template) => {
+    const value = await resolve(template);
+    if (value === null || typeof value === 'object')
+      throw new Unbuildable(`${shape.operation.key}: a path or query value must be a scalar, got ${JSON.stringify(value)}`);
+    return String(value);
+  };
   let url = shape.operation.path;
-  for (const [name, template] of Object.entries(shape.params)) url = url.replace(`{${name}}`, encodeURIComponent(String(await resolve(template))));
+  for (const [name, template] of Object.entries(shape.params)) url = url.replace(`{${name}}`, encodeURIComponent(await scalar(template)));
   const query = new URLSearchParams();
-  for (const [name, template] of Object.entries(shape.query)) query.set(name, String(await resolve(template)));
+  for (const [name, template] of Object.entries(shape.query)) query.set(name, await scalar(template));
   const body = await resolve(shape.body);
   return { method: shape.operation.method, url: query.size ? `${url}?${query}` : url, ...(body === undefined ? {} : { payload: body }) };
 }
 
 export const callAs = (test: TestApp, user: TestUser | undefined, request: MatrixRequest) =>
-  test.request({ method: request.method, url: request.url, token: user?.token, payload: request.method === 'GET' || request.method === 'DELETE' ? undefined : (request.payload ?? {}) });
+  test.request({
+    method: request.method,
+    url: request.url,
+    token: user?.token,
+    payload: request.method === 'GET' || request.method === 'DELETE' ? undefined : (request.payload ?? {}),
+  });
 
 // ---------------------------------------------------------------------------
 // Judging the answer a role gets
@@ -311,15 +335,13 @@ export interface Answer {
   body: string;
 }
 
-const problemCode = (answer: Answer): string | undefined => {
-  try {
-    return (JSON.parse(answer.body) as { code?: string }).code;
-  } catch {
-    return undefined;
-  }
+export const isProblem = (answer: Answer) => {
+  const contentType = answer.headers['content-type'];
+  return typeof contentType === 'string' && contentType.startsWith('application/problem+json');
 };
 
-const isProblem = (answer: Answer) => String(answer.headers['content-type'] ?? '').startsWith('application/problem+json');
+/** The `code` of a problem answer. */
+export const problemCode = (answer: Answer) => (isProblem(answer) ? (JSON.parse(answer.body) as { code?: string }).code : undefined);
 
 /**
  * The permission snapshot's answer, with the caller's own tenant's data: a refused role gets 403

@@ -14,11 +14,37 @@ export interface UncheckedExpectation {
 
 /** Playwright matchers that retry until a timeout and return a promise. */
 const PLAYWRIGHT_ASYNC_MATCHERS = new Set([
-  'toBeAttached', 'toBeChecked', 'toBeDisabled', 'toBeEditable', 'toBeEmpty', 'toBeEnabled', 'toBeFocused', 'toBeHidden',
-  'toBeInViewport', 'toBeVisible', 'toBeOK', 'toContainClass', 'toContainText', 'toHaveAccessibleDescription',
-  'toHaveAccessibleErrorMessage', 'toHaveAccessibleName', 'toHaveAttribute', 'toHaveClass', 'toHaveCount', 'toHaveCSS',
-  'toHaveId', 'toHaveJSProperty', 'toHaveRole', 'toHaveScreenshot', 'toHaveText', 'toHaveTitle', 'toHaveURL', 'toHaveValue',
-  'toHaveValues', 'toMatchAriaSnapshot', 'toPass',
+  'toBeAttached',
+  'toBeChecked',
+  'toBeDisabled',
+  'toBeEditable',
+  'toBeEmpty',
+  'toBeEnabled',
+  'toBeFocused',
+  'toBeHidden',
+  'toBeInViewport',
+  'toBeVisible',
+  'toBeOK',
+  'toContainClass',
+  'toContainText',
+  'toHaveAccessibleDescription',
+  'toHaveAccessibleErrorMessage',
+  'toHaveAccessibleName',
+  'toHaveAttribute',
+  'toHaveClass',
+  'toHaveCount',
+  'toHaveCSS',
+  'toHaveId',
+  'toHaveJSProperty',
+  'toHaveRole',
+  'toHaveScreenshot',
+  'toHaveText',
+  'toHaveTitle',
+  'toHaveURL',
+  'toHaveValue',
+  'toHaveValues',
+  'toMatchAriaSnapshot',
+  'toPass',
 ]);
 
 const unwrap = (node: ts.Node): ts.Node => (ts.isParenthesizedExpression(node.parent) ? unwrap(node.parent) : node);
@@ -59,7 +85,8 @@ export function findUncheckedExpectations(source: string, fileName = 'spec.ts'):
       if (!matcher) report(node, 'no matcher');
       else if (!(ts.isCallExpression(chain.parent) && chain.parent.expression === chain)) report(chain, 'matcher not called');
       else {
-        const asynchronous = kind === 'poll' || names.includes('resolves') || names.includes('rejects') || (playwright && PLAYWRIGHT_ASYNC_MATCHERS.has(matcher));
+        const asynchronous =
+          kind === 'poll' || names.includes('resolves') || names.includes('rejects') || (playwright && PLAYWRIGHT_ASYNC_MATCHERS.has(matcher));
         if (asynchronous && !isAwaited(chain.parent)) report(chain.parent, 'not awaited');
       }
     }
