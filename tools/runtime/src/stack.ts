@@ -1,6 +1,7 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { createDatabaseIfMissing, enableAppRole, migrate, withDatabase } from './database';
 import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres';
 import { startProcess, stopProcess, waitForHttp, type Managed } from './processes';
@@ -78,39 +79,73 @@ export function startApi(env: NodeJS.ProcessEnv, quiet = false, nodeFlags: strin
 }
 
 const CONSOLE_DIR = join(ROOT, 'apps/console');
+/** Where `buildConsole` records what a build was made from (next to Next's own BUILD_ID). */
+const BUILD_INPUTS_FILE = 'retract-build-inputs.json';
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.') || entry.name === 'test-results' || entry.name === 'playwright-report') continue;
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+/**
+ * What the console's production build is made from: its sources, the libraries it bundles
+ * (libs/audit-log through its browser entry), the TypeScript settings, the installed dependencies.
+ */
+const CONSOLE_INPUTS = [CONSOLE_DIR, 'libs/contracts/src', 'libs/authz/src', 'libs/audit-log/src', 'tsconfig.base.json', 'package-lock.json'].map((path) => resolve(ROOT, path));
+
+/**
+ * Not inputs of the build: next-env.d.ts is written by `next build` itself and names the dist dir, so
+ * a build for `npm test` (.next-test) rewrites it under the build of `npm start` (.next); tests, docs,
+ * test output and dot-directories (the builds themselves) cannot change what is served.
+ */
+function isBuildInput(name: string, isDirectory: boolean): boolean {
+  if (name.startsWith('.')) return !isDirectory && name.startsWith('.env');
+  if (isDirectory) return !['node_modules', 'e2e', 'test-results', 'playwright-report'].includes(name);
+  return name !== 'next-env.d.ts' && !/\.(spec|test)\.tsx?$|\.md$|^(jest|playwright)\.config\./.test(name);
+}
+
+function hashInputs(hash: Hash, path: string): void {
+  if (!statSync(path).isDirectory()) {
+    const content = readFileSync(path);
+    hash.update(`${relative(ROOT, path)}\0${content.length}\0`).update(content);
+    return;
   }
-  return newest;
+  const entries = readdirSync(path, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) if (isBuildInput(entry.name, entry.isDirectory())) hashInputs(hash, join(path, entry.name));
 }
 
 /**
- * The console is served from a production build, rebuilt only when its sources (or the shared
- * libraries) changed, or when it was built for another API address (Next fixes rewrites at build time).
+ * A digest of the console build's inputs: contents, not modification times, so that checking out,
+ * copying or touching files — or `next build` rewriting next-env.d.ts — does not force a rebuild.
+ * NEXT_PUBLIC_* variables are inlined into the bundle at build time, so they count too.
+ */
+export function consoleBuildInputs(env: NodeJS.ProcessEnv = process.env, inputs: string[] = CONSOLE_INPUTS): string {
+  const hash = createHash('sha256');
+  for (const [name, value] of Object.entries(env).sort(([a], [b]) => (a < b ? -1 : 1))) if (name.startsWith('NEXT_PUBLIC_')) hash.update(`${name}=${value}\0`);
+  for (const input of inputs) hashInputs(hash, input);
+  return hash.digest('hex');
+}
+
+const distDirOf = (env: NodeJS.ProcessEnv) => join(CONSOLE_DIR, env.CONSOLE_DIST_DIR ?? '.next');
+
+/**
+ * The console is served from a production build, rebuilt only when what it is made from changed
+ * (see consoleBuildInputs), or when it was built for another API address (Next fixes rewrites at
+ * build time). Each dist dir (`.next` for npm start, `.next-test` for npm test) records its own inputs.
  */
 export function consoleBuildIsCurrent(env: NodeJS.ProcessEnv): boolean {
-  const distDir = join(CONSOLE_DIR, env.CONSOLE_DIST_DIR ?? '.next');
-  const buildId = join(distDir, 'BUILD_ID');
-  if (!existsSync(buildId)) return false;
+  const distDir = distDirOf(env);
+  if (!existsSync(join(distDir, 'BUILD_ID'))) return false;
   try {
     const manifest = JSON.parse(readFileSync(join(distDir, 'routes-manifest.json'), 'utf8')) as { rewrites?: { beforeFiles?: { destination: string }[] } };
     const destination = manifest.rewrites?.beforeFiles?.[0]?.destination ?? '';
     if (env.API_INTERNAL_URL && !destination.startsWith(`${env.API_INTERNAL_URL}/`)) return false;
+    const recorded = JSON.parse(readFileSync(join(distDir, BUILD_INPUTS_FILE), 'utf8')) as { inputs?: string };
+    return recorded.inputs === consoleBuildInputs(env);
   } catch {
     return false;
   }
-  const built = statSync(buildId).mtimeMs;
-  // The console bundles these libraries (libs/audit-log through its browser entry).
-  return [CONSOLE_DIR, join(ROOT, 'libs/contracts/src'), join(ROOT, 'libs/authz/src'), join(ROOT, 'libs/audit-log/src')].every((dir) => newestMtime(dir) <= built);
 }
 
 export async function buildConsole(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
   log('building the console (first start, or its sources changed)...');
+  // Taken before the build: a source edited while it runs makes the next start build again.
+  const inputs = consoleBuildInputs(env);
   const build = startProcess('console-build', process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
     cwd: CONSOLE_DIR,
     env: { ...env, NEXT_TELEMETRY_DISABLED: '1' },
@@ -121,6 +156,7 @@ export async function buildConsole(env: NodeJS.ProcessEnv, log: (line: string) =
   });
   const code = await build.exited;
   if (code !== 0) throw new Error('console build failed: run `npx next build` in apps/console to see why');
+  writeFileSync(join(distDirOf(env), BUILD_INPUTS_FILE), `${JSON.stringify({ inputs })}\n`);
 }
 
 export function startConsole(env: NodeJS.ProcessEnv, port: number, quiet = false): Managed {
