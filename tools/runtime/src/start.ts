@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { DEMO_PASSWORD, DEMO_TENANTS, seedDemo } from '../../../prisma/seed/demo';
 import { isEmpty } from './database';
 import { loadOrCreateLocalSecrets } from './secrets';
-import { ROOT, buildConsole, consoleBuildIsCurrent, prepareDatabase, startApi, startConsole, stopProcess, waitForHttp } from './stack';
-import type { Managed } from './processes';
+import { onStopRequest, stopAllProcesses, type Managed } from './processes';
+import { ROOT, buildConsole, consoleBuildIsCurrent, prepareDatabase, startApi, startConsole, waitForHttp } from './stack';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -18,20 +18,17 @@ async function main(): Promise<void> {
   let stopEmbedded: (() => Promise<void>) | undefined;
   let stopping = false;
 
+  // The API and the console first (the API still uses the database), PostgreSQL last.
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     log('stopping...');
-    await Promise.all(children.map((child) => stopProcess(child)));
+    await stopAllProcesses();
     if (stopEmbedded) await stopEmbedded().catch(() => undefined);
     process.exit(code);
   };
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
-  process.on('SIGHUP', () => void shutdown(0));
-  // `npm start` runs us under npm and a shell; if they are killed without passing the signal on, stop too.
-  const parent = process.ppid;
-  setInterval(() => process.ppid !== parent && void shutdown(0), 1000).unref();
+  // package.json runs us with `exec`, so a signal sent to npm's pid reaches us (a shell in between would keep it).
+  onStopRequest(() => void shutdown(0));
 
   try {
     log(env.DATABASE_URL ? 'using the PostgreSQL server in DATABASE_URL' : 'starting embedded PostgreSQL (data in .data/postgres)...');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { withDatabase } from './database';
 import { startProcess } from './processes';
@@ -54,6 +54,8 @@ export async function prepareTestDatabase(serverUrl: string | undefined, log: (l
 /** Jest with `args` (config, projects, paths); its JSON report goes to `outputFile`. */
 export async function runJest(env: NodeJS.ProcessEnv, args: string[], options: { outputFile?: string; maxWorkers?: number } = {}): Promise<Counts> {
   const outputFile = options.outputFile ?? join(ROOT, 'tmp', 'jest-results.json');
+  // A report left by an earlier run must not be read as this run's.
+  rmSync(outputFile, { force: true });
   const jest = startProcess('jest', process.execPath, [join(ROOT, 'node_modules/jest/bin/jest.js'), '--ci', `--maxWorkers=${options.maxWorkers ?? 2}`, '--json', `--outputFile=${outputFile}`, ...args], {
     cwd: ROOT,
     // @fastify/cookie loads the ESM-only `cookie` package with import(), which Jest's VM allows only with this flag.
@@ -94,6 +96,7 @@ export async function runBrowserTests(env: NodeJS.ProcessEnv, appUrl: string, lo
       await waitForHttp(`http://127.0.0.1:${apiPort}/healthz`, 60_000, () => api.child.exitCode === null);
       await waitForHttp(`http://127.0.0.1:${consolePort}/login`, 120_000, () => web.child.exitCode === null);
       const output = join(ROOT, 'tmp', 'playwright-results.json');
+      rmSync(output, { force: true });
       const playwright = startProcess('browser', process.execPath, [join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'apps/console/playwright.config.ts', '--reporter=list,json', ...args], {
         cwd: ROOT,
         env: { ...env, CONSOLE_URL: `http://127.0.0.1:${consolePort}`, API_URL: `http://127.0.0.1:${apiPort}`, PLAYWRIGHT_JSON_OUTPUT_NAME: output },
