@@ -51,10 +51,19 @@ export async function prepareTestDatabase(serverUrl: string | undefined, log: (l
   return { database, env };
 }
 
+/**
+ * Where a run's JSON report goes: named after this process, since several runs may share the
+ * checkout, and removed first, so that neither another run's report nor an earlier one is read as this run's.
+ */
+function reportFile(name: string): string {
+  const path = join(ROOT, 'tmp', `${name}-${process.pid}.json`);
+  rmSync(path, { force: true });
+  return path;
+}
+
 /** Jest with `args` (config, projects, paths); its JSON report goes to `outputFile`. */
 export async function runJest(env: NodeJS.ProcessEnv, args: string[], options: { outputFile?: string; maxWorkers?: number } = {}): Promise<Counts> {
-  const outputFile = options.outputFile ?? join(ROOT, 'tmp', 'jest-results.json');
-  // A report left by an earlier run must not be read as this run's.
+  const outputFile = options.outputFile ?? reportFile('jest-results');
   rmSync(outputFile, { force: true });
   const jest = startProcess('jest', process.execPath, [join(ROOT, 'node_modules/jest/bin/jest.js'), '--ci', `--maxWorkers=${options.maxWorkers ?? 2}`, '--json', `--outputFile=${outputFile}`, ...args], {
     cwd: ROOT,
@@ -95,8 +104,7 @@ export async function runBrowserTests(env: NodeJS.ProcessEnv, appUrl: string, lo
     try {
       await waitForHttp(`http://127.0.0.1:${apiPort}/healthz`, 60_000, () => api.child.exitCode === null);
       await waitForHttp(`http://127.0.0.1:${consolePort}/login`, 120_000, () => web.child.exitCode === null);
-      const output = join(ROOT, 'tmp', 'playwright-results.json');
-      rmSync(output, { force: true });
+      const output = reportFile('playwright-results');
       const playwright = startProcess('browser', process.execPath, [join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'apps/console/playwright.config.ts', '--reporter=list,json', ...args], {
         cwd: ROOT,
         env: { ...env, CONSOLE_URL: `http://127.0.0.1:${consolePort}`, API_URL: `http://127.0.0.1:${apiPort}`, PLAYWRIGHT_JSON_OUTPUT_NAME: output },
