@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { abilityFor, type AppAbility } from '@retract/authz';
 import type { TenantScope } from '@retract/db';
-import { ChangeFeed } from '../database/change-feed';
+import { CACHE_CHANNEL, ChangeFeed } from '../database/change-feed';
 import { SessionsRepository, type SessionUser } from './sessions.repository';
 
 export interface CachedSession {
@@ -32,7 +32,7 @@ export class SessionCache implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.feed.subscribe('retract_cache', (payload) => this.onInvalidation(payload));
+    this.feed.subscribe(CACHE_CHANNEL, (payload) => this.onInvalidation(payload));
     this.feed.onReconnect(() => {
       this.generation += 1;
       this.entries.clear();

@@ -5,6 +5,9 @@ import { CONFIG, type Config } from '../../config/config';
 
 type Handler = (payload: string) => void;
 
+/** Cache invalidations (`session:…`, `user:…`, `policy:…`, `key:…`) sent at commit by the triggers of docs/architecture.md "Caches". */
+export const CACHE_CHANNEL = 'retract_cache';
+
 /** Reconnection waits: doubling from the first, never longer than the last (plus up to a quarter of jitter). */
 const RECONNECT_FIRST_MS = 250;
 const RECONNECT_MAX_MS = 5000;
@@ -35,6 +38,9 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   /** When the current outage began (the loss, or the start when the first connection failed). */
   private downSince?: number;
   private attempts = 0;
+  /** Losses and returns of the listener, and notifications heard per channel: see `mark`. */
+  private gaps = 0;
+  private readonly heard = new Map<string, number>();
 
   constructor(@Inject(CONFIG) private readonly config: Config) {}
 
@@ -70,6 +76,20 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
     if (client && isNew) void client.query(`LISTEN ${channel}`).catch((error: Error) => this.lost(client, error));
   }
 
+  /**
+   * Taken before a cache reads something it may keep: the value may be kept only if
+   * `unchangedSince(channel, mark)` still holds once it is read. A read that a notification on the
+   * channel overtook (or that spanned a loss of the listener, when notifications may have been
+   * missed) is used once and not kept.
+   */
+  mark(channel: string): number {
+    return this.gaps + (this.heard.get(channel) ?? 0);
+  }
+
+  unchangedSince(channel: string, mark: number): boolean {
+    return this.listening && this.mark(channel) === mark;
+  }
+
   /** Runs when the connection is lost and again after every (re)connection: whatever was notified meanwhile must be re-read. */
   onReconnect(hook: () => void): void {
     this.reconnectHooks.add(hook);
@@ -83,6 +103,7 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
       application_name: 'retract-listener',
     });
     client.on('notification', (message) => {
+      this.heard.set(message.channel, (this.heard.get(message.channel) ?? 0) + 1);
       for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '');
     });
     client.on('error', (error) => this.lost(client, error));
@@ -105,6 +126,7 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
     this.downSince = undefined;
     this.probeTimer = setInterval(() => void this.probe(client), PROBE_EVERY_MS);
     this.probeTimer.unref();
+    this.gaps += 1;
     for (const hook of this.reconnectHooks) hook();
   }
 
@@ -130,6 +152,7 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
       this.client = undefined;
       clearInterval(this.probeTimer);
       this.downSince = Date.now();
+      this.gaps += 1;
       this.logger.warn(`listener connection lost (${error.message}); caches are off and the feed reconnects until the database is back`);
       // Nothing is heard until the next connection: caches must not serve what they cannot invalidate.
       for (const hook of this.reconnectHooks) hook();

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import type { SqlTx, Tx } from '@retract/db';
-import { ChangeFeed } from '../../common/database/change-feed';
+import { CACHE_CHANNEL, ChangeFeed } from '../../common/database/change-feed';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { KEK, type KeyEncryptionKey } from './key-encryption';
 
@@ -45,7 +45,7 @@ export class ContentVault implements OnModuleInit {
 
   onModuleInit(): void {
     // A shred on any replica wipes the key material from every replica's memory at once.
-    this.feed?.subscribe('retract_cache', (payload) => {
+    this.feed?.subscribe(CACHE_CHANNEL, (payload) => {
       const [kind, tenantId, keyId] = payload.split(':');
       if (kind === 'key') this.forget(tenantId, keyId);
     });
@@ -110,6 +110,7 @@ export class ContentVault implements OnModuleInit {
       this.keys.set(slot, cached);
       return cached;
     }
+    const mark = this.feed?.mark(CACHE_CHANNEL);
     const fresh = { id: crypto.randomUUID(), key: randomBytes(32) };
     const live = () => tx.$queryRaw<{ id: string; wrapped_key: Buffer }[]>`
       SELECT id, wrapped_key FROM audit_data_keys
@@ -131,7 +132,7 @@ export class ContentVault implements OnModuleInit {
     if (!row) [row] = await live();
     const key = row.id === fresh.id ? fresh : { id: row.id, key: this.kek.unwrap(row.wrapped_key, keyAad(tenantId, row.id, subjectUserId)) };
     if (this.keys.size >= MAX_CACHED_KEYS) this.keys.delete(this.keys.keys().next().value!);
-    if (this.feed?.listening) this.keys.set(slot, key);
+    if (mark !== undefined && this.feed?.unchangedSince(CACHE_CHANNEL, mark)) this.keys.set(slot, key);
     return key;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import type { SqlTx } from '@retract/db';
-import { ChangeFeed } from '../../common/database/change-feed';
+import { CACHE_CHANNEL, ChangeFeed } from '../../common/database/change-feed';
 import { loadCurrentPolicy, type StoredPolicyVersion } from './policy-store';
 
 /**
@@ -16,7 +16,7 @@ export class PolicyCache implements OnModuleInit {
   constructor(@Optional() private readonly feed?: ChangeFeed) {}
 
   onModuleInit(): void {
-    this.feed?.subscribe('retract_cache', (payload) => {
+    this.feed?.subscribe(CACHE_CHANNEL, (payload) => {
       const [kind, tenantId] = payload.split(':');
       if (kind === 'policy') this.policies.delete(tenantId);
     });
@@ -26,8 +26,9 @@ export class PolicyCache implements OnModuleInit {
   async current(tx: SqlTx, tenantId: string): Promise<StoredPolicyVersion> {
     const cached = this.policies.get(tenantId);
     if (cached) return cached;
+    const mark = this.feed?.mark(CACHE_CHANNEL);
     const policy = await loadCurrentPolicy(tx, tenantId);
-    if (this.feed?.listening) this.policies.set(tenantId, policy);
+    if (mark !== undefined && this.feed?.unchangedSince(CACHE_CHANNEL, mark)) this.policies.set(tenantId, policy);
     return policy;
   }
 
