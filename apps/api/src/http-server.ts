@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { AppModule } from './app.module';
 import type { Config } from './config/config';
+import { useStrictJsonBodies } from './common/endpoint/json-body';
 import { sendProblem } from './common/problem/problem.filter';
 import { httpRequestDuration } from './modules/health/metrics';
 import { API_PREFIX, UNPREFIXED_ROUTES } from './modules/openapi/route-catalog';
@@ -54,6 +55,7 @@ export async function createApp(config: Config): Promise<NestFastifyApplication>
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser(['text/plain']);
+  useStrictJsonBodies(fastify);
 
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {

@@ -50,6 +50,39 @@ describe('fuzzer findings', () => {
     }
   });
 
+  it.each([
+    ['a truncated four-byte sequence (as long as the U+FFFD that replaced it)', [0xf0, 0x9f, 0x99]],
+    ['a stray 0xFF', [0xff]],
+    ['an overlong NUL', [0xc0, 0x80]],
+    ['an encoded surrogate', [0xed, 0xa0, 0x80]],
+  ])('refuses a JSON body with %s (not UTF-8) with 400 MALFORMED_JSON instead of storing U+FFFD', async (_name, bytes) => {
+    const payload = Buffer.concat([Buffer.from('{"scope":"TENANT","matter":"a'), Buffer.from(bytes), Buffer.from('b"}')]);
+    const response = await test.app.inject({
+      method: 'POST',
+      url: '/api/v1/legal-holds',
+      headers: { authorization: `Bearer ${tenant.users.compliance.token}`, 'content-type': 'application/json' },
+      payload,
+    });
+    expectProblem(response, 400);
+    expect(response.json()).toMatchObject({ code: 'MALFORMED_JSON', detail: 'The request body is not valid UTF-8.' });
+    const holds = (await test.request({ method: 'GET', url: '/api/v1/legal-holds', token: tenant.users.compliance.token })).json().items;
+    expect(holds.filter((hold: { matter: string }) => hold.matter.includes('\ufffd'))).toEqual([]);
+  });
+
+  it('still reads UTF-8 JSON with a charset parameter, and refuses an empty one as before', async () => {
+    const matter = 'Fall 撤回 🙈 \u202eevil';
+    const placed = await test.app.inject({
+      method: 'POST',
+      url: '/api/v1/legal-holds',
+      headers: { authorization: `Bearer ${tenant.users.compliance.token}`, 'content-type': 'application/json; charset=utf-8' },
+      payload: Buffer.from(JSON.stringify({ scope: 'TENANT', matter })),
+    });
+    expect({ status: placed.statusCode, matter: placed.json().matter }).toEqual({ status: 201, matter });
+    const empty = await test.app.inject({ method: 'POST', url: '/api/v1/legal-holds', headers: { authorization: `Bearer ${tenant.users.compliance.token}`, 'content-type': 'application/json' }, payload: '' });
+    expectProblem(empty, 400);
+    expect(empty.json().code).toBe('MALFORMED_JSON');
+  });
+
   it('refuses a policy-versions cursor beyond PostgreSQL integers with a 400 problem, not a 500', async () => {
     const response = await test.request({ method: 'GET', url: '/api/v1/policy/versions?cursor=2590866992603130', token: tenant.users.alice.token });
     expectProblem(response, 400);

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { ProblemException } from '../problem/problem';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * JSON bodies are UTF-8 (RFC 8259 §8.1) and are decoded strictly. Fastify's own parser decodes
+ * with replacement: bytes that are not UTF-8 became U+FFFD and were stored changed (a truncated
+ * four-byte sequence even passed its length check). Here they are refused, 400 MALFORMED_JSON;
+ * parsing is otherwise Fastify's (empty bodies, __proto__ and constructor keys refused).
+ */
+export function useStrictJsonBodies(fastify: FastifyInstance): void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    let text: string;
+    try {
+      text = strictUtf8.decode(body as Buffer);
+    } catch {
+      done(new ProblemException({ status: 400, code: 'MALFORMED_JSON', detail: 'The request body is not valid UTF-8.' }), undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
+}
