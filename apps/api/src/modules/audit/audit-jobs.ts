@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Prisma, type Db, type Tx } from '@retract/db';
 import { CONFIG, type Config } from '../../config/config';
+import { logBackgroundFailure } from '../../common/database/background-failure';
 import { DB, TenantDb } from '../../common/database/database.module';
 import { holdsCoveringSubject } from '../legal-holds/legal-holds.service';
 import type { LeafTemplate } from '@retract/audit-log';
@@ -41,11 +42,12 @@ export class AuditJobs implements OnApplicationBootstrap, OnApplicationShutdown 
 
   onApplicationBootstrap(): void {
     if (this.config.NODE_ENV === 'test') return;
-    void this.integrateStalePending().catch((err) => this.logger.error({ err }, 'pending sweep failed'));
-    this.timers.push(setInterval(() => void this.checkpointDueTenants().catch((err) => this.logger.error({ err }, 'checkpoint job failed')), this.config.AUDIT_CHECKPOINT_SECONDS * 1000));
-    this.timers.push(setInterval(() => void this.integrateStalePending().catch((err) => this.logger.error({ err }, 'pending sweep failed')), this.config.AUDIT_PENDING_SWEEP_SECONDS * 1000));
+    const failed = (what: string) => (error: unknown) => logBackgroundFailure(this.logger, 'error', what, error);
+    void this.integrateStalePending().catch(failed('pending sweep failed'));
+    this.timers.push(setInterval(() => void this.checkpointDueTenants().catch(failed('checkpoint job failed')), this.config.AUDIT_CHECKPOINT_SECONDS * 1000));
+    this.timers.push(setInterval(() => void this.integrateStalePending().catch(failed('pending sweep failed')), this.config.AUDIT_PENDING_SWEEP_SECONDS * 1000));
     if (this.config.AUDIT_RETENTION_INTERVAL_SECONDS > 0) {
-      this.timers.push(setInterval(() => void this.applyRetentionToAll().catch((err) => this.logger.error({ err }, 'retention job failed')), this.config.AUDIT_RETENTION_INTERVAL_SECONDS * 1000));
+      this.timers.push(setInterval(() => void this.applyRetentionToAll().catch(failed('retention job failed')), this.config.AUDIT_RETENTION_INTERVAL_SECONDS * 1000));
     }
     for (const timer of this.timers) timer.unref();
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { appendToFrontier, fillLeafTemplate, hashLeaf, type CompletedNode, type Frontier } from '@retract/audit-log';
 import { inTenantSql, sqlAutocommit, type SqlPool, type SqlTx } from '@retract/db';
 import { ChangeFeed } from '../../common/database/change-feed';
+import { logBackgroundFailure } from '../../common/database/background-failure';
 import { SQL_POOL } from '../../common/database/database.module';
 import { ProblemException } from '../../common/problem/problem';
 import { CONFIG, type Config } from '../../config/config';
@@ -118,7 +119,7 @@ export class AuditSequencer implements OnModuleInit {
           for (const waiter of batch) waiter.resolve();
         } catch (error) {
           queue.head = undefined;
-          this.logger.warn({ tenantId: queue.tenantId, err: String(error) }, 'audit batch not integrated; its entries stay pending');
+          logBackgroundFailure(this.logger, 'warn', 'audit batch not integrated; its entries stay pending', error, { tenantId: queue.tenantId });
           const unavailable = new ProblemException({
             status: 503,
             code: 'SERVICE_UNAVAILABLE',

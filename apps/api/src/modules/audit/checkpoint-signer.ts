@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { logBackgroundFailure } from '../../common/database/background-failure';
 import { TenantDb } from '../../common/database/database.module';
 import { CONFIG, type Config } from '../../config/config';
 import { AuditSequencer } from './audit-sequencer';
@@ -51,7 +52,7 @@ export class CheckpointSigner implements OnModuleInit {
       const checkpoint = await this.tenantDb.run({ tenantId }, (tx) => this.checkpoints.issue(tx, tenantId));
       await this.checkpoints.witness(tenantId, checkpoint);
     } catch (error) {
-      this.logger.error({ tenantId, err: String(error) }, 'checkpoint not signed; the next one will cover these entries');
+      logBackgroundFailure(this.logger, 'error', 'checkpoint not signed; the next one will cover these entries', error, { tenantId });
     }
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { EventEnvelope, Locale } from '@retract/contracts';
 import { ChangeFeed } from '../../common/database/change-feed';
+import { logBackgroundFailure } from '../../common/database/background-failure';
 import { TenantDb } from '../../common/database/database.module';
 import { toEnvelope, type EventRow } from './event-view';
 import type { SessionCheck } from '@retract/db';
@@ -238,7 +239,7 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
         if (rows.length === PAGE) channel.again = true;
       } while (channel.again);
     } catch (error) {
-      this.logger.warn(`event fan-out for a tenant failed: ${(error as Error).message}`);
+      logBackgroundFailure(this.logger, 'warn', 'event fan-out for a tenant failed', error, { tenantId: channel.tenantId });
     } finally {
       channel.pumping = false;
     }

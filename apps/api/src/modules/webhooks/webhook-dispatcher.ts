@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { WEBHOOK_SIGNATURE_HEADER } from '@retract/contracts';
 import { Prisma, type Db, type Event } from '@retract/db';
 import { ChangeFeed } from '../../common/database/change-feed';
+import { logBackgroundFailure } from '../../common/database/background-failure';
 import { DB, TenantDb } from '../../common/database/database.module';
 
 /** NOTIFYed with the tenant id when a webhook delivery is enqueued (migration 20261202180000_write_path.sql). */
@@ -100,7 +101,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       for (const { id } of due) attempted += await this.deliverDue(id);
       return attempted;
     } catch (error) {
-      this.logger.warn(`webhook pass failed: ${(error as Error).message}`);
+      logBackgroundFailure(this.logger, 'warn', 'webhook pass failed', error);
       return 0;
     } finally {
       this.ticking = false;
@@ -131,7 +132,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
         if (claimed.length < BATCH && !this.busy.get(tenantId)) break;
       }
     } catch (error) {
-      this.logger.warn(`webhook deliveries for a tenant failed: ${(error as Error).message}`);
+      logBackgroundFailure(this.logger, 'warn', 'webhook deliveries for a tenant failed', error, { tenantId });
     } finally {
       this.busy.delete(tenantId);
     }
