@@ -10,7 +10,7 @@ export const CACHE_CHANNEL = 'retract_cache';
 
 /** Reconnection waits: doubling from the first, never longer than the last (plus up to a quarter of jitter). */
 const RECONNECT_FIRST_MS = 250;
-const RECONNECT_MAX_MS = 5000;
+const RECONNECT_MAX_MS = 2000;
 /** A quiet connection is probed this often, so a connection that died silently is noticed within about two periods. */
 const PROBE_EVERY_MS = 5000;
 
