@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { CONFIG, type Config } from './config/config';
 import { AuthGuard } from './common/auth/auth.guard';
+import { CredentialThrottle } from './common/auth/credential-throttle';
 import { SessionCache } from './common/auth/session-cache';
 import { SessionsRepository } from './common/auth/sessions.repository';
 import { AccessTokens } from './common/auth/tokens';
@@ -14,7 +15,6 @@ import { AuthService } from './modules/auth/auth.service';
 import { ClockModule } from './modules/clock/clock';
 import { ConversationsModule } from './modules/conversations/conversations.module';
 import { EventsModule } from './modules/events/events.module';
-import { LoginThrottle } from './modules/auth/login-throttle';
 import { MessagesModule } from './modules/messages/messages.module';
 import { HealthController } from './modules/health/health.controller';
 import { OpenApiController } from './modules/openapi/openapi.controller';
@@ -51,7 +51,7 @@ export class AppModule {
         AccessTokens,
         SessionsRepository,
         SessionCache,
-        LoginThrottle,
+        CredentialThrottle,
         AuthService,
         UsersService,
         RouteCatalog,

@@ -39,7 +39,7 @@ export async function createApp(config: Config): Promise<NestFastifyApplication>
   const adapter = new FastifyAdapter({
     logger: config.LOG_LEVEL === 'silent' ? false : loggerOptions(config),
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: config.TRUST_PROXY_HOPS,
     // What the router refuses before any route runs (a malformed URL, an over-long path parameter) is a problem document too.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, request, error, new Logger('Router')),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {

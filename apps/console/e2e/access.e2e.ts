@@ -8,6 +8,12 @@ const AUDIT_SECTIONS = [
   ['/legal-holds', 'legalHolds'],
 ] as const;
 
+/**
+ * What a browser says on the console's own calls to its /api (Fetch Metadata). Playwright's request
+ * context sends no such header, and the API refuses cookie writes and audited reads without it.
+ */
+const fromConsole = { headers: { 'sec-fetch-site': 'same-origin' } };
+
 test.describe('an employee and the audit pages', () => {
   test('the UI hides them, the console redirects, and the API refuses when forced', async ({ page }, testInfo) => {
     await signInAs(page, 'carol@acme.test');
@@ -26,16 +32,17 @@ test.describe('an employee and the audit pages', () => {
     }
     await snapshot(page, testInfo, 'employee-denied-audit');
 
-    // Forcing the API directly with the employee's own session: 403 problem documents.
+    // Forcing the API directly with the employee's own session: 403 problem documents. The requests say
+    // they come from the console, as the browser's would, so that the role is what refuses them.
     for (const path of ['/api/v1/audit', '/api/v1/audit/0', '/api/v1/audit/export?format=jsonl', '/api/v1/legal-holds', '/api/v1/audit/checkpoints/latest']) {
-      const res = await page.request.get(path);
+      const res = await page.request.get(path, fromConsole);
       expect({ path, status: res.status() }).toEqual({ path, status: 403 });
       expect(res.headers()['content-type']).toContain('application/problem+json');
       expect((await res.json()).code).toBe('FORBIDDEN');
     }
-    const verify = await page.request.post('/api/v1/audit/verify', { data: {} });
+    const verify = await page.request.post('/api/v1/audit/verify', { data: {}, ...fromConsole });
     expect(verify.status()).toBe(403);
-    const erasure = await page.request.post('/api/v1/erasure-requests', { data: { subjectUserId: '00000000-0000-4000-8000-000000000000', reason: 'x' } });
+    const erasure = await page.request.post('/api/v1/erasure-requests', { data: { subjectUserId: '00000000-0000-4000-8000-000000000000', reason: 'x' }, ...fromConsole });
     expect(erasure.status()).toBe(403);
   });
 
@@ -47,7 +54,7 @@ test.describe('an employee and the audit pages', () => {
     const list = await page.request.get('/api/v1/audit?action=MESSAGE_RECALLED&limit=1');
     expect(list.status()).toBe(200);
     const [entry] = (await list.json()).items;
-    const detail = await (await page.request.get(`/api/v1/audit/${entry.seq}`)).json();
+    const detail = await (await page.request.get(`/api/v1/audit/${entry.seq}`, fromConsole)).json();
     expect(detail.content?.state).toBe('WITHHELD');
   });
 });

@@ -9,10 +9,19 @@ const slug = z
 
 export const TenantSlugSchema = slug;
 
+/**
+ * How the session is handed over: `token` (the default: integrations, scripts) returns the access
+ * token in the body and sets no cookie; `cookie` (the console in a browser) sets the httpOnly
+ * session cookie and leaves the token out of the body, so no script on the page ever holds it.
+ */
+export const SessionDeliverySchema = z.enum(['token', 'cookie']);
+export type SessionDelivery = z.infer<typeof SessionDeliverySchema>;
+
 export const LoginRequestSchema = z.strictObject({
   tenant: slug,
   email: z.email().max(254),
   password: z.string().min(1).max(1024),
+  session: SessionDeliverySchema.default('token'),
 });
 export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 
@@ -34,7 +43,8 @@ export const MeViewSchema = UserViewSchema.extend({
 export type MeView = z.infer<typeof MeViewSchema>;
 
 export const LoginResponseSchema = z.object({
-  accessToken: z.string(),
+  /** Only for `session: "token"`. */
+  accessToken: z.string().optional(),
   expiresAt: z.string(),
   user: MeViewSchema,
 });

@@ -55,10 +55,19 @@ export const ConfigSchema = z.object({
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(50),
   LOGIN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
-  TRUST_PROXY: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  /** Failed platform-token attempts per client address and LOGIN_THROTTLE_WINDOW_SECONDS. */
+  PLATFORM_TOKEN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(10),
+  /** Bearer token required by GET /metrics; unset = /metrics is open (bind the API to a private address then). */
+  METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters').optional()),
+  /** Open event streams (SSE) one user may hold on one API process; a further one is refused with 429. */
+  EVENT_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
+  /**
+   * Proxies in front of the API whose X-Forwarded-For entries are believed, counted from the API:
+   * 0 = the socket's peer is the client; 1 = the peer is a proxy that appended the client's address
+   * (the console, or a load balancer), and so on. Entries beyond that many hops are the client's own word.
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  TRUST_PROXY: z.never({ error: 'was replaced by TRUST_PROXY_HOPS (the number of proxies in front of the API)' }).optional(),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
   /** Internal webhook receivers the operator trusts (hosts, host:port, CIDR ranges); empty = public https receivers only (docs/architecture.md, "Webhook targets"). */
   WEBHOOK_ALLOWED_TARGETS: z

@@ -4,8 +4,11 @@ import { z } from 'zod';
 import { apiInternalUrl } from './api-origin';
 import { readProblem, unreachableProblem, type ProblemDetails } from './problem';
 
-/** The API's httpOnly session cookie. The console never reads its content, it only forwards it. */
-export const SESSION_COOKIE = 'retract_session';
+/**
+ * The API's httpOnly session cookie (`__Host-`, Secure, SameSite=Strict: docs/architecture.md,
+ * "Browser sessions"). The console never reads its content, it only forwards it.
+ */
+export const SESSION_COOKIE = '__Host-retract_session';
 
 const TIMEOUT_MS = 10_000;
 

@@ -2,26 +2,22 @@ import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nest
 import { Reflector } from '@nestjs/core';
 import type { Locale } from '@retract/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { timingSafeEqual } from 'node:crypto';
 import { CONFIG, type Config } from '../../config/config';
 import { ENDPOINT, type EndpointSpec } from '../endpoint/endpoint';
 import { forbidden, notFound, unauthenticated } from '../problem/problem';
+import { CredentialThrottle, tooManyAttempts } from './credential-throttle';
 import type { AuthenticatedPrincipal, RequestWithPrincipal } from './principal';
+import { fromConsole, fromForeignPage } from './request-origin';
+import { secretsMatch } from './secrets';
 import { SessionCache } from './session-cache';
-import { AccessTokens, SESSION_COOKIE } from './tokens';
-import { setSessionCookie } from './session-cookie';
+import { SESSION_COOKIE, setSessionCookie } from './session-cookie';
+import { AccessTokens } from './tokens';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**
@@ -38,6 +34,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokens,
     private readonly sessions: SessionCache,
+    private readonly throttle: CredentialThrottle,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -49,19 +46,22 @@ export class AuthGuard implements CanActivate {
       this.logger.error({ route: request.routeOptions?.url }, 'route declares no access; refusing');
       throw forbidden('This route is not available.');
     }
-    // Browsers name the page that sent a write: only the console's (or our own host's) are accepted,
-    // which stops cross-site form posts and login CSRF; clients that send no Origin are not browsers.
-    if (!SAFE_METHODS.has(request.method)) this.checkOrigin(request);
+    // Browsers name the page that sent a write: a write from any page but the console's is refused,
+    // whatever its credentials; clients that say nothing are not browsers (docs/architecture.md).
+    const write = !SAFE_METHODS.has(request.method);
+    if (write && fromForeignPage(request, this.config.CONSOLE_ORIGIN)) throw forbidden('Cross-site requests are not accepted.');
     switch (spec.access.kind) {
       case 'public':
         return true;
+      case 'metrics':
+        return this.checkMetricsScraper(request);
       case 'platform':
         return this.checkPlatformOperator(request);
       case 'authenticated':
-        request.principal = await this.authenticate(request, http.getResponse<FastifyReply>());
+        request.principal = await this.authenticate(request, http.getResponse<FastifyReply>(), write || spec.auditedRead === true);
         return true;
       case 'ability': {
-        const principal = await this.authenticate(request, http.getResponse<FastifyReply>());
+        const principal = await this.authenticate(request, http.getResponse<FastifyReply>(), write || spec.auditedRead === true);
         request.principal = principal;
         if (!principal.ability.can(spec.access.action, spec.access.subject)) throw forbidden();
         return true;
@@ -69,19 +69,47 @@ export class AuthGuard implements CanActivate {
     }
   }
 
-  private checkPlatformOperator(request: FastifyRequest): boolean {
-    const expected = this.config.PLATFORM_TOKEN;
-    if (!expected) throw notFound('route');
+  /** With METRICS_TOKEN set, only a scraper presenting it; without, anyone who can reach the API. */
+  private checkMetricsScraper(request: FastifyRequest): boolean {
+    const expected = this.config.METRICS_TOKEN;
+    if (!expected) return true;
     const given = bearer(request);
-    if (!given || !sameSecret(given, expected)) throw unauthenticated('A valid platform operator token is required.');
+    if (!given || !secretsMatch(given, expected)) throw unauthenticated('A valid metrics token is required.');
     return true;
   }
 
-  private async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<AuthenticatedPrincipal> {
+  /**
+   * Each attempt at the platform token is counted per client address before the token is
+   * compared, so neither guessing in sequence nor in parallel gets past the limit. A user's own
+   * access token is a mistake, not a guess (it cannot be made without the JWT secret): it is
+   * refused uncounted, so users behind the operator's address cannot lock the operator out.
+   */
+  private async checkPlatformOperator(request: FastifyRequest): Promise<boolean> {
+    const expected = this.config.PLATFORM_TOKEN;
+    if (!expected) throw notFound('route');
+    const given = bearer(request);
+    if (!given || (await this.tokens.verify(given))) throw unauthenticated('A valid platform operator token is required.');
+    const wait = await this.throttle.platformTokenAttempt(request.ip);
+    if (wait > 0) throw tooManyAttempts('platform token', wait);
+    if (!secretsMatch(given, expected)) throw unauthenticated('A valid platform operator token is required.');
+    await this.throttle.platformTokenAccepted(request.ip);
+    return true;
+  }
+
+  /**
+   * `recordsInName`: the request changes something, or records an audit entry in the caller's name
+   * (a content view, an export). Made with the browser's cookie, it must say it comes from the
+   * console (SameSite=Strict already keeps the cookie off other sites' requests; this also covers
+   * sibling hosts of the same site and browsers without SameSite).
+   */
+  private async authenticate(request: FastifyRequest, reply: FastifyReply, recordsInName: boolean): Promise<AuthenticatedPrincipal> {
     const headerToken = bearer(request);
     const cookieToken = request.cookies?.[SESSION_COOKIE];
     const token = headerToken ?? cookieToken;
     if (!token) throw unauthenticated();
+    if (!headerToken && recordsInName && !fromConsole(request, this.config.CONSOLE_ORIGIN)) {
+      throw forbidden('Requests made with the console session must come from the console.');
+    }
     const claims = await this.tokens.verify(token);
     if (!claims) throw unauthenticated('The access token is not valid or has expired; log in again.');
     const scope = { tenantId: claims.tenantId };
@@ -102,28 +130,11 @@ export class AuthGuard implements CanActivate {
     };
   }
 
-  /** Writes carrying an Origin must come from the console's origin (CSRF defence beside SameSite). */
-  private checkOrigin(request: FastifyRequest): void {
-    const origin = request.headers.origin;
-    if (origin && origin !== this.config.CONSOLE_ORIGIN && !this.isSameHost(origin, request)) {
-      throw forbidden('Cross-site requests are not accepted.');
-    }
-  }
-
-  private isSameHost(origin: string, request: FastifyRequest): boolean {
-    try {
-      const host = request.headers['x-forwarded-host'] ?? request.headers.host;
-      return new URL(origin).host === host;
-    } catch {
-      return false;
-    }
-  }
-
   /** Console sessions stay alive while used: a token past half its life is replaced. */
   private async slideCookie(reply: FastifyReply, claims: { userId: string; tenantId: string; sessionId: string; issuedAt: number; expiresAt: number }) {
     const halfLife = (claims.expiresAt - claims.issuedAt) / 2;
     if (Date.now() / 1000 < claims.issuedAt + halfLife) return;
     const { token, expiresAt } = await this.tokens.issue(claims);
-    setSessionCookie(reply, token, expiresAt, this.config);
+    setSessionCookie(reply, token, expiresAt);
   }
 }

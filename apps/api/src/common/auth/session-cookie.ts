@@ -1,17 +1,19 @@
 import type { FastifyReply } from 'fastify';
-import type { Config } from '../../config/config';
-import { SESSION_COOKIE } from './tokens';
 
-export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date, config: Config): void {
-  void reply.setCookie(SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: config.NODE_ENV === 'production',
-    path: '/',
-    expires: expiresAt,
-  });
+/**
+ * The browser session cookie (docs/architecture.md, "Browser sessions"). `__Host-` makes browsers
+ * keep it only when it is Secure, for Path=/ and without a Domain, so no sibling host can set or
+ * shadow it. Secure always: browsers treat http://localhost and http://127.0.0.1 as secure contexts
+ * and keep Secure cookies there. SameSite=Strict: no request started by another site carries it.
+ */
+export const SESSION_COOKIE = '__Host-retract_session';
+
+const ATTRIBUTES = { httpOnly: true, secure: true, sameSite: 'strict', path: '/' } as const;
+
+export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date): void {
+  void reply.setCookie(SESSION_COOKIE, token, { ...ATTRIBUTES, expires: expiresAt });
 }
 
-export function clearSessionCookie(reply: FastifyReply, config: Config): void {
-  void reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: config.NODE_ENV === 'production', path: '/' });
+export function clearSessionCookie(reply: FastifyReply): void {
+  void reply.clearCookie(SESSION_COOKIE, ATTRIBUTES);
 }

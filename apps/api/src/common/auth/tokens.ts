@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT, jwtVerify } from 'jose';
 import { CONFIG, type Config } from '../../config/config';
 
-export const SESSION_COOKIE = 'retract_session';
 const ISSUER = 'retract';
 const AUDIENCE = 'retract-api';
 

@@ -7,11 +7,14 @@ export type Access =
   | { kind: 'public' }
   | { kind: 'authenticated' }
   | { kind: 'platform' }
+  /** The metrics scraper: bearer METRICS_TOKEN when it is set, anyone otherwise. */
+  | { kind: 'metrics' }
   | { kind: 'ability'; action: Action; subject: SubjectName };
 
 export const PUBLIC: Access = { kind: 'public' };
 export const AUTHENTICATED: Access = { kind: 'authenticated' };
 export const PLATFORM_OPERATOR: Access = { kind: 'platform' };
+export const METRICS_SCRAPER: Access = { kind: 'metrics' };
 export const can = (action: Action, subject: SubjectName): Access => ({ kind: 'ability', action, subject });
 
 export interface EndpointSpec {
@@ -28,6 +31,11 @@ export interface EndpointSpec {
   produces?: string;
   /** Documented error statuses besides the generic ones. */
   errors?: number[];
+  /**
+   * A read that records an audit entry in the caller's name (a content view, an export): made with
+   * the browser's session cookie, it must come from the console, like a write (docs/architecture.md).
+   */
+  auditedRead?: boolean;
 }
 
 export const ENDPOINT = Symbol('retract:endpoint');

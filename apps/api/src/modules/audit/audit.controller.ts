@@ -98,6 +98,7 @@ export class AuditController {
     access: can('export', 'AuditEntry'),
     query: ExportQuerySchema,
     produces: 'application/x-ndjson',
+    auditedRead: true,
   })
   async export(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Query() query: ExportQuery, @Res() reply: FastifyReply) {
     const { range, lines } = await this.proofs.startExport(principal, query);
@@ -123,6 +124,7 @@ export class AuditController {
     params: SeqParamsSchema,
     response: AuditEntryDetailSchema,
     errors: [404],
+    auditedRead: true,
   })
   detail(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Param() params: z.infer<typeof SeqParamsSchema>) {
     return this.entries.detail(principal, params.seq);

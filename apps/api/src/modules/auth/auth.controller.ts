@@ -3,8 +3,10 @@ import { LoginRequestSchema, LoginResponseSchema, MeViewSchema, type LoginReques
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CONFIG, type Config } from '../../config/config';
 import { CurrentPrincipal, type AuthenticatedPrincipal } from '../../common/auth/principal';
+import { fromConsole } from '../../common/auth/request-origin';
 import { clearSessionCookie, setSessionCookie } from '../../common/auth/session-cookie';
 import { AUTHENTICATED, Endpoint, PUBLIC } from '../../common/endpoint/endpoint';
+import { forbidden } from '../../common/problem/problem';
 import { AuthService } from './auth.service';
 
 @Controller()
@@ -13,25 +15,32 @@ export class AuthController {
 
   @Post('auth/login')
   @Endpoint({
-    summary: 'Log in; returns a short-lived access token and sets it as an httpOnly cookie',
+    summary:
+      'Log in. session "token" (default) returns a short-lived access token; session "cookie" (the console, from its own origin) ' +
+      'sets it as an httpOnly __Host- cookie instead and leaves it out of the body',
     tags: ['auth'],
     access: PUBLIC,
     status: 200,
     body: LoginRequestSchema,
     response: LoginResponseSchema,
-    errors: [401, 429],
+    errors: [401, 403, 429],
   })
   async login(@Body() body: LoginRequest, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-    const result = await this.auth.login(body, request.ip);
-    setSessionCookie(reply, result.accessToken, new Date(result.expiresAt), this.config);
-    return result;
+    // A cookie is ambient authority: only the console's own pages may have one set (no login CSRF).
+    if (body.session === 'cookie' && !fromConsole(request, this.config.CONSOLE_ORIGIN)) {
+      throw forbidden('A cookie session can only be started from the console.');
+    }
+    const { accessToken, ...rest } = await this.auth.login(body, request.ip);
+    if (body.session === 'token') return { accessToken, ...rest };
+    setSessionCookie(reply, accessToken, new Date(rest.expiresAt));
+    return rest;
   }
 
   @Post('auth/logout')
   @Endpoint({ summary: 'End the current session', tags: ['auth'], access: AUTHENTICATED, status: 204 })
   async logout(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.auth.logout(principal, principal.sessionId);
-    clearSessionCookie(reply, this.config);
+    clearSessionCookie(reply);
   }
 
   @Get('me')

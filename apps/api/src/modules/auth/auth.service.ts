@@ -6,22 +6,14 @@ import { DB, TenantDb } from '../../common/database/database.module';
 import { SessionCache } from '../../common/auth/session-cache';
 import { SessionsRepository } from '../../common/auth/sessions.repository';
 import { AccessTokens } from '../../common/auth/tokens';
+import { CredentialThrottle, tooManyAttempts } from '../../common/auth/credential-throttle';
 import { ProblemException, notFound } from '../../common/problem/problem';
 import { toMeView } from '../users/user-view';
 import { countLoginFailure } from '../health/metrics';
-import { LoginThrottle } from './login-throttle';
 import { verifyPassword } from './passwords';
 
 const invalidCredentials = () =>
   new ProblemException({ status: 401, code: 'INVALID_CREDENTIALS', detail: 'The organisation, email or password is not correct.' });
-
-const tooManyAttempts = (wait: number) =>
-  new ProblemException({
-    status: 429,
-    code: 'TOO_MANY_REQUESTS',
-    detail: `Too many failed login attempts. Try again in ${Math.ceil(wait / 60)} minute(s).`,
-    retryAfter: wait,
-  });
 
 @Injectable()
 export class AuthService {
@@ -31,7 +23,7 @@ export class AuthService {
     private readonly sessions: SessionsRepository,
     private readonly sessionCache: SessionCache,
     private readonly tokens: AccessTokens,
-    private readonly throttle: LoginThrottle,
+    private readonly throttle: CredentialThrottle,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -40,13 +32,16 @@ export class AuthService {
     return row?.id ?? null;
   }
 
-  /** A wrong password, an unknown user and an unknown organisation give the same answer. */
-  async login(request: LoginRequest, ip: string): Promise<LoginResponse> {
+  /**
+   * A wrong password, an unknown user and an unknown organisation give the same answer. The
+   * attempt is counted before the password is checked, so parallel attempts cannot beat the limit.
+   */
+  async login(request: LoginRequest, address: string): Promise<LoginResponse & { accessToken: string }> {
     const email = request.email.toLowerCase();
-    const wait = await this.throttle.waitSeconds(request.tenant, email, ip);
+    const wait = await this.throttle.loginAttempt(request.tenant, email, address);
     if (wait > 0) {
       countLoginFailure('throttled');
-      throw tooManyAttempts(wait);
+      throw tooManyAttempts('login', wait);
     }
 
     const tenantId = await this.tenantIdForSlug(request.tenant);
@@ -56,11 +51,9 @@ export class AuthService {
     const passwordOk = await verifyPassword(user?.passwordHash, request.password);
     if (!tenantId || !user || !passwordOk || !user.active) {
       countLoginFailure('invalid_credentials');
-      const waitNow = await this.throttle.recordFailure(request.tenant, email, ip);
-      if (waitNow > 0) throw tooManyAttempts(waitNow);
       throw invalidCredentials();
     }
-    await this.throttle.recordSuccess(request.tenant, email);
+    await this.throttle.loginSucceeded(request.tenant, email, address);
     const scope = { tenantId };
     const session = await this.sessions.create(scope, user.id, this.config.SESSION_TTL_SECONDS);
     const { token, expiresAt } = await this.tokens.issue({ userId: user.id, tenantId, sessionId: session.id });

@@ -7,8 +7,11 @@ import { AUTHENTICATED, Endpoint } from '../../common/endpoint/endpoint';
 import { ProblemException } from '../../common/problem/problem';
 import { toEnvelope, sseFrame } from './event-view';
 import { EventsHub } from './events-hub';
+import { StreamQuota } from './stream-quota';
 
 const HEARTBEAT_MS = 15_000;
+/** Suggested wait for a stream refused because its user has too many open. */
+const STREAM_QUOTA_RETRY_SECONDS = 30;
 /** How often an open stream re-checks that its session is still live (logout, deactivation). */
 const SESSION_CHECK_MS = 30_000;
 
@@ -34,18 +37,21 @@ export class EventsController {
   constructor(
     private readonly hub: EventsHub,
     private readonly sessions: SessionsRepository,
+    private readonly quota: StreamQuota,
   ) {}
 
   @Get()
   @Endpoint({
     summary:
       'Events of your conversations (message.created, message.recalled, message.reedited) and policy.changed. ' +
-      'With Accept: text/event-stream, a Server-Sent Events stream resumable with Last-Event-ID; otherwise one JSON page after lastEventId.',
+      'With Accept: text/event-stream, a Server-Sent Events stream resumable with Last-Event-ID (at most EVENT_STREAMS_PER_USER open per user: 429 past it); ' +
+      'otherwise one JSON page after lastEventId.',
     tags: ['events'],
     access: AUTHENTICATED,
     query: EventStreamQuerySchema,
     response: EventPageSchema,
     produces: 'text/event-stream',
+    errors: [429],
   })
   async events(
     @CurrentPrincipal() principal: AuthenticatedPrincipal,
@@ -73,6 +79,15 @@ export class EventsController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
+    const release = this.quota.take(principal.tenantId, principal.userId);
+    if (!release) {
+      throw new ProblemException({
+        status: 429,
+        code: 'TOO_MANY_REQUESTS',
+        detail: `You already have ${this.quota.limit} live event streams open; close a console tab or window and try again.`,
+        retryAfter: STREAM_QUOTA_RETRY_SECONDS,
+      });
+    }
     // Headers that hooks already set on the reply (CORS, security headers, request id) go out with the stream.
     const headers = { ...(reply.getHeaders() as Record<string, string>), 'x-request-id': String(request.id) };
     reply.hijack();
@@ -91,6 +106,7 @@ export class EventsController {
     const close = () => {
       if (!open) return;
       open = false;
+      release();
       clearInterval(heartbeat);
       clearInterval(sessionCheck);
       subscription?.close();
@@ -108,6 +124,8 @@ export class EventsController {
     }, SESSION_CHECK_MS);
     request.raw.on('close', close);
     raw.on('close', close);
+    // A client gone before the listeners were attached must still give its stream back.
+    if (raw.destroyed) close();
     this.hub.subscribe(viewer, after, send, close).then(
       (created) => {
         if (open) subscription = created;

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
 import { DatabaseHealth } from '../../common/database/database-health';
-import { Endpoint, PUBLIC } from '../../common/endpoint/endpoint';
+import { Endpoint, METRICS_SCRAPER, PUBLIC } from '../../common/endpoint/endpoint';
 import { databaseUnavailable } from '../../common/problem/problem';
 import { registry } from './metrics';
 
@@ -34,7 +34,7 @@ export class HealthController {
 
   @Get('metrics')
   @Header('cache-control', 'no-store')
-  @Endpoint({ summary: 'Prometheus metrics', tags: ['operations'], access: PUBLIC, produces: 'text/plain' })
+  @Endpoint({ summary: 'Prometheus metrics (bearer METRICS_TOKEN when the API has one)', tags: ['operations'], access: METRICS_SCRAPER, produces: 'text/plain' })
   async metrics(@Res() reply: FastifyReply) {
     void reply.type(registry.contentType).send(await registry.metrics());
   }

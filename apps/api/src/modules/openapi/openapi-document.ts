@@ -1,6 +1,7 @@
 import { PROBLEM_CODES, ProblemSchema } from '@retract/contracts';
 import { z, type ZodType } from 'zod';
-import { describeAccess } from '../../common/endpoint/endpoint';
+import { SESSION_COOKIE } from '../../common/auth/session-cookie';
+import { describeAccess, type Access } from '../../common/endpoint/endpoint';
 import type { CatalogRoute } from './route-catalog';
 
 type JsonSchema = Record<string, unknown>;
@@ -33,6 +34,19 @@ function parameters(schema: ZodType | undefined, location: 'query' | 'path'): un
   }));
 }
 
+function securityOf(access: Access): Record<string, string[]>[] {
+  switch (access.kind) {
+    case 'public':
+      return [];
+    case 'platform':
+      return [{ platformToken: [] }];
+    case 'metrics':
+      return [{ metricsToken: [] }, {}];
+    default:
+      return [{ bearer: [] }, { cookie: [] }];
+  }
+}
+
 /** OpenAPI 3.1 generated from the same zod schemas that validate requests and shape responses. */
 export function buildOpenApiDocument(routes: CatalogRoute[], version: string): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -54,7 +68,7 @@ export function buildOpenApiDocument(routes: CatalogRoute[], version: string): J
       summary: spec.summary,
       tags: spec.tags ?? [],
       'x-required-access': describeAccess(spec.access),
-      security: spec.access.kind === 'public' ? [] : spec.access.kind === 'platform' ? [{ platformToken: [] }] : [{ bearer: [] }, { cookie: [] }],
+      security: securityOf(spec.access),
       parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(spec.body, 'input') } } } } : {}),
       responses: {
@@ -76,8 +90,9 @@ export function buildOpenApiDocument(routes: CatalogRoute[], version: string): J
       schemas: { Problem: toSchema(ProblemSchema, 'output') },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
-        cookie: { type: 'apiKey', in: 'cookie', name: 'retract_session' },
+        cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
         platformToken: { type: 'http', scheme: 'bearer', description: 'PLATFORM_TOKEN' },
+        metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN (when set; otherwise no credentials)' },
       },
     },
   };

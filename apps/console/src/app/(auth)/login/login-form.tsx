@@ -115,7 +115,8 @@ export function LoginForm({ locale, next, initialTenant, t, units }: Props) {
       res = await fetch('/api/v1/auth/login', {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json' },
-        body: JSON.stringify(values),
+        // A cookie session: the API sets the httpOnly cookie and leaves the token out of the answer.
+        body: JSON.stringify({ ...values, session: 'cookie' }),
       });
     } catch {
       setPending(false);
