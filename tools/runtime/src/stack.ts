@@ -159,10 +159,11 @@ export async function buildConsole(env: NodeJS.ProcessEnv, log: (line: string) =
   writeFileSync(join(distDirOf(env), BUILD_INPUTS_FILE), `${JSON.stringify({ inputs })}\n`);
 }
 
+/** The console's own server (apps/console/server.ts): Next's production handler, recording the connecting address for the API. */
 export function startConsole(env: NodeJS.ProcessEnv, port: number, quiet = false): Managed {
-  return startProcess('console', process.execPath, [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  return startProcess('console', process.execPath, ['-r', '@swc-node/register', join(CONSOLE_DIR, 'server.ts')], {
     cwd: CONSOLE_DIR,
-    env: { ...env, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...env, PORT: String(port), CONSOLE_HOST: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1', SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json') },
     quiet,
   });
 }
