@@ -32,6 +32,8 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
   private readonly handlers = new Map<string, Set<Handler>>();
   private readonly reconnectHooks = new Set<() => void>();
   private client?: Client;
+  /** Statements on the listener connection run one after another (pg no longer queues overlapping ones quietly). */
+  private statements: Promise<unknown> = Promise.resolve();
   private reconnectTimer?: NodeJS.Timeout;
   private probeTimer?: NodeJS.Timeout;
   private closing = false;
@@ -73,7 +75,7 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
     set.add(handler);
     this.handlers.set(channel, set);
     const client = this.client;
-    if (client && isNew) void client.query(`LISTEN ${channel}`).catch((error: Error) => this.lost(client, error));
+    if (client && isNew) void this.query(client, `LISTEN ${channel}`).catch((error: Error) => this.lost(client, error));
   }
 
   /**
@@ -102,6 +104,8 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
       connectionString: this.config.LISTEN_DATABASE_URL,
       application_name: 'retract-listener',
     });
+    // A statement left hanging on a dead connection must not hold up the new one's.
+    this.statements = Promise.resolve();
     client.on('notification', (message) => {
       this.heard.set(message.channel, (this.heard.get(message.channel) ?? 0) + 1);
       for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '');
@@ -110,7 +114,7 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
     client.on('end', () => this.lost(client, new Error('connection ended')));
     try {
       await client.connect();
-      for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
+      for (const channel of this.handlers.keys()) await this.query(client, `LISTEN ${channel}`);
     } catch (error) {
       this.lost(client, error as Error);
       return;
@@ -136,9 +140,15 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('the listener connection stopped answering')), this.config.DB_CONNECT_TIMEOUT_MS);
     });
-    await Promise.race([client.query('SELECT 1'), timeout])
+    await Promise.race([this.query(client, 'SELECT 1'), timeout])
       .catch((error: Error) => this.lost(client, error))
       .finally(() => clearTimeout(timer));
+  }
+
+  private query(client: Client, sql: string): Promise<unknown> {
+    const next = this.statements.then(() => client.query(sql));
+    this.statements = next.catch(() => undefined);
+    return next;
   }
 
   /** The connection failed (or could not be made): forget it, tell the hooks once, and try again later. */
