@@ -31,7 +31,7 @@ const BROWSER_SPECS = ['apps/console/e2e/live-delivery.e2e.ts'];
 /** Case counts: a CI run stays short; a run by hand goes deeper. Each can be set in the environment. */
 const scale = {
   SOAK_SECONDS: process.env.SOAK_SECONDS ?? (ci ? '60' : '600'),
-  FUZZ_RUNS: process.env.FUZZ_RUNS ?? (ci ? '500' : '2000'),
+  FUZZ_RUNS: process.env.FUZZ_RUNS ?? (ci ? '100' : '1000'),
   BROWSER_REPEAT: process.env.RELIABILITY_BROWSER_REPEAT ?? (ci ? '1' : '3'),
 };
 
