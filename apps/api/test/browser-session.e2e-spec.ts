@@ -23,11 +23,16 @@ describe('browser session', () => {
   const crossSite = { 'sec-fetch-site': 'cross-site' };
 
   const cookieLogin = (who: string, headers: Record<string, string>) =>
-    test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email: tenant.users[who].email, password: PASSWORD, session: 'cookie' }, headers });
+    test.request({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { tenant: tenant.slug, email: tenant.users[who].email, password: PASSWORD, session: 'cookie' },
+      headers,
+    });
 
-  const setCookies = (response: { headers: Record<string, unknown> }): string[] => {
+  const setCookies = (response: { headers: Record<string, string | string[] | number | undefined> }): string[] => {
     const header = response.headers['set-cookie'];
-    return header === undefined ? [] : Array.isArray(header) ? header.map(String) : [String(header)];
+    return header === undefined ? [] : Array.isArray(header) ? header : [String(header)];
   };
 
   /** Signs in through the console and returns the Cookie header the browser would send back. */
@@ -63,14 +68,24 @@ describe('browser session', () => {
   });
 
   it('hands token clients (the default) the token and no cookie', async () => {
-    const response = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email: tenant.users.alice.email, password: PASSWORD } });
+    const response = await test.request({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { tenant: tenant.slug, email: tenant.users.alice.email, password: PASSWORD },
+    });
     expect(response.statusCode).toBe(200);
     expect(typeof response.json().accessToken).toBe('string');
     expect(setCookies(response)).toEqual([]);
   });
 
   it('starts a cookie session only for a request that says it comes from the console', async () => {
-    const refusals: Record<string, string>[] = [{}, { origin: 'https://evil.example' }, crossSite, { 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': 'none' }];
+    const refusals: Record<string, string>[] = [
+      {},
+      { origin: 'https://evil.example' },
+      crossSite,
+      { 'sec-fetch-site': 'same-site' },
+      { 'sec-fetch-site': 'none' },
+    ];
     for (const headers of refusals) {
       const refused = await cookieLogin('alice', headers);
       expect({ headers, status: refused.statusCode, cookies: setCookies(refused) }).toEqual({ headers, status: 403, cookies: [] });
@@ -91,7 +106,11 @@ describe('browser session', () => {
   });
 
   it('accepts writes with a bearer token and no browser headers (integrations, scripts)', async () => {
-    const login = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email: tenant.users.admin.email, password: PASSWORD } });
+    const login = await test.request({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { tenant: tenant.slug, email: tenant.users.admin.email, password: PASSWORD },
+    });
     expect((await test.request({ method: 'POST', url: '/api/v1/auth/logout', token: login.json().accessToken })).statusCode).toBe(204);
   });
 

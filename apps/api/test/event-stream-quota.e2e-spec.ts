@@ -27,7 +27,7 @@ describe('event stream quota', () => {
     await test.close();
   });
 
-  it('refuses a user\'s third stream with 429 and Retry-After, counts each user apart, and frees a place when a stream closes', async () => {
+  it("refuses a user's third stream with 429 and Retry-After, counts each user apart, and frees a place when a stream closes", async () => {
     const { alice, bob } = tenant.users;
     const first = await open(alice.token);
     const second = await open(alice.token);

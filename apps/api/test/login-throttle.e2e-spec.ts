@@ -35,7 +35,9 @@ describe('login throttling', () => {
   it('checks at most 5 of 20 concurrent wrong passwords for one account; the rest are refused with 429 and Retry-After unchecked', async () => {
     const before = await refusedLogins();
     const responses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => login(test, { tenant: tenant.slug, email: tenant.users.alice.email, password: `guess number ${i}` }, { remoteAddress: '192.0.2.1' })),
+      Array.from({ length: 20 }, (_, i) =>
+        login(test, { tenant: tenant.slug, email: tenant.users.alice.email, password: `guess number ${i}` }, { remoteAddress: '192.0.2.1' }),
+      ),
     );
     const statuses = responses.map((response) => response.statusCode).sort();
     expect(statuses).toEqual([...Array(5).fill(401), ...Array(15).fill(429)]);
@@ -54,10 +56,12 @@ describe('login throttling', () => {
 
   it('resets the account after a successful login', async () => {
     const email = tenant.users.admin.email;
-    for (let i = 0; i < 4; i++) expect((await login(test, { tenant: tenant.slug, email, password: 'wrong' }, { remoteAddress: '192.0.2.3' })).statusCode).toBe(401);
+    for (let i = 0; i < 4; i++)
+      expect((await login(test, { tenant: tenant.slug, email, password: 'wrong' }, { remoteAddress: '192.0.2.3' })).statusCode).toBe(401);
     expect((await login(test, { tenant: tenant.slug, email, password: PASSWORD }, { remoteAddress: '192.0.2.3' })).statusCode).toBe(200);
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await login(test, { tenant: tenant.slug, email, password: 'wrong' }, { remoteAddress: '192.0.2.3' })).statusCode);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await login(test, { tenant: tenant.slug, email, password: 'wrong' }, { remoteAddress: '192.0.2.3' })).statusCode);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
   });
 
@@ -82,7 +86,8 @@ describe('login throttling', () => {
       const direct = await startTestApp({ LOGIN_MAX_FAILURES_PER_IP: '3' });
       try {
         const statuses: number[] = [];
-        for (let i = 0; i < 4; i++) statuses.push((await login(direct, nobody(i), { remoteAddress: '192.0.2.10', forwardedFor: `203.0.113.${i + 1}` })).statusCode);
+        for (let i = 0; i < 4; i++)
+          statuses.push((await login(direct, nobody(i), { remoteAddress: '192.0.2.10', forwardedFor: `203.0.113.${i + 1}` })).statusCode);
         expect(statuses).toEqual([401, 401, 401, 429]);
       } finally {
         await direct.close();
@@ -94,11 +99,13 @@ describe('login throttling', () => {
       try {
         // One client behind the proxy, forging a different address in front of the real one each time.
         const forged: number[] = [];
-        for (let i = 0; i < 4; i++) forged.push((await login(proxied, nobody(i), { remoteAddress: '192.0.2.20', forwardedFor: `198.51.100.${i + 1}, 203.0.113.50` })).statusCode);
+        for (let i = 0; i < 4; i++)
+          forged.push((await login(proxied, nobody(i), { remoteAddress: '192.0.2.20', forwardedFor: `198.51.100.${i + 1}, 203.0.113.50` })).statusCode);
         expect(forged).toEqual([401, 401, 401, 429]);
         // Four clients behind the same proxy: each has its own count.
         const distinct: number[] = [];
-        for (let i = 0; i < 4; i++) distinct.push((await login(proxied, nobody(i), { remoteAddress: '192.0.2.20', forwardedFor: `203.0.113.${60 + i}` })).statusCode);
+        for (let i = 0; i < 4; i++)
+          distinct.push((await login(proxied, nobody(i), { remoteAddress: '192.0.2.20', forwardedFor: `203.0.113.${60 + i}` })).statusCode);
         expect(distinct).toEqual([401, 401, 401, 401]);
       } finally {
         await proxied.close();

@@ -16,13 +16,15 @@ describe('withForwardedFor', () => {
   it('always ends with the connecting address, whatever the browser sent, so one trusted hop reads the real peer', () => {
     fc.assert(
       fc.property(fc.option(fc.string(), { nil: undefined }), fc.ipV4(), (received, peer) => {
-        const list = withForwardedFor(received, peer).split(',').map((entry) => entry.trim());
+        const list = withForwardedFor(received, peer)
+          .split(',')
+          .map((entry) => entry.trim());
         expect(list[list.length - 1]).toBe(peer);
       }),
     );
   });
 
-  it('never lets the browser\'s last claim stand when the socket has no address', () => {
+  it("never lets the browser's last claim stand when the socket has no address", () => {
     expect(withForwardedFor('203.0.113.1', undefined)).toBe('203.0.113.1, unknown');
   });
 });

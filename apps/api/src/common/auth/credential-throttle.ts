@@ -30,7 +30,10 @@ interface Limit {
  */
 @Injectable()
 export class CredentialThrottle {
-  constructor(@Inject(DB) private readonly db: Db, @Inject(CONFIG) private readonly config: Config) {}
+  constructor(
+    @Inject(DB) private readonly db: Db,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   /** A login attempt: 0 when its password may be checked, else the seconds to wait (nothing was counted). */
   loginAttempt(tenant: string, email: string, address: string): Promise<number> {
