@@ -11,7 +11,7 @@ import { startTestApp, type TestApp } from './test-app';
  */
 const messageOf = (event: EventEnvelope) => ('messageId' in event.data ? event.data.messageId : null);
 
-describe('events: a stream that starts while the tenant\'s last other stream closes', () => {
+describe("events: a stream that starts while the tenant's last other stream closes", () => {
   let test: TestApp;
 
   beforeAll(async () => {
@@ -28,9 +28,19 @@ describe('events: a stream that starts while the tenant\'s last other stream clo
     const { alice, bob } = tenant.users;
     const viewer = { tenantId: tenant.id, userId: bob.id, locale: 'en' as const };
 
-    const old = await hub.subscribe(viewer, undefined, () => undefined, () => undefined);
+    const old = await hub.subscribe(
+      viewer,
+      undefined,
+      () => undefined,
+      () => undefined,
+    );
     const received: EventEnvelope[] = [];
-    const starting = hub.subscribe(viewer, undefined, (event) => received.push(event), () => undefined);
+    const starting = hub.subscribe(
+      viewer,
+      undefined,
+      (event) => received.push(event),
+      () => undefined,
+    );
     // The old stream ends while the new one is still starting (reading the tenant's head).
     old.close();
     const handedOver = await starting;

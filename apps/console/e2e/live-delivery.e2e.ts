@@ -88,13 +88,20 @@ async function recall(from: Side, id: string): Promise<number> {
 /** When `to` showed the message (or its recall), ms since the epoch; fails if it did not by `by`. */
 async function arrival(to: Side, kind: keyof Watch, id: string, by: number): Promise<number> {
   const handle = await to.page
-    .waitForFunction(({ kind, id }) => (window as unknown as { __live: Watch }).__live[kind][id], { kind, id }, { timeout: Math.max(1, by - Date.now()), polling: 50 })
+    .waitForFunction(
+      ({ kind, id }) => (window as unknown as { __live: Watch }).__live[kind][id],
+      { kind, id },
+      { timeout: Math.max(1, by - Date.now()), polling: 50 },
+    )
     .catch(() => null);
-  if (!handle) throw new Error(`${to.name}'s window never showed ${kind === 'shown' ? 'message' : 'the recall of message'} ${id} (waited ${DEADLINE_MS + GRACE_MS} ms)`);
-  return (await handle.jsonValue()) as number;
+  if (!handle)
+    throw new Error(`${to.name}'s window never showed ${kind === 'shown' ? 'message' : 'the recall of message'} ${id} (waited ${DEADLINE_MS + GRACE_MS} ms)`);
+  return await handle.jsonValue();
 }
 
-test('live delivery: 20 messages and 5 recalls alternate between two windows, each shown in the other within 2 s, also across a cut stream', async ({ browser }) => {
+test('live delivery: 20 messages and 5 recalls alternate between two windows, each shown in the other within 2 s, also across a cut stream', async ({
+  browser,
+}) => {
   test.setTimeout(240_000);
   const alice = await openDirect(browser, 'alice', 'alice@acme.test', 'Bob Brown');
   const bob = await openDirect(browser, 'bob', 'bob@acme.test', 'Alice Anders');
@@ -150,7 +157,11 @@ test('live delivery: 20 messages and 5 recalls alternate between two windows, ea
       missed.push({ kind: 'recalled', id: missed[1].id, what: `recall ${recalls} by ${sender.name} while ${reader.name}'s stream was cut` });
       // Time for anything that would still leak through the cut.
       await sender.page.waitForTimeout(500);
-      for (const { id } of missed) expect(await reader.page.evaluate((id) => (window as unknown as { __live: Watch }).__live.shown[id], id), 'nothing gets through the cut').toBeUndefined();
+      for (const { id } of missed)
+        expect(
+          await reader.page.evaluate((id) => (window as unknown as { __live: Watch }).__live.shown[id], id),
+          'nothing gets through the cut',
+        ).toBeUndefined();
       const back = reader.cutter.restore();
       for (const { kind, id, what } of missed) await delivered(reader, kind, id, back, what);
       await expect(reader.page.getByTestId('connection')).toHaveAttribute('data-state', 'live');
@@ -174,7 +185,9 @@ test('live delivery: 20 messages and 5 recalls alternate between two windows, ea
   } finally {
     if (latencies.length) {
       const worst = latencies.reduce((max, l) => (l.ms > max.ms ? l : max));
-      console.log(`live delivery: ${messages} messages, ${recalls} recalls; max latency ${worst.ms} ms (${worst.what}); each: ${latencies.map((l) => l.ms).join(' ')}`);
+      console.log(
+        `live delivery: ${messages} messages, ${recalls} recalls; max latency ${worst.ms} ms (${worst.what}); each: ${latencies.map((l) => l.ms).join(' ')}`,
+      );
     }
     for (const side of [alice, bob]) {
       await side.page.context().close();

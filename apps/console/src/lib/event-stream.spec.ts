@@ -28,7 +28,8 @@ class ScriptedSource implements EventSourceLike {
     this.onerror?.({} as Event);
   }
   deliver(envelope: EventEnvelope) {
-    for (const listener of this.listeners.get(envelope.type) ?? []) listener({ data: JSON.stringify(envelope), lastEventId: envelope.id } as MessageEvent<string>);
+    for (const listener of this.listeners.get(envelope.type) ?? [])
+      listener({ data: JSON.stringify(envelope), lastEventId: envelope.id } as MessageEvent<string>);
   }
 }
 
@@ -36,7 +37,14 @@ const created = (id: number): EventEnvelope => ({
   id: String(id),
   type: 'message.created',
   occurredAt: '2026-01-01T00:00:00.000Z',
-  data: { messageId: `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`, conversationId: '00000000-0000-4000-8000-00000000000c', senderId: '00000000-0000-4000-8000-00000000000a', senderName: 'Alice', type: 'TEXT', sentAt: '2026-01-01T00:00:00.000Z' },
+  data: {
+    messageId: `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`,
+    conversationId: '00000000-0000-4000-8000-00000000000c',
+    senderId: '00000000-0000-4000-8000-00000000000a',
+    senderName: 'Alice',
+    type: 'TEXT',
+    sentAt: '2026-01-01T00:00:00.000Z',
+  },
 });
 
 function harness() {
@@ -67,12 +75,17 @@ function harness() {
   const statuses: StreamStatus[] = [];
   const opens: boolean[] = [];
   let refusals = 0;
-  const stream = openEventStream('/api/v1/events', ['message.created', 'message.recalled'], {
-    onEvent: (envelope) => events.push(envelope.id),
-    onStatus: (status) => statuses.push(status),
-    onOpen: (resumed) => opens.push(resumed),
-    onRefused: () => refusals++,
-  }, env);
+  const stream = openEventStream(
+    '/api/v1/events',
+    ['message.created', 'message.recalled'],
+    {
+      onEvent: (envelope) => events.push(envelope.id),
+      onStatus: (status) => statuses.push(status),
+      onOpen: (resumed) => opens.push(resumed),
+      onRefused: () => refusals++,
+    },
+    env,
+  );
   const pending = () => timers.filter((t) => !t.cleared);
   /** Runs the pending reconnect timer, as the browser would when its delay is over. */
   const elapse = () => {

@@ -32,12 +32,12 @@ export interface EventStreamHandlers {
 
 /** What the stream needs from the browser; tests pass their own. */
 export interface EventStreamEnvironment {
-  createSource(url: string): EventSourceLike;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
+  createSource: (url: string) => EventSourceLike;
+  setTimeout: (callback: () => void, ms: number) => unknown;
+  clearTimeout: (handle: unknown) => void;
   /** Subscribes to the browser's `online` event; returns the unsubscribe. */
-  onOnline(callback: () => void): () => void;
-  random(): number;
+  onOnline: (callback: () => void) => () => void;
+  random: () => number;
 }
 
 export interface EventSourceLike {
@@ -54,7 +54,7 @@ const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 10_000;
 
 const browser = (): EventStreamEnvironment => ({
-  createSource: (url) => new EventSource(url) as unknown as EventSourceLike,
+  createSource: (url) => new EventSource(url),
   setTimeout: (callback, ms) => window.setTimeout(callback, ms),
   clearTimeout: (handle) => window.clearTimeout(handle as number),
   onOnline: (callback) => {
@@ -75,7 +75,12 @@ export function streamUrl(path: string, lastEventId: bigint | null): string {
   return `${path}${path.includes('?') ? '&' : '?'}lastEventId=${lastEventId}`;
 }
 
-export function openEventStream(path: string, types: readonly EventType[], handlers: EventStreamHandlers, env: EventStreamEnvironment = browser()): { close(): void } {
+export function openEventStream(
+  path: string,
+  types: readonly EventType[],
+  handlers: EventStreamHandlers,
+  env: EventStreamEnvironment = browser(),
+): { close(): void } {
   let source: EventSourceLike | null = null;
   let lastEventId: bigint | null = null;
   let attempt = 0;

@@ -72,7 +72,17 @@ function receipt(messageId: string, kind: 'DELIVERED' | 'RECALL_APPLIED') {
  * open page replaces a recalled message with the notice without a reload and acknowledges it
  * (RECALL_APPLIED), which is what "recall reach" counts.
  */
-export function MessagesApp({ locale, me, conversations: initialConversations, open: initialOpen, initialMessages, initialCursor, reasonRule, serverNow, t }: Props) {
+export function MessagesApp({
+  locale,
+  me,
+  conversations: initialConversations,
+  open: initialOpen,
+  initialMessages,
+  initialCursor,
+  reasonRule,
+  serverNow,
+  t,
+}: Props) {
   const [conversations, setConversations] = useState(initialConversations);
   const open = conversations.find((c) => c.id === initialOpen?.id) ?? initialOpen;
   const [messages, setMessages] = useState(initialMessages);
@@ -92,9 +102,8 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
   const offset = useRef(0);
   const listRef = useRef<HTMLOListElement>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
+  // Fixed for this component's life: page.tsx keys it by the open conversation.
   const openId = open?.id ?? null;
-  const openRef = useRef(openId);
-  openRef.current = openId;
   // Messages announced by the stream and still being fetched.
   const fetching = useRef(new Set<string>());
 
@@ -128,13 +137,12 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
 
   /** When the stream starts without a position to resume from, the newest page is read again so nothing sent before it is missed. */
   const reconcile = useCallback(async () => {
-    const id = openRef.current;
-    if (!id) return;
-    const res = await callApi<{ items: MessageView[] }>(`/api/v1/conversations/${id}/messages?limit=50`);
-    if (!res.ok || openRef.current !== id) return;
+    if (!openId) return;
+    const res = await callApi<{ items: MessageView[] }>(`/api/v1/conversations/${openId}/messages?limit=50`);
+    if (!res.ok) return;
     setMessages((list) => res.data.items.reduce((acc, m) => upsert(acc, m), list));
     for (const m of res.data.items) if (m.state === 'RECALLED' && m.senderId !== me.id) receipt(m.id, 'RECALL_APPLIED');
-  }, [me.id]);
+  }, [openId, me.id]);
 
   const refreshConversations = useCallback(async () => {
     const res = await callApi<{ items: ConversationView[] }>('/api/v1/conversations?limit=100');
@@ -142,13 +150,13 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
   }, []);
 
   const onCreated = async (data: CreatedData) => {
-    if (data.conversationId !== openRef.current) {
+    if (data.conversationId !== openId) {
       if (data.senderId !== me.id) setUnread((u) => ({ ...u, [data.conversationId]: (u[data.conversationId] ?? 0) + 1 }));
       return;
     }
     fetching.current.add(data.messageId);
     const message = await fetchMessage(data.messageId).finally(() => fetching.current.delete(data.messageId));
-    if (!message || data.conversationId !== openRef.current) return;
+    if (!message) return;
     setMessages((list) => upsert(list, message));
     if (message.senderId !== me.id) {
       receipt(message.id, 'DELIVERED');
@@ -159,19 +167,29 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
 
   const onRecalled = (data: RecalledData) => {
     if (data.senderId !== me.id) receipt(data.messageId, 'RECALL_APPLIED');
-    if (data.conversationId !== openRef.current) return;
+    if (data.conversationId !== openId) return;
     const inFlight = fetching.current.has(data.messageId);
     setMessages((list) =>
       list.map((m) =>
         m.id === data.messageId
-          ? { ...m, state: 'RECALLED', body: null, attachment: null, location: null, payment: null, recalledAt: data.recalledAt, recallKind: data.recallKind, notice: data.notice ?? m.notice }
+          ? {
+              ...m,
+              state: 'RECALLED',
+              body: null,
+              attachment: null,
+              location: null,
+              payment: null,
+              recalledAt: data.recalledAt,
+              recallKind: data.recallKind,
+              notice: data.notice ?? m.notice,
+            }
           : m,
       ),
     );
     if (data.notice) setAnnouncement(data.notice);
     // The sender's own view gets reach and re-edit details the event does not carry; a message
     // still being fetched for its creation is read again (upsert keeps the recall whichever answer lands last).
-    if (data.senderId === me.id || inFlight) void fetchMessage(data.messageId).then((m) => m && openRef.current === data.conversationId && setMessages((list) => upsert(list, m)));
+    if (data.senderId === me.id || inFlight) void fetchMessage(data.messageId).then((m) => m && setMessages((list) => upsert(list, m)));
   };
 
   const connection = useEventStream('/api/v1/events', STREAM_TYPES, {
@@ -194,7 +212,9 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
   async function loadOlder() {
     if (!open || !cursor) return;
     setLoadingOlder(true);
-    const res = await callApi<{ items: MessageView[]; nextCursor: string | null }>(`/api/v1/conversations/${open.id}/messages?limit=50&cursor=${encodeURIComponent(cursor)}`);
+    const res = await callApi<{ items: MessageView[]; nextCursor: string | null }>(
+      `/api/v1/conversations/${open.id}/messages?limit=50&cursor=${encodeURIComponent(cursor)}`,
+    );
     setLoadingOlder(false);
     if (!res.ok) return setProblem(res.problem);
     setMessages((list) => res.data.items.reduce((acc, m) => upsert(acc, m), list));
@@ -249,7 +269,8 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
     setMessages((list) => upsert(list, res.data.message));
     setAnnouncement(res.data.notice);
     if (res.data.reEditDraft) setDrafts((d) => ({ ...d, [message.id]: res.data.reEditDraft! }));
-    if (res.data.alreadyDeliveredTo.length > 0) setDelivered({ messageId: message.id, names: res.data.alreadyDeliveredTo.map((d) => d.displayName).join(', ') });
+    if (res.data.alreadyDeliveredTo.length > 0)
+      setDelivered({ messageId: message.id, names: res.data.alreadyDeliveredTo.map((d) => d.displayName).join(', ') });
   }
 
   function startRecall(message: MessageView) {
@@ -281,7 +302,12 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
     }
   }
 
-  const title = (c: ConversationView) => c.title ?? c.members.filter((m) => m.id !== me.id).map((m) => m.displayName).join(', ');
+  const title = (c: ConversationView) =>
+    c.title ??
+    c.members
+      .filter((m) => m.id !== me.id)
+      .map((m) => m.displayName)
+      .join(', ');
   const windowMs = (open?.recallWindowSeconds ?? 0) * 1000;
   const reEditLeft = reEdit && now !== null ? Date.parse(reEdit.until) - now : null;
   const ordered = [...messages].reverse();
@@ -294,7 +320,13 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
         <ul className="conversations">
           {conversations.map((c) => (
             <li key={c.id}>
-              <Link href={`/messages?c=${c.id}`} className="conversation" aria-current={c.id === openId ? 'page' : undefined} prefetch={false} data-testid="conversation-link">
+              <Link
+                href={`/messages?c=${c.id}`}
+                className="conversation"
+                aria-current={c.id === openId ? 'page' : undefined}
+                prefetch={false}
+                data-testid="conversation-link"
+              >
                 <span className="conversation__title">{title(c)}</span>
                 <span className="conversation__meta">
                   {c.kind === 'GROUP' ? t.group : t.direct}
@@ -318,7 +350,9 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
                 </h2>
                 <p className="muted messenger__sub">
                   {format(t.members, { count: open.members.length })} ·{' '}
-                  <span data-testid="recall-window">{open.recallWindowSeconds > 0 ? format(t.windowIs, { duration: humanDuration(locale, open.recallWindowSeconds) }) : t.recallOff}</span>
+                  <span data-testid="recall-window">
+                    {open.recallWindowSeconds > 0 ? format(t.windowIs, { duration: humanDuration(locale, open.recallWindowSeconds) }) : t.recallOff}
+                  </span>
                 </p>
               </div>
               <span className={`live live--${connection}`} role="status" data-testid="connection" data-state={connection}>
@@ -356,7 +390,9 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
                         {m.notice}
                       </span>
                       {mine && m.recallReach && m.recallReach.recipients > 0 ? (
-                        <span className="notice-line__reach muted">{format(t.reach, { applied: m.recallReach.applied, recipients: m.recallReach.recipients })}</span>
+                        <span className="notice-line__reach muted">
+                          {format(t.reach, { applied: m.recallReach.applied, recipients: m.recallReach.recipients })}
+                        </span>
                       ) : null}
                       {mine && left !== null && left > 0 && reEdit?.messageId !== m.id ? (
                         <button type="button" className="link-button" onClick={() => startReEdit(m)} data-testid="re-edit">
@@ -391,7 +427,13 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
                       ) : canRecall && left !== null ? (
                         <span className="muted">{t.recallClosed}</span>
                       ) : null}
-                      <button type="button" className="link-button link-button--muted" onClick={() => void deleteForMe(m)} disabled={busy === m.id} title={t.deleteHint}>
+                      <button
+                        type="button"
+                        className="link-button link-button--muted"
+                        onClick={() => void deleteForMe(m)}
+                        disabled={busy === m.id}
+                        title={t.deleteHint}
+                      >
                         {t.deleteForMe}
                       </button>
                     </div>
@@ -445,7 +487,12 @@ export function MessagesApp({ locale, me, conversations: initialConversations, o
                   onChange={(e) => setBody(e.target.value)}
                   onKeyDown={onComposerKey}
                 />
-                <button type="submit" className="button button--primary" disabled={sending || !body.trim() || (reEdit !== null && reEditLeft !== null && reEditLeft <= 0)} data-testid="send">
+                <button
+                  type="submit"
+                  className="button button--primary"
+                  disabled={sending || !body.trim() || (reEdit !== null && reEditLeft !== null && reEditLeft <= 0)}
+                  data-testid="send"
+                >
                   {sending ? t.sending : reEdit ? t.sendReEdit : t.send}
                 </button>
               </div>
@@ -468,14 +515,28 @@ function MessageContent({ message, locale, t }: { message: MessageView; locale: 
           </a>
         </p>
       ) : null}
-      {message.location ? <p>{format(t.location, { label: message.location.label ?? `${message.location.latitude}, ${message.location.longitude}` })}</p> : null}
+      {message.location ? (
+        <p>{format(t.location, { label: message.location.label ?? `${message.location.latitude}, ${message.location.longitude}` })}</p>
+      ) : null}
       {message.payment ? <p>{format(t.payment, { amount: (message.payment.amountMinor / 100).toFixed(2), currency: message.payment.currency })}</p> : null}
       {message.body ? <p className="bubble__text">{message.body}</p> : null}
     </div>
   );
 }
 
-function RecallReason({ t, required, busy, onCancel, onConfirm }: { t: T; required: boolean; busy: boolean; onCancel: () => void; onConfirm: (reason: string) => void }) {
+function RecallReason({
+  t,
+  required,
+  busy,
+  onCancel,
+  onConfirm,
+}: {
+  t: T;
+  required: boolean;
+  busy: boolean;
+  onCancel: () => void;
+  onConfirm: (reason: string) => void;
+}) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState(false);
   return (
