@@ -32,12 +32,17 @@ export function serverUrl(): string {
 
 /** `onServer`: the PostgreSQL server to create the database on (a scenario's own, e.g. one it restarts); DATABASE_URL's by default. */
 export async function startProduct(scenario: string, apiSettings: Record<string, string> = {}, onServer: string = serverUrl()): Promise<Product> {
-  const name = `retract_reliability_${scenario}_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  // The runner's RELIABILITY_RUN in the name lets it find a database a scenario left behind.
+  const name = `retract_reliability_${process.env.RELIABILITY_RUN ?? 'manual'}_${scenario}_${randomBytes(3).toString('hex')}`;
   const database = await prepareDatabase({
     databaseUrl: withDatabase(onServer, name),
     database: name,
     secrets: { APP_DB_PASSWORD: randomBytes(18).toString('base64url'), EMBEDDED_PG_PASSWORD: '' },
     log: () => undefined,
+  }).catch(async (error: unknown) => {
+    // Created but not migrated (a migration failed): the scenario never gets a product to dispose of.
+    await dropDatabase(withDatabase(onServer, name)).catch(() => undefined);
+    throw error;
   });
   const port = await freePort();
   const platformToken = randomBytes(32).toString('base64url');
@@ -85,6 +90,11 @@ export async function startProduct(scenario: string, apiSettings: Record<string,
       if (process.env.KEEP_TEST_DATABASE !== 'true') await dropDatabase(database.ownerUrl).catch(() => undefined);
     },
   };
-  await product.start();
+  try {
+    await product.start();
+  } catch (error) {
+    await product.dispose();
+    throw error;
+  }
   return product;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { withDatabase } from './database';
+import { dropDatabase, withDatabase } from './database';
 import { startProcess } from './processes';
 import { ROOT, buildConsole, consoleBuildIsCurrent, prepareDatabase, startApi, startConsole, stopProcess, waitForHttp, type PreparedDatabase } from './stack';
 
@@ -36,6 +36,10 @@ export async function prepareTestDatabase(serverUrl: string | undefined, log: (l
     secrets: { APP_DB_PASSWORD: randomBytes(18).toString('base64url'), EMBEDDED_PG_PASSWORD: randomBytes(18).toString('base64url') },
     embeddedPort,
     log,
+  }).catch(async (error: unknown) => {
+    // Created but not migrated (a migration failed): nobody else will drop it.
+    if (serverUrl) await dropDatabase(withDatabase(serverUrl, name)).catch(() => undefined);
+    throw error;
   });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
