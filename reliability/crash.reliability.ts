@@ -57,7 +57,9 @@ class RecallLedger {
       try {
         const answer = await api.call('POST', `/api/v1/messages/${messageId}/recall`, employee.token, {});
         attempt.outcome =
-          answer.status === 200 ? { kind: 'acknowledged', auditSeq: (JSON.parse(answer.body) as { auditSeq: number }).auditSeq } : { kind: 'refused', status: answer.status, body: answer.body.slice(0, 300) };
+          answer.status === 200
+            ? { kind: 'acknowledged', auditSeq: (JSON.parse(answer.body) as { auditSeq: number }).auditSeq }
+            : { kind: 'refused', status: answer.status, body: answer.body.slice(0, 300) };
       } catch (error) {
         attempt.outcome = { kind: 'no answer', error: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
       }
@@ -91,7 +93,11 @@ describe('crash: SIGKILL of the API under recall load', () => {
     const ledger = new RecallLedger();
     const clients = Promise.all(organisations.flatMap((organisation) => organisation.employees.map((employee) => ledger.run(api, organisation, employee))));
     const loadStarted = performance.now();
-    await eventually('acknowledged recalls before the kill', 60_000, async () => ledger.acknowledged().length >= KILL_AFTER_ACKNOWLEDGED || performance.now() - loadStarted > KILL_AFTER_SECONDS * 1000);
+    await eventually(
+      'acknowledged recalls before the kill',
+      60_000,
+      async () => ledger.acknowledged().length >= KILL_AFTER_ACKNOWLEDGED || performance.now() - loadStarted > KILL_AFTER_SECONDS * 1000,
+    );
 
     const inFlightAtKill = ledger.inFlight();
     const acknowledgedAtKill = ledger.acknowledged().length;

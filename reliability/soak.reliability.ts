@@ -131,7 +131,10 @@ describe('soak at 80 % of saturation', () => {
     report('soak', [
       describeLoad(`soak at ${(LOAD_FRACTION * 100).toFixed(0)} % = ${rate.toFixed(0)} ops/s (open loop)`, soak, 'ops'),
       'memory curve (API process):   t [s]   RSS [MB]   heap used [MB]   event-loop p99 [ms]',
-      ...samples.map((s) => `${s.second.toFixed(0).padStart(34)} ${mb(s.rssBytes).padStart(10)} ${mb(s.heapUsedBytes).padStart(16)} ${(s.loopP99Seconds * 1000).toFixed(1).padStart(21)}`),
+      ...samples.map(
+        (s) =>
+          `${s.second.toFixed(0).padStart(34)} ${mb(s.rssBytes).padStart(10)} ${mb(s.heapUsedBytes).padStart(16)} ${(s.loopP99Seconds * 1000).toFixed(1).padStart(21)}`,
+      ),
       `RSS floor after warm-up (${WARMUP_SECONDS.toFixed(0)} s) ${mb(baseline)} MB → at the end ${mb(end)} MB: ${(growth * 100).toFixed(1)} % (limit ${MAX_MEMORY_GROWTH * 100} %); peak ${mb(Math.max(...rss(afterWarmup)))} MB`,
       `event-loop delay p99 per ${SAMPLE_SECONDS.toFixed(0)} s interval: median ${loopP99s[Math.floor(loopP99s.length / 2)].toFixed(1)} ms, worst ${loopP99s[loopP99s.length - 1].toFixed(1)} ms`,
       `errors: ${soak.errors}${failures.length ? ` (first: ${failures.join(' | ')})` : ''}`,

@@ -89,7 +89,9 @@ describe('tamper evidence through the export and the offline verifier', () => {
 
   function note(label: string, finding: Finding): void {
     const codes = [...new Set(finding.server.problems.map((p) => p.code))].join(', ');
-    findings.push(`${label.padEnd(34)} server: firstBadSeq ${finding.server.firstBadSeq ?? '-'} (${codes})   offline: exit ${finding.offline.status}, ${finding.offline.verdict}`);
+    findings.push(
+      `${label.padEnd(34)} server: firstBadSeq ${finding.server.firstBadSeq ?? '-'} (${codes})   offline: exit ${finding.offline.status}, ${finding.offline.verdict}`,
+    );
   }
 
   const leafAt = async (organisation: Organisation, seq: number) =>
@@ -135,7 +137,10 @@ describe('tamper evidence through the export and the offline verifier', () => {
     it('the newest entries cut off and the head rewritten to match', async () => {
       const organisation = await organisationWithHistory();
       const kept = 7;
-      const { rows } = await owner.query<{ leaf_hash: Buffer }>('SELECT leaf_hash FROM audit_entries WHERE tenant_id = $1 AND seq < $2 ORDER BY seq', [organisation.id, kept]);
+      const { rows } = await owner.query<{ leaf_hash: Buffer }>('SELECT leaf_hash FROM audit_entries WHERE tenant_id = $1 AND seq < $2 ORDER BY seq', [
+        organisation.id,
+        kept,
+      ]);
       let frontier = EMPTY_FRONTIER;
       for (const row of rows) frontier = appendToFrontier(frontier, new Uint8Array(row.leaf_hash)).frontier;
       await asOwner([
@@ -153,23 +158,35 @@ describe('tamper evidence through the export and the offline verifier', () => {
 
     it('a forged checkpoint (another key, another root)', async () => {
       const organisation = await organisationWithHistory();
-      const { rows } = await owner.query<{ size: string; note: string }>('SELECT size, note FROM audit_checkpoints WHERE tenant_id = $1 ORDER BY size DESC LIMIT 1', [organisation.id]);
+      const { rows } = await owner.query<{ size: string; note: string }>(
+        'SELECT size, note FROM audit_checkpoints WHERE tenant_id = $1 ORDER BY size DESC LIMIT 1',
+        [organisation.id],
+      );
       const { checkpoint } = parseCheckpoint(rows[0].note);
       const forger = generateNoteSigner(checkpoint.origin);
       const forged = signCheckpoint({ origin: checkpoint.origin, size: checkpoint.size, rootHash: new Uint8Array(randomBytes(32)) }, forger);
-      await asOwner([['UPDATE audit_checkpoints SET note = $3, root_hash = $4 WHERE tenant_id = $1 AND size = $2', [organisation.id, rows[0].size, forged, Buffer.from(parseCheckpoint(forged).checkpoint.rootHash)]]]);
+      await asOwner([
+        [
+          'UPDATE audit_checkpoints SET note = $3, root_hash = $4 WHERE tenant_id = $1 AND size = $2',
+          [organisation.id, rows[0].size, forged, Buffer.from(parseCheckpoint(forged).checkpoint.rootHash)],
+        ],
+      ]);
       const finding = await examine(organisation, 'forged');
       note(`checkpoint at size ${checkpoint.size} forged`, finding);
       expect(finding.server.ok).toBe(false);
       expect(finding.server.problems.map((p) => p.code)).toContain('CHECKPOINT_UNKNOWN_KEY');
-      expect(finding.offline).toMatchObject({ status: 1, stdout: expect.stringMatching(/CHECKPOINT_UNKNOWN_KEY: checkpoint of the export \(size \d+\) is not signed by any accepted key/) });
+      expect(finding.offline).toMatchObject({
+        status: 1,
+        stdout: expect.stringMatching(/CHECKPOINT_UNKNOWN_KEY: checkpoint of the export \(size \d+\) is not signed by any accepted key/),
+      });
     });
   });
 
   describe('edited after export', () => {
     let organisation: Organisation;
     let lines: string[];
-    const entryLine = (seq: number) => lines.findIndex((line) => line.startsWith('{') && (JSON.parse(line) as { type: string; seq?: number }).type === 'entry' && JSON.parse(line).seq === seq);
+    const entryLine = (seq: number) =>
+      lines.findIndex((line) => line.startsWith('{') && (JSON.parse(line) as { type: string; seq?: number }).type === 'entry' && JSON.parse(line).seq === seq);
 
     beforeAll(async () => {
       organisation = await organisationWithHistory();

@@ -72,7 +72,11 @@ export async function conversationMessages(api: ApiClient, token: string, conver
   let cursor: string | null = null;
   do {
     const query = new URLSearchParams({ limit: '200', ...(cursor === null ? {} : { cursor }) });
-    const page: { items: { id: string; state: 'ACTIVE' | 'RECALLED' }[]; nextCursor: string | null } = await api.json('GET', `/api/v1/conversations/${conversationId}/messages?${query}`, token);
+    const page: { items: { id: string; state: 'ACTIVE' | 'RECALLED' }[]; nextCursor: string | null } = await api.json(
+      'GET',
+      `/api/v1/conversations/${conversationId}/messages?${query}`,
+      token,
+    );
     messages.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor !== null);

@@ -135,7 +135,13 @@ async function main(): Promise<number> {
   log(server.embedded ? 'reliability scenarios on an embedded PostgreSQL' : 'reliability scenarios on the DATABASE_URL server');
   log(`scale: SOAK_SECONDS=${scale.SOAK_SECONDS} FUZZ_RUNS=${scale.FUZZ_RUNS} browser repeat ${scale.BROWSER_REPEAT}${ci ? ' (CI)' : ''}`);
   try {
-    const scenarioEnv = { ...process.env, DATABASE_URL: server.url, RELIABILITY_RUN: RUN, SOAK_SECONDS: scale.SOAK_SECONDS, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json') };
+    const scenarioEnv = {
+      ...process.env,
+      DATABASE_URL: server.url,
+      RELIABILITY_RUN: RUN,
+      SOAK_SECONDS: scale.SOAK_SECONDS,
+      SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json'),
+    };
     if (!rerunsOnly) {
       processes.snapshot();
       const running = new Set(processes.alive().map((p) => p.pid));
@@ -174,13 +180,20 @@ async function rerunWithMoreCases(serverUrl: string): Promise<Counts> {
   try {
     if (apiSpecs.length > 0) {
       const specs = await timed(`API specs, FUZZ_RUNS=${scale.FUZZ_RUNS}`, () =>
-        runJest({ ...env, FUZZ_RUNS: scale.FUZZ_RUNS }, ['--selectProjects', 'api', '--runTestsByPath', ...apiSpecs], { outputFile: join(ROOT, 'tmp', 'reliability-api-results.json') }),
+        runJest({ ...env, FUZZ_RUNS: scale.FUZZ_RUNS }, ['--selectProjects', 'api', '--runTestsByPath', ...apiSpecs], {
+          outputFile: join(ROOT, 'tmp', 'reliability-api-results.json'),
+        }),
       );
       addCounts(counts, unlessInterrupted(specs));
     }
     if (browserSpecs.length > 0) {
       await seedDemo(database.appUrl, undefined, { auditKek: env.AUDIT_KEK });
-      addCounts(counts, await timed('live delivery in the browser', () => runBrowserTests(env, database.appUrl, log, [...browserSpecs, `--repeat-each=${scale.BROWSER_REPEAT}`, '--retries=0'])));
+      addCounts(
+        counts,
+        await timed('live delivery in the browser', () =>
+          runBrowserTests(env, database.appUrl, log, [...browserSpecs, `--repeat-each=${scale.BROWSER_REPEAT}`, '--retries=0']),
+        ),
+      );
     }
   } finally {
     if (!keepDatabases) await dropDatabase(database.ownerUrl).catch(() => undefined);

@@ -27,7 +27,11 @@ export const countsLine = (totals: Counts): string => `${totals.passed} passed, 
  * A fresh database on `serverUrl` (or on an embedded PostgreSQL when unset) and the environment the
  * tests read: owner and app connections, fresh JWT and key-encryption secrets.
  */
-export async function prepareTestDatabase(serverUrl: string | undefined, log: (line: string) => void, embeddedPort = 54339): Promise<{ database: PreparedDatabase; env: NodeJS.ProcessEnv }> {
+export async function prepareTestDatabase(
+  serverUrl: string | undefined,
+  log: (line: string) => void,
+  embeddedPort = 54339,
+): Promise<{ database: PreparedDatabase; env: NodeJS.ProcessEnv }> {
   const name = `retract_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
   log(serverUrl ? `test database ${name} on the DATABASE_URL server` : `test database ${name} on an embedded PostgreSQL`);
   const database = await prepareDatabase({
@@ -69,18 +73,29 @@ function reportFile(name: string): string {
 export async function runJest(env: NodeJS.ProcessEnv, args: string[], options: { outputFile?: string; maxWorkers?: number } = {}): Promise<Counts> {
   const outputFile = options.outputFile ?? reportFile('jest-results');
   rmSync(outputFile, { force: true });
-  const jest = startProcess('jest', process.execPath, [join(ROOT, 'node_modules/jest/bin/jest.js'), '--ci', `--maxWorkers=${options.maxWorkers ?? 2}`, '--json', `--outputFile=${outputFile}`, ...args], {
-    cwd: ROOT,
-    // @fastify/cookie loads the ESM-only `cookie` package with import(), which Jest's VM allows only with this flag.
-    env: { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() },
-    quiet: false,
-  });
+  const jest = startProcess(
+    'jest',
+    process.execPath,
+    [join(ROOT, 'node_modules/jest/bin/jest.js'), '--ci', `--maxWorkers=${options.maxWorkers ?? 2}`, '--json', `--outputFile=${outputFile}`, ...args],
+    {
+      cwd: ROOT,
+      // @fastify/cookie loads the ESM-only `cookie` package with import(), which Jest's VM allows only with this flag.
+      env: { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim() },
+      quiet: false,
+    },
+  );
   const code = await jest.exited;
   if (!existsSync(outputFile)) return { passed: 0, failed: 1, skipped: 0 };
-  const result = JSON.parse(readFileSync(outputFile, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numRuntimeErrorTestSuites: number };
+  const result = JSON.parse(readFileSync(outputFile, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numRuntimeErrorTestSuites: number;
+  };
   return {
     passed: result.numPassedTests,
-    failed: result.numFailedTests + result.numRuntimeErrorTestSuites + (code !== 0 && result.numFailedTests === 0 && result.numRuntimeErrorTestSuites === 0 ? 1 : 0),
+    failed:
+      result.numFailedTests + result.numRuntimeErrorTestSuites + (code !== 0 && result.numFailedTests === 0 && result.numRuntimeErrorTestSuites === 0 ? 1 : 0),
     skipped: result.numPendingTests,
   };
 }
@@ -100,7 +115,12 @@ export function browserRunCounts(reportFile: string, exitCode: number | null): C
 export async function runBrowserTests(env: NodeJS.ProcessEnv, appUrl: string, log: (line: string) => void, args: string[] = []): Promise<Counts> {
   const apiPort = Number(env.TEST_API_PORT ?? 3101);
   const consolePort = Number(env.TEST_CONSOLE_PORT ?? 3100);
-  const consoleEnv = { ...env, API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`, PORT: String(consolePort), CONSOLE_DIST_DIR: env.TEST_CONSOLE_DIST_DIR ?? '.next-test' };
+  const consoleEnv = {
+    ...env,
+    API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`,
+    PORT: String(consolePort),
+    CONSOLE_DIST_DIR: env.TEST_CONSOLE_DIST_DIR ?? '.next-test',
+  };
   const api = startApi({ ...env, APP_DATABASE_URL: appUrl, API_PORT: String(apiPort), CONSOLE_ORIGIN: `http://127.0.0.1:${consolePort}`, LOG_LEVEL: 'warn' });
   try {
     if (!consoleBuildIsCurrent(consoleEnv)) await buildConsole(consoleEnv, log);
@@ -109,10 +129,15 @@ export async function runBrowserTests(env: NodeJS.ProcessEnv, appUrl: string, lo
       await waitForHttp(`http://127.0.0.1:${apiPort}/healthz`, 60_000, () => api.child.exitCode === null);
       await waitForHttp(`http://127.0.0.1:${consolePort}/login`, 120_000, () => web.child.exitCode === null);
       const output = reportFile('playwright-results');
-      const playwright = startProcess('browser', process.execPath, [join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'apps/console/playwright.config.ts', '--reporter=list,json', ...args], {
-        cwd: ROOT,
-        env: { ...env, CONSOLE_URL: `http://127.0.0.1:${consolePort}`, API_URL: `http://127.0.0.1:${apiPort}`, PLAYWRIGHT_JSON_OUTPUT_NAME: output },
-      });
+      const playwright = startProcess(
+        'browser',
+        process.execPath,
+        [join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', '-c', 'apps/console/playwright.config.ts', '--reporter=list,json', ...args],
+        {
+          cwd: ROOT,
+          env: { ...env, CONSOLE_URL: `http://127.0.0.1:${consolePort}`, API_URL: `http://127.0.0.1:${apiPort}`, PLAYWRIGHT_JSON_OUTPUT_NAME: output },
+        },
+      );
       return browserRunCounts(output, await playwright.exited);
     } finally {
       await stopProcess(web);
