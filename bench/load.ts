@@ -3,7 +3,7 @@
  * (each client sends its next request as soon as the previous one answered: saturation) and an
  * open loop (requests started on a schedule whatever the latency: the latency users see at a rate).
  */
-import { Agent, request } from 'node:http';
+import { request, type Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 export interface LoadResult {

@@ -96,7 +96,7 @@ describe('crash: SIGKILL of the API under recall load', () => {
     await eventually(
       'acknowledged recalls before the kill',
       60_000,
-      async () => ledger.acknowledged().length >= KILL_AFTER_ACKNOWLEDGED || performance.now() - loadStarted > KILL_AFTER_SECONDS * 1000,
+      () => ledger.acknowledged().length >= KILL_AFTER_ACKNOWLEDGED || performance.now() - loadStarted > KILL_AFTER_SECONDS * 1000,
     );
 
     const inFlightAtKill = ledger.inFlight();

@@ -6,7 +6,7 @@ export function report(scenario: string, lines: string | string[]): void {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `probe` until it answers true; throws `what` after `timeoutMs`. */
-export async function eventually(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
+export async function eventually(what: string, timeoutMs: number, probe: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
