@@ -19,6 +19,10 @@ export const AUDIT_ACTIONS = [
   'EXPORT_CREATED',
   'AUDIT_CONTENT_VIEWED',
   'WEBHOOK_CHANGED',
+  'ROLE_GRANT_REQUESTED',
+  'ROLE_GRANT_APPROVED',
+  'ROLE_GRANT_REFUSED',
+  'ROLE_GRANT_REVOKED',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
@@ -73,7 +77,8 @@ export const AuditContentSchema = z.discriminatedUnion('state', [
 export const AuditEntryDetailSchema = AuditEntryViewSchema.extend({
   subject: PersonSchema,
   details: z.record(z.string(), z.unknown()),
-  leaf: z.string(),
+  /** Null when withheld: a legal hold's entries to those who may not read legal holds. */
+  leaf: z.string().nullable(),
   content: AuditContentSchema.nullable(),
   recallReach: z.object({ recipients: z.number().int(), applied: z.number().int(), pending: z.array(z.uuid()) }).nullable(),
 });

@@ -284,6 +284,7 @@ export const en = {
     stepOk: 'passed',
     stepFailed: 'failed',
     stepSkipped: 'not checked',
+    leafWithheld: 'This entry names a legal hold; its details and leaf are shown to compliance officers only, who can verify it.',
     notCovered: 'No signed checkpoint covers this entry yet (checkpoints are signed every 100 entries and every few minutes).',
     signNow: 'Sign a checkpoint now',
     signing: 'Signing…',

@@ -280,6 +280,7 @@ export const zhCN: Dictionary = {
     stepOk: '通过',
     stepFailed: '失败',
     stepSkipped: '未检查',
+    leafWithheld: '此条目涉及法律保全；其详情和叶子数据仅向合规官显示，由合规官进行验证。',
     notCovered: '尚无签名检查点覆盖此条目（每 100 个条目以及每隔几分钟会签发一次检查点）。',
     signNow: '立即签发检查点',
     signing: '正在签发…',

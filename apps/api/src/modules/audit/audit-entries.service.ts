@@ -9,7 +9,7 @@ import { notFound } from '../../common/problem/problem';
 import { AuditLog } from './audit-log';
 import type { AuditTicket } from './audit-ticket';
 import { ContentVault, type ContentEnvelope } from './content-vault';
-import { toEntryView, type AuditEntryColumns, type Person } from './audit-entry-view';
+import { isHoldConfidential, toEntryView, withoutHoldSecrets, type AuditEntryColumns, type Person } from './audit-entry-view';
 
 type ListedRow = AuditEntryColumns & { actorName: string | null; actorEmail: string | null };
 
@@ -19,6 +19,9 @@ async function peopleById(tx: Tx, tenantId: string, ids: (string | null)[]): Pro
   const users = await tx.user.findMany({ where: { tenantId, id: { in: unique } }, select: { id: true, displayName: true, email: true } });
   return new Map(users.map((user) => [user.id, user]));
 }
+
+/** Whether the caller sees legal holds' matters and subjects in the trail (those who may read the holds themselves). */
+const seesHoldSecrets = (principal: AuthenticatedPrincipal) => principal.ability.can('read', asSubject('LegalHold', { tenantId: principal.tenantId }));
 
 /** Browsing the audit trail. Opening recalled content is itself recorded (AUDIT_CONTENT_VIEWED). */
 @Injectable()
@@ -57,8 +60,12 @@ export class AuditEntries {
          ORDER BY e.seq DESC`);
       const page = rows.slice(0, query.limit);
       const actors = new Map(page.filter((row) => row.actorId && row.actorName !== null).map((row) => [row.actorId!, { id: row.actorId!, displayName: row.actorName!, email: row.actorEmail! }]));
+      const seesHolds = seesHoldSecrets(principal);
+      // A filter on a person, a conversation or the text would tell, by a hold entry matching it, whom or what the hold names.
+      const filtersOnHoldSecrets = Boolean(query.subjectUserId || query.conversationId || query.q);
+      const shown = seesHolds || !filtersOnHoldSecrets ? page : page.filter((row) => !isHoldConfidential(row.action));
       return {
-        items: page.map((row) => toEntryView(row, actors)),
+        items: shown.map((row) => (seesHolds ? toEntryView(row, actors) : withoutHoldSecrets(toEntryView(row, actors)))),
         nextCursor: rows.length > query.limit ? Number(page[page.length - 1].seq) : null,
       };
     });
@@ -95,7 +102,7 @@ export class AuditEntries {
           }
         }
       }
-      return {
+      const full: AuditEntryDetail = {
         ...toEntryView(row, people),
         subject: row.subjectUserId ? (people.get(row.subjectUserId) ?? null) : null,
         details: (leaf.details ?? {}) as Record<string, unknown>,
@@ -103,6 +110,7 @@ export class AuditEntries {
         content,
         recallReach: row.action === 'MESSAGE_RECALLED' && row.messageId ? await recallReach(tx, tenantId, row.messageId, leaf.details) : null,
       };
+      return seesHoldSecrets(principal) ? full : withoutHoldSecrets(full);
     });
     if (view && detail.content?.state === 'READABLE') detail.content.viewAuditSeq = view.seq;
     return detail;

@@ -55,3 +55,26 @@ export function toEntryView(row: AuditEntryColumns, people: Map<string, NonNulla
     leafHash: Buffer.from(row.leafHash).toString('base64'),
   };
 }
+
+/**
+ * Entries that name a legal hold's matter or whom it covers. An ERASURE_REFUSED entry is one of
+ * them: it quotes the matters, and its subject is, by the refusal, someone a hold covers.
+ */
+const HOLD_CONFIDENTIAL_ACTIONS: ReadonlySet<AuditAction> = new Set(['LEGAL_HOLD_PLACED', 'LEGAL_HOLD_RELEASED', 'ERASURE_REFUSED']);
+
+export const isHoldConfidential = (action: string) => HOLD_CONFIDENTIAL_ACTIONS.has(action as AuditAction);
+
+/**
+ * What someone who may not read legal holds sees of a hold-confidential entry: that it happened,
+ * when and by whom, and a hold's scope; not its matter, its subject, its conversation, the quoted
+ * matters or the leaf that carries them all (docs/architecture.md, "Who can do what").
+ */
+export function withoutHoldSecrets<T extends AuditEntryView>(view: T): T {
+  if (!isHoldConfidential(view.action)) return view;
+  const redacted = { ...view, subjectUserId: null, conversationId: null, reason: null };
+  if ('details' in view) {
+    const scope = (view as { details: Record<string, unknown> }).details.scope;
+    Object.assign(redacted, { subject: null, leaf: null, details: scope === undefined ? {} : { scope } });
+  }
+  return redacted;
+}

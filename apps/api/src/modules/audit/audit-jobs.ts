@@ -103,7 +103,7 @@ export class AuditJobs implements OnApplicationBootstrap, OnApplicationShutdown 
       if (expired.length === 0) return 0;
       await this.log.lockEvidence(tx, tenantId);
       const releasable: typeof expired = [];
-      for (const key of expired) if ((await holdsCoveringSubject(tx, tenantId, key.subjectUserId)).length === 0) releasable.push(key);
+      for (const key of expired) if ((await holdsCoveringSubject(tx, tenantId, key.subjectUserId, key.id)).length === 0) releasable.push(key);
       if (releasable.length === 0) return 0;
       const destroyed = await this.vault.shred(tx, tenantId, { keyIds: releasable.map((key) => key.id) }, 'RETENTION');
       await this.log.append(tx, tenantId, {

@@ -21,23 +21,38 @@ export function toHoldView(hold: LegalHold) {
   };
 }
 
-/** Active holds that cover a subject's content: on them, on a conversation holding their recalled content, or on the whole tenant. */
-export async function holdsCoveringSubject(tx: Tx, tenantId: string, subjectUserId: string): Promise<LegalHold[]> {
+/**
+ * Active holds that cover a subject's sealed content (all of it, or only what one data key seals):
+ * a hold on the whole tenant; a USER hold on them; a CONVERSATION hold on a conversation holding
+ * their content; a USER hold on someone who is a member of a conversation holding their content,
+ * because a hold on a person covers what others sent them too. Data keys are per sender and
+ * month, so the sender's key cannot be shredded without destroying what the held person received
+ * (docs/architecture.md, "Legal holds").
+ */
+export async function holdsCoveringSubject(tx: Tx, tenantId: string, subjectUserId: string, dataKeyId?: string): Promise<LegalHold[]> {
   const active = await tx.legalHold.findMany({ where: { tenantId, releasedAt: null } });
-  const conversationIds = active.filter((hold) => hold.scope === 'CONVERSATION').map((hold) => hold.conversationId!);
-  const heldConversations = conversationIds.length
+  const heldPeople = active.filter((hold) => hold.scope === 'USER' && hold.subjectUserId !== subjectUserId).map((hold) => hold.subjectUserId!);
+  const memberships = heldPeople.length
+    ? await tx.conversationMember.findMany({ where: { tenantId, userId: { in: heldPeople } }, select: { conversationId: true, userId: true } })
+    : [];
+  const candidates = [...active.filter((hold) => hold.scope === 'CONVERSATION').map((hold) => hold.conversationId!), ...memberships.map((member) => member.conversationId)];
+  const heldConversations = candidates.length
     ? new Set(
         (
           await tx.auditEntry.findMany({
-            where: { tenantId, subjectUserId, dataKeyId: { not: null }, conversationId: { in: conversationIds } },
+            where: { tenantId, subjectUserId, dataKeyId: dataKeyId ?? { not: null }, conversationId: { in: [...new Set(candidates)] } },
             select: { conversationId: true },
             distinct: ['conversationId'],
           })
         ).map((row) => row.conversationId),
       )
     : new Set<string | null>();
+  const receivedByHeldPerson = (hold: LegalHold) => memberships.some((member) => member.userId === hold.subjectUserId && heldConversations.has(member.conversationId));
   return active.filter(
-    (hold) => hold.scope === 'TENANT' || (hold.scope === 'USER' && hold.subjectUserId === subjectUserId) || (hold.scope === 'CONVERSATION' && heldConversations.has(hold.conversationId)),
+    (hold) =>
+      hold.scope === 'TENANT' ||
+      (hold.scope === 'USER' && (hold.subjectUserId === subjectUserId || receivedByHeldPerson(hold))) ||
+      (hold.scope === 'CONVERSATION' && heldConversations.has(hold.conversationId)),
   );
 }
 

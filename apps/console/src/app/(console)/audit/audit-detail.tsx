@@ -38,6 +38,7 @@ function loadKeys(refresh = false): Promise<ClientResult<PublicKeys>> {
 type Proof =
   | { state: 'loading' }
   | { state: 'uncovered' }
+  | { state: 'withheld' }
   | { state: 'failed'; problem: ProblemDetails }
   | { state: 'checked'; result: EntryVerification; keyName?: string };
 
@@ -61,6 +62,11 @@ export function AuditDetail({ seq, locale, t, onClose }: { seq: number; locale: 
 
   const check = useCallback(
     async (entry: AuditEntryDetail, refreshKeys = false) => {
+      if (entry.leaf === null) {
+        setProof({ state: 'withheld' });
+        return;
+      }
+      const leaf = entry.leaf;
       setProof({ state: 'loading' });
       const [proofRes, keysRes, lib] = await Promise.all([
         callApi<InclusionProof>(`/api/v1/audit/proofs/inclusion?seq=${seq}`),
@@ -82,7 +88,7 @@ export function AuditDetail({ seq, locale, t, onClose }: { seq: number; locale: 
         setProof({ state: 'uncovered' });
         return;
       }
-      const result = lib.verifyEntry({ seq, leaf: entry.leaf, leafHash: entry.leafHash, proof: proofRes.data, keys: keysRes.data });
+      const result = lib.verifyEntry({ seq, leaf, leafHash: entry.leafHash, proof: proofRes.data, keys: keysRes.data });
       setProof({ state: 'checked', result, keyName: result.keyName ?? keysRes.data.keys[0]?.vkey });
     },
     [seq],
@@ -241,6 +247,13 @@ function Verification({ proof, t, signing, onSign, onRecheck }: { proof: Proof; 
     return (
       <p className="verify verify--pending" role="status" data-testid="verify-status">
         {a.verifying}
+      </p>
+    );
+  }
+  if (proof.state === 'withheld') {
+    return (
+      <p className="verify verify--pending" role="status" data-testid="verify-status" data-state="withheld">
+        {a.leafWithheld}
       </p>
     );
   }
