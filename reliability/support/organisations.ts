@@ -27,7 +27,7 @@ async function login(api: ApiClient, slug: string, email: string): Promise<strin
   return accessToken;
 }
 
-async function createUser(api: ApiClient, slug: string, adminToken: string, localPart: string, role: 'EMPLOYEE' | 'COMPLIANCE'): Promise<Person> {
+async function createUser(api: ApiClient, slug: string, adminToken: string, localPart: string, role: 'EMPLOYEE'): Promise<Person> {
   const email = `${localPart}@${slug}.test`;
   const user = await api.json<{ id: string }>('POST', '/api/v1/users', adminToken, { email, displayName: localPart, roles: [role], password: PASSWORD });
   return { id: user.id, email, token: await login(api, slug, email) };
@@ -40,14 +40,17 @@ async function createUser(api: ApiClient, slug: string, adminToken: string, loca
 export async function createOrganisation(api: ApiClient, platformToken: string, employees: number): Promise<Organisation> {
   if (employees < 2) throw new Error('an organisation needs two employees to converse');
   const slug = `rel-${randomBytes(4).toString('hex')}`;
-  const created = await api.json<{ tenant: { id: string }; admin: { id: string; email: string } }>('POST', '/api/v1/platform/tenants', platformToken, {
+  const created = await api.json<{ tenant: { id: string }; admin: { id: string; email: string }; compliance: { id: string; email: string } }>('POST', '/api/v1/platform/tenants', platformToken, {
     slug,
     name: `Reliability ${slug}`,
     adminEmail: `admin@${slug}.test`,
     adminPassword: PASSWORD,
+    complianceEmail: `compliance@${slug}.test`,
+    compliancePassword: PASSWORD,
   });
   const admin: Person = { id: created.admin.id, email: created.admin.email, token: await login(api, slug, created.admin.email) };
-  const compliance = await createUser(api, slug, admin.token, 'compliance', 'COMPLIANCE');
+  // The first compliance officer is named at provisioning: COMPLIANCE granted later waits for one's approval.
+  const compliance: Person = { id: created.compliance.id, email: created.compliance.email, token: await login(api, slug, created.compliance.email) };
   const people: Person[] = [];
   for (let i = 0; i < employees; i++) people.push(await createUser(api, slug, admin.token, `employee${i}`, 'EMPLOYEE'));
   const staff: Employee[] = [];

@@ -26,6 +26,8 @@ import { RouteCatalog } from './modules/openapi/route-catalog';
 import { TenantsController } from './modules/tenants/tenants.controller';
 import { UsersController } from './modules/users/users.controller';
 import { UsersService } from './modules/users/users.service';
+import { RoleGrantsController } from './modules/role-grants/role-grants.controller';
+import { RoleGrants } from './modules/role-grants/role-grants.service';
 
 @Module({})
 export class AppModule {
@@ -46,7 +48,7 @@ export class AppModule {
         WebhooksModule,
         InsightsModule,
       ],
-      controllers: [AuthController, UsersController, TenantsController, HealthController, OpenApiController],
+      controllers: [AuthController, UsersController, RoleGrantsController, TenantsController, HealthController, OpenApiController],
       providers: [
         AccessTokens,
         SessionsRepository,
@@ -54,6 +56,7 @@ export class AppModule {
         CredentialThrottle,
         AuthService,
         UsersService,
+        RoleGrants,
         RouteCatalog,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: EndpointInterceptor },

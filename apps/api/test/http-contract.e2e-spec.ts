@@ -100,7 +100,7 @@ describe('HTTP contract: problems, headers, operations', () => {
   describe('platform provisioning', () => {
     const token = 'platform-token-platform-token-platform-token';
     const create = (slug: string, auth?: string, extra: Record<string, unknown> = {}) =>
-      test.request({ method: 'POST', url: '/api/v1/platform/tenants', payload: { slug, name: 'Initech', adminEmail: `boss@${slug}.test`, ...extra }, headers: auth ? { authorization: `Bearer ${auth}` } : {} });
+      test.request({ method: 'POST', url: '/api/v1/platform/tenants', payload: { slug, name: 'Initech', adminEmail: `boss@${slug}.test`, complianceEmail: `officer@${slug}.test`, ...extra }, headers: auth ? { authorization: `Bearer ${auth}` } : {} });
 
     it('creates an organisation and its first admin, printing a one-time password', async () => {
       const slug = `initech-${Date.now()}`;

@@ -46,6 +46,7 @@ export class TenantWorld {
   private aliceMessage = '';
   private recalledMessage = '';
   private hold = '';
+  private roleGrant = '';
   private webhook = '';
   private eventId = '';
   private readonly cursors = new Map<string, Json>();
@@ -74,6 +75,7 @@ export class TenantWorld {
     this.webhook = await this.createWebhook(['message.created']);
     for (const n of [1, 2]) await sendText(test, alice, tenant.launch, `${marker} delivered to the webhook ${n}`);
     this.hold = await this.placeHold(dave.id);
+    this.roleGrant = await this.requestComplianceGrant();
     await setPolicy(test, tenant.users.admin, () => ({ settings: { windowSeconds: 600 } }));
     this.expectOk(await this.as('COMPLIANCE', { method: 'POST', url: '/api/v1/audit/checkpoints' }), 'signing a checkpoint');
     const events = this.expectOk(await this.as('EMPLOYEE', { method: 'GET', url: '/api/v1/events?limit=1' }), 'reading events').json<{ lastEventId: string }>();
@@ -141,6 +143,9 @@ export class TenantWorld {
         return this.bobMessage;
       case 'legalHold':
         return actionOf(operation) === 'release' ? this.placeHold(tenant.users.dave.id) : this.hold;
+      case 'roleGrant':
+        // Approving or refusing decides the grant: each such call gets a pending one of its own.
+        return actionOf(operation) === 'update' ? this.requestComplianceGrant() : this.roleGrant;
       case 'webhook':
         return actionOf(operation) === 'delete' ? this.createWebhook(['policy.changed']) : this.webhook;
       case 'auditSeq':
@@ -161,6 +166,8 @@ export class TenantWorld {
         return actionOf(operation) === 'recall' ? this.aliceMessage : actionOf(operation) === 'update' ? this.recalledMessage : this.bobMessage;
       case 'legalHold':
         return this.hold;
+      case 'roleGrant':
+        return this.roleGrant;
       case 'webhook':
         return this.webhook;
       case 'auditSeq':
@@ -276,6 +283,14 @@ export class TenantWorld {
       payload: { scope: 'USER', subjectUserId, matter: `${this.marker} matter` },
     });
     return this.expectOk(hold, 'placing a hold').json<{ id: string }>().id;
+  }
+
+  /** A pending COMPLIANCE grant that the admin asked for, for a new employee. */
+  private async requestComplianceGrant(): Promise<string> {
+    const grantee = await this.newUser('EMPLOYEE');
+    this.expectOk(await this.as('ADMIN', { method: 'PATCH', url: `/api/v1/users/${grantee.id}`, payload: { roles: ['EMPLOYEE', 'COMPLIANCE'] } }), 'asking for a COMPLIANCE grant');
+    const grants = this.expectOk(await this.as('ADMIN', { method: 'GET', url: '/api/v1/role-grants' }), 'listing role grants').json<{ items: { id: string; user: { id: string } }[] }>();
+    return grants.items.find((grant) => grant.user.id === grantee.id)!.id;
   }
 
   private async createWebhook(eventTypes: string[]): Promise<string> {

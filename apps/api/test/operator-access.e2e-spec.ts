@@ -23,7 +23,7 @@ describe('operator access', () => {
       url: '/api/v1/platform/tenants',
       remoteAddress,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      payload: JSON.stringify({ slug, name: 'Operator test', adminEmail: `boss@${slug}.test` }),
+      payload: JSON.stringify({ slug, name: 'Operator test', adminEmail: `boss@${slug}.test`, complianceEmail: `officer@${slug}.test` }),
     });
 
   describe('platform token', () => {

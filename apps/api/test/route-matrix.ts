@@ -14,7 +14,7 @@ import type { TestApp, TestUser } from './test-app';
 
 export const ROLES: readonly Role[] = ['ADMIN', 'COMPLIANCE', 'EMPLOYEE'];
 
-export type ReferenceKind = 'user' | 'conversation' | 'message' | 'legalHold' | 'webhook' | 'auditSeq' | 'treeSize' | 'cursor' | 'eventId';
+export type ReferenceKind = 'user' | 'conversation' | 'message' | 'legalHold' | 'roleGrant' | 'webhook' | 'auditSeq' | 'treeSize' | 'cursor' | 'eventId';
 
 export class Unbuildable extends Error {}
 
@@ -130,6 +130,7 @@ const PATH_RESOURCES: Record<string, ReferenceKind> = {
   users: 'user',
   webhooks: 'webhook',
   'legal-holds': 'legalHold',
+  'role-grants': 'roleGrant',
 };
 
 const FIELD_REFERENCES: Record<string, ReferenceKind> = {

@@ -33,6 +33,7 @@ export const SUBJECTS = [
   'AuditEntry',
   'Checkpoint',
   'LegalHold',
+  'RoleGrant',
   'ErasureRequest',
   'Webhook',
   'Insights',
@@ -73,6 +74,8 @@ export function rulesFor(principal: Principal): AppRule[] {
     can('update', 'Policy', tenant);
     can('simulate', 'Policy', tenant);
     can(['read', 'create', 'update'], 'User', tenant);
+    // An administrator sees the COMPLIANCE grants they asked for waiting; only compliance decides them.
+    can('read', 'RoleGrant', tenant);
     can(['read', 'create', 'delete'], 'Webhook', tenant);
     can('read', 'Insights', tenant);
     can('forceRecall', 'Message', tenant);
@@ -83,6 +86,7 @@ export function rulesFor(principal: Principal): AppRule[] {
     can(['read', 'readContent', 'verify', 'export'], 'AuditEntry', tenant);
     can(['read', 'create'], 'Checkpoint', tenant);
     can(['read', 'place', 'release'], 'LegalHold', tenant);
+    can(['read', 'update'], 'RoleGrant', tenant);
     can('create', 'ErasureRequest', tenant);
     can('read', 'Insights', tenant);
     can('forceRecall', 'Message', tenant);

@@ -33,6 +33,8 @@ export const UserViewSchema = z.object({
   roles: z.array(RoleSchema),
   locale: LocaleSchema,
   active: z.boolean(),
+  /** After an administrator's password reset: only `PUT /me/password` (and `/me`, logout) is allowed until it is changed. */
+  mustChangePassword: z.boolean(),
   createdAt: z.string(),
 });
 export type UserView = z.infer<typeof UserViewSchema>;

@@ -3,6 +3,7 @@ export * from './problem';
 export * from './text';
 export * from './auth';
 export * from './users';
+export * from './role-grants';
 export * from './audit';
 export * from './policy';
 export * from './tenants';

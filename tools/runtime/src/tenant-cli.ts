@@ -16,8 +16,8 @@ function localEmbeddedAppUrl(): string | undefined {
   return `postgresql://retract_app:${encodeURIComponent(secrets.APP_DB_PASSWORD)}@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/retract`;
 }
 
-const USAGE = `usage: npm run tenant -- create <slug> --name "Name" --admin-email admin@example.com [--locale en|zh-CN|ja] [--admin-name "Name"] [--admin-password …]
-Connects with APP_DATABASE_URL (the retract_app role), or to the embedded database of a running "npm start". Prints a one-time admin password when none is given.`;
+const USAGE = `usage: npm run tenant -- create <slug> --name "Name" --admin-email admin@example.com --compliance-email officer@example.com [--locale en|zh-CN|ja] [--admin-name "Name"] [--admin-password …] [--compliance-name "Name"] [--compliance-password …]
+Connects with APP_DATABASE_URL (the retract_app role), or to the embedded database of a running "npm start". Prints a one-time password for the admin and the compliance officer when none is given.`;
 
 async function main(): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -27,6 +27,9 @@ async function main(): Promise<number> {
       'admin-email': { type: 'string' },
       'admin-name': { type: 'string' },
       'admin-password': { type: 'string' },
+      'compliance-email': { type: 'string' },
+      'compliance-name': { type: 'string' },
+      'compliance-password': { type: 'string' },
       locale: { type: 'string', default: 'en' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -42,6 +45,9 @@ async function main(): Promise<number> {
     adminEmail: values['admin-email'],
     adminName: values['admin-name'],
     adminPassword: values['admin-password'],
+    complianceEmail: values['compliance-email'],
+    complianceName: values['compliance-name'],
+    compliancePassword: values['compliance-password'],
   });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) process.stderr.write(`${issue.path.join('.') || 'input'}: ${issue.message}\n`);
@@ -57,6 +63,8 @@ async function main(): Promise<number> {
     const result = await provisionTenant(db, parsed.data, TENANT_INITIALIZERS);
     process.stdout.write(`created organisation ${result.tenant.slug} (${result.tenant.id})\nadmin: ${result.admin.email}\n`);
     if (result.generatedPassword) process.stdout.write(`initial admin password (shown once): ${result.generatedPassword}\n(it is not stored anywhere; change it after logging in: PUT /api/v1/me/password)\n`);
+    if (result.compliance) process.stdout.write(`compliance officer: ${result.compliance.email}\n`);
+    if (result.complianceGeneratedPassword) process.stdout.write(`initial compliance officer password (shown once): ${result.complianceGeneratedPassword}\n`);
     return 0;
   } catch (error) {
     process.stderr.write(`${error instanceof ProblemException ? error.message : (error as Error).message}\n`);

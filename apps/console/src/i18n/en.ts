@@ -190,6 +190,10 @@ export const en = {
     EXPORT_CREATED: 'Export created',
     AUDIT_CONTENT_VIEWED: 'Recalled content viewed',
     WEBHOOK_CHANGED: 'Webhook changed',
+    ROLE_GRANT_REQUESTED: 'Role grant requested',
+    ROLE_GRANT_APPROVED: 'Role grant approved',
+    ROLE_GRANT_REFUSED: 'Role grant refused',
+    ROLE_GRANT_REVOKED: 'Role grant withdrawn',
   } satisfies Record<AuditAction, string>,
   denialCodes: {
     WINDOW_EXPIRED: 'Window expired',

@@ -186,6 +186,10 @@ export const zhCN: Dictionary = {
     EXPORT_CREATED: '已创建导出',
     AUDIT_CONTENT_VIEWED: '查看了已撤回内容',
     WEBHOOK_CHANGED: 'Webhook 已变更',
+    ROLE_GRANT_REQUESTED: '已申请授予角色',
+    ROLE_GRANT_APPROVED: '角色授予已批准',
+    ROLE_GRANT_REFUSED: '角色授予已拒绝',
+    ROLE_GRANT_REVOKED: '角色授予已撤销',
   },
   denialCodes: {
     WINDOW_EXPIRED: '超过撤回时限',

@@ -4,7 +4,7 @@ import type { Locale } from '@retract/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CONFIG, type Config } from '../../config/config';
 import { ENDPOINT, type EndpointSpec } from '../endpoint/endpoint';
-import { forbidden, notFound, unauthenticated } from '../problem/problem';
+import { forbidden, notFound, passwordChangeRequired, unauthenticated } from '../problem/problem';
 import { CredentialThrottle, tooManyAttempts } from './credential-throttle';
 import type { AuthenticatedPrincipal, RequestWithPrincipal } from './principal';
 import { fromConsole, fromForeignPage } from './request-origin';
@@ -58,10 +58,10 @@ export class AuthGuard implements CanActivate {
       case 'platform':
         return this.checkPlatformOperator(request);
       case 'authenticated':
-        request.principal = await this.authenticate(request, http.getResponse<FastifyReply>(), write || spec.auditedRead === true);
+        request.principal = await this.authenticate(request, http.getResponse<FastifyReply>(), write || spec.auditedRead === true, spec);
         return true;
       case 'ability': {
-        const principal = await this.authenticate(request, http.getResponse<FastifyReply>(), write || spec.auditedRead === true);
+        const principal = await this.authenticate(request, http.getResponse<FastifyReply>(), write || spec.auditedRead === true, spec);
         request.principal = principal;
         if (!principal.ability.can(spec.access.action, spec.access.subject)) throw forbidden();
         return true;
@@ -102,7 +102,7 @@ export class AuthGuard implements CanActivate {
    * console (SameSite=Strict already keeps the cookie off other sites' requests; this also covers
    * sibling hosts of the same site and browsers without SameSite).
    */
-  private async authenticate(request: FastifyRequest, reply: FastifyReply, recordsInName: boolean): Promise<AuthenticatedPrincipal> {
+  private async authenticate(request: FastifyRequest, reply: FastifyReply, recordsInName: boolean, spec: EndpointSpec): Promise<AuthenticatedPrincipal> {
     const headerToken = bearer(request);
     const cookieToken = request.cookies?.[SESSION_COOKIE];
     const token = headerToken ?? cookieToken;
@@ -115,6 +115,8 @@ export class AuthGuard implements CanActivate {
     const scope = { tenantId: claims.tenantId };
     const cached = await this.sessions.get(scope, claims.sessionId, claims.userId);
     if (!cached) throw unauthenticated('Your session has ended; log in again.');
+    // An administrator reset the password and so knows it: nothing in the user's name until they choose their own.
+    if (cached.user.mustChangePassword && !spec.beforePasswordChange) throw passwordChangeRequired();
     if (!headerToken) await this.slideCookie(reply, claims);
     const { user, ability } = cached;
     return {

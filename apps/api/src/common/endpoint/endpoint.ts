@@ -36,6 +36,11 @@ export interface EndpointSpec {
    * the browser's session cookie, it must come from the console, like a write (docs/architecture.md).
    */
   auditedRead?: boolean;
+  /**
+   * Allowed to a session whose password an administrator reset (reading `/me`, changing the
+   * password, logging out); every other route answers 403 until the user has chosen their own.
+   */
+  beforePasswordChange?: boolean;
 }
 
 export const ENDPOINT = Symbol('retract:endpoint');

@@ -86,6 +86,13 @@ export const databaseUnavailable = (detail = 'The database is not reachable righ
 
 export const notFound = (what = 'resource') => new ProblemException({ status: 404, code: 'NOT_FOUND', detail: `No such ${what}.` });
 export const forbidden = (detail = 'Your roles do not allow this action.') => new ProblemException({ status: 403, code: 'FORBIDDEN', detail });
+export const passwordChangeRequired = () =>
+  new ProblemException({
+    status: 403,
+    code: 'FORBIDDEN',
+    detail: 'Your password was reset by an administrator: choose a new one (PUT /api/v1/me/password) to continue.',
+    extensions: { passwordChangeRequired: true },
+  });
 export const unauthenticated = (detail = 'Log in to continue.') => new ProblemException({ status: 401, code: 'UNAUTHENTICATED', detail });
 export const conflict = (detail: string, code: ProblemCode = 'CONFLICT', extensions?: Record<string, unknown>) =>
   new ProblemException({ status: 409, code, detail, extensions });

@@ -37,14 +37,14 @@ export class AuthController {
   }
 
   @Post('auth/logout')
-  @Endpoint({ summary: 'End the current session', tags: ['auth'], access: AUTHENTICATED, status: 204 })
+  @Endpoint({ summary: 'End the current session', tags: ['auth'], access: AUTHENTICATED, status: 204, beforePasswordChange: true })
   async logout(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.auth.logout(principal, principal.sessionId);
     clearSessionCookie(reply);
   }
 
   @Get('me')
-  @Endpoint({ summary: 'The logged-in user and their organisation', tags: ['auth'], access: AUTHENTICATED, response: MeViewSchema })
+  @Endpoint({ summary: 'The logged-in user and their organisation', tags: ['auth'], access: AUTHENTICATED, response: MeViewSchema, beforePasswordChange: true })
   me(@CurrentPrincipal() principal: AuthenticatedPrincipal) {
     return this.auth.me(principal, principal.userId);
   }

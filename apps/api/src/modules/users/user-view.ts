@@ -10,6 +10,7 @@ export function toUserView(user: User): UserView {
     roles: user.roles,
     locale: user.locale as Locale,
     active: user.active,
+    mustChangePassword: user.mustChangePassword,
     createdAt: user.createdAt.toISOString(),
   };
 }

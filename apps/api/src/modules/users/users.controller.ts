@@ -34,7 +34,8 @@ export class UsersController {
 
   @Patch('users/:id')
   @Endpoint({
-    summary: 'Change a user: name, locale, roles, password reset, or deactivate (their sessions end at once); every change is audited',
+    summary:
+      'Change a user: name, locale, roles, password reset, or deactivate (their sessions end at once); never your own roles; COMPLIANCE waits for a compliance officer’s approval; a compliance officer’s password is theirs alone; every change is audited',
     tags: ['users'],
     access: can('update', 'User'),
     params: UserIdParamsSchema,
@@ -48,9 +49,10 @@ export class UsersController {
 
   @Put('me/password')
   @Endpoint({
-    summary: 'Change your own password (your other sessions end)',
+    summary: 'Change your own password (your other sessions end); the only change allowed after an administrator reset it',
     tags: ['auth'],
     access: AUTHENTICATED,
+    beforePasswordChange: true,
     body: ChangePasswordRequestSchema,
     status: 204,
   })

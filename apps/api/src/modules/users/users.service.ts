@@ -4,9 +4,10 @@ import { isStorableText, type AuditAction, type ChangePasswordRequest, type Crea
 import type { TenantScope, Tx, UserRole } from '@retract/db';
 import { TenantDb } from '../../common/database/database.module';
 import { invalidCursor } from '../../common/endpoint/keyset-cursor';
-import { ProblemException, conflict, notFound } from '../../common/problem/problem';
+import { ProblemException, conflict, forbidden, notFound } from '../../common/problem/problem';
 import { AuditLog } from '../audit/audit-log';
 import { hashPassword, verifyPassword } from '../auth/passwords';
+import { ROLES_NEEDING_APPROVAL, RoleGrants } from '../role-grants/role-grants.service';
 import { toUserView } from './user-view';
 
 function decodeCursor(cursor: string | undefined): string | undefined {
@@ -18,9 +19,16 @@ function decodeCursor(cursor: string | undefined): string | undefined {
 }
 const encodeCursor = (email: string) => Buffer.from(email, 'utf8').toString('base64url');
 
+/** Roles asked for split into those given at once and those that wait for a second person, unless already held. */
+function splitRoles(asked: readonly UserRole[], held: readonly UserRole[]) {
+  const unique = [...new Set(asked)];
+  const needApproval = unique.filter((role) => ROLES_NEEDING_APPROVAL.includes(role) && !held.includes(role));
+  return { now: unique.filter((role) => !needApproval.includes(role)), needApproval };
+}
+
 @Injectable()
 export class UsersService {
-  constructor(private readonly tenantDb: TenantDb, private readonly log: AuditLog) {}
+  constructor(private readonly tenantDb: TenantDb, private readonly log: AuditLog, private readonly grants: RoleGrants) {}
 
   list(scope: TenantScope, query: UserListQuery) {
     const after = decodeCursor(query.cursor);
@@ -45,6 +53,7 @@ export class UsersService {
     const passwordHash = await hashPassword(request.password);
     const email = request.email.toLowerCase();
     return this.tenantDb.run(scope, async (tx) => {
+      const asked = splitRoles(request.roles as UserRole[], []);
       const existing = await tx.user.findFirst({ where: { tenantId: scope.tenantId, email }, select: { id: true } });
       if (existing) throw conflict('A user with this email already exists in the organisation.');
       const tenant = await tx.tenant.findFirst({ where: { id: scope.tenantId }, select: { locale: true } });
@@ -53,7 +62,7 @@ export class UsersService {
           tenantId: scope.tenantId,
           email,
           displayName: request.displayName,
-          roles: [...new Set(request.roles)] as UserRole[],
+          roles: asked.now,
           locale: request.locale ?? tenant?.locale ?? 'en',
           passwordHash,
         },
@@ -64,23 +73,44 @@ export class UsersService {
         subjectUserId: user.id,
         details: { email: user.email, roles: user.roles, locale: user.locale },
       });
+      for (const role of asked.needApproval) await this.grants.request(tx, scope, user.id, role);
       return toUserView(user);
     });
   }
 
   async update(scope: TenantScope & { userId: string }, id: string, request: UpdateUserRequest) {
     const passwordHash = request.password ? await hashPassword(request.password) : undefined;
+    if (request.roles && id === scope.userId) throw forbidden('Nobody changes their own roles; another administrator does.');
     return this.tenantDb.run(scope, async (tx) => {
       const user = await tx.user.findFirst({ where: { tenantId: scope.tenantId, id } });
       if (!user) throw notFound('user');
-      const roles = request.roles ? ([...new Set(request.roles)] as UserRole[]) : user.roles;
+      if (passwordHash && user.roles.includes('COMPLIANCE')) {
+        throw forbidden('An administrator cannot set the password of a compliance officer; they change it themselves.');
+      }
+      const asked = request.roles ? splitRoles(request.roles as UserRole[], user.roles) : { now: user.roles, needApproval: [] };
+      const roles = asked.now;
       const active = request.active ?? user.active;
-      const losesAdmin = user.roles.includes('ADMIN') && user.active && (!roles.includes('ADMIN') || !active);
-      if (losesAdmin) await this.assertAnotherActiveAdmin(tx, scope.tenantId, id);
+      // The last administrator, and the last compliance officer (who approves the next one), stay.
+      for (const role of ['ADMIN', 'COMPLIANCE'] as const) {
+        if (user.roles.includes(role) && user.active && (!roles.includes(role) || !active)) await this.assertAnotherActive(tx, scope.tenantId, role, id);
+      }
       const updated = await tx.user.update({
         where: { tenantId_id: { tenantId: scope.tenantId, id } },
-        data: { displayName: request.displayName, locale: request.locale, roles, active, passwordHash, updatedAt: new Date() },
+        data: {
+          displayName: request.displayName,
+          locale: request.locale,
+          roles,
+          active,
+          passwordHash,
+          // A reset password is known to the administrator: the user must choose their own at the next login.
+          ...(passwordHash ? { mustChangePassword: true } : {}),
+          updatedAt: new Date(),
+        },
       });
+      if (request.roles) {
+        await this.grants.revokePending(tx, scope, id, request.roles as UserRole[]);
+        for (const role of asked.needApproval) await this.grants.request(tx, scope, id, role);
+      }
       if ((!active && user.active) || passwordHash) {
         await tx.session.updateMany({ where: { tenantId: scope.tenantId, userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
       }
@@ -102,7 +132,7 @@ export class UsersService {
     }
     const passwordHash = await hashPassword(request.newPassword);
     await this.tenantDb.run(principal, async (tx) => {
-      await tx.user.update({ where: { tenantId_id: { tenantId: principal.tenantId, id: principal.userId } }, data: { passwordHash, updatedAt: new Date() } });
+      await tx.user.update({ where: { tenantId_id: { tenantId: principal.tenantId, id: principal.userId } }, data: { passwordHash, mustChangePassword: false, updatedAt: new Date() } });
       await tx.session.updateMany({
         where: { tenantId: principal.tenantId, userId: principal.userId, revokedAt: null, id: { not: principal.sessionId } },
         data: { revokedAt: new Date() },
@@ -111,8 +141,8 @@ export class UsersService {
     });
   }
 
-  private async assertAnotherActiveAdmin(tx: Tx, tenantId: string, exceptUserId: string) {
-    const others = await tx.user.count({ where: { tenantId, active: true, roles: { has: 'ADMIN' }, id: { not: exceptUserId } } });
-    if (others === 0) throw conflict('The organisation must keep at least one active administrator.');
+  private async assertAnotherActive(tx: Tx, tenantId: string, role: UserRole, exceptUserId: string) {
+    const others = await tx.user.count({ where: { tenantId, active: true, roles: { has: role }, id: { not: exceptUserId } } });
+    if (others === 0) throw conflict(`The organisation must keep at least one active ${role === 'ADMIN' ? 'administrator' : 'compliance officer'}.`);
   }
 }

@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import type { RoleGrantList, RoleGrantView } from '@retract/contracts';
+import type { TenantScope, Tx, UserRole } from '@retract/db';
+import { TenantDb } from '../../common/database/database.module';
+import { conflict, forbidden, notFound } from '../../common/problem/problem';
+import { AuditLog } from '../audit/audit-log';
+
+/** Roles that a second person must approve before they take effect (docs/architecture.md, "Who can do what"). */
+export const ROLES_NEEDING_APPROVAL: readonly UserRole[] = ['COMPLIANCE'];
+
+type Actor = TenantScope & { userId: string };
+
+/**
+ * COMPLIANCE asked for by an administrator is a pending grant, with none of its rights, until
+ * another compliance officer approves it. Neither the grantee nor the requester can decide it.
+ */
+@Injectable()
+export class RoleGrants {
+  constructor(private readonly tenantDb: TenantDb, private readonly log: AuditLog) {}
+
+  /** Inside the caller's transaction: one pending grant per user and role, audited. */
+  async request(tx: Tx, actor: Actor, userId: string, role: UserRole): Promise<void> {
+    const open = await tx.roleGrant.findFirst({ where: { tenantId: actor.tenantId, userId, role, state: 'PENDING' }, select: { id: true } });
+    if (open) return;
+    const grant = await tx.roleGrant.create({ data: { tenantId: actor.tenantId, userId, role, requestedBy: actor.userId } });
+    await this.log.append(tx, actor.tenantId, { action: 'ROLE_GRANT_REQUESTED', actorId: actor.userId, subjectUserId: userId, details: { grantId: grant.id, role } });
+  }
+
+  /** Inside the caller's transaction: pending grants of roles the user no longer should get end at once, audited. */
+  async revokePending(tx: Tx, actor: Actor, userId: string, keep: readonly UserRole[]): Promise<void> {
+    const open = await tx.roleGrant.findMany({ where: { tenantId: actor.tenantId, userId, state: 'PENDING', role: { notIn: [...keep] } } });
+    for (const grant of open) {
+      await tx.roleGrant.update({ where: { tenantId_id: { tenantId: actor.tenantId, id: grant.id } }, data: { state: 'REVOKED', decidedBy: actor.userId, decidedAt: new Date() } });
+      await this.log.append(tx, actor.tenantId, { action: 'ROLE_GRANT_REVOKED', actorId: actor.userId, subjectUserId: userId, details: { grantId: grant.id, role: grant.role } });
+    }
+  }
+
+  pending(scope: TenantScope): Promise<RoleGrantList> {
+    return this.tenantDb.run(scope, async (tx) => {
+      const grants = await tx.roleGrant.findMany({ where: { tenantId: scope.tenantId, state: 'PENDING' }, orderBy: { requestedAt: 'asc' }, take: 1000 });
+      const people = await tx.user.findMany({
+        where: { tenantId: scope.tenantId, id: { in: [...new Set(grants.flatMap((grant) => [grant.userId, grant.requestedBy]))] } },
+        select: { id: true, email: true, displayName: true },
+      });
+      const person = (id: string) => people.find((p) => p.id === id) ?? { id, email: '', displayName: '' };
+      const items: RoleGrantView[] = grants.map((grant) => ({
+        id: grant.id,
+        role: grant.role,
+        state: grant.state,
+        user: person(grant.userId),
+        requestedBy: person(grant.requestedBy),
+        requestedAt: grant.requestedAt.toISOString(),
+      }));
+      return { items };
+    });
+  }
+
+  approve(actor: Actor, id: string): Promise<void> {
+    return this.decide(actor, id, 'APPROVED');
+  }
+
+  refuse(actor: Actor, id: string): Promise<void> {
+    return this.decide(actor, id, 'REFUSED');
+  }
+
+  private decide(actor: Actor, id: string, state: 'APPROVED' | 'REFUSED'): Promise<void> {
+    return this.tenantDb.run(actor, async (tx) => {
+      const grant = await tx.roleGrant.findFirst({ where: { tenantId: actor.tenantId, id } });
+      if (!grant) throw notFound('role grant');
+      if (grant.userId === actor.userId || grant.requestedBy === actor.userId) {
+        throw forbidden('A second person decides a role grant: not the person it is for, nor the one who asked for it.');
+      }
+      // Only the first decision counts when two officers decide at once.
+      const decided = await tx.roleGrant.updateMany({ where: { tenantId: actor.tenantId, id, state: 'PENDING' }, data: { state, decidedBy: actor.userId, decidedAt: new Date() } });
+      if (decided.count === 0) throw conflict('This role grant has already been decided or revoked.');
+      if (state === 'APPROVED') {
+        const user = await tx.user.findFirst({ where: { tenantId: actor.tenantId, id: grant.userId }, select: { roles: true } });
+        if (!user) throw notFound('user');
+        if (!user.roles.includes(grant.role)) {
+          await tx.user.update({ where: { tenantId_id: { tenantId: actor.tenantId, id: grant.userId } }, data: { roles: [...user.roles, grant.role], updatedAt: new Date() } });
+        }
+      }
+      await this.log.append(tx, actor.tenantId, {
+        action: state === 'APPROVED' ? 'ROLE_GRANT_APPROVED' : 'ROLE_GRANT_REFUSED',
+        actorId: actor.userId,
+        subjectUserId: grant.userId,
+        details: { grantId: grant.id, role: grant.role, requestedBy: grant.requestedBy },
+      });
+    });
+  }
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { RoleSchema } from './roles';
+
+export const RoleGrantStateSchema = z.enum(['PENDING', 'APPROVED', 'REFUSED', 'REVOKED']);
+
+const PersonRefSchema = z.object({ id: z.uuid(), email: z.string(), displayName: z.string() });
+
+/** A grant of COMPLIANCE that an administrator asked for and a second compliance officer decides. */
+export const RoleGrantViewSchema = z.object({
+  id: z.uuid(),
+  role: RoleSchema,
+  state: RoleGrantStateSchema,
+  user: PersonRefSchema,
+  requestedBy: PersonRefSchema,
+  requestedAt: z.string(),
+});
+export type RoleGrantView = z.infer<typeof RoleGrantViewSchema>;
+
+export const RoleGrantListSchema = z.object({ items: z.array(RoleGrantViewSchema).max(1000) });
+export type RoleGrantList = z.infer<typeof RoleGrantListSchema>;
+
+export const RoleGrantIdParamsSchema = z.strictObject({ id: z.uuid() });
