@@ -34,17 +34,24 @@ describe('separation of duties', () => {
     return response.json().items as { id: string; role: string; user: { id: string }; requestedBy: { id: string } }[];
   };
   const grantFor = async (userId: string) => (await pendingGrants('compliance')).find((grant) => grant.user.id === userId);
-  const decide = (who: string, id: string, decision: 'approve' | 'refuse') => test.request({ method: 'POST', url: `/api/v1/role-grants/${id}/${decision}`, token: as(who) });
+  const decide = (who: string, id: string, decision: 'approve' | 'refuse') =>
+    test.request({ method: 'POST', url: `/api/v1/role-grants/${id}/${decision}`, token: as(who) });
   const canReadAudit = async (token: string) => (await test.request({ method: 'GET', url: '/api/v1/audit', token })).statusCode;
   const auditActions = async (subjectUserId: string) => {
     const response = await test.request({ method: 'GET', url: `/api/v1/audit?subjectUserId=${subjectUserId}`, token: as('compliance') });
     expect(response.statusCode).toBe(200);
     return (response.json().items as { action: string; actorId: string }[]).reverse();
   };
-  const login = (email: string, password = PASSWORD) => test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email, password } });
+  const login = (email: string, password = PASSWORD) =>
+    test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email, password } });
   const newEmployee = async (local: string) => {
     const email = `${local}@${tenant.slug}.test`;
-    const created = await test.request({ method: 'POST', url: '/api/v1/users', token: as('admin'), payload: { email, displayName: local, roles: ['EMPLOYEE'], password: PASSWORD } });
+    const created = await test.request({
+      method: 'POST',
+      url: '/api/v1/users',
+      token: as('admin'),
+      payload: { email, displayName: local, roles: ['EMPLOYEE'], password: PASSWORD },
+    });
     expect(created.statusCode).toBe(201);
     return { id: created.json().id as string, email, token: (await login(email)).json().accessToken as string };
   };
@@ -98,7 +105,12 @@ describe('separation of duties', () => {
 
     it('keeps COMPLIANCE given at creation pending too', async () => {
       const email = `newofficer@${tenant.slug}.test`;
-      const created = await test.request({ method: 'POST', url: '/api/v1/users', token: as('admin'), payload: { email, displayName: 'New officer', roles: ['COMPLIANCE'], password: PASSWORD } });
+      const created = await test.request({
+        method: 'POST',
+        url: '/api/v1/users',
+        token: as('admin'),
+        payload: { email, displayName: 'New officer', roles: ['COMPLIANCE'], password: PASSWORD },
+      });
       expect(created.statusCode).toBe(201);
       expect(created.json().roles).toEqual([]);
       expect(await canReadAudit((await login(email)).json().accessToken)).toBe(403);
@@ -122,9 +134,19 @@ describe('separation of duties', () => {
 
     it('keeps the last active compliance officer', async () => {
       const solo = await createTenant(test, { admin: ['ADMIN'], compliance: ['COMPLIANCE'] });
-      const response = await test.request({ method: 'PATCH', url: `/api/v1/users/${solo.users.compliance.id}`, token: solo.users.admin.token, payload: { roles: ['EMPLOYEE'] } });
+      const response = await test.request({
+        method: 'PATCH',
+        url: `/api/v1/users/${solo.users.compliance.id}`,
+        token: solo.users.admin.token,
+        payload: { roles: ['EMPLOYEE'] },
+      });
       expect(response.statusCode).toBe(409);
-      const deactivate = await test.request({ method: 'PATCH', url: `/api/v1/users/${solo.users.compliance.id}`, token: solo.users.admin.token, payload: { active: false } });
+      const deactivate = await test.request({
+        method: 'PATCH',
+        url: `/api/v1/users/${solo.users.compliance.id}`,
+        token: solo.users.admin.token,
+        payload: { active: false },
+      });
       expect(deactivate.statusCode).toBe(409);
     });
   });
@@ -135,12 +157,23 @@ describe('separation of duties', () => {
 
     it('names the first compliance officer, who holds COMPLIANCE at once', async () => {
       const slug = `sod-${Date.now().toString(36)}`;
-      const created = await provision({ slug, name: 'Initech', adminEmail: `boss@${slug}.test`, adminPassword: PASSWORD, complianceEmail: `Officer@${slug}.test`, complianceName: 'Olive' });
+      const created = await provision({
+        slug,
+        name: 'Initech',
+        adminEmail: `boss@${slug}.test`,
+        adminPassword: PASSWORD,
+        complianceEmail: `Officer@${slug}.test`,
+        complianceName: 'Olive',
+      });
       expect(created.statusCode).toBe(201);
       const body = created.json();
       expect(body.compliance).toMatchObject({ email: `officer@${slug}.test`, displayName: 'Olive' });
       expect(body.complianceGeneratedPassword).toEqual(expect.any(String));
-      const officer = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: slug, email: `officer@${slug}.test`, password: body.complianceGeneratedPassword } });
+      const officer = await test.request({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { tenant: slug, email: `officer@${slug}.test`, password: body.complianceGeneratedPassword },
+      });
       expect(officer.statusCode).toBe(200);
       expect(officer.json().user.roles).toEqual(['COMPLIANCE']);
     });
@@ -180,7 +213,12 @@ describe('separation of duties', () => {
       expect((await test.request({ method: 'GET', url: '/api/v1/events', token })).statusCode).toBe(403);
       expect((await test.request({ method: 'GET', url: '/api/v1/me', token })).statusCode).toBe(200);
 
-      const changed = await test.request({ method: 'PUT', url: '/api/v1/me/password', token, payload: { currentPassword: NEW_PASSWORD, newPassword: 'carol-chose-this-one' } });
+      const changed = await test.request({
+        method: 'PUT',
+        url: '/api/v1/me/password',
+        token,
+        payload: { currentPassword: NEW_PASSWORD, newPassword: 'carol-chose-this-one' },
+      });
       expect(changed.statusCode).toBe(204);
       expect((await test.request({ method: 'GET', url: '/api/v1/conversations', token })).statusCode).toBe(200);
       expect((await test.request({ method: 'GET', url: '/api/v1/me', token })).json().mustChangePassword).toBe(false);

@@ -9,7 +9,12 @@ export class RoleGrantsController {
   constructor(private readonly grants: RoleGrants) {}
 
   @Get()
-  @Endpoint({ summary: 'Role grants awaiting a compliance officer’s approval', tags: ['users'], access: can('read', 'RoleGrant'), response: RoleGrantListSchema })
+  @Endpoint({
+    summary: 'Role grants awaiting a compliance officer’s approval',
+    tags: ['users'],
+    access: can('read', 'RoleGrant'),
+    response: RoleGrantListSchema,
+  })
   pending(@CurrentPrincipal() principal: AuthenticatedPrincipal) {
     return this.grants.pending(principal);
   }

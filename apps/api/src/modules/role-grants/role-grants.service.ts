@@ -16,22 +16,38 @@ type Actor = TenantScope & { userId: string };
  */
 @Injectable()
 export class RoleGrants {
-  constructor(private readonly tenantDb: TenantDb, private readonly log: AuditLog) {}
+  constructor(
+    private readonly tenantDb: TenantDb,
+    private readonly log: AuditLog,
+  ) {}
 
   /** Inside the caller's transaction: one pending grant per user and role, audited. */
   async request(tx: Tx, actor: Actor, userId: string, role: UserRole): Promise<void> {
     const open = await tx.roleGrant.findFirst({ where: { tenantId: actor.tenantId, userId, role, state: 'PENDING' }, select: { id: true } });
     if (open) return;
     const grant = await tx.roleGrant.create({ data: { tenantId: actor.tenantId, userId, role, requestedBy: actor.userId } });
-    await this.log.append(tx, actor.tenantId, { action: 'ROLE_GRANT_REQUESTED', actorId: actor.userId, subjectUserId: userId, details: { grantId: grant.id, role } });
+    await this.log.append(tx, actor.tenantId, {
+      action: 'ROLE_GRANT_REQUESTED',
+      actorId: actor.userId,
+      subjectUserId: userId,
+      details: { grantId: grant.id, role },
+    });
   }
 
   /** Inside the caller's transaction: pending grants of roles the user no longer should get end at once, audited. */
   async revokePending(tx: Tx, actor: Actor, userId: string, keep: readonly UserRole[]): Promise<void> {
     const open = await tx.roleGrant.findMany({ where: { tenantId: actor.tenantId, userId, state: 'PENDING', role: { notIn: [...keep] } } });
     for (const grant of open) {
-      await tx.roleGrant.update({ where: { tenantId_id: { tenantId: actor.tenantId, id: grant.id } }, data: { state: 'REVOKED', decidedBy: actor.userId, decidedAt: new Date() } });
-      await this.log.append(tx, actor.tenantId, { action: 'ROLE_GRANT_REVOKED', actorId: actor.userId, subjectUserId: userId, details: { grantId: grant.id, role: grant.role } });
+      await tx.roleGrant.update({
+        where: { tenantId_id: { tenantId: actor.tenantId, id: grant.id } },
+        data: { state: 'REVOKED', decidedBy: actor.userId, decidedAt: new Date() },
+      });
+      await this.log.append(tx, actor.tenantId, {
+        action: 'ROLE_GRANT_REVOKED',
+        actorId: actor.userId,
+        subjectUserId: userId,
+        details: { grantId: grant.id, role: grant.role },
+      });
     }
   }
 
@@ -71,13 +87,19 @@ export class RoleGrants {
         throw forbidden('A second person decides a role grant: not the person it is for, nor the one who asked for it.');
       }
       // Only the first decision counts when two officers decide at once.
-      const decided = await tx.roleGrant.updateMany({ where: { tenantId: actor.tenantId, id, state: 'PENDING' }, data: { state, decidedBy: actor.userId, decidedAt: new Date() } });
+      const decided = await tx.roleGrant.updateMany({
+        where: { tenantId: actor.tenantId, id, state: 'PENDING' },
+        data: { state, decidedBy: actor.userId, decidedAt: new Date() },
+      });
       if (decided.count === 0) throw conflict('This role grant has already been decided or revoked.');
       if (state === 'APPROVED') {
         const user = await tx.user.findFirst({ where: { tenantId: actor.tenantId, id: grant.userId }, select: { roles: true } });
         if (!user) throw notFound('user');
         if (!user.roles.includes(grant.role)) {
-          await tx.user.update({ where: { tenantId_id: { tenantId: actor.tenantId, id: grant.userId } }, data: { roles: [...user.roles, grant.role], updatedAt: new Date() } });
+          await tx.user.update({
+            where: { tenantId_id: { tenantId: actor.tenantId, id: grant.userId } },
+            data: { roles: [...user.roles, grant.role], updatedAt: new Date() },
+          });
         }
       }
       await this.log.append(tx, actor.tenantId, {

@@ -65,7 +65,10 @@ export async function provisionTenant(db: Db, input: ProvisionTenantInput, initi
       admin: { id: admin.id, email: admin.email, displayName: admin.displayName },
       generatedPassword: adminPassword.generated,
       ...(compliance
-        ? { compliance: { id: compliance.id, email: compliance.email, displayName: compliance.displayName }, complianceGeneratedPassword: compliancePassword?.generated }
+        ? {
+            compliance: { id: compliance.id, email: compliance.email, displayName: compliance.displayName },
+            complianceGeneratedPassword: compliancePassword?.generated,
+          }
         : {}),
     };
   });

@@ -27,7 +27,15 @@ export class UsersController {
   }
 
   @Post('users')
-  @Endpoint({ summary: 'Create a user', tags: ['users'], access: can('create', 'User'), body: CreateUserRequestSchema, response: UserViewSchema, status: 201, errors: [409] })
+  @Endpoint({
+    summary: 'Create a user',
+    tags: ['users'],
+    access: can('create', 'User'),
+    body: CreateUserRequestSchema,
+    response: UserViewSchema,
+    status: 201,
+    errors: [409],
+  })
   create(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Body() body: CreateUserRequest) {
     return this.users.create(principal, body);
   }

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { JsonValue } from '@retract/audit-log';
-import { isStorableText, type AuditAction, type ChangePasswordRequest, type CreateUserRequest, type UpdateUserRequest, type UserListQuery } from '@retract/contracts';
+import {
+  isStorableText,
+  type AuditAction,
+  type ChangePasswordRequest,
+  type CreateUserRequest,
+  type UpdateUserRequest,
+  type UserListQuery,
+} from '@retract/contracts';
 import type { TenantScope, Tx, UserRole } from '@retract/db';
 import { TenantDb } from '../../common/database/database.module';
 import { invalidCursor } from '../../common/endpoint/keyset-cursor';
@@ -28,7 +35,11 @@ function splitRoles(asked: readonly UserRole[], held: readonly UserRole[]) {
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly tenantDb: TenantDb, private readonly log: AuditLog, private readonly grants: RoleGrants) {}
+  constructor(
+    private readonly tenantDb: TenantDb,
+    private readonly log: AuditLog,
+    private readonly grants: RoleGrants,
+  ) {}
 
   list(scope: TenantScope, query: UserListQuery) {
     const after = decodeCursor(query.cursor);
@@ -37,9 +48,7 @@ export class UsersService {
         where: {
           tenantId: scope.tenantId,
           ...(after ? { email: { gt: after } } : {}),
-          ...(query.q
-            ? { OR: [{ email: { contains: query.q, mode: 'insensitive' } }, { displayName: { contains: query.q, mode: 'insensitive' } }] }
-            : {}),
+          ...(query.q ? { OR: [{ email: { contains: query.q, mode: 'insensitive' } }, { displayName: { contains: query.q, mode: 'insensitive' } }] } : {}),
         },
         orderBy: { email: 'asc' },
         take: query.limit + 1,
@@ -53,7 +62,7 @@ export class UsersService {
     const passwordHash = await hashPassword(request.password);
     const email = request.email.toLowerCase();
     return this.tenantDb.run(scope, async (tx) => {
-      const asked = splitRoles(request.roles as UserRole[], []);
+      const asked = splitRoles(request.roles, []);
       const existing = await tx.user.findFirst({ where: { tenantId: scope.tenantId, email }, select: { id: true } });
       if (existing) throw conflict('A user with this email already exists in the organisation.');
       const tenant = await tx.tenant.findFirst({ where: { id: scope.tenantId }, select: { locale: true } });
@@ -87,7 +96,7 @@ export class UsersService {
       if (passwordHash && user.roles.includes('COMPLIANCE')) {
         throw forbidden('An administrator cannot set the password of a compliance officer; they change it themselves.');
       }
-      const asked = request.roles ? splitRoles(request.roles as UserRole[], user.roles) : { now: user.roles, needApproval: [] };
+      const asked = request.roles ? splitRoles(request.roles, user.roles) : { now: user.roles, needApproval: [] };
       const roles = asked.now;
       const active = request.active ?? user.active;
       // The last administrator, and the last compliance officer (who approves the next one), stay.
@@ -108,7 +117,7 @@ export class UsersService {
         },
       });
       if (request.roles) {
-        await this.grants.revokePending(tx, scope, id, request.roles as UserRole[]);
+        await this.grants.revokePending(tx, scope, id, request.roles);
         for (const role of asked.needApproval) await this.grants.request(tx, scope, id, role);
       }
       if ((!active && user.active) || passwordHash) {
@@ -126,18 +135,33 @@ export class UsersService {
 
   /** A user changes their own password; their other sessions end. */
   async changeOwnPassword(principal: TenantScope & { userId: string; sessionId: string }, request: ChangePasswordRequest): Promise<void> {
-    const current = await this.tenantDb.run(principal, (tx) => tx.user.findFirst({ where: { tenantId: principal.tenantId, id: principal.userId }, select: { passwordHash: true } }));
+    const current = await this.tenantDb.run(principal, (tx) =>
+      tx.user.findFirst({ where: { tenantId: principal.tenantId, id: principal.userId }, select: { passwordHash: true } }),
+    );
     if (!(await verifyPassword(current?.passwordHash, request.currentPassword))) {
-      throw new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: 'The current password is not correct.', errors: [{ field: 'currentPassword', message: 'is not correct', code: 'invalid' }] });
+      throw new ProblemException({
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        detail: 'The current password is not correct.',
+        errors: [{ field: 'currentPassword', message: 'is not correct', code: 'invalid' }],
+      });
     }
     const passwordHash = await hashPassword(request.newPassword);
     await this.tenantDb.run(principal, async (tx) => {
-      await tx.user.update({ where: { tenantId_id: { tenantId: principal.tenantId, id: principal.userId } }, data: { passwordHash, mustChangePassword: false, updatedAt: new Date() } });
+      await tx.user.update({
+        where: { tenantId_id: { tenantId: principal.tenantId, id: principal.userId } },
+        data: { passwordHash, mustChangePassword: false, updatedAt: new Date() },
+      });
       await tx.session.updateMany({
         where: { tenantId: principal.tenantId, userId: principal.userId, revokedAt: null, id: { not: principal.sessionId } },
         data: { revokedAt: new Date() },
       });
-      await this.log.append(tx, principal.tenantId, { action: 'PASSWORD_CHANGED', actorId: principal.userId, subjectUserId: principal.userId, details: { by: 'SELF' } });
+      await this.log.append(tx, principal.tenantId, {
+        action: 'PASSWORD_CHANGED',
+        actorId: principal.userId,
+        subjectUserId: principal.userId,
+        details: { by: 'SELF' },
+      });
     });
   }
 

@@ -5,6 +5,8 @@ import { getI18n } from '../../i18n/locale';
 import { firstParam, type SearchParams } from '../../lib/search-params';
 import { isSectionKey } from '../../lib/sections';
 import { requireSession } from '../../lib/session';
+import { RoleGrants } from './users/role-grants';
+import { loadRoleGrants } from './users/_queries';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { dict } = await getI18n();
@@ -14,7 +16,9 @@ export async function generateMetadata(): Promise<Metadata> {
 /** Who is signed in, and a card for every section their roles open. */
 export default async function HomePage({ searchParams }: { searchParams: SearchParams }) {
   const { me, navigation } = await requireSession();
-  const { dict } = await getI18n();
+  const { locale, dict } = await getI18n();
+  // Compliance officers decide pending role grants here: the users section is the administrators'.
+  const grants = me.roles.includes('COMPLIANCE') ? await loadRoleGrants() : null;
   const deniedSection = firstParam((await searchParams).denied);
   const sections = navigation.filter((item) => item.key !== 'home');
 
@@ -64,6 +68,18 @@ export default async function HomePage({ searchParams }: { searchParams: SearchP
           </div>
         </dl>
       </section>
+
+      {grants ? (
+        <RoleGrants
+          locale={locale}
+          meId={me.id}
+          grants={grants.ok ? grants.data.items : []}
+          canDecide
+          problem={grants.ok ? null : grants.problem}
+          t={dict.roleGrants}
+          roleNames={dict.roles}
+        />
+      ) : null}
 
       <section aria-labelledby="sections-heading" className="home-sections">
         <h2 id="sections-heading" className="section-title">

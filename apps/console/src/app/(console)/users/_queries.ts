@@ -1,5 +1,5 @@
 import 'server-only';
-import { UserListSchema } from '@retract/contracts';
+import { RoleGrantListSchema, UserListSchema } from '@retract/contracts';
 import { apiFetch } from '../../../lib/api';
 import { withQuery } from '../../../lib/client-api';
 import { textParam } from '../../../lib/params';
@@ -26,4 +26,9 @@ export async function loadUsers({ q, cursor }: UsersParams) {
   const session = await requireSection('users');
   const users = await apiFetch(withQuery('/api/v1/users', { q, cursor, limit: USERS_PAGE_SIZE }), UserListSchema);
   return { users, me: session.me };
+}
+
+/** COMPLIANCE grants waiting for a compliance officer: administrators and compliance officers may read them. */
+export function loadRoleGrants() {
+  return apiFetch('/api/v1/role-grants', RoleGrantListSchema);
 }

@@ -3,7 +3,8 @@ import { PageHeader } from '../../../components/page-header';
 import { getI18n } from '../../../i18n/locale';
 import type { SearchParams } from '../../../lib/search-params';
 import { UsersBrowser } from './users-browser';
-import { loadUsers, parseUsersParams } from './_queries';
+import { RoleGrants } from './role-grants';
+import { loadRoleGrants, loadUsers, parseUsersParams } from './_queries';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { dict } = await getI18n();
@@ -12,7 +13,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function UsersPage({ searchParams }: { searchParams: SearchParams }) {
   const params = parseUsersParams(await searchParams);
-  const { users, me } = await loadUsers(params);
+  const [{ users, me }, grants] = await Promise.all([loadUsers(params), loadRoleGrants()]);
   const { locale, dict } = await getI18n();
   return (
     <>
@@ -26,6 +27,15 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
         problem={users.ok ? null : users.problem}
         t={dict.users}
         table={dict.table}
+        roleNames={dict.roles}
+      />
+      <RoleGrants
+        locale={locale}
+        meId={me.id}
+        grants={grants.ok ? grants.data.items : []}
+        canDecide={me.roles.includes('COMPLIANCE')}
+        problem={grants.ok ? null : grants.problem}
+        t={dict.roleGrants}
         roleNames={dict.roles}
       />
     </>
