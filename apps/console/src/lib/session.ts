@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation';
 import { abilityFor, navigationFor, type AppAbility, type NavItem } from '@retract/authz';
 import { MeViewSchema, type MeView } from '@retract/contracts';
 import { ApiError, apiFetch, SESSION_COOKIE } from './api';
-import { loginHref, REQUEST_PATH_HEADER } from './next-path';
+import { loginHref, REQUEST_PATH_HEADER, safeNextPath } from './next-path';
 
 export interface Session {
   me: MeView;
@@ -37,9 +37,13 @@ export async function requestedPath(): Promise<string> {
   return (await headers()).get(REQUEST_PATH_HEADER) ?? '/';
 }
 
-/** The session, or a redirect to the login page that comes back here afterwards. */
+/**
+ * The session, or a redirect to the login page that comes back here afterwards; after an
+ * administrator's password reset, a redirect to choosing a new password (the API allows nothing else).
+ */
 export async function requireSession(): Promise<Session> {
   const session = await getSession();
   if (!session) redirect(loginHref(await requestedPath()));
+  if (session.me.mustChangePassword) redirect(`/change-password?next=${encodeURIComponent(safeNextPath(await requestedPath()))}`);
   return session;
 }

@@ -125,8 +125,10 @@ export function LoginForm({ locale, next, initialTenant, t, units }: Props) {
     }
 
     if (res.ok) {
+      // After an administrator's reset, a new password comes first (docs/architecture.md, "Who can do what").
+      const body = (await res.json().catch(() => null)) as { user?: { mustChangePassword?: boolean } } | null;
       // A full navigation: the server renders the console with the new session cookie.
-      window.location.assign(next);
+      window.location.assign(body?.user?.mustChangePassword ? `/change-password?next=${encodeURIComponent(next)}` : next);
       return;
     }
 
