@@ -47,6 +47,7 @@ export class TenantWorld {
   private recalledMessage = '';
   private hold = '';
   private roleGrant = '';
+  private retentionChange = '';
   private webhook = '';
   private eventId = '';
   private readonly cursors = new Map<string, Json>();
@@ -76,6 +77,7 @@ export class TenantWorld {
     for (const n of [1, 2]) await sendText(test, alice, tenant.launch, `${marker} delivered to the webhook ${n}`);
     this.hold = await this.placeHold(dave.id);
     this.roleGrant = await this.requestComplianceGrant();
+    this.retentionChange = await this.proposeShortening();
     await setPolicy(test, tenant.users.admin, () => ({ settings: { windowSeconds: 600 } }));
     this.expectOk(await this.as('COMPLIANCE', { method: 'POST', url: '/api/v1/audit/checkpoints' }), 'signing a checkpoint');
     const events = this.expectOk(await this.as('EMPLOYEE', { method: 'GET', url: '/api/v1/events?limit=1' }), 'reading events').json<{ lastEventId: string }>();
@@ -146,6 +148,9 @@ export class TenantWorld {
       case 'roleGrant':
         // Approving or refusing decides the grant: each such call gets a pending one of its own.
         return actionOf(operation) === 'update' ? this.requestComplianceGrant() : this.roleGrant;
+      case 'retentionChange':
+        // Cancelling settles the change: each such call gets a pending one of its own.
+        return this.proposeShortening();
       case 'webhook':
         return actionOf(operation) === 'delete' ? this.createWebhook(['policy.changed']) : this.webhook;
       case 'auditSeq':
@@ -168,6 +173,8 @@ export class TenantWorld {
         return this.hold;
       case 'roleGrant':
         return this.roleGrant;
+      case 'retentionChange':
+        return this.retentionChange;
       case 'webhook':
         return this.webhook;
       case 'auditSeq':
@@ -211,6 +218,8 @@ export class TenantWorld {
         const current = this.expectOk(await this.as('ADMIN', { method: 'GET', url: '/api/v1/policy' }), 'reading the policy').json<{ version: number }>();
         return { expectedVersion: current.version, settings: { windowSeconds: 600 } };
       }
+      case 'PUT /api/v1/policy/retention':
+        return { days: 3000 };
       default:
         return {};
     }
@@ -291,6 +300,13 @@ export class TenantWorld {
     this.expectOk(await this.as('ADMIN', { method: 'PATCH', url: `/api/v1/users/${grantee.id}`, payload: { roles: ['EMPLOYEE', 'COMPLIANCE'] } }), 'asking for a COMPLIANCE grant');
     const grants = this.expectOk(await this.as('ADMIN', { method: 'GET', url: '/api/v1/role-grants' }), 'listing role grants').json<{ items: { id: string; user: { id: string } }[] }>();
     return grants.items.find((grant) => grant.user.id === grantee.id)!.id;
+  }
+
+  /** A shortening of audit retention waiting out its delay (it replaces one already waiting). */
+  private async proposeShortening(): Promise<string> {
+    const days = 400 + Math.floor(Math.random() * 1000);
+    const view = this.expectOk(await this.as('COMPLIANCE', { method: 'PUT', url: '/api/v1/policy/retention', payload: { days } }), 'proposing a shorter retention');
+    return view.json<{ pending: { id: string } }>().pending.id;
   }
 
   private async createWebhook(eventTypes: string[]): Promise<string> {

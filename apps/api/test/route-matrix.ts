@@ -14,7 +14,7 @@ import type { TestApp, TestUser } from './test-app';
 
 export const ROLES: readonly Role[] = ['ADMIN', 'COMPLIANCE', 'EMPLOYEE'];
 
-export type ReferenceKind = 'user' | 'conversation' | 'message' | 'legalHold' | 'roleGrant' | 'webhook' | 'auditSeq' | 'treeSize' | 'cursor' | 'eventId';
+export type ReferenceKind = 'user' | 'conversation' | 'message' | 'legalHold' | 'roleGrant' | 'retentionChange' | 'webhook' | 'auditSeq' | 'treeSize' | 'cursor' | 'eventId';
 
 export class Unbuildable extends Error {}
 
@@ -131,6 +131,7 @@ const PATH_RESOURCES: Record<string, ReferenceKind> = {
   webhooks: 'webhook',
   'legal-holds': 'legalHold',
   'role-grants': 'roleGrant',
+  changes: 'retentionChange',
 };
 
 const FIELD_REFERENCES: Record<string, ReferenceKind> = {

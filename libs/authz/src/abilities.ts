@@ -37,6 +37,7 @@ export const SUBJECTS = [
   'ErasureRequest',
   'Webhook',
   'Insights',
+  'AuditRetention',
 ] as const;
 export type SubjectName = (typeof SUBJECTS)[number];
 
@@ -88,6 +89,8 @@ export function rulesFor(principal: Principal): AppRule[] {
     can(['read', 'place', 'release'], 'LegalHold', tenant);
     can(['read', 'update'], 'RoleGrant', tenant);
     can('create', 'ErasureRequest', tenant);
+    // Retention decides when evidence is shredded: compliance owns it, not administrators.
+    can('update', 'AuditRetention', tenant);
     can('read', 'Insights', tenant);
     can('forceRecall', 'Message', tenant);
   }

@@ -23,6 +23,8 @@ export const AUDIT_ACTIONS = [
   'ROLE_GRANT_APPROVED',
   'ROLE_GRANT_REFUSED',
   'ROLE_GRANT_REVOKED',
+  'RETENTION_SHORTENING_PROPOSED',
+  'RETENTION_SHORTENING_CANCELLED',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

@@ -356,3 +356,24 @@ export const SimulationResultSchema = z.object({
   newlyAllowed: z.object({ total: count, byCode: countsByCode }),
 });
 export type SimulationResult = z.infer<typeof SimulationResultSchema>;
+
+/** Audit retention, owned by compliance (docs/architecture.md, "Who can do what"). */
+export const RetentionChangeRequestSchema = z.strictObject({ days: auditRetentionDaysField });
+export type RetentionChangeRequest = z.infer<typeof RetentionChangeRequestSchema>;
+export const PendingRetentionChangeSchema = z.object({
+  id: z.uuid(),
+  fromDays: z.number().int(),
+  toDays: z.number().int(),
+  proposedBy: z.uuid(),
+  proposedAt: z.string(),
+  effectiveAt: z.string(),
+});
+export const RetentionViewSchema = z.object({
+  /** Days the shredding job applies now. */
+  days: z.number().int(),
+  floorDays: z.number().int(),
+  shorteningDelayDays: z.number().int(),
+  /** A shortening waiting out its delay, cancellable by a compliance officer until effectiveAt. */
+  pending: PendingRetentionChangeSchema.nullable(),
+});
+export type RetentionView = z.infer<typeof RetentionViewSchema>;

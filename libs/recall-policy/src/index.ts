@@ -31,3 +31,4 @@ export { decideReEdit, type ReEditDecision, type ReEditDenialReason, type ReEdit
 export { simulatePolicy, replayAttempt, type RecordedAttempt } from './simulate-policy';
 export { diffPolicies } from './diff-policies';
 export { mergePolicySettings } from './merge-settings';
+export { planRetentionChange, effectiveRetentionDays, type RetentionChangePlan, type RetentionChangeInput } from './retention-change';

@@ -50,6 +50,10 @@ export const ConfigSchema = z.object({
   AUDIT_WITNESS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
   /** How often the retention job shreds expired content keys (0 = never in this process). */
   AUDIT_RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(3600),
+  /** No organisation keeps recalled content for fewer days than this, whatever its policy says. */
+  AUDIT_RETENTION_FLOOR_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /** A shortening of audit retention takes effect this many days after it is proposed (cancellable until then). */
+  AUDIT_RETENTION_SHORTENING_DELAY_DAYS: z.coerce.number().int().min(0).max(365).default(7),
   PLATFORM_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),

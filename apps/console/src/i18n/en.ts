@@ -225,6 +225,8 @@ export const en = {
     ROLE_GRANT_APPROVED: 'Role grant approved',
     ROLE_GRANT_REFUSED: 'Role grant refused',
     ROLE_GRANT_REVOKED: 'Role grant withdrawn',
+    RETENTION_SHORTENING_PROPOSED: 'Shorter retention proposed',
+    RETENTION_SHORTENING_CANCELLED: 'Shorter retention cancelled',
   } satisfies Record<AuditAction, string>,
   denialCodes: {
     WINDOW_EXPIRED: 'Window expired',

@@ -221,6 +221,8 @@ export const zhCN: Dictionary = {
     ROLE_GRANT_APPROVED: '角色授予已批准',
     ROLE_GRANT_REFUSED: '角色授予已拒绝',
     ROLE_GRANT_REVOKED: '角色授予已撤销',
+    RETENTION_SHORTENING_PROPOSED: '已提议缩短保留期',
+    RETENTION_SHORTENING_CANCELLED: '缩短保留期已取消',
   },
   denialCodes: {
     WINDOW_EXPIRED: '超过撤回时限',

@@ -4,6 +4,8 @@ import { CONFIG, type Config } from '../../config/config';
 import { logBackgroundFailure } from '../../common/database/background-failure';
 import { DB, TenantDb } from '../../common/database/database.module';
 import { holdsCoveringSubject } from '../legal-holds/legal-holds.service';
+import { loadPendingRetentionChange } from '../policy/retention-store';
+import { effectiveRetentionDays } from '@retract/recall-policy';
 import type { LeafTemplate } from '@retract/audit-log';
 import { AuditLog } from './audit-log';
 import { AuditSequencer } from './audit-sequencer';
@@ -22,7 +24,7 @@ const periodEnd = (period: string) => {
 /**
  * Background work on the audit log: a checkpoint at least every AUDIT_CHECKPOINT_SECONDS for
  * every tenant whose log grew, and retention (crypto-shredding content keys whose whole month is
- * older than the tenant's auditRetentionDays, unless a legal hold covers them). Replicas may run
+ * older than the tenant's retention in force (never below AUDIT_RETENTION_FLOOR_DAYS), unless a legal hold covers them). Replicas may run
  * it at the same time: both jobs take the tenant's log head lock.
  */
 @Injectable()
@@ -96,7 +98,7 @@ export class AuditJobs implements OnApplicationBootstrap, OnApplicationShutdown 
   /** Shreds expired content keys of one tenant; returns how many keys were destroyed. */
   async applyRetention(tenantId: string, now = new Date()): Promise<number> {
     return this.tenantDb.run({ tenantId }, async (tx) => {
-      const days = await retentionDays(tx, tenantId);
+      const days = await retentionDays(tx, tenantId, this.config.AUDIT_RETENTION_FLOOR_DAYS, now);
       const cutoff = new Date(now.getTime() - days * 86_400_000);
       const live = await tx.auditDataKey.findMany({ where: { tenantId, wrappedKey: { not: null } }, select: { id: true, subjectUserId: true, period: true } });
       const expired = live.filter((key) => periodEnd(key.period) <= cutoff);
@@ -116,8 +118,10 @@ export class AuditJobs implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 }
 
-async function retentionDays(tx: Tx, tenantId: string): Promise<number> {
+/** The policy's retention, or a shortening whose delay is over, never below the floor (docs/architecture.md, "Who can do what"). */
+async function retentionDays(tx: Tx, tenantId: string, floorDays: number, now: Date): Promise<number> {
   const current = await tx.policyVersion.findFirst({ where: { tenantId }, orderBy: { version: 'desc' }, select: { document: true } });
   const days = (current?.document as { settings?: { auditRetentionDays?: unknown } } | undefined)?.settings?.auditRetentionDays;
-  return typeof days === 'number' && days >= 1 ? days : DEFAULT_RETENTION_DAYS;
+  const policyDays = typeof days === 'number' && days >= 1 ? days : DEFAULT_RETENTION_DAYS;
+  return effectiveRetentionDays(policyDays, await loadPendingRetentionChange(tx, tenantId), floorDays, now);
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   PolicyDocumentSchema,
   policyRuleName,
+  type PolicyDiffEntry,
   type PolicyDocument,
   type PolicyVersionView,
   type SimulatePolicyRequest,
@@ -18,12 +19,24 @@ import { PolicyCache } from './policy-cache';
 import { Clock } from '../clock/clock';
 import { EventLog } from '../events/event-log';
 import { isUniqueViolation } from '../messages/db-errors';
-import { listPolicyVersions, loadCurrentPolicy } from './policy-store';
+import { listPolicyVersions, loadCurrentPolicy, type StoredPolicyVersion } from './policy-store';
 import { toPolicyViews } from './policy-view';
 import type { PolicyVersionListQuery } from './policy.schemas';
 import { readRecordedAttempts } from './recorded-attempts';
 
 type Actor = TenantScope & { userId: string };
+
+const hasRetention = (value: unknown) => (value as { settings?: { auditRetentionDays?: unknown } } | null)?.settings?.auditRetentionDays !== undefined;
+/** A change to how long recalled content is kept, in the settings or in an override added, changed or removed. */
+const touchesRetention = (entry: PolicyDiffEntry) => entry.path.endsWith('auditRetentionDays') || hasRetention(entry.from) || hasRetention(entry.to);
+
+const retentionIsCompliances = (entries: PolicyDiffEntry[]) =>
+  new ProblemException({
+    status: 403,
+    code: 'FORBIDDEN',
+    detail: 'Audit retention is owned by compliance officers; they change it with PUT /api/v1/policy/retention (shortening waits out a delay).',
+    errors: entries.map((entry) => ({ field: entry.path.endsWith('auditRetentionDays') && !entry.path.startsWith('overrides') ? `settings.${entry.path}` : entry.path, message: 'auditRetentionDays is owned by compliance', code: 'forbidden' })),
+  });
 
 const staleVersion = (currentVersion: number) =>
   conflict(`The policy was changed by someone else (now version ${currentVersion}); reload it and apply your change again.`, 'VERSION_CONFLICT', {
@@ -72,27 +85,9 @@ export class PolicyService {
         await this.assertOverrideTargetsExist(tx, actor.tenantId, next, request.overrides !== undefined);
         const diff = diffPolicies(current.document, next);
         if (diff.length === 0) return (await toPolicyViews(tx, actor.tenantId, [current]))[0];
-        const version = current.version + 1;
-        const row = await tx.policyVersion.create({
-          data: {
-            tenantId: actor.tenantId,
-            version,
-            document: next as unknown as Prisma.InputJsonValue,
-            diff: diff as unknown as Prisma.InputJsonValue,
-            createdBy: actor.userId,
-            createdAt: now,
-          },
-        });
-        await this.audit.append(tx, actor.tenantId, {
-          action: 'POLICY_CHANGED',
-          actorId: actor.userId,
-          policyVersion: version,
-          // Plain JSON (the diff may hold structured clones, which the canonical encoder refuses).
-          details: { fromVersion: current.version, toVersion: version, diff: JSON.parse(JSON.stringify(diff)) as JsonValue },
-        });
-        await this.events.record(tx, actor.tenantId, { type: 'policy.changed', payload: { version, changedBy: actor.userId }, at: now });
-        afterCommit(tx, async () => this.cache.drop(actor.tenantId));
-        return (await toPolicyViews(tx, actor.tenantId, [{ version, document: next, diff, createdAt: row.createdAt, createdBy: actor.userId }]))[0];
+        const retention = diff.filter(touchesRetention);
+        if (retention.length > 0) throw retentionIsCompliances(retention);
+        return this.writeVersion(tx, { tenantId: actor.tenantId, createdBy: actor.userId, auditActorId: actor.userId }, current, next, diff, now);
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -101,6 +96,36 @@ export class PolicyService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Writes `next` as the version after `current`: the row, POLICY_CHANGED (by `auditActorId`; null
+   * when a due retention change is applied by the system), the event and the cache drop.
+   */
+  async writeVersion(
+    tx: Tx,
+    author: { tenantId: string; createdBy: string | null; auditActorId: string | null },
+    current: StoredPolicyVersion,
+    next: PolicyDocument,
+    diff: PolicyDiffEntry[],
+    now: Date,
+    extraDetails: Record<string, JsonValue> = {},
+  ): Promise<PolicyVersionView> {
+    const { tenantId, createdBy } = author;
+    const version = current.version + 1;
+    const row = await tx.policyVersion.create({
+      data: { tenantId, version, document: next as unknown as Prisma.InputJsonValue, diff: diff as unknown as Prisma.InputJsonValue, createdBy, createdAt: now },
+    });
+    await this.audit.append(tx, tenantId, {
+      action: 'POLICY_CHANGED',
+      actorId: author.auditActorId,
+      policyVersion: version,
+      // Plain JSON (the diff may hold structured clones, which the canonical encoder refuses).
+      details: { fromVersion: current.version, toVersion: version, diff: JSON.parse(JSON.stringify(diff)) as JsonValue, ...extraDetails },
+    });
+    await this.events.record(tx, tenantId, { type: 'policy.changed', payload: { version, changedBy: createdBy }, at: now });
+    afterCommit(tx, async () => this.cache.drop(tenantId));
+    return (await toPolicyViews(tx, tenantId, [{ version, document: next, diff, createdAt: row.createdAt, createdBy }]))[0];
   }
 
   /** Replays the recorded recall attempts of the last `days` days under the proposed policy (DESIGN §3). */

@@ -234,6 +234,8 @@ function actionTone(action: AuditAction): string {
       return 'denied';
     case 'CONTENT_ERASED':
     case 'RETENTION_SHREDDED':
+    case 'RETENTION_SHORTENING_PROPOSED':
+    case 'RETENTION_SHORTENING_CANCELLED':
     case 'LEGAL_HOLD_PLACED':
     case 'LEGAL_HOLD_RELEASED':
       return 'legal';
