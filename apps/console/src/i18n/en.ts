@@ -455,7 +455,7 @@ export const en = {
   },
   users: {
     title: 'Users and roles',
-    lead: 'People of your organisation and what they may do. Role changes apply at once and are recorded in the audit log.',
+    lead: 'People of your organisation and what they may do. Role changes apply at once, except COMPLIANCE, which waits for a compliance officer’s approval; nobody changes their own roles. Every change is recorded in the audit log.',
     search: 'Search by name or email',
     searchButton: 'Search',
     add: 'Add a user',
