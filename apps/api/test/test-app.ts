@@ -17,6 +17,22 @@ export function requireEnv(name: 'TEST_APP_DATABASE_URL' | 'TEST_OWNER_DATABASE_
   return value;
 }
 
+/**
+ * Apps and owner connections this test file opened. A spec whose own teardown throws before it
+ * closes its app (or that forgets to) would leave its pools and LISTEN connection open, and the
+ * Jest worker could then never exit ("failed to exit gracefully and has been force exited"). So
+ * after the file's own hooks (specs close in `describe`-level afterAll hooks, which run first),
+ * whatever is still open is closed here, and an app left open fails the file.
+ */
+const openApps = new Set<TestApp>();
+const ownerConnections = new Set<Db>();
+afterAll(async () => {
+  const left = [...openApps];
+  await Promise.all([...left.map((test) => test.close()), ...[...ownerConnections].map((db) => db.$disconnect())]);
+  ownerConnections.clear();
+  if (left.length > 0) throw new Error(`${left.length} test app(s) were not closed by the spec (closed after it instead)`);
+});
+
 export interface TestApp {
   app: NestFastifyApplication;
   config: Config;
@@ -36,12 +52,17 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     ...overrides,
   });
   const app = await createApp(config);
-  await app.getHttpAdapter().getInstance().ready();
-  const db = app.get<Db>(DB);
-  return {
+  try {
+    await app.getHttpAdapter().getInstance().ready();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  let closed: Promise<void> | undefined;
+  const test: TestApp = {
     app,
     config,
-    db,
+    db: app.get<Db>(DB),
     request: ({ method, url, token, payload, headers }) =>
       app.inject({
         method: method as 'GET',
@@ -49,8 +70,13 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload !== undefined && typeof payload !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
         payload: payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload),
       }),
-    close: () => app.close(),
+    close: () => {
+      openApps.delete(test);
+      return (closed ??= app.close());
+    },
   };
+  openApps.add(test);
+  return test;
 }
 
 export interface TestUser {
@@ -106,5 +132,7 @@ export async function createTenant(
 }
 
 export function ownerDb(): Db {
-  return createDb({ connectionString: requireEnv('TEST_OWNER_DATABASE_URL'), maxConnections: 2 });
+  const db = createDb({ connectionString: requireEnv('TEST_OWNER_DATABASE_URL'), maxConnections: 2 });
+  ownerConnections.add(db);
+  return db;
 }
