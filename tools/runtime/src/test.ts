@@ -44,6 +44,7 @@ async function main(): Promise<number> {
   } finally {
     await release();
   }
+  if (interrupted) return 130; // the stop below reports
   log('');
   log(countsLine(totals));
   return totals.failed > 0 ? 1 : 0;
