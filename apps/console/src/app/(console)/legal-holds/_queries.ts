@@ -1,5 +1,5 @@
 import 'server-only';
-import { AuditListSchema, LegalHoldListSchema, type LegalHoldViewSchema } from '@retract/contracts';
+import { AuditListSchema, LegalHoldListSchema, RetentionViewSchema, type LegalHoldViewSchema } from '@retract/contracts';
 import type { z } from 'zod';
 import { apiFetch } from '../../../lib/api';
 import { withQuery } from '../../../lib/client-api';
@@ -27,12 +27,14 @@ export function parseHoldParams(params: Record<string, string | string[] | undef
  * appear as actors in the recent audit trail; any user id can still be pasted.
  */
 export async function loadLegalHolds({ show }: { show: HoldFilter }) {
-  await requireSection('legalHolds');
-  const [holds, recent] = await Promise.all([
+  const session = await requireSection('legalHolds');
+  const [holds, recent, retention] = await Promise.all([
     apiFetch(withQuery('/api/v1/legal-holds', { active: show === 'all' ? undefined : show === 'active' ? 'true' : 'false' }), LegalHoldListSchema),
     apiFetch('/api/v1/audit?limit=200', AuditListSchema),
+    // Compliance officers own audit retention but have no policy section: they change it here.
+    apiFetch('/api/v1/policy/retention', RetentionViewSchema),
   ]);
   const people = new Map<string, Person>();
   if (recent.ok) for (const item of recent.data.items) if (item.actor && !people.has(item.actor.id)) people.set(item.actor.id, item.actor);
-  return { holds, people: [...people.values()].sort((a, b) => a.displayName.localeCompare(b.displayName)) };
+  return { holds, retention, canChangeRetention: session.ability.can('update', 'AuditRetention'), people: [...people.values()].sort((a, b) => a.displayName.localeCompare(b.displayName)) };
 }

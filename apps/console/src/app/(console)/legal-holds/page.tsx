@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '../../../components/page-header';
+import { RetentionPanel } from '../../../components/retention-panel';
 import { ServerProblem } from '../../../components/server-problem';
 import { getI18n } from '../../../i18n/locale';
 import type { SearchParams } from '../../../lib/search-params';
@@ -14,7 +15,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function LegalHoldsPage({ searchParams }: { searchParams: SearchParams }) {
   const params = parseHoldParams(await searchParams);
-  const { holds, people } = await loadLegalHolds(params);
+  const { holds, people, retention, canChangeRetention } = await loadLegalHolds(params);
   const { locale, dict } = await getI18n();
   const t = dict.legalHolds;
   return (
@@ -33,6 +34,7 @@ export default async function LegalHoldsPage({ searchParams }: { searchParams: S
           <PlaceHoldForm t={t} />
           <ErasureForm t={t} />
         </div>
+        {retention.ok ? <RetentionPanel retention={retention.data} canChange={canChangeRetention} locale={locale} t={dict.policy} /> : <ServerProblem problem={retention.problem} />}
       </div>
     </>
   );

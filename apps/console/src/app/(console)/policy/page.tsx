@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '../../../components/page-header';
+import { RetentionPanel } from '../../../components/retention-panel';
 import { ServerProblem } from '../../../components/server-problem';
 import { formatUtc } from '../../../i18n/dates';
 import { format } from '../../../i18n/format';
@@ -16,7 +17,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function PolicyPage({ searchParams }: { searchParams: SearchParams }) {
   const params = parsePolicyParams(await searchParams);
-  const { current, versions } = await loadPolicy(params);
+  const { current, versions, retention, canChangeRetention } = await loadPolicy(params);
   const { locale, dict } = await getI18n();
   const t = dict.policy;
   return (
@@ -43,6 +44,7 @@ export default async function PolicyPage({ searchParams }: { searchParams: Searc
         ) : (
           <ServerProblem problem={current.problem} />
         )}
+        {retention.ok ? <RetentionPanel retention={retention.data} canChange={canChangeRetention} locale={locale} t={t} /> : <ServerProblem problem={retention.problem} />}
         {versions.ok ? (
           <VersionHistory locale={locale} versions={versions.data.items} nextCursor={versions.data.nextCursor} firstPage={params.versionsCursor === undefined} t={t} />
         ) : (

@@ -139,18 +139,6 @@ export function PolicyEditor({ locale, current, t }: Props) {
           </fieldset>
           <div className="stack stack--tight">
             <NumberField id="maxRecallsPerHour" label={t.rate} hint={t.rateHint} value={settings.maxRecallsPerHour} min={0} max={10_000} error={e('settings.maxRecallsPerHour')} onChange={(v) => update({ ...settings, maxRecallsPerHour: v })} />
-            <NumberField
-              id="auditRetentionDays"
-              label={t.retention}
-              hint={t.retentionHint}
-              value={settings.auditRetentionDays}
-              min={1}
-              max={3650}
-              suffix={t.unitDays}
-              note={Number.isFinite(settings.auditRetentionDays) ? format(t.retentionYears, { years: (settings.auditRetentionDays / 365).toFixed(1) }) : undefined}
-              error={e('settings.auditRetentionDays')}
-              onChange={(v) => update({ ...settings, auditRetentionDays: v })}
-            />
           </div>
         </div>
       </section>

@@ -16,7 +16,8 @@ type T = Dictionary['policy'];
 
 export const RECALLABLE: readonly RecallableType[] = RECALLABLE_TYPES;
 export const PAYMENTS = PAYMENT_TYPES;
-export const OVERRIDE_FIELDS = POLICY_FIELDS;
+/** Retention is compliance's (the retention panel), not a field administrators set in the policy form. */
+export const OVERRIDE_FIELDS = POLICY_FIELDS.filter((field) => field !== 'auditRetentionDays');
 export type OverrideField = PolicyField;
 
 /** Inclusive ranges of the numeric settings (DESIGN §3). */
