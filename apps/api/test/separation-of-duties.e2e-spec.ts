@@ -197,6 +197,14 @@ describe('separation of duties', () => {
       }
     });
 
+    it('refuses setting the password of someone awaiting COMPLIANCE, so the account approved is not the administrator’s', async () => {
+      const eve = await newEmployee('eve');
+      expect((await patchUser('admin', eve.id, { roles: ['EMPLOYEE', 'COMPLIANCE'], password: NEW_PASSWORD })).statusCode).toBe(403);
+      await patchUser('admin', eve.id, { roles: ['EMPLOYEE', 'COMPLIANCE'] });
+      expect((await patchUser('admin', eve.id, { password: NEW_PASSWORD })).statusCode).toBe(403);
+      expect((await login(eve.email, NEW_PASSWORD)).statusCode).toBe(401);
+    });
+
     it('ends every session of a reset user, audits the reset and allows only a password change until they choose their own', async () => {
       const carol = tenant.users.carol;
       const otherSession = (await login(carol.email)).json().accessToken;

@@ -99,11 +99,11 @@ describe('users administration', () => {
     const admin = tenant.users.admin;
     const created = await test.request({ method: 'POST', url: '/api/v1/users', token: admin.token, payload: newUser(`audited@${tenant.slug}.test`) });
     const id = created.json().id;
-    await test.request({ method: 'PATCH', url: `/api/v1/users/${id}`, token: admin.token, payload: { roles: ['EMPLOYEE', 'COMPLIANCE'] } });
+    await test.request({ method: 'PATCH', url: `/api/v1/users/${id}`, token: admin.token, payload: { roles: ['EMPLOYEE', 'ADMIN'] } });
     await test.request({ method: 'PATCH', url: `/api/v1/users/${id}`, token: admin.token, payload: { active: false } });
     await test.request({ method: 'PATCH', url: `/api/v1/users/${id}`, token: admin.token, payload: { active: true, password: 'a-brand-new-password' } });
     const entries = (await test.request({ method: 'GET', url: `/api/v1/audit?subjectUserId=${id}`, token: tenant.users.compliance.token })).json().items;
-    expect(entries.map((e: { action: string }) => e.action).reverse()).toEqual(['USER_CREATED', 'ROLE_GRANT_REQUESTED', 'USER_DEACTIVATED', 'USER_REACTIVATED', 'PASSWORD_CHANGED']);
+    expect(entries.map((e: { action: string }) => e.action).reverse()).toEqual(['USER_CREATED', 'ROLE_CHANGED', 'USER_DEACTIVATED', 'USER_REACTIVATED', 'PASSWORD_CHANGED']);
     expect(entries.every((e: { actorId: string }) => e.actorId === admin.id)).toBe(true);
     const login = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email: `audited@${tenant.slug}.test`, password: 'a-brand-new-password' } });
     expect(login.statusCode).toBe(200);

@@ -51,6 +51,10 @@ export class RoleGrants {
     }
   }
 
+  async hasPending(tx: Tx, tenantId: string, userId: string): Promise<boolean> {
+    return (await tx.roleGrant.count({ where: { tenantId, userId, state: 'PENDING' } })) > 0;
+  }
+
   pending(scope: TenantScope): Promise<RoleGrantList> {
     return this.tenantDb.run(scope, async (tx) => {
       const grants = await tx.roleGrant.findMany({ where: { tenantId: scope.tenantId, state: 'PENDING' }, orderBy: { requestedAt: 'asc' }, take: 1000 });

@@ -93,10 +93,11 @@ export class UsersService {
     return this.tenantDb.run(scope, async (tx) => {
       const user = await tx.user.findFirst({ where: { tenantId: scope.tenantId, id } });
       if (!user) throw notFound('user');
-      if (passwordHash && user.roles.includes('COMPLIANCE')) {
-        throw forbidden('An administrator cannot set the password of a compliance officer; they change it themselves.');
-      }
       const asked = request.roles ? splitRoles(request.roles, user.roles) : { now: user.roles, needApproval: [] };
+      // Nor of one about to become one: the administrator would hold the account the approval is for.
+      if (passwordHash && (user.roles.includes('COMPLIANCE') || asked.needApproval.length > 0 || (await this.grants.hasPending(tx, scope.tenantId, id)))) {
+        throw forbidden('An administrator cannot set the password of a compliance officer, or of one awaiting approval; they change it themselves.');
+      }
       const roles = asked.now;
       const active = request.active ?? user.active;
       // The last administrator, and the last compliance officer (who approves the next one), stay.
