@@ -5,15 +5,27 @@ const ROOT = resolve(__dirname, '..', '..', '..');
 
 /** Runs Jest on one fixture spec of this project; resolves with its exit code and output, or `timedOut` after `ms`. */
 function runFixture(fixture: string, ms: number): Promise<{ code: number | null; timedOut: boolean; output: string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/jest/bin/jest.js'), '-c', join(ROOT, 'apps/api/jest.config.js'), '--ci', '--runInBand', '--testMatch', `**/test/fixtures/${fixture}`], {
-    cwd: ROOT,
-    env: process.env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules/jest/bin/jest.js'),
+      '-c',
+      join(ROOT, 'apps/api/jest.config.js'),
+      '--ci',
+      '--runInBand',
+      '--testMatch',
+      `**/test/fixtures/${fixture}`,
+    ],
+    {
+      cwd: ROOT,
+      env: process.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   return new Promise((done) => {
     const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), ms);
     child.once('exit', (code, signal) => {

@@ -53,7 +53,7 @@ function npm(args: string[], env: NodeJS.ProcessEnv): NpmRun {
   const tree = new ProcessTree(child.pid!).watch(100);
   const output: string[] = [];
   const waiters = new Set<() => void>();
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
     stream.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
@@ -63,16 +63,22 @@ function npm(args: string[], env: NodeJS.ProcessEnv): NpmRun {
       for (const wake of waiters) wake();
     });
   }
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   void exited.then(() => waiters.forEach((wake) => wake()));
   const line = (pattern: RegExp, ms: number) =>
     new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => finish(() => reject(new Error(`no line matching ${pattern} within ${ms / 1000} s:\n${output.slice(-30).join('\n')}`))), ms);
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`no line matching ${pattern} within ${ms / 1000} s:\n${output.slice(-30).join('\n')}`))),
+        ms,
+      );
       const finish = (settle: () => void) => (clearTimeout(timer), waiters.delete(check), settle());
       const check = () => {
         const found = output.find((candidate) => pattern.test(candidate));
         if (found !== undefined) finish(() => resolve(found));
-        else if (child.exitCode !== null || child.signalCode !== null) finish(() => reject(new Error(`npm exited before printing ${pattern}:\n${output.slice(-30).join('\n')}`)));
+        else if (child.exitCode !== null || child.signalCode !== null)
+          finish(() => reject(new Error(`npm exited before printing ${pattern}:\n${output.slice(-30).join('\n')}`)));
       };
       waiters.add(check);
       check();
@@ -139,16 +145,19 @@ describe('npm start', () => {
       writeFileSync(nextEnv, before.replace(/\.\/[^"]+\/types\//g, './.next-another-build/types/'));
       let run: NpmRun;
       try {
-        run = npm(['start', '--silent'], userEnv({
-          ...consoleEnv,
-          DATABASE_URL: withDatabase(OWNER_URL!, database),
-          APP_DATABASE_URL: withDatabase(APP_URL!, database),
-          API_PORT: String(API_PORT),
-          API_HOST: '127.0.0.1',
-          PORT: String(consolePort),
-          CONSOLE_ORIGIN: `http://localhost:${consolePort}`,
-          SEED_DEMO: 'false',
-        }));
+        run = npm(
+          ['start', '--silent'],
+          userEnv({
+            ...consoleEnv,
+            DATABASE_URL: withDatabase(OWNER_URL!, database),
+            APP_DATABASE_URL: withDatabase(APP_URL!, database),
+            API_PORT: String(API_PORT),
+            API_HOST: '127.0.0.1',
+            PORT: String(consolePort),
+            CONSOLE_ORIGIN: `http://localhost:${consolePort}`,
+            SEED_DEMO: 'false',
+          }),
+        );
         await run.line(/Retract is running/, 180_000);
       } finally {
         writeFileSync(nextEnv, before);
@@ -171,7 +180,10 @@ describe('npm test', () => {
   // On an embedded PostgreSQL of its own: it must be stopped too (and a test run on the shared
   // server would give the cluster-wide app role a new password under the tests running now).
   it('stops Jest and its embedded PostgreSQL when npm gets SIGINT, and fails', async () => {
-    const run = npm(['test', '--', '--unit', '--selectProjects', 'runtime', `--globalSetup=${join(__dirname, 'fixtures/hang-global-setup.js')}`], userEnv({ DATABASE_URL: undefined }));
+    const run = npm(
+      ['test', '--', '--unit', '--selectProjects', 'runtime', `--globalSetup=${join(__dirname, 'fixtures/hang-global-setup.js')}`],
+      userEnv({ DATABASE_URL: undefined }),
+    );
     await run.line(/Jest is running and waits to be stopped/, 120_000);
     expect(run.tree.alive().some((p) => /postgres/.test(p.command))).toBe(true);
 

@@ -11,7 +11,12 @@ const running = new Set<Managed>();
 let stoppingAll = false;
 
 /** Starts a child in its own process group so stopping it also stops anything it started. */
-export function startProcess(name: string, command: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd: string; quiet?: boolean; onLine?: (line: string) => void }): Managed {
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string; quiet?: boolean; onLine?: (line: string) => void },
+): Managed {
   // Once everything is being stopped, a step that was still under way must not start anything new.
   if (stoppingAll) throw new Error(`stopping: ${name} not started`);
   const child = spawn(command, args, { env: options.env, cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

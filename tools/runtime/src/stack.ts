@@ -86,7 +86,9 @@ const BUILD_INPUTS_FILE = 'retract-build-inputs.json';
  * What the console's production build is made from: its sources, the libraries it bundles
  * (libs/audit-log through its browser entry), the TypeScript settings, the installed dependencies.
  */
-const CONSOLE_INPUTS = [CONSOLE_DIR, 'libs/contracts/src', 'libs/authz/src', 'libs/audit-log/src', 'tsconfig.base.json', 'package-lock.json'].map((path) => resolve(ROOT, path));
+const CONSOLE_INPUTS = [CONSOLE_DIR, 'libs/contracts/src', 'libs/authz/src', 'libs/audit-log/src', 'tsconfig.base.json', 'package-lock.json'].map((path) =>
+  resolve(ROOT, path),
+);
 
 /**
  * Not inputs of the build: next-env.d.ts is written by `next build` itself and names the dist dir, so

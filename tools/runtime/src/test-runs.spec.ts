@@ -1,3 +1,4 @@
+import type { PlaywrightTestConfig } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,11 +10,15 @@ import { browserRunCounts } from './test-runs';
 function runPlaywright(args: string[], reportFile: string): Promise<number | null> {
   // Playwright refuses to run when it sees Jest's worker variables.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('JEST_') && name !== 'CI'));
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', '-c', join(__dirname, 'fixtures/flaky.playwright.config.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile },
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'node_modules/@playwright/test/cli.js'), 'test', '-c', join(__dirname, 'fixtures/flaky.playwright.config.ts'), ...args],
+    {
+      cwd: ROOT,
+      env: { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: reportFile },
+      stdio: 'ignore',
+    },
+  );
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
@@ -48,8 +53,9 @@ describe('console Playwright settings', () => {
     const saved = process.env.CI;
     process.env.CI = 'true';
     try {
+      // A fresh copy of the module: the config reads CI when it is loaded.
       jest.isolateModules(() => {
-        const config = (require('../../../apps/console/playwright.config') as { default: { retries?: number; failOnFlakyTests?: boolean } }).default;
+        const { default: config } = jest.requireActual<{ default: PlaywrightTestConfig }>('../../../apps/console/playwright.config');
         expect(config.retries).toBe(0);
         expect(config.failOnFlakyTests).toBe(true);
       });

@@ -482,6 +482,7 @@ export const en = {
     password: 'Initial password',
     passwordHint: 'At least 12 characters. Give it to the person over a separate channel.',
     accountActive: 'Account active (can sign in)',
+    ownRoles: 'Your own roles are changed by another administrator.',
     deactivateHint: 'Deactivating ends the person’s sessions at once.',
     create: 'Add user',
     creating: 'Adding…',

@@ -478,6 +478,7 @@ export const zhCN: Dictionary = {
     password: '初始密码',
     passwordHint: '至少 12 个字符。请通过其他渠道告知本人。',
     accountActive: '账号启用（可以登录）',
+    ownRoles: '你自己的角色由另一位管理员修改。',
     deactivateHint: '停用会立即结束此人的所有会话。',
     create: '添加用户',
     creating: '正在添加…',

@@ -84,7 +84,9 @@ export function UsersBrowser({ locale, meId, users, nextCursor, params, problem,
       </div>
 
       <SuccessNotice message={notice} testId="users-notice" />
-      {creating ? <CreateUser t={t} table={table} roleNames={roleNames} onDone={(name) => done(format(t.created, { name }))} onCancel={() => setPanel({ new: null })} /> : null}
+      {creating ? (
+        <CreateUser t={t} table={table} roleNames={roleNames} onDone={(name) => done(format(t.created, { name }))} onCancel={() => setPanel({ new: null })} />
+      ) : null}
       <ProblemAlert problem={problem} />
 
       <section className={`card table-card${pending ? ' is-pending' : ''}`} aria-label={t.tableLabel}>
@@ -139,7 +141,15 @@ export function UsersBrowser({ locale, meId, users, nextCursor, params, problem,
                   {editing === user.id ? (
                     <tr className="row-editor">
                       <td colSpan={7}>
-                        <EditUser user={user} t={t} table={table} roleNames={roleNames} onDone={(name) => done(format(t.saved, { name }))} onCancel={() => setPanel({ edit: null })} />
+                        <EditUser
+                          user={user}
+                          self={user.id === meId}
+                          t={t}
+                          table={table}
+                          roleNames={roleNames}
+                          onDone={(name) => done(format(t.saved, { name }))}
+                          onCancel={() => setPanel({ edit: null })}
+                        />
                       </td>
                     </tr>
                   ) : null}
@@ -257,10 +267,27 @@ function CreateUser({ t, table, roleNames, onDone, onCancel }: FormProps) {
       <form className="stack" onSubmit={onSubmit} noValidate data-testid="create-user-form">
         <div className="form-grid">
           <Field id="new-name" label={t.displayName} error={errors.displayName}>
-            <input id="new-name" name="displayName" className="field__input" maxLength={120} autoFocus aria-invalid={errors.displayName ? true : undefined} aria-describedby={describedBy('new-name', false, errors.displayName)} />
+            <input
+              id="new-name"
+              name="displayName"
+              className="field__input"
+              maxLength={120}
+              autoFocus
+              aria-invalid={errors.displayName ? true : undefined}
+              aria-describedby={describedBy('new-name', false, errors.displayName)}
+            />
           </Field>
           <Field id="new-email" label={t.email} error={errors.email}>
-            <input id="new-email" name="email" type="email" autoComplete="off" className="field__input" maxLength={254} aria-invalid={errors.email ? true : undefined} aria-describedby={describedBy('new-email', false, errors.email)} />
+            <input
+              id="new-email"
+              name="email"
+              type="email"
+              autoComplete="off"
+              className="field__input"
+              maxLength={254}
+              aria-invalid={errors.email ? true : undefined}
+              aria-describedby={describedBy('new-email', false, errors.email)}
+            />
           </Field>
           <Field id="new-locale" label={t.locale}>
             <select id="new-locale" name="locale" className="field__input" defaultValue="en">
@@ -272,7 +299,15 @@ function CreateUser({ t, table, roleNames, onDone, onCancel }: FormProps) {
             </select>
           </Field>
           <Field id="new-password" label={t.password} hint={t.passwordHint} error={errors.password}>
-            <input id="new-password" name="password" type="password" autoComplete="new-password" className="field__input" aria-invalid={errors.password ? true : undefined} aria-describedby={describedBy('new-password', true, errors.password)} />
+            <input
+              id="new-password"
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              className="field__input"
+              aria-invalid={errors.password ? true : undefined}
+              aria-describedby={describedBy('new-password', true, errors.password)}
+            />
           </Field>
         </div>
         <RoleChecks t={t} roleNames={roleNames} selected={['EMPLOYEE']} error={errors.roles} />
@@ -288,7 +323,8 @@ function CreateUser({ t, table, roleNames, onDone, onCancel }: FormProps) {
   );
 }
 
-function EditUser({ user, t, table, roleNames, onDone, onCancel }: FormProps & { user: UserView }) {
+/** `self`: one's own roles are changed by another administrator (the API refuses it), so they are shown, not offered. */
+function EditUser({ user, self, t, table, roleNames, onDone, onCancel }: FormProps & { user: UserView; self: boolean }) {
   const { errors, setErrors, problem, setProblem, busy, setBusy, fail } = useFormProblem();
   const [conflict, setConflict] = useState(false);
 
@@ -296,12 +332,12 @@ function EditUser({ user, t, table, roleNames, onDone, onCancel }: FormProps & {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const displayName = String(data.get('displayName') ?? '').trim();
-    const roles = data.getAll('roles').map(String) as Role[];
+    const roles = self ? user.roles : (data.getAll('roles').map(String) as Role[]);
     const locale = String(data.get('locale')) as Locale;
     const active = data.get('active') === 'on';
     const next: Record<string, string> = {};
     if (!displayName) next.displayName = t.needName;
-    if (roles.length === 0) next.roles = t.needRole;
+    if (!self && roles.length === 0) next.roles = t.needRole;
     setErrors(next);
     setProblem(null);
     setConflict(false);
@@ -328,7 +364,15 @@ function EditUser({ user, t, table, roleNames, onDone, onCancel }: FormProps & {
     <form className="stack editor" onSubmit={onSubmit} noValidate data-testid="edit-user-form" aria-label={format(t.editTitle, { name: user.displayName })}>
       <div className="form-grid">
         <Field id={`${id}-name`} label={t.displayName} error={errors.displayName}>
-          <input id={`${id}-name`} name="displayName" className="field__input" defaultValue={user.displayName} maxLength={120} autoFocus aria-invalid={errors.displayName ? true : undefined} />
+          <input
+            id={`${id}-name`}
+            name="displayName"
+            className="field__input"
+            defaultValue={user.displayName}
+            maxLength={120}
+            autoFocus
+            aria-invalid={errors.displayName ? true : undefined}
+          />
         </Field>
         <Field id={`${id}-locale`} label={t.locale}>
           <select id={`${id}-locale`} name="locale" className="field__input" defaultValue={user.locale}>
@@ -349,7 +393,13 @@ function EditUser({ user, t, table, roleNames, onDone, onCancel }: FormProps & {
           </p>
         </div>
       </div>
-      <RoleChecks t={t} roleNames={roleNames} selected={user.roles} error={errors.roles} />
+      {self ? (
+        <p className="field__hint" data-testid="own-roles">
+          {t.ownRoles}
+        </p>
+      ) : (
+        <RoleChecks t={t} roleNames={roleNames} selected={user.roles} error={errors.roles} />
+      )}
       {conflict ? (
         <p className="alert alert--error" role="alert" data-testid="last-admin">
           {t.lastAdmin}
