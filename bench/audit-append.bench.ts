@@ -31,7 +31,9 @@ function summarize(label: string, results: WorkerResult[]) {
   const seconds = (Math.max(...results.map((r) => r.finishedAt)) - Math.min(...results.map((r) => r.startedAt))) / 1000;
   const latencies = results.flatMap((r) => r.latenciesMs);
   const rate = total / seconds;
-  console.log(`${label.padEnd(40)} ${total} appends in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} appends/s  p50 ${percentile(latencies, 50).toFixed(2)} ms  p99 ${percentile(latencies, 99).toFixed(2)} ms`);
+  console.log(
+    `${label.padEnd(40)} ${total} appends in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} appends/s  p50 ${percentile(latencies, 50).toFixed(2)} ms  p99 ${percentile(latencies, 99).toFixed(2)} ms`,
+  );
   return rate;
 }
 
@@ -91,7 +93,10 @@ async function main() {
     const [first, ...eight] = tenants;
     const one = summarize(`1 tenant, 1 process × ${IN_FLIGHT} in flight`, [await runAppendWorker(env, first.id, APPENDS, first.actor, IN_FLIGHT)]);
     const perTenant = Math.ceil(APPENDS / eight.length);
-    const spread = summarize(`8 tenants, 8 processes × ${IN_FLIGHT / 8} in flight`, await Promise.all(eight.map((t) => runAppendWorker(env, t.id, perTenant, t.actor, IN_FLIGHT / 8))));
+    const spread = summarize(
+      `8 tenants, 8 processes × ${IN_FLIGHT / 8} in flight`,
+      await Promise.all(eight.map((t) => runAppendWorker(env, t.id, perTenant, t.actor, IN_FLIGHT / 8))),
+    );
     const base = await bareInsert(database.ownerUrl, IN_FLIGHT, first.id);
     console.log(`ratio 1 tenant / baseline: ${(one / base).toFixed(2)}   8 tenants / baseline: ${(spread / base).toFixed(2)}`);
     reportFigure({

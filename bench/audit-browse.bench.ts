@@ -58,7 +58,6 @@ const SLUG = 'browse';
 const PASSWORD = 'bench-browse-password';
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-
 interface Response {
   status: number;
   body: string;
@@ -167,7 +166,11 @@ async function prepareOrganisation(appUrl: string, ownerUrl: string): Promise<{ 
       const db = createDb({ connectionString: appUrl, maxConnections: 2 });
       try {
         const passwordHash = await hashPassword(PASSWORD);
-        const { tenant } = await provisionTenant(db, { slug: SLUG, name: 'Browse Bench', locale: 'en', adminEmail: `admin@${SLUG}.test`, adminPassword: PASSWORD }, TENANT_INITIALIZERS);
+        const { tenant } = await provisionTenant(
+          db,
+          { slug: SLUG, name: 'Browse Bench', locale: 'en', adminEmail: `admin@${SLUG}.test`, adminPassword: PASSWORD },
+          TENANT_INITIALIZERS,
+        );
         tenantId = tenant.id;
         await inTenant(db, { tenantId }, async (tx) => {
           // Users are written directly (no USER_CREATED entries): the synthetic history is the whole log.
@@ -184,9 +187,16 @@ async function prepareOrganisation(appUrl: string, ownerUrl: string): Promise<{ 
       }
     }
     await owner.query(`SELECT set_config('app.tenant_id', $1, false)`, [tenantId]);
-    const { rows: users } = await owner.query<{ id: string; roles: string[] }>('SELECT id, roles::text[] AS roles FROM users WHERE tenant_id = $1 ORDER BY email', [tenantId]);
+    const { rows: users } = await owner.query<{ id: string; roles: string[] }>(
+      'SELECT id, roles::text[] AS roles FROM users WHERE tenant_id = $1 ORDER BY email',
+      [tenantId],
+    );
     const withRole = (role: string) => users.filter((u) => u.roles.includes(role)).map((u) => u.id);
-    return { tenantId, complianceEmail: `compliance1@${SLUG}.test`, population: { employees: withRole('EMPLOYEE'), admins: withRole('ADMIN'), compliance: withRole('COMPLIANCE') } };
+    return {
+      tenantId,
+      complianceEmail: `compliance1@${SLUG}.test`,
+      population: { employees: withRole('EMPLOYEE'), admins: withRole('ADMIN'), compliance: withRole('COMPLIANCE') },
+    };
   } finally {
     await owner.end();
   }
@@ -239,11 +249,15 @@ async function main(): Promise<void> {
   const serverTimes = new ServerTimes();
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   try {
-    log(`audit browse benchmark: ${ENTRIES.toLocaleString('en')} entries in one tenant, ${cpus().length} CPU cores, database ${name}${KEPT_DATABASE ? ' (kept)' : ''}`);
+    log(
+      `audit browse benchmark: ${ENTRIES.toLocaleString('en')} entries in one tenant, ${cpus().length} CPU cores, database ${name}${KEPT_DATABASE ? ' (kept)' : ''}`,
+    );
     const org = await prepareOrganisation(database.appUrl, database.ownerUrl);
     const fill = await fillAuditLog({ ownerUrl: database.ownerUrl, tenantId: org.tenantId, target: ENTRIES, population: org.population, spanDays: 730, log });
     if (fill.added)
-      log(`fill: ${fill.added.toLocaleString('en')} entries, rows in ${fill.rowSeconds.toFixed(0)} s (${Math.round(fill.added / fill.rowSeconds).toLocaleString('en')} entries/s), ${fill.seconds.toFixed(0)} s with indexes and VACUUM`);
+      log(
+        `fill: ${fill.added.toLocaleString('en')} entries, rows in ${fill.rowSeconds.toFixed(0)} s (${Math.round(fill.added / fill.rowSeconds).toLocaleString('en')} entries/s), ${fill.seconds.toFixed(0)} s with indexes and VACUUM`,
+      );
     const filters = await sampleFilters(database.ownerUrl, org.tenantId);
 
     const port = await freePort();
@@ -298,7 +312,16 @@ async function main(): Promise<void> {
       }
       server.sort((a, b) => a - b);
       client.sort((a, b) => a - b);
-      const result = { kind, group, p50: percentile(server, 50), p95: percentile(server, 95), max: server[server.length - 1], clientP50: percentile(client, 50), clientP95: percentile(client, 95), count: server.length };
+      const result = {
+        kind,
+        group,
+        p50: percentile(server, 50),
+        p95: percentile(server, 95),
+        max: server[server.length - 1],
+        clientP50: percentile(client, 50),
+        clientP95: percentile(client, 95),
+        count: server.length,
+      };
       results.push(result);
       const ms = (value: number, width = 7) => value.toFixed(2).padStart(width);
       log(
@@ -324,7 +347,11 @@ async function main(): Promise<void> {
     };
     const actions = ['MESSAGE_RECALLED', 'RECALL_DENIED', 'AUDIT_CONTENT_VIEWED', 'EXPORT_CREATED', 'POLICY_CHANGED', 'LEGAL_HOLD_PLACED'];
 
-    log(`\nserver time (the API's responseTime), ${REQUESTS} requests per kind after ${WARMUP} warm-up; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    log(
+      `\nserver time (the API's responseTime), ${REQUESTS} requests per kind after ${WARMUP} warm-up; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
     await measure('first page (50)', 'page', () => '/api/v1/audit?limit=50');
     await walk('next page by cursor', '');
     await measure('page at a random cursor', 'page', () => `/api/v1/audit?limit=50&cursor=${1 + pick.int(size - 1)}`);
@@ -359,7 +386,8 @@ async function main(): Promise<void> {
       (body) => {
         const answer = JSON.parse(body) as { seq: number; treeSize: number; leafHash: string; proof: string[] };
         const proof = answer.proof.map(decodeBase64);
-        if (!verifyInclusion({ leafHash: decodeBase64(answer.leafHash), leafIndex: answer.seq, treeSize: answer.treeSize, proof, rootHash: root })) throw new Error(`inclusion proof of ${answer.seq} does not verify`);
+        if (!verifyInclusion({ leafHash: decodeBase64(answer.leafHash), leafIndex: answer.seq, treeSize: answer.treeSize, proof, rootHash: root }))
+          throw new Error(`inclusion proof of ${answer.seq} does not verify`);
         checkedProofs++;
       },
     );
@@ -375,29 +403,56 @@ async function main(): Promise<void> {
     // Consistency proofs from earlier sizes to the checkpoint, checked against roots derived from inclusion proofs.
     for (let i = 0; i < 20; i++) {
       const oldSize = 1 + pick.int(treeSize);
-      const inclusion = JSON.parse((await get(`/api/v1/audit/proofs/inclusion?seq=${oldSize - 1}&treeSize=${oldSize}`)).body) as { leafHash: string; proof: string[] };
+      const inclusion = JSON.parse((await get(`/api/v1/audit/proofs/inclusion?seq=${oldSize - 1}&treeSize=${oldSize}`)).body) as {
+        leafHash: string;
+        proof: string[];
+      };
       const oldRoot = rootFromInclusionProof(decodeBase64(inclusion.leafHash), oldSize - 1, oldSize, inclusion.proof.map(decodeBase64));
       if (!oldRoot) throw new Error(`the inclusion proof of ${oldSize - 1} in ${oldSize} is malformed`);
       const consistency = JSON.parse((await get(`/api/v1/audit/proofs/consistency?from=${oldSize}&to=${treeSize}`)).body) as { proof: string[] };
-      if (!verifyConsistency({ oldSize, newSize: treeSize, oldRoot, newRoot: root, proof: consistency.proof.map(decodeBase64) })) throw new Error(`consistency proof ${oldSize} → ${treeSize} does not verify`);
+      if (!verifyConsistency({ oldSize, newSize: treeSize, oldRoot, newRoot: root, proof: consistency.proof.map(decodeBase64) }))
+        throw new Error(`consistency proof ${oldSize} → ${treeSize} does not verify`);
       checkedProofs++;
     }
     const verifyFrom = Math.max(0, treeSize - 10_000);
     const verified = await send(agent, base, 'POST', '/api/v1/audit/verify', token, { fromSeq: verifyFrom, toSeq: treeSize - 1 });
     const verdict = JSON.parse(verified.body) as { ok: boolean; checked: number; problems: unknown[] };
-    log(`\n${checkedProofs} proofs verified against the checkpoint; POST /audit/verify of seq ${verifyFrom}..${treeSize - 1}: ok=${verdict.ok}, ${verdict.checked} checked in ${verified.ms.toFixed(0)} ms`);
+    log(
+      `\n${checkedProofs} proofs verified against the checkpoint; POST /audit/verify of seq ${verifyFrom}..${treeSize - 1}: ok=${verdict.ok}, ${verdict.checked} checked in ${verified.ms.toFixed(0)} ms`,
+    );
     if (!verdict.ok) throw new Error(`the filled log does not verify: ${JSON.stringify(verdict.problems.slice(0, 3))}`);
 
-    const slowest = (group: KindResult['group']) => results.filter((r) => r.group === group).reduce<KindResult | undefined>((a, b) => (!a || b.p95 > a.p95 ? b : a), undefined);
+    const slowest = (group: KindResult['group']) =>
+      results.filter((r) => r.group === group).reduce<KindResult | undefined>((a, b) => (!a || b.p95 > a.p95 ? b : a), undefined);
     const kinds = (group: KindResult['group']) => results.filter((r) => r.group === group).length;
     const page = slowest('page');
     const proof = slowest('proof');
     log('');
     if (page) log(`slowest page kind: ${page.kind} (p95 ${page.p95.toFixed(2)} ms)`);
     if (proof) log(`slowest proof kind: ${proof.kind} (p95 ${proof.p95.toFixed(2)} ms)`);
-    log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-    if (page) reportFigure({ figure: 'audit.page.p95-ms', label: `GET /api/v1/audit p95 (API response time), slowest of ${kinds('page')} kinds (${size.toLocaleString('en')} entries)`, value: round(page.p95), unit: 'ms', target: { op: '<=', value: 20 }, lowerIsBetter: true });
-    if (proof) reportFigure({ figure: 'audit.proof.p95-ms', label: `inclusion/consistency proof p95 (API response time), slowest of ${kinds('proof')} kinds (${size.toLocaleString('en')} entries)`, value: round(proof.p95), unit: 'ms', target: { op: '<=', value: 5 }, lowerIsBetter: true });
+    log(
+      `load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
+    if (page)
+      reportFigure({
+        figure: 'audit.page.p95-ms',
+        label: `GET /api/v1/audit p95 (API response time), slowest of ${kinds('page')} kinds (${size.toLocaleString('en')} entries)`,
+        value: round(page.p95),
+        unit: 'ms',
+        target: { op: '<=', value: 20 },
+        lowerIsBetter: true,
+      });
+    if (proof)
+      reportFigure({
+        figure: 'audit.proof.p95-ms',
+        label: `inclusion/consistency proof p95 (API response time), slowest of ${kinds('proof')} kinds (${size.toLocaleString('en')} entries)`,
+        value: round(proof.p95),
+        unit: 'ms',
+        target: { op: '<=', value: 5 },
+        lowerIsBetter: true,
+      });
     if (fill.added)
       reportFigure({
         figure: 'audit.fill.entries-per-s',

@@ -40,7 +40,11 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Runs `once` `runs` times; it may return its own measurement (ms) when setup must not count. */
-async function timed(label: string, runs: number, once: (run: number) => Promise<number | void>): Promise<{ label: string; medianMs: number; runsMs: number[] }> {
+async function timed(
+  label: string,
+  runs: number,
+  once: (run: number) => Promise<number | void>,
+): Promise<{ label: string; medianMs: number; runsMs: number[] }> {
   const runsMs: number[] = [];
   for (let run = 0; run < runs; run++) {
     const started = performance.now();
@@ -77,21 +81,37 @@ async function main() {
   const owner = new Client({ connectionString: database.ownerUrl });
   await owner.connect();
   const { rows: tenant } = await owner.query<{ id: string }>(`SELECT id FROM tenants WHERE slug = 'acme'`);
-  const { rows: users } = await owner.query<{ id: string; roles: string[] }>('SELECT id, roles::text[] AS roles FROM users WHERE tenant_id = $1 ORDER BY email', [tenant[0].id]);
+  const { rows: users } = await owner.query<{ id: string; roles: string[] }>(
+    'SELECT id, roles::text[] AS roles FROM users WHERE tenant_id = $1 ORDER BY email',
+    [tenant[0].id],
+  );
   await owner.end();
   const withRole = (role: string) => users.filter((u) => u.roles.includes(role)).map((u) => u.id);
   const population = { employees: withRole('EMPLOYEE'), admins: withRole('ADMIN'), compliance: withRole('COMPLIANCE') };
   log(`filling acme's audit log to ${ENTRIES.toLocaleString('en')} entries...`);
   const { size } = await fillAuditLog({ ownerUrl: database.ownerUrl, tenantId: tenant[0].id, target: ENTRIES, population, spanDays: 60, log });
 
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', DATABASE_URL: undefined, JWT_SECRET: randomBytes(32).toString('base64url'), AUDIT_KEK: kek, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: undefined,
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    AUDIT_KEK: kek,
+    SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json'),
+  };
   const consoleEnv = { ...env, API_INTERNAL_URL: `http://127.0.0.1:${API_PORT}`, PORT: String(CONSOLE_PORT), CONSOLE_DIST_DIR: '.next-test' };
-  const api = startApi({ ...env, APP_DATABASE_URL: database.appUrl, API_PORT: String(API_PORT), CONSOLE_ORIGIN: `http://127.0.0.1:${CONSOLE_PORT}`, LOG_LEVEL: 'warn' }, true);
+  const api = startApi(
+    { ...env, APP_DATABASE_URL: database.appUrl, API_PORT: String(API_PORT), CONSOLE_ORIGIN: `http://127.0.0.1:${CONSOLE_PORT}`, LOG_LEVEL: 'warn' },
+    true,
+  );
   const results: Awaited<ReturnType<typeof timed>>[] = [];
   try {
     if (!consoleBuildIsCurrent(consoleEnv)) await buildConsole(consoleEnv, log);
     const web = startConsole(consoleEnv, CONSOLE_PORT, true);
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu'],
+    });
     try {
       await waitForHttp(`http://127.0.0.1:${API_PORT}/healthz`, 60_000, () => api.child.exitCode === null);
       await waitForHttp(`http://127.0.0.1:${CONSOLE_PORT}/login`, 120_000, () => web.child.exitCode === null);
@@ -105,52 +125,81 @@ async function main() {
       log(`log size ${size}; checkpoint of ${checkpoint.treeSize} entries signed in ${Math.round(performance.now() - signStarted)} ms`);
 
       const firstRow = () => page.getByTestId('audit-row').first().waitFor();
-      results.push(await timed('audit page, first page of 50 (navigation to rows visible)', RUNS, async () => {
-        await page.goto(`${base}/audit`);
-        await firstRow();
-      }));
-      results.push(await timed('next page ("Older", keyset cursor)', RUNS, async () => {
-        await page.goto(`${base}/audit`);
-        await firstRow();
-        const before = await page.getByTestId('audit-row').first().innerText();
-        const started = performance.now();
-        await page.getByTestId('audit-older').click();
-        await page.waitForFunction((text) => document.querySelector('[data-testid=audit-row]')?.textContent !== text && !document.querySelector('.table-card.is-pending'), before);
-        return performance.now() - started;
-      }));
+      results.push(
+        await timed('audit page, first page of 50 (navigation to rows visible)', RUNS, async () => {
+          await page.goto(`${base}/audit`);
+          await firstRow();
+        }),
+      );
+      results.push(
+        await timed('next page ("Older", keyset cursor)', RUNS, async () => {
+          await page.goto(`${base}/audit`);
+          await firstRow();
+          const before = await page.getByTestId('audit-row').first().innerText();
+          const started = performance.now();
+          await page.getByTestId('audit-older').click();
+          await page.waitForFunction(
+            (text) => document.querySelector('[data-testid=audit-row]')?.textContent !== text && !document.querySelector('.table-card.is-pending'),
+            before,
+          );
+          return performance.now() - started;
+        }),
+      );
       const deep = Math.floor(size / 2);
-      results.push(await timed(`page deep in the log (entries below #${deep})`, RUNS, async () => {
-        await page.goto(`${base}/audit?cursor=${deep}`);
-        await firstRow();
-      }));
-      results.push(await timed('filtered: action = Recall refused', RUNS, async () => {
-        await page.goto(`${base}/audit?action=RECALL_DENIED`);
-        await firstRow();
-      }));
-      results.push(await timed('filtered: last 7 days', RUNS, async () => {
-        const from = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
-        await page.goto(`${base}/audit?from=${from}`);
-        await firstRow();
-      }));
-      results.push(await timed('search: "rate_limited" (common term)', RUNS, async () => {
-        await page.goto(`${base}/audit?q=rate_limited`);
-        await firstRow();
-      }));
-      results.push(await timed('search: a term no entry has (scans the whole log)', Math.min(RUNS, 3), async (run) => {
-        await page.goto(`${base}/audit?q=no-such-term-${run}`);
-        await page.getByTestId('audit-empty').waitFor({ timeout: 120_000 });
-      }));
-      results.push(await timed('open an entry deep in the log until "Verified"', RUNS, async (run) => {
-        const seq = deep - 1 - run;
-        await page.goto(`${base}/audit?cursor=${deep}&entry=${seq}`);
-        await page.locator('[data-testid=verify-status][data-state=verified]').waitFor({ timeout: 60_000 });
-      }));
+      results.push(
+        await timed(`page deep in the log (entries below #${deep})`, RUNS, async () => {
+          await page.goto(`${base}/audit?cursor=${deep}`);
+          await firstRow();
+        }),
+      );
+      results.push(
+        await timed('filtered: action = Recall refused', RUNS, async () => {
+          await page.goto(`${base}/audit?action=RECALL_DENIED`);
+          await firstRow();
+        }),
+      );
+      results.push(
+        await timed('filtered: last 7 days', RUNS, async () => {
+          const from = new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10);
+          await page.goto(`${base}/audit?from=${from}`);
+          await firstRow();
+        }),
+      );
+      results.push(
+        await timed('search: "rate_limited" (common term)', RUNS, async () => {
+          await page.goto(`${base}/audit?q=rate_limited`);
+          await firstRow();
+        }),
+      );
+      results.push(
+        await timed('search: a term no entry has (scans the whole log)', Math.min(RUNS, 3), async (run) => {
+          await page.goto(`${base}/audit?q=no-such-term-${run}`);
+          await page.getByTestId('audit-empty').waitFor({ timeout: 120_000 });
+        }),
+      );
+      results.push(
+        await timed('open an entry deep in the log until "Verified"', RUNS, async (run) => {
+          const seq = deep - 1 - run;
+          await page.goto(`${base}/audit?cursor=${deep}&entry=${seq}`);
+          await page.locator('[data-testid=verify-status][data-state=verified]').waitFor({ timeout: 60_000 });
+        }),
+      );
       const api1 = await timed('API only: GET /api/v1/audit?limit=50 (from the browser)', RUNS, async () => {
         await page.evaluate(async () => (await fetch('/api/v1/audit?limit=50')).json());
       });
       results.push(api1);
       const verifyStarted = performance.now();
-      const verified = await page.evaluate(async (to) => (await fetch('/api/v1/audit/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fromSeq: to - 9_999, toSeq: to }) })).json(), size - 1);
+      const verified = await page.evaluate(
+        async (to) =>
+          (
+            await fetch('/api/v1/audit/verify', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ fromSeq: to - 9_999, toSeq: to }),
+            })
+          ).json(),
+        size - 1,
+      );
       log(`verify the newest 10,000 entries: ok=${verified.ok} in ${Math.round(performance.now() - verifyStarted)} ms`);
     } finally {
       await browser.close();
@@ -161,7 +210,10 @@ async function main() {
     if (process.env.BENCH_DROP === 'true') await dropDatabase(database.ownerUrl);
   }
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench', 'results', 'console-audit-1m.json'), JSON.stringify({ entries: size, runs: RUNS, at: new Date().toISOString(), results }, null, 2));
+  writeFileSync(
+    join(ROOT, 'bench', 'results', 'console-audit-1m.json'),
+    JSON.stringify({ entries: size, runs: RUNS, at: new Date().toISOString(), results }, null, 2),
+  );
 }
 
 main().catch((error) => {

@@ -92,9 +92,10 @@ export async function fillAuditLog(options: FillOptions): Promise<FillResult> {
     await client.query(`SELECT set_config('app.tenant_id', $1, false)`, [options.tenantId]);
     await client.query('SET synchronous_commit = off');
     await client.query('INSERT INTO audit_log_heads (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING', [options.tenantId]);
-    const { rows } = await client.query<{ size: string; frontier: Buffer[]; updated_at: Date }>('SELECT size, frontier, updated_at FROM audit_log_heads WHERE tenant_id = $1', [
-      options.tenantId,
-    ]);
+    const { rows } = await client.query<{ size: string; frontier: Buffer[]; updated_at: Date }>(
+      'SELECT size, frontier, updated_at FROM audit_log_heads WHERE tenant_id = $1',
+      [options.tenantId],
+    );
     const startSize = Number(rows[0].size);
     const added = Math.max(0, options.target - startSize);
     let dropped = await droppedIndexes(client);
@@ -127,7 +128,7 @@ export async function fillAuditLog(options: FillOptions): Promise<FillResult> {
     };
     for (let i = 0; i < pool.size * 2; i++) request();
     let copying: Promise<void> = Promise.resolve();
-    for (let done = 0; done < added; ) {
+    for (let done = 0; done < added;) {
       const chunk = await ahead.shift()!;
       request();
       const nodes = new CopyWriter();
@@ -173,7 +174,9 @@ export async function fillAuditLog(options: FillOptions): Promise<FillResult> {
     await client.query('VACUUM (ANALYZE) audit_tree_nodes');
     log(`  VACUUM ANALYZE in ${((performance.now() - vacuumStarted) / 1000).toFixed(1)} s`);
     const seconds = (performance.now() - started) / 1000;
-    log(`  ${added.toLocaleString('en')} entries in ${seconds.toFixed(1)} s (rows ${rowSeconds.toFixed(1)} s, indexes and vacuum ${(seconds - rowSeconds).toFixed(1)} s)`);
+    log(
+      `  ${added.toLocaleString('en')} entries in ${seconds.toFixed(1)} s (rows ${rowSeconds.toFixed(1)} s, indexes and vacuum ${(seconds - rowSeconds).toFixed(1)} s)`,
+    );
     return { size: frontier.size, added, seconds, rowSeconds, entriesPerSecond: added / seconds };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -201,7 +204,8 @@ const COPY_NODES = 'COPY audit_tree_nodes (tenant_id, level, index, hash) FROM S
 async function copyBatch(client: Client, tenantId: string, chunk: LeafChunk, nodes: Buffer[], frontier: Frontier): Promise<void> {
   await client.query('BEGIN');
   const { rows } = await client.query<{ size: string }>('SELECT size FROM audit_log_heads WHERE tenant_id = $1 FOR UPDATE', [tenantId]);
-  if (Number(rows[0].size) !== chunk.startSeq) throw new Error(`the log head moved to ${rows[0].size} during the fill (expected ${chunk.startSeq}): something else appended`);
+  if (Number(rows[0].size) !== chunk.startSeq)
+    throw new Error(`the log head moved to ${rows[0].size} during the fill (expected ${chunk.startSeq}): something else appended`);
   await copyFrom(client, COPY_ENTRIES, chunk.entries);
   if (nodes.length) await copyFrom(client, COPY_NODES, nodes);
   await client.query('UPDATE audit_log_heads SET size = $2, frontier = $3::bytea[], updated_at = $4 WHERE tenant_id = $1', [
@@ -700,18 +704,46 @@ class SyntheticActivity {
         const holdId = this.uuid();
         this.holds.push(holdId);
         const onUser = this.random() < 0.6;
-        return { action, actorId: this.one(this.people.compliance), ...(onUser ? { subjectUserId: this.employee() } : { conversationId: this.conversation() }), details: { holdId, scope: onUser ? 'USER' : 'CONVERSATION' } };
+        return {
+          action,
+          actorId: this.one(this.people.compliance),
+          ...(onUser ? { subjectUserId: this.employee() } : { conversationId: this.conversation() }),
+          details: { holdId, scope: onUser ? 'USER' : 'CONVERSATION' },
+        };
       }
       case 'LEGAL_HOLD_RELEASED':
         return { action, actorId: this.one(this.people.compliance), details: { holdId: this.holds.shift() ?? this.uuid(), scope: 'USER' } };
       case 'WEBHOOK_CHANGED':
-        return { action, actorId: this.one(this.people.admins), details: { change: this.random() < 0.7 ? 'CREATED' : 'DELETED', webhookId: this.uuid(), url: 'https://hooks.example.com/retract', eventTypes: ['message.recalled'] } };
+        return {
+          action,
+          actorId: this.one(this.people.admins),
+          details: {
+            change: this.random() < 0.7 ? 'CREATED' : 'DELETED',
+            webhookId: this.uuid(),
+            url: 'https://hooks.example.com/retract',
+            eventTypes: ['message.recalled'],
+          },
+        };
       case 'CONTENT_ERASED':
-        return { action, actorId: this.one(this.people.compliance), subjectUserId: this.employee(), details: { keysDestroyed: 3, dataKeyIds: [this.uuid(), this.uuid(), this.uuid()] } };
+        return {
+          action,
+          actorId: this.one(this.people.compliance),
+          subjectUserId: this.employee(),
+          details: { keysDestroyed: 3, dataKeyIds: [this.uuid(), this.uuid(), this.uuid()] },
+        };
       case 'ERASURE_REFUSED':
-        return { action, actorId: this.one(this.people.compliance), subjectUserId: this.employee(), details: { holdIds: [this.holds[0] ?? this.uuid()], matters: ['Matter 2026-114'] } };
+        return {
+          action,
+          actorId: this.one(this.people.compliance),
+          subjectUserId: this.employee(),
+          details: { holdIds: [this.holds[0] ?? this.uuid()], matters: ['Matter 2026-114'] },
+        };
       case 'RETENTION_SHREDDED':
-        return { action, actorId: null, details: { retentionDays: 2555, cutoff: new Date(at - 2555 * DAY_MS).toISOString(), dataKeyIds: [this.uuid()], periods: ['2019-04'] } };
+        return {
+          action,
+          actorId: null,
+          details: { retentionDays: 2555, cutoff: new Date(at - 2555 * DAY_MS).toISOString(), dataKeyIds: [this.uuid()], periods: ['2019-04'] },
+        };
       case 'PASSWORD_CHANGED': {
         const user = this.employee();
         return { action, actorId: user, subjectUserId: user, details: { by: 'SELF' } };
@@ -719,7 +751,12 @@ class SyntheticActivity {
       default: {
         // USER_CREATED, ROLE_CHANGED, USER_DEACTIVATED, USER_REACTIVATED
         const subject = this.employee();
-        return { action, actorId: this.one(this.people.admins), subjectUserId: subject, details: { email: `user-${subject.slice(0, 8)}@example.test`, roles: ['EMPLOYEE'] } };
+        return {
+          action,
+          actorId: this.one(this.people.admins),
+          subjectUserId: subject,
+          details: { email: `user-${subject.slice(0, 8)}@example.test`, roles: ['EMPLOYEE'] },
+        };
       }
     }
   }
@@ -754,7 +791,10 @@ class SyntheticActivity {
         sentAt,
         conversationKind: kind,
         recipients,
-        alreadyDeliveredTo: messageType !== 'TEXT' && messageType !== 'LOCATION' && recipients.length && this.random() < 0.3 ? [{ userId: recipients[0], displayName: 'Recipient', at: sentAt }] : [],
+        alreadyDeliveredTo:
+          messageType !== 'TEXT' && messageType !== 'LOCATION' && recipients.length && this.random() < 0.3
+            ? [{ userId: recipients[0], displayName: 'Recipient', at: sentAt }]
+            : [],
         policyInForce: rule === 'BUILT_IN:FORCED_RECALL' ? 'TENANT_DEFAULT' : rule,
         reEditUntil,
         attempt: this.attempt(messageId, messageType, sender, actorId, forced, conversationId, kind, sentAt, at, reason !== null, { allowed: true }),
@@ -825,7 +865,13 @@ class SyntheticActivity {
     return {
       action: 'EXPORT_CREATED',
       actorId: this.one(this.people.compliance),
-      details: { format: this.random() < 0.7 ? 'jsonl' : 'csv', fromSeq: Math.max(0, seq - days * 1000), toSeq: seq, from: new Date(at - days * DAY_MS).toISOString().slice(0, 10), to: null },
+      details: {
+        format: this.random() < 0.7 ? 'jsonl' : 'csv',
+        fromSeq: Math.max(0, seq - days * 1000),
+        toSeq: seq,
+        from: new Date(at - days * DAY_MS).toISOString().slice(0, 10),
+        to: null,
+      },
     };
   }
 

@@ -52,7 +52,9 @@ function recordingPool(connectionString: string): { pool: SqlPool; recorded: Rec
     return client;
   };
   // pool.query() checks clients out with a callback, transactions with a promise: both are recorded.
-  const connect = pool.connect.bind(pool) as (callback?: (error: Error | undefined, client: PoolClient, done: () => void) => void) => Promise<PoolClient> | void;
+  const connect = pool.connect.bind(pool) as (
+    callback?: (error: Error | undefined, client: PoolClient, done: () => void) => void,
+  ) => Promise<PoolClient> | void;
   (pool as unknown as { connect: typeof connect }).connect = (callback) =>
     callback ? connect((error, client, done) => callback(error, client && patch(client), done)) : (connect() as Promise<PoolClient>).then(patch);
   return { pool, recorded, recording };
@@ -105,7 +107,8 @@ export async function recordRecallStatements(db: Db, connectionString: string, a
 }
 
 /** A string literal; pgbench would read `:name` inside one as a variable, so colons are written as \x3a. */
-const quote = (text: string) => (text.includes(':') ? `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/:/g, '\\x3a')}'` : `'${text.replace(/'/g, "''")}'`);
+const quote = (text: string) =>
+  text.includes(':') ? `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/:/g, '\\x3a')}'` : `'${text.replace(/'/g, "''")}'`;
 
 function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
@@ -123,12 +126,11 @@ function literal(value: unknown): string {
 export function pgbenchScript(statements: RecordedStatement[], variables: Map<string, string>, pick: string): string {
   const bind = (value: unknown): string => {
     if (typeof value === 'string' && variables.has(value)) return `:${variables.get(value)}`;
-    if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && variables.has(v))) return `ARRAY[${value.map((v) => `:${variables.get(v)}::text`).join(', ')}]`;
+    if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && variables.has(v)))
+      return `ARRAY[${value.map((v) => `:${variables.get(v)}::text`).join(', ')}]`;
     return literal(value);
   };
-  const body = statements
-    .filter((s) => s.text !== 'COMMIT')
-    .map((s) => `${s.text.replace(/\$(\d+)/g, (_, n: string) => bind(s.values[Number(n) - 1]))};`);
+  const body = statements.filter((s) => s.text !== 'COMMIT').map((s) => `${s.text.replace(/\$(\d+)/g, (_, n: string) => bind(s.values[Number(n) - 1]))};`);
   return [pick, ...body, 'SELECT bench_append_direct(:tenant_id::uuid);', 'COMMIT;', ''].join('\n');
 }
 

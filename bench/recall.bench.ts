@@ -55,13 +55,21 @@ async function provision(db: Db, tenants: number, clientsPerTenant: number[], pa
   const clients: Client[] = [];
   for (let t = 0; t < tenants; t++) {
     const slug = `bench-${t}-${randomBytes(3).toString('hex')}`;
-    const { tenant } = await provisionTenant(db, { slug, name: `Bench ${t}`, locale: 'en', adminEmail: `admin@${slug}.test`, adminPassword: PASSWORD }, TENANT_INITIALIZERS);
+    const { tenant } = await provisionTenant(
+      db,
+      { slug, name: `Bench ${t}`, locale: 'en', adminEmail: `admin@${slug}.test`, adminPassword: PASSWORD },
+      TENANT_INITIALIZERS,
+    );
     await inTenant(db, { tenantId: tenant.id }, async (tx) => {
       const peer = await tx.user.create({ data: { tenantId: tenant.id, email: `peer@${slug}.test`, displayName: 'Peer', roles: ['EMPLOYEE'], passwordHash } });
       for (let c = 0; c < clientsPerTenant[t]; c++) {
-        const user = await tx.user.create({ data: { tenantId: tenant.id, email: `e${c}@${slug}.test`, displayName: `Employee ${c}`, roles: ['EMPLOYEE'], passwordHash } });
+        const user = await tx.user.create({
+          data: { tenantId: tenant.id, email: `e${c}@${slug}.test`, displayName: `Employee ${c}`, roles: ['EMPLOYEE'], passwordHash },
+        });
         const conversation = await tx.conversation.create({ data: { tenantId: tenant.id, kind: 'DIRECT', createdBy: user.id } });
-        await tx.conversationMember.createMany({ data: [user.id, peer.id].map((userId) => ({ tenantId: tenant.id, conversationId: conversation.id, userId })) });
+        await tx.conversationMember.createMany({
+          data: [user.id, peer.id].map((userId) => ({ tenantId: tenant.id, conversationId: conversation.id, userId })),
+        });
         clients.push({ tenantId: tenant.id, tenantNo: firstNo + t, userId: user.id, email: user.email, slug, conversationId: conversation.id });
       }
     });
@@ -73,14 +81,20 @@ async function provision(db: Db, tenants: number, clientsPerTenant: number[], pa
 async function prepareMessages(db: Db, clients: Client[], perClient: number): Promise<Map<Client, string[]>> {
   const ids = new Map<Client, string[]>();
   for (const client of clients) {
-    const rows = await inTenant(db, { tenantId: client.tenantId }, (tx) =>
-      tx.$queryRaw<{ id: string }[]>`
+    const rows = await inTenant(
+      db,
+      { tenantId: client.tenantId },
+      (tx) =>
+        tx.$queryRaw<{ id: string }[]>`
         INSERT INTO messages (tenant_id, conversation_id, sender_id, type, body, sent_at)
         SELECT ${client.tenantId}::uuid, ${client.conversationId}::uuid, ${client.userId}::uuid, 'TEXT', 'benchmark message ' || g, now()
           FROM generate_series(1, ${perClient}) g
         RETURNING id`,
     );
-    ids.set(client, rows.map((r) => r.id));
+    ids.set(
+      client,
+      rows.map((r) => r.id),
+    );
   }
   return ids;
 }
@@ -95,7 +109,8 @@ function recallNext(agent: Agent, base: URL, messages: Map<Client, string[]>): O
   };
 }
 
-const httpPhase = (agent: Agent, base: URL, clients: Client[], messages: Map<Client, string[]>) => closedLoop(clients, SECONDS, recallNext(agent, base, messages));
+const httpPhase = (agent: Agent, base: URL, clients: Client[], messages: Map<Client, string[]>) =>
+  closedLoop(clients, SECONDS, recallNext(agent, base, messages));
 
 /** pgbench client k recalls the messages of slot k % CLIENTS of its organisation (`tno`), one per transaction. */
 const pickMessage = (tenantExpr: string) =>
@@ -109,10 +124,29 @@ function pgbenchPhase(appUrl: string, baseline: (pick: string) => string, tenant
   const script = join(logDir, `${label}.sql`);
   writeFileSync(script, baseline(pickMessage(tenantExpr)));
   const prefix = join(logDir, label);
-  const result = spawnSync(PGBENCH, ['-n', '-M', 'prepared', '-f', script, '-c', String(CLIENTS), '-j', String(Math.min(CLIENTS, 2)), '-T', String(SECONDS), '-l', `--log-prefix=${prefix}`, appUrl], {
-    encoding: 'utf8',
-    cwd: logDir,
-  });
+  const result = spawnSync(
+    PGBENCH,
+    [
+      '-n',
+      '-M',
+      'prepared',
+      '-f',
+      script,
+      '-c',
+      String(CLIENTS),
+      '-j',
+      String(Math.min(CLIENTS, 2)),
+      '-T',
+      String(SECONDS),
+      '-l',
+      `--log-prefix=${prefix}`,
+      appUrl,
+    ],
+    {
+      encoding: 'utf8',
+      cwd: logDir,
+    },
+  );
   if (result.status !== 0) throw new Error(`pgbench failed: ${result.stderr || result.stdout}`);
   const latencies: number[] = [];
   let first = Infinity;
@@ -130,7 +164,13 @@ function pgbenchPhase(appUrl: string, baseline: (pick: string) => string, tenant
   }
   const failed = /number of failed transactions: (\d+)/.exec(result.stdout)?.[1];
   latencies.sort((a, b) => a - b);
-  return { count: latencies.length, seconds: (last - first) / 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors: Number(failed ?? 0) };
+  return {
+    count: latencies.length,
+    seconds: (last - first) / 1000,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors: Number(failed ?? 0),
+  };
 }
 
 /** pgbench picks messages by (tenant number, client, n); it recalls its own pool, separate from the HTTP phases'. */
@@ -149,8 +189,11 @@ async function preparePgbenchPool(db: Db, ownerUrl: string, clients: Client[]) {
       // pgbench client k uses slot k % CLIENTS of its tenant; slots map onto this tenant's employees round-robin.
       const client = members[slot % members.length];
       const ids = pool.get(client)!;
-      const rows = ids.map((id, i) => `(${tno}, ${slot}, ${i + 1}, '${client.tenantId}', '${id}', '${client.conversationId}', '${client.userId}', '${client.sessionId}', NULL)`);
-      for (let i = 0; i < rows.length; i += 1000) await owner.$executeRawUnsafe(`INSERT INTO bench_messages VALUES ${rows.slice(i, i + 1000).join(',')} ON CONFLICT DO NOTHING`);
+      const rows = ids.map(
+        (id, i) => `(${tno}, ${slot}, ${i + 1}, '${client.tenantId}', '${id}', '${client.conversationId}', '${client.userId}', '${client.sessionId}', NULL)`,
+      );
+      for (let i = 0; i < rows.length; i += 1000)
+        await owner.$executeRawUnsafe(`INSERT INTO bench_messages VALUES ${rows.slice(i, i + 1000).join(',')} ON CONFLICT DO NOTHING`);
     }
   }
   // Each sender's own live content key (created by the warm-up recalls), as the product would seal under.
@@ -160,7 +203,8 @@ async function preparePgbenchPool(db: Db, ownerUrl: string, clients: Client[]) {
 }
 
 /** Open loop at `rate` (bench/load.ts): the latency a user sees when the service runs at that rate, not at saturation. */
-const pacedPhase = (agent: Agent, base: URL, clients: Client[], messages: Map<Client, string[]>, rate: number) => openLoop(clients, rate, SECONDS, recallNext(agent, base, messages));
+const pacedPhase = (agent: Agent, base: URL, clients: Client[], messages: Map<Client, string[]>, rate: number) =>
+  openLoop(clients, rate, SECONDS, recallNext(agent, base, messages));
 
 /** The baseline script, from the statements of a real recall by this client (bench/recall-sql.ts). */
 async function recordedBaseline(db: Db, appUrl: string, client: Client): Promise<(pick: string) => string> {
@@ -233,14 +277,22 @@ async function main(): Promise<void> {
     const warm = await prepareMessages(db, [...oneTenant, ...eightTenants], 5);
     for (const [client, ids] of warm) for (const id of ids) await post(agent, base, `/api/v1/messages/${id}/recall`, client.token, {});
 
-    console.log(`recall benchmark: ${CLIENTS} concurrent clients, ${SECONDS} s per phase, ${cpus().length} CPU cores, PostgreSQL at ${new URL(database.appUrl).host}`);
+    console.log(
+      `recall benchmark: ${CLIENTS} concurrent clients, ${SECONDS} s per phase, ${cpus().length} CPU cores, PostgreSQL at ${new URL(database.appUrl).host}`,
+    );
     const httpOne = await httpPhase(agent, base, oneTenant, await prepareMessages(db, oneTenant, POOL));
     console.log(describeLoad('HTTP     1 tenant', httpOne));
     const httpEight = await httpPhase(agent, base, eightTenants, await prepareMessages(db, eightTenants, Math.ceil((POOL * CLIENTS) / eightTenants.length)));
     console.log(describeLoad('HTTP     8 tenants', httpEight));
 
     const halfRate = httpEight.count / httpEight.seconds / 2;
-    const paced = await pacedPhase(agent, base, eightTenants, await prepareMessages(db, eightTenants, Math.ceil((halfRate * SECONDS * 1.2) / eightTenants.length) + 5), halfRate);
+    const paced = await pacedPhase(
+      agent,
+      base,
+      eightTenants,
+      await prepareMessages(db, eightTenants, Math.ceil((halfRate * SECONDS * 1.2) / eightTenants.length) + 5),
+      halfRate,
+    );
     console.log(describeLoad(`HTTP     8 tenants @ ${halfRate.toFixed(0)}/s`, paced));
 
     const baseline = await recordedBaseline(db, database.appUrl, oneTenant[0]);
@@ -268,7 +320,14 @@ async function main(): Promise<void> {
       baseline: { label: 'pgbench tx/s', value: rateOf(pgOne) },
       target: { op: '>=', value: 1.4 },
     });
-    reportFigure({ figure: 'recall.p99-at-half-saturation', label: `recall p99 at ${halfRate.toFixed(0)}/s (half of saturation), 8 tenants`, value: paced.p99, unit: 'ms', lowerIsBetter: true, target: { op: '<=', value: 25 } });
+    reportFigure({
+      figure: 'recall.p99-at-half-saturation',
+      label: `recall p99 at ${halfRate.toFixed(0)}/s (half of saturation), 8 tenants`,
+      value: paced.p99,
+      unit: 'ms',
+      lowerIsBetter: true,
+      target: { op: '<=', value: 25 },
+    });
     reportFigure({ figure: 'recall.p50-at-saturation', label: 'recall p50 at saturation, 8 tenants', value: httpEight.p50, unit: 'ms', lowerIsBetter: true });
     console.log(
       `ratio HTTP / pgbench:  1 tenant ${(rateOf(httpOne) / rateOf(pgOne)).toFixed(2)}   8 tenants ${(rateOf(httpEight) / rateOf(pgEight)).toFixed(2)}` +
@@ -283,7 +342,6 @@ async function main(): Promise<void> {
     await database.embedded?.stop();
   }
 }
-
 
 main().catch((error) => {
   console.error(error);

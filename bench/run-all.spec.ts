@@ -30,7 +30,9 @@ describe('parseBenchLine', () => {
   });
 
   it('inverts the ratio when lower is better', () => {
-    const parsed = parseBenchLine(`BENCH ${JSON.stringify({ figure: 'p99', label: 'p99', value: 20, unit: 'ms', baseline: { label: 'pgbench p99', value: 5 }, lowerIsBetter: true })}`);
+    const parsed = parseBenchLine(
+      `BENCH ${JSON.stringify({ figure: 'p99', label: 'p99', value: 20, unit: 'ms', baseline: { label: 'pgbench p99', value: 5 }, lowerIsBetter: true })}`,
+    );
     expect(parsed.kind === 'figure' && parsed.figure.ratio).toBe(0.25);
   });
 
@@ -71,7 +73,16 @@ describe('formatNumber', () => {
   ])('%p → %s', (value, text) => expect(formatNumber(value)).toBe(text));
 });
 
-const result = (over: Partial<BenchmarkResult>): BenchmarkResult => ({ name: 'x', file: 'bench/x.ts', status: 'ok', seconds: 1, figures: [], malformed: [], strays: [], ...over });
+const result = (over: Partial<BenchmarkResult>): BenchmarkResult => ({
+  name: 'x',
+  file: 'bench/x.ts',
+  status: 'ok',
+  seconds: 1,
+  figures: [],
+  malformed: [],
+  strays: [],
+  ...over,
+});
 
 describe('formatTable', () => {
   const results = [
@@ -119,7 +130,9 @@ describe('the docs section', () => {
     const md = formatMarkdown(report);
     expect(md).toContain('Run 2026-12-03 10:00:00 UTC at `0123456789`, **`--quick`**, 123 s in all.');
     expect(md).toContain('Machine: 2 × Test CPU, 23.5 GiB, Node v20.19.0, PostgreSQL 15.20, load average at start 0.50 / 0.25 / 0.10.');
-    expect(md).toContain('| `recall.http-vs-pgbench.8-tenants` | HTTP recalls/s ÷ pgbench, 16 clients, 8 tenants | 1,840 recalls/s | 2,000 recalls/s (pgbench) | 0.92 | ratio ≥ 1.0 | **no** |');
+    expect(md).toContain(
+      '| `recall.http-vs-pgbench.8-tenants` | HTTP recalls/s ÷ pgbench, 16 clients, 8 tenants | 1,840 recalls/s | 2,000 recalls/s (pgbench) | 0.92 | ratio ≥ 1.0 | **no** |',
+    );
     expect(md).toContain('| `bench/audit-append.bench.ts` | FAILED (exit 1) in 2.0 s | | | | | |');
   });
 
@@ -132,7 +145,14 @@ describe('the docs section', () => {
 
 describe('options', () => {
   it('parses --only, --quick and --write-docs', () => {
-    expect(parseArgs(['--only', 'recall,verify', '--quick', '--write-docs'])).toEqual({ only: ['recall', 'verify'], quick: true, writeDocs: true, docsOnly: false, timeoutMinutes: 15, help: false });
+    expect(parseArgs(['--only', 'recall,verify', '--quick', '--write-docs'])).toEqual({
+      only: ['recall', 'verify'],
+      quick: true,
+      writeDocs: true,
+      docsOnly: false,
+      timeoutMinutes: 15,
+      help: false,
+    });
     expect(parseArgs(['--only=start', '--timeout', '30'])).toMatchObject({ only: ['start'], quick: false, timeoutMinutes: 30 });
     expect(parseArgs(['--docs-only'])).toMatchObject({ docsOnly: true, writeDocs: true });
     expect(() => parseArgs(['--fast'])).toThrow(/unknown option --fast/);

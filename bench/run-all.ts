@@ -82,7 +82,14 @@ export function parseArgs(argv: string[]): Options {
       if (v === undefined || v === '') throw new Error(`${flag} needs a value`);
       return v;
     };
-    if (flag === '--only') options.only = [...(options.only ?? []), ...value().split(',').map((s) => s.trim()).filter(Boolean)];
+    if (flag === '--only')
+      options.only = [
+        ...(options.only ?? []),
+        ...value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ];
     else if (flag === '--quick') options.quick = true;
     else if (flag === '--write-docs') options.writeDocs = true;
     else if (flag === '--docs-only') options.docsOnly = options.writeDocs = true;
@@ -444,7 +451,9 @@ async function runBenchmark(spec: BenchmarkSpec, env: NodeJS.ProcessEnv, timeout
   });
   const tree = new ProcessTree(child.pid!).watch();
   current = { name: spec.name, pid: child.pid!, tree };
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
 
   const out = lines(child.stdout!, (line) => {
@@ -453,7 +462,9 @@ async function runBenchmark(spec: BenchmarkSpec, env: NodeJS.ProcessEnv, timeout
     if (parsed.kind === 'figure') {
       result.figures.push(parsed.figure);
       const f = parsed.figure;
-      log(`${prefix}▸ ${f.figure} = ${withUnit(f.value, f.unit)}${f.ratio !== undefined ? `, ratio ${f.ratio.toFixed(2)}` : ''}${f.met !== undefined ? `, target ${formatTarget(f)} ${f.met ? 'met' : 'NOT met'}` : ''}`);
+      log(
+        `${prefix}▸ ${f.figure} = ${withUnit(f.value, f.unit)}${f.ratio !== undefined ? `, ratio ${f.ratio.toFixed(2)}` : ''}${f.met !== undefined ? `, target ${formatTarget(f)} ${f.met ? 'met' : 'NOT met'}` : ''}`,
+      );
     } else {
       if (parsed.kind === 'malformed') result.malformed.push(`${parsed.reason}: ${line.slice(0, 200)}`);
       log(`${prefix}${line}`);
@@ -561,8 +572,8 @@ const HELP = `npm run bench [-- options]
 
   --only a,b      run only these: ${BENCHMARKS.map((b) => b.name).join(', ')} (or file names: verifier, start-warm, ...)
   --quick         shorter runs: ${Object.entries(QUICK_ENV)
-  .map(([k, v]) => `${k}=${v}`)
-  .join(' ')}
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')}
   --timeout MIN   stop a benchmark after MIN minutes (default 120, with --quick 15)
   --write-docs    rewrite the "Latest figures" section of docs/benchmarks.md from this run
   --docs-only     rewrite it from the existing bench/results/latest.json, run nothing
@@ -622,8 +633,12 @@ async function main(): Promise<number> {
     loadAverage: loadAverage.map((l) => Math.round(l * 100) / 100),
   };
   log(`bench: ${selected.map((s) => s.name).join(', ')}${options.quick ? ' (--quick)' : ''}, one after another`);
-  log(`machine: ${machine.cpus.count} × ${machine.cpus.model}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${postgres ?? 'no PostgreSQL'}${databaseUrl ? ` at ${new URL(databaseUrl).host}` : ''}`);
-  log(`load average at start: ${machine.loadAverage.join(' / ')}${machine.loadAverage[0] > machine.cpus.count * 0.5 ? '  (busy machine: figures will be noisy)' : ''}`);
+  log(
+    `machine: ${machine.cpus.count} × ${machine.cpus.model}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${postgres ?? 'no PostgreSQL'}${databaseUrl ? ` at ${new URL(databaseUrl).host}` : ''}`,
+  );
+  log(
+    `load average at start: ${machine.loadAverage.join(' / ')}${machine.loadAverage[0] > machine.cpus.count * 0.5 ? '  (busy machine: figures will be noisy)' : ''}`,
+  );
 
   const stop = () => {
     if (interrupted) return;
@@ -638,7 +653,15 @@ async function main(): Promise<number> {
   for (const spec of selected) {
     if (interrupted) break;
     if (!existsSync(join(ROOT, spec.file))) {
-      results.push({ name: spec.name, file: spec.file, status: 'skipped', detail: spec.optional ? 'file not there yet' : 'file missing', figures: [], malformed: [], strays: [] });
+      results.push({
+        name: spec.name,
+        file: spec.file,
+        status: 'skipped',
+        detail: spec.optional ? 'file not there yet' : 'file missing',
+        figures: [],
+        malformed: [],
+        strays: [],
+      });
       log(`\n[${spec.name}] ${spec.file} is missing: skipped`);
       continue;
     }

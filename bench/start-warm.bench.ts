@@ -154,7 +154,12 @@ async function startOnce(databaseUrl: string, label: string): Promise<StartSampl
       await sleep(bannerAt === undefined ? 50 : 100);
     }
     if (readyAt === undefined) {
-      failure = child.exitCode !== null ? `npm start exited (${child.exitCode}) before it was ready` : bannerAt === undefined ? 'no banner within the time limit' : '/readyz did not answer 200';
+      failure =
+        child.exitCode !== null
+          ? `npm start exited (${child.exitCode}) before it was ready`
+          : bannerAt === undefined
+            ? 'no banner within the time limit'
+            : '/readyz did not answer 200';
     } else if ((await status(`http://127.0.0.1:${CONSOLE_PORT}/login`)) !== 200) {
       failure = 'the banner was printed but the console does not answer /login with 200';
     }
@@ -184,13 +189,16 @@ const median = (values: number[]) => {
 
 async function main(): Promise<void> {
   const server = process.env.DATABASE_URL;
-  if (!server) throw new Error('set DATABASE_URL to a PostgreSQL server where this role may create databases (e.g. postgres://postgres@127.0.0.1:5432/postgres)');
+  if (!server)
+    throw new Error('set DATABASE_URL to a PostgreSQL server where this role may create databases (e.g. postgres://postgres@127.0.0.1:5432/postgres)');
   for (const port of [API_PORT, CONSOLE_PORT]) {
     if (await portOpen(port)) throw new Error(`port ${port} is in use; choose free ones with BENCH_START_API_PORT / BENCH_START_CONSOLE_PORT`);
   }
   const databaseUrl = (scratchDatabase = withDatabase(server, `retract_bench_start_${Date.now()}`));
   const env = stackEnv(databaseUrl);
-  log(`npm start benchmark: database ${new URL(databaseUrl).pathname.slice(1)} on ${new URL(server).host}, API :${API_PORT}, console :${CONSOLE_PORT}, console build apps/console/${DIST_DIR}, ${RUNS} warm start(s)`);
+  log(
+    `npm start benchmark: database ${new URL(databaseUrl).pathname.slice(1)} on ${new URL(server).host}, API :${API_PORT}, console :${CONSOLE_PORT}, console build apps/console/${DIST_DIR}, ${RUNS} warm start(s)`,
+  );
 
   if (!consoleBuildIsCurrent(env)) {
     const started = performance.now();
@@ -198,7 +206,13 @@ async function main(): Promise<void> {
     ignoreBuild();
     const buildSeconds = (performance.now() - started) / 1000;
     log(`console build: ${buildSeconds.toFixed(1)} s`);
-    reportFigure({ figure: 'start.console-build', label: 'console production build (first start, or after console sources changed)', value: seconds(buildSeconds * 1000), unit: 's', lowerIsBetter: true });
+    reportFigure({
+      figure: 'start.console-build',
+      label: 'console production build (first start, or after console sources changed)',
+      value: seconds(buildSeconds * 1000),
+      unit: 's',
+      lowerIsBetter: true,
+    });
   }
 
   try {

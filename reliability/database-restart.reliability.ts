@@ -107,7 +107,10 @@ class Load {
     let n = 0;
     while (!this.stopped) {
       const send = this.record({ organisation, employee, kind: 'send', startedAt: performance.now() });
-      send.outcome = await call(this.base, 'POST', `/api/v1/conversations/${employee.conversationId}/messages`, employee.token, { type: 'TEXT', body: `restart test #${n++}` });
+      send.outcome = await call(this.base, 'POST', `/api/v1/conversations/${employee.conversationId}/messages`, employee.token, {
+        type: 'TEXT',
+        body: `restart test #${n++}`,
+      });
       if (!answered(send.outcome) || send.outcome.status !== 201) {
         await sleep(100);
         continue;
@@ -123,7 +126,8 @@ class Load {
     return attempt;
   }
 
-  acknowledged = (kind: Attempt['kind']) => this.attempts.filter((a) => a.kind === kind && answered(a.outcome) && a.outcome.status === (kind === 'send' ? 201 : 200));
+  acknowledged = (kind: Attempt['kind']) =>
+    this.attempts.filter((a) => a.kind === kind && answered(a.outcome) && a.outcome.status === (kind === 'send' ? 201 : 200));
   failed = () => this.attempts.filter((a) => !answered(a.outcome) || a.outcome.status >= 300);
 }
 
@@ -182,7 +186,11 @@ describe('database restart mid-load', () => {
     const ids: string[] = [];
     let cursor = after;
     for (;;) {
-      const page = await api.json<{ items: { id: string }[]; lastEventId: string; hasMore: boolean }>('GET', `/api/v1/events?lastEventId=${cursor}&limit=500`, token);
+      const page = await api.json<{ items: { id: string }[]; lastEventId: string; hasMore: boolean }>(
+        'GET',
+        `/api/v1/events?lastEventId=${cursor}&limit=500`,
+        token,
+      );
       ids.push(...page.items.map((item) => item.id));
       cursor = page.lastEventId;
       if (!page.hasMore) return ids;
@@ -241,7 +249,11 @@ describe('database restart mid-load', () => {
     const owner = new Client({ connectionString: product.database.ownerUrl });
     await owner.connect();
     try {
-      await eventually('no audit entry left pending', 60_000, async () => Number((await owner.query<{ n: string }>('SELECT count(*) AS n FROM audit_pending')).rows[0].n) === 0);
+      await eventually(
+        'no audit entry left pending',
+        60_000,
+        async () => Number((await owner.query<{ n: string }>('SELECT count(*) AS n FROM audit_pending')).rows[0].n) === 0,
+      );
     } finally {
       await owner.end();
     }
@@ -253,7 +265,10 @@ describe('database restart mid-load', () => {
     for (const organisation of organisations) {
       const claims = load.attempts
         .filter((a) => a.organisation === organisation && a.kind === 'recall')
-        .map((a) => ({ messageId: a.messageId!, acknowledgedSeq: answered(a.outcome) && a.outcome.status === 200 ? (JSON.parse(a.outcome.body) as { auditSeq: number }).auditSeq : undefined }));
+        .map((a) => ({
+          messageId: a.messageId!,
+          acknowledgedSeq: answered(a.outcome) && a.outcome.status === 200 ? (JSON.parse(a.outcome.body) as { auditSeq: number }).auditSeq : undefined,
+        }));
       const trail = await checkRecallTrail(api, organisation, claims, exportDir);
       lost += trail.lost;
       appliedUnacknowledged += trail.appliedUnacknowledged;
@@ -267,8 +282,14 @@ describe('database restart mid-load', () => {
     expect(streamed).toEqual(logged);
     const watched = new Set([organisations[0].employees[0].conversationId, watcher.conversationId]);
     const expectedEvents = [
-      ...load.acknowledged('send').filter((a) => watched.has(a.employee.conversationId)).map((a) => `message.created ${a.messageId}`),
-      ...load.acknowledged('recall').filter((a) => watched.has(a.employee.conversationId)).map((a) => `message.recalled ${a.messageId}`),
+      ...load
+        .acknowledged('send')
+        .filter((a) => watched.has(a.employee.conversationId))
+        .map((a) => `message.created ${a.messageId}`),
+      ...load
+        .acknowledged('recall')
+        .filter((a) => watched.has(a.employee.conversationId))
+        .map((a) => `message.recalled ${a.messageId}`),
     ];
     const streamedEvents = new Set(stream.events.map((e) => `${e.event} ${e.data.messageId}`));
     expect(expectedEvents.filter((event) => !streamedEvents.has(event))).toEqual([]);

@@ -41,9 +41,7 @@ function assertApiUrlMatchesBuild(distDir: string, expected: string): void {
     const manifest = JSON.parse(readFileSync(path.join(distDir, 'routes-manifest.json'), 'utf8')) as {
       rewrites?: { beforeFiles?: { source: string; destination: string }[] };
     };
-    destinations = (manifest.rewrites?.beforeFiles ?? [])
-      .filter((r) => r.source === '/api/:path*')
-      .map((r) => r.destination);
+    destinations = (manifest.rewrites?.beforeFiles ?? []).filter((r) => r.source === '/api/:path*').map((r) => r.destination);
   } catch {
     return; // no build yet or an unknown manifest shape: `next start` reports a missing build itself
   }

@@ -179,7 +179,9 @@ async function seedRecallHistory(db: Db, pool: SqlPool, tenantId: string, tenant
     const typo = await messages.send(alice, group.id, { type: 'TEXT', body: 'Launch moves to Thursday 9:00 — pricing stays at $49/seat.' });
     await recalls.recallOne(alice, typo.id, { force: false });
     await messages.receipt(bob, typo.id, 'RECALL_APPLIED');
-    const old = await inTenant(db, { tenantId }, (tx) => tx.message.findFirstOrThrow({ where: { tenantId, conversationId: group.id, senderId: alice.userId }, orderBy: { sentAt: 'asc' } }));
+    const old = await inTenant(db, { tenantId }, (tx) =>
+      tx.message.findFirstOrThrow({ where: { tenantId, conversationId: group.id, senderId: alice.userId }, orderBy: { sentAt: 'asc' } }),
+    );
     await denied(recalls.recallOne(alice, old.id, { force: false }));
     const picture = await messages.send(alice, direct.id, {
       type: 'IMAGE',
@@ -220,7 +222,14 @@ async function seedTenants(db: Db, pool: SqlPool, log: (line: string) => void, o
     }
     const { tenant: created } = await provisionTenant(
       db,
-      { slug: tenant.slug, name: tenant.name, locale: tenant.locale, adminEmail: tenant.admin.email, adminName: tenant.admin.name, adminPassword: DEMO_PASSWORD },
+      {
+        slug: tenant.slug,
+        name: tenant.name,
+        locale: tenant.locale,
+        adminEmail: tenant.admin.email,
+        adminName: tenant.admin.name,
+        adminPassword: DEMO_PASSWORD,
+      },
       TENANT_INITIALIZERS,
     );
     await inTenant(db, { tenantId: created.id }, (tx) => seedTenantContent(tx, created.id, tenant, passwordHash), { timeoutMs: 60_000 });
@@ -236,7 +245,7 @@ if (require.main === module) {
     process.exit(2);
   }
   seedDemo(url, (line) => process.stdout.write(`${line}\n`)).catch((error) => {
-      process.stderr.write(`seed failed: ${(error as Error).message}\n`);
-      process.exit(1);
-    });
+    process.stderr.write(`seed failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
 }

@@ -40,14 +40,19 @@ async function createUser(api: ApiClient, slug: string, adminToken: string, loca
 export async function createOrganisation(api: ApiClient, platformToken: string, employees: number): Promise<Organisation> {
   if (employees < 2) throw new Error('an organisation needs two employees to converse');
   const slug = `rel-${randomBytes(4).toString('hex')}`;
-  const created = await api.json<{ tenant: { id: string }; admin: { id: string; email: string }; compliance: { id: string; email: string } }>('POST', '/api/v1/platform/tenants', platformToken, {
-    slug,
-    name: `Reliability ${slug}`,
-    adminEmail: `admin@${slug}.test`,
-    adminPassword: PASSWORD,
-    complianceEmail: `compliance@${slug}.test`,
-    compliancePassword: PASSWORD,
-  });
+  const created = await api.json<{ tenant: { id: string }; admin: { id: string; email: string }; compliance: { id: string; email: string } }>(
+    'POST',
+    '/api/v1/platform/tenants',
+    platformToken,
+    {
+      slug,
+      name: `Reliability ${slug}`,
+      adminEmail: `admin@${slug}.test`,
+      adminPassword: PASSWORD,
+      complianceEmail: `compliance@${slug}.test`,
+      compliancePassword: PASSWORD,
+    },
+  );
   const admin: Person = { id: created.admin.id, email: created.admin.email, token: await login(api, slug, created.admin.email) };
   // The first compliance officer is named at provisioning: COMPLIANCE granted later waits for one's approval.
   const compliance: Person = { id: created.compliance.id, email: created.compliance.email, token: await login(api, slug, created.compliance.email) };

@@ -33,7 +33,8 @@ export async function checkRecallTrail(api: ApiClient, organisation: Organisatio
   if (gaps.length) problems.push(`${organisation.slug}: seqs are not 0..${seqs.length - 1} (first out of place: ${gaps[0]})`);
 
   const recallEntries = new Map<string, number[]>();
-  for (const entry of entries.filter((e) => e.action === 'MESSAGE_RECALLED')) recallEntries.set(entry.messageId!, [...(recallEntries.get(entry.messageId!) ?? []), entry.seq]);
+  for (const entry of entries.filter((e) => e.action === 'MESSAGE_RECALLED'))
+    recallEntries.set(entry.messageId!, [...(recallEntries.get(entry.messageId!) ?? []), entry.seq]);
   const recalled = new Set<string>();
   for (const employee of organisation.employees) {
     for (const message of await conversationMessages(api, employee.token, employee.conversationId)) if (message.state === 'RECALLED') recalled.add(message.id);
@@ -48,7 +49,9 @@ export async function checkRecallTrail(api: ApiClient, organisation: Organisatio
       if (applied) appliedUnacknowledged += 1;
     } else if (!applied || audited.length !== 1 || audited[0] !== claim.acknowledgedSeq) {
       lost += 1;
-      problems.push(`acknowledged recall of ${claim.messageId} (seq ${claim.acknowledgedSeq}): recalled=${applied}, entries at seq ${audited.join(',') || 'none'}`);
+      problems.push(
+        `acknowledged recall of ${claim.messageId} (seq ${claim.acknowledgedSeq}): recalled=${applied}, entries at seq ${audited.join(',') || 'none'}`,
+      );
     }
   }
   for (const [messageId, seqsOfMessage] of recallEntries) {

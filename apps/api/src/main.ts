@@ -10,7 +10,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof ConfigError || (error as { startup?: boolean })?.startup ? (error as Error).message : String((error as Error)?.stack ?? error);
+  const message =
+    error instanceof ConfigError || (error as { startup?: boolean })?.startup ? (error as Error).message : String((error as Error)?.stack ?? error);
   process.stderr.write(`retract-api: ${message}\n`);
   process.exit(1);
 });

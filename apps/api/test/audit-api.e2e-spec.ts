@@ -11,7 +11,13 @@ describe('audit API', () => {
 
   beforeAll(async () => {
     test = await startTestApp({ AUDIT_CHECKPOINT_EVERY: '5' });
-    tenant = await createTenant(test, { admin: ['ADMIN'], compliance: ['COMPLIANCE'], alice: ['EMPLOYEE'], bob: ['EMPLOYEE'], auditor: ['ADMIN', 'COMPLIANCE'] });
+    tenant = await createTenant(test, {
+      admin: ['ADMIN'],
+      compliance: ['COMPLIANCE'],
+      alice: ['EMPLOYEE'],
+      bob: ['EMPLOYEE'],
+      auditor: ['ADMIN', 'COMPLIANCE'],
+    });
     other = await createTenant(test);
     [recallSeq] = await appendEntries(test, tenant, [recalledDraft(tenant, 'alice', 'the launch date is secret'), policyDraft(tenant.users.admin.id, 2)]);
     await appendEntries(test, other, [recalledDraft(other, 'alice', 'other tenant secret')]);
@@ -63,7 +69,11 @@ describe('audit API', () => {
   });
 
   it('filters by action, actor, text and time, with keyset pagination', async () => {
-    await appendEntries(test, tenant, Array.from({ length: 7 }, (_, i) => policyDraft(tenant.users.admin.id, 10 + i)));
+    await appendEntries(
+      test,
+      tenant,
+      Array.from({ length: 7 }, (_, i) => policyDraft(tenant.users.admin.id, 10 + i)),
+    );
     const byAction = (await get('compliance', '/api/v1/audit?action=POLICY_CHANGED&limit=3')).json();
     expect(byAction.items).toHaveLength(3);
     expect(byAction.items.every((item: { action: string }) => item.action === 'POLICY_CHANGED')).toBe(true);
@@ -87,15 +97,32 @@ describe('audit API', () => {
     expect(issued.statusCode).toBe(201);
     const checkpoint = issued.json();
     expect(checkpoint.treeSize).toBeGreaterThan(first.treeSize);
-    expect(verifyCheckpoint(checkpoint.note, keys.keys.map((k: { vkey: string }) => k.vkey)).ok).toBe(true);
+    expect(
+      verifyCheckpoint(
+        checkpoint.note,
+        keys.keys.map((k: { vkey: string }) => k.vkey),
+      ).ok,
+    ).toBe(true);
     const inclusion = (await get('compliance', `/api/v1/audit/proofs/inclusion?seq=${recallSeq}`)).json();
     expect(inclusion.treeSize).toBe(checkpoint.treeSize);
     expect(
-      verifyInclusion({ leafHash: decodeBase64(inclusion.leafHash), leafIndex: recallSeq, treeSize: inclusion.treeSize, proof: inclusion.proof.map(decodeBase64), rootHash: decodeBase64(checkpoint.rootHash) }),
+      verifyInclusion({
+        leafHash: decodeBase64(inclusion.leafHash),
+        leafIndex: recallSeq,
+        treeSize: inclusion.treeSize,
+        proof: inclusion.proof.map(decodeBase64),
+        rootHash: decodeBase64(checkpoint.rootHash),
+      }),
     ).toBe(true);
     const consistency = (await get('compliance', `/api/v1/audit/proofs/consistency?from=${first.treeSize}&to=${checkpoint.treeSize}`)).json();
     expect(
-      verifyConsistency({ oldSize: first.treeSize, newSize: checkpoint.treeSize, oldRoot: decodeBase64(first.rootHash), newRoot: decodeBase64(checkpoint.rootHash), proof: consistency.proof.map(decodeBase64) }),
+      verifyConsistency({
+        oldSize: first.treeSize,
+        newSize: checkpoint.treeSize,
+        oldRoot: decodeBase64(first.rootHash),
+        newRoot: decodeBase64(checkpoint.rootHash),
+        proof: consistency.proof.map(decodeBase64),
+      }),
     ).toBe(true);
     expect((await get('compliance', '/api/v1/audit/proofs/inclusion?seq=0&treeSize=999999')).statusCode).toBe(400);
     expect((await get('alice', '/api/v1/audit/checkpoints/latest')).statusCode).toBe(403);
@@ -170,12 +197,18 @@ describe('audit API', () => {
   it('retention shreds content older than the policy keeps, except under a hold', async () => {
     const fresh = await createTenant(test, { admin: ['ADMIN'], compliance: ['COMPLIANCE'], alice: ['EMPLOYEE'], bob: ['EMPLOYEE'] });
     const [aliceSeq, bobSeq] = await appendEntries(test, fresh, [recalledDraft(fresh, 'alice', 'old news'), recalledDraft(fresh, 'bob', 'held news')]);
-    await test.request({ method: 'POST', url: '/api/v1/legal-holds', token: fresh.users.compliance.token, payload: { scope: 'USER', subjectUserId: fresh.users.bob.id, matter: 'keep' } });
+    await test.request({
+      method: 'POST',
+      url: '/api/v1/legal-holds',
+      token: fresh.users.compliance.token,
+      payload: { scope: 'USER', subjectUserId: fresh.users.bob.id, matter: 'keep' },
+    });
     const jobs = test.app.get(AuditJobs);
     expect(await jobs.applyRetention(fresh.id, new Date())).toBe(0);
     const later = new Date(Date.now() + 2600 * 86_400_000);
     expect(await jobs.applyRetention(fresh.id, later)).toBe(1);
-    const read = (seq: number) => test.request({ method: 'GET', url: `/api/v1/audit/${seq}`, token: fresh.users.compliance.token }).then((r) => r.json().content);
+    const read = (seq: number) =>
+      test.request({ method: 'GET', url: `/api/v1/audit/${seq}`, token: fresh.users.compliance.token }).then((r) => r.json().content);
     expect(await read(aliceSeq)).toMatchObject({ state: 'ERASED', reason: 'RETENTION' });
     expect(await read(bobSeq)).toMatchObject({ state: 'READABLE' });
     const verify = await test.request({ method: 'POST', url: '/api/v1/audit/verify', token: fresh.users.compliance.token, payload: {} });

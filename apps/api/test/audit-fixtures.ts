@@ -31,7 +31,12 @@ export function recalledDraft(tenant: TestTenant, sender: string, body: string, 
   };
 }
 
-export const policyDraft = (actorId: string, n: number): AuditDraft => ({ action: 'POLICY_CHANGED', actorId, policyVersion: n, details: { diff: [{ path: 'windowSeconds', from: 120, to: 120 + n }] } });
+export const policyDraft = (actorId: string, n: number): AuditDraft => ({
+  action: 'POLICY_CHANGED',
+  actorId,
+  policyVersion: n,
+  details: { diff: [{ path: 'windowSeconds', from: 120, to: 120 + n }] },
+});
 
 /**
  * A writer that committed its change and stopped before integrating its entries (a crash between
@@ -75,7 +80,14 @@ export async function logShape(owner: Client, tenantId: string): Promise<LogShap
 }
 
 /** The shape of a log of `size` entries with seq 0..size-1, each once, nothing pending. */
-export const gapFree = (size: number): LogShape => ({ size, entries: size, distinctSeqs: size, minSeq: size ? 0 : null, maxSeq: size ? size - 1 : null, pending: 0 });
+export const gapFree = (size: number): LogShape => ({
+  size,
+  entries: size,
+  distinctSeqs: size,
+  minSeq: size ? 0 : null,
+  maxSeq: size ? size - 1 : null,
+  pending: 0,
+});
 
 /**
  * A lock held by the owner in an open transaction (`statement` takes it), to hold up whatever
@@ -89,7 +101,8 @@ export async function holdLock(statement: string, params: unknown[]): Promise<{ 
   const { rows } = await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
   let released = false;
   return {
-    waiting: async () => (await observer.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [rows[0].pid])).rows[0].n,
+    waiting: async () =>
+      (await observer.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))', [rows[0].pid])).rows[0].n,
     release: async () => {
       if (released) return;
       released = true;

@@ -13,7 +13,14 @@ describe('audit retention is owned by compliance', () => {
 
   beforeAll(async () => {
     test = await startTestApp({ AUDIT_RETENTION_FLOOR_DAYS: '365', AUDIT_RETENTION_SHORTENING_DELAY_DAYS: '7' });
-    tenant = await createTenant(test, { admin: ['ADMIN'], compliance: ['COMPLIANCE'], officer: ['COMPLIANCE'], both: ['ADMIN', 'COMPLIANCE'], alice: ['EMPLOYEE'], bob: ['EMPLOYEE'] });
+    tenant = await createTenant(test, {
+      admin: ['ADMIN'],
+      compliance: ['COMPLIANCE'],
+      officer: ['COMPLIANCE'],
+      both: ['ADMIN', 'COMPLIANCE'],
+      alice: ['EMPLOYEE'],
+      bob: ['EMPLOYEE'],
+    });
     clock = controlClock(test);
   });
   afterAll(async () => {
@@ -21,9 +28,11 @@ describe('audit retention is owned by compliance', () => {
     await test.close();
   });
 
-  const call = (who: string, method: 'GET' | 'PUT' | 'DELETE', url: string, payload?: unknown) => test.request({ method, url, token: tenant.users[who].token, payload });
+  const call = (who: string, method: 'GET' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
+    test.request({ method, url, token: tenant.users[who].token, payload });
   const retention = (who = 'admin') => call(who, 'GET', '/api/v1/policy/retention').then((response) => response.json());
-  const auditActions = async () => ((await call('compliance', 'GET', '/api/v1/audit?limit=200')).json().items as { action: string; actorId: string | null; seq: number }[]);
+  const auditActions = async () =>
+    (await call('compliance', 'GET', '/api/v1/audit?limit=200')).json().items as { action: string; actorId: string | null; seq: number }[];
 
   it("refuses an administrator's policy change that touches auditRetentionDays (403 naming the field); other settings still change", async () => {
     for (const who of ['admin', 'both']) {
@@ -67,7 +76,10 @@ describe('audit retention is owned by compliance', () => {
   it('a shortening waits out the delay, and another compliance officer can cancel it meanwhile', async () => {
     const proposed = await call('compliance', 'PUT', '/api/v1/policy/retention', { days: 400 });
     expect(proposed.statusCode).toBe(200);
-    expect(proposed.json()).toMatchObject({ days: 3000, pending: { fromDays: 3000, toDays: 400, proposedBy: tenant.users.compliance.id, effectiveAt: new Date(clock.now().getTime() + 7 * DAY).toISOString() } });
+    expect(proposed.json()).toMatchObject({
+      days: 3000,
+      pending: { fromDays: 3000, toDays: 400, proposedBy: tenant.users.compliance.id, effectiveAt: new Date(clock.now().getTime() + 7 * DAY).toISOString() },
+    });
     expect((await auditActions())[0]).toMatchObject({ action: 'RETENTION_SHORTENING_PROPOSED', actorId: tenant.users.compliance.id });
     clock.advance(6 * DAY);
     expect((await retention()).days).toBe(3000);

@@ -36,7 +36,9 @@ describe('checkpoint witnesses', () => {
   it('writes each checkpoint to the witness directory and posts it to the witness URL', async () => {
     await appendEntries(test, tenant, [policyDraft(tenant.users.admin.id, 1), policyDraft(tenant.users.admin.id, 2)]);
     const issued = (await test.request({ method: 'POST', url: '/api/v1/audit/checkpoints', token: tenant.users.compliance.token })).json();
-    const keys = (await test.request({ method: 'GET', url: '/api/v1/audit/public-keys', token: tenant.users.compliance.token })).json().keys.map((k: { vkey: string }) => k.vkey);
+    const keys = (await test.request({ method: 'GET', url: '/api/v1/audit/public-keys', token: tenant.users.compliance.token }))
+      .json()
+      .keys.map((k: { vkey: string }) => k.vkey);
 
     const files = readdirSync(join(witnessDir, tenant.id));
     expect(files).toEqual([`${String(issued.treeSize).padStart(12, '0')}.checkpoint`]);
@@ -60,7 +62,9 @@ describe('checkpoint witnesses', () => {
       await tx.$executeRaw`DELETE FROM audit_entries WHERE tenant_id = ${tenant.id}::uuid AND seq >= ${keep}`;
       await tx.$executeRaw`DELETE FROM audit_tree_nodes WHERE tenant_id = ${tenant.id}::uuid AND (index + 1) * (1::bigint << level) > ${keep}`;
       await tx.$executeRaw`DELETE FROM audit_checkpoints WHERE tenant_id = ${tenant.id}::uuid AND size > ${keep}`;
-      const hashes = await tx.$queryRaw<{ hash: Uint8Array }[]>`SELECT hash FROM audit_tree_nodes WHERE tenant_id = ${tenant.id}::uuid AND level = 1 AND index = 0`;
+      const hashes = await tx.$queryRaw<
+        { hash: Uint8Array }[]
+      >`SELECT hash FROM audit_tree_nodes WHERE tenant_id = ${tenant.id}::uuid AND level = 1 AND index = 0`;
       await tx.$executeRaw`UPDATE audit_log_heads SET size = ${keep}, frontier = ${[Buffer.from(hashes[0].hash)]}::bytea[] WHERE tenant_id = ${tenant.id}::uuid`;
     });
     await owner.$disconnect();

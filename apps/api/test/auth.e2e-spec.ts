@@ -51,7 +51,12 @@ describe('authentication', () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i++) {
-        const response = await limited.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '192.0.2.77', payload: { tenant: tenant.slug, email: `nobody${i}@x.test`, password: 'x' } });
+        const response = await limited.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          remoteAddress: '192.0.2.77',
+          payload: { tenant: tenant.slug, email: `nobody${i}@x.test`, password: 'x' },
+        });
         statuses.push(response.statusCode);
       }
       expect(statuses).toEqual([401, 401, 401, 429]);
@@ -82,7 +87,10 @@ describe('authentication', () => {
   });
 
   it('refuses cookie-authenticated writes from another origin', async () => {
-    const response = await login({ tenant: tenant.slug, email: tenant.users.admin.email, password: PASSWORD, session: 'cookie' }, { origin: test.config.CONSOLE_ORIGIN });
+    const response = await login(
+      { tenant: tenant.slug, email: tenant.users.admin.email, password: PASSWORD, session: 'cookie' },
+      { origin: test.config.CONSOLE_ORIGIN },
+    );
     const cookie = String(response.headers['set-cookie']).split(';')[0];
     const forged = await test.request({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie, origin: 'https://evil.example' } });
     expect(forged.statusCode).toBe(403);

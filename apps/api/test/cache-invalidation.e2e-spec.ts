@@ -36,7 +36,10 @@ describe('a cache read overtaken by an invalidation', () => {
   const inTenant = <T>(work: (tx: SqlTx) => Promise<T>) => test.app.get(TenantDb).sql({ tenantId: tenant.id }, work);
 
   async function publishNewVersion(): Promise<number> {
-    const current = (await test.request({ method: 'GET', url: '/api/v1/policy', token: tenant.users.admin.token })).json() as { version: number; settings: { graceSeconds: number } };
+    const current = (await test.request({ method: 'GET', url: '/api/v1/policy', token: tenant.users.admin.token })).json() as {
+      version: number;
+      settings: { graceSeconds: number };
+    };
     const graceSeconds = current.settings.graceSeconds === 5 ? 6 : 5;
     const written = await test.request({
       method: 'PUT',

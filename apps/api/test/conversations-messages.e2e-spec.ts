@@ -14,8 +14,10 @@ describe('conversations and messages', () => {
   });
   afterAll(() => test.close());
 
-  const list = (token: string, conversationId: string, query = '') => test.request({ method: 'GET', url: `/api/v1/conversations/${conversationId}/messages${query}`, token });
-  const receipt = (token: string, id: string, kind: string) => test.request({ method: 'POST', url: `/api/v1/messages/${id}/receipts`, token, payload: { kind } });
+  const list = (token: string, conversationId: string, query = '') =>
+    test.request({ method: 'GET', url: `/api/v1/conversations/${conversationId}/messages${query}`, token });
+  const receipt = (token: string, id: string, kind: string) =>
+    test.request({ method: 'POST', url: `/api/v1/messages/${id}/receipts`, token, payload: { kind } });
 
   describe.each([
     ['alice', 200, 201],
@@ -25,17 +27,33 @@ describe('conversations and messages', () => {
     it(`lists conversations ${readStatus}, creates ${writeStatus}, reads messages ${readStatus}, sends ${writeStatus}`, async () => {
       const token = acme.users[who].token;
       expect((await test.request({ method: 'GET', url: '/api/v1/conversations', token })).statusCode).toBe(readStatus);
-      const created = await test.request({ method: 'POST', url: '/api/v1/conversations', token, payload: { kind: 'GROUP', title: `by ${who}`, memberIds: [acme.users.carol.id] } });
+      const created = await test.request({
+        method: 'POST',
+        url: '/api/v1/conversations',
+        token,
+        payload: { kind: 'GROUP', title: `by ${who}`, memberIds: [acme.users.carol.id] },
+      });
       expect(created.statusCode).toBe(writeStatus);
       expect((await list(token, acme.launch)).statusCode).toBe(readStatus);
-      expect((await test.request({ method: 'POST', url: `/api/v1/conversations/${acme.launch}/messages`, token, payload: { type: 'TEXT', body: 'hi' } })).statusCode).toBe(writeStatus);
+      expect(
+        (await test.request({ method: 'POST', url: `/api/v1/conversations/${acme.launch}/messages`, token, payload: { type: 'TEXT', body: 'hi' } })).statusCode,
+      ).toBe(writeStatus);
     });
   });
 
   it('shows a conversation only to its members: 404 for a non-member and for another organisation', async () => {
     expect((await list(acme.users.dave.token, acme.launch)).statusCode).toBe(404);
     expect((await list(other.users.alice.token, acme.launch)).statusCode).toBe(404);
-    expect((await test.request({ method: 'POST', url: `/api/v1/conversations/${acme.launch}/messages`, token: acme.users.dave.token, payload: { type: 'TEXT', body: 'x' } })).statusCode).toBe(404);
+    expect(
+      (
+        await test.request({
+          method: 'POST',
+          url: `/api/v1/conversations/${acme.launch}/messages`,
+          token: acme.users.dave.token,
+          payload: { type: 'TEXT', body: 'x' },
+        })
+      ).statusCode,
+    ).toBe(404);
     const id = await sendText(test, acme.users.alice, acme.launch);
     expect((await test.request({ method: 'GET', url: `/api/v1/messages/${id}`, token: acme.users.dave.token })).statusCode).toBe(404);
     expect((await test.request({ method: 'GET', url: `/api/v1/messages/${id}`, token: other.users.alice.token })).statusCode).toBe(404);
@@ -48,9 +66,19 @@ describe('conversations and messages', () => {
     const again = await test.request({ method: 'POST', url: '/api/v1/conversations', token: bob.token, payload: { kind: 'DIRECT', memberIds: [alice.id] } });
     expect(again.statusCode).toBe(201);
     expect(again.json().id).toBe(acme.direct);
-    const group = await test.request({ method: 'POST', url: '/api/v1/conversations', token: alice.token, payload: { kind: 'GROUP', title: 'Design review', memberIds: [bob.id, carol.id] } });
+    const group = await test.request({
+      method: 'POST',
+      url: '/api/v1/conversations',
+      token: alice.token,
+      payload: { kind: 'GROUP', title: 'Design review', memberIds: [bob.id, carol.id] },
+    });
     expect(group.json()).toMatchObject({ kind: 'GROUP', title: 'Design review', createdBy: alice.id, recallWindowSeconds: 120, policyRule: 'TENANT_DEFAULT' });
-    expect(group.json().members.map((m: { id: string }) => m.id).sort()).toEqual([alice.id, bob.id, carol.id].sort());
+    expect(
+      group
+        .json()
+        .members.map((m: { id: string }) => m.id)
+        .sort(),
+    ).toEqual([alice.id, bob.id, carol.id].sort());
 
     const problems = async (payload: unknown) => {
       const response = await test.request({ method: 'POST', url: '/api/v1/conversations', token: alice.token, payload });
@@ -99,13 +127,22 @@ describe('conversations and messages', () => {
   });
 
   it('pages newest first with a cursor, each message once', async () => {
-    const group = (await test.request({ method: 'POST', url: '/api/v1/conversations', token: acme.users.alice.token, payload: { kind: 'GROUP', title: 'Paging', memberIds: [acme.users.bob.id] } })).json();
+    const group = (
+      await test.request({
+        method: 'POST',
+        url: '/api/v1/conversations',
+        token: acme.users.alice.token,
+        payload: { kind: 'GROUP', title: 'Paging', memberIds: [acme.users.bob.id] },
+      })
+    ).json();
     const sent: string[] = [];
     for (let i = 0; i < 5; i++) sent.push(await sendText(test, acme.users.alice, group.id, `m${i}`));
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: { id: string }[]; nextCursor: string | null } = (await list(acme.users.bob.token, group.id, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { items: { id: string }[]; nextCursor: string | null } = (
+        await list(acme.users.bob.token, group.id, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
       seen.push(...page.items.map((m: { id: string }) => m.id));
       cursor = page.nextCursor;
     } while (cursor);
@@ -113,14 +150,23 @@ describe('conversations and messages', () => {
     expect((await list(acme.users.bob.token, group.id, '?cursor=garbage')).statusCode).toBe(400);
   });
 
-  it('shows recalled messages as notices in each reader\'s language, never with content', async () => {
+  it("shows recalled messages as notices in each reader's language, never with content", async () => {
     const { alice, bob, carol, admin } = acme.users;
     await test.request({ method: 'PATCH', url: `/api/v1/users/${carol.id}`, token: admin.token, payload: { locale: 'ja' } });
     const id = await send(test, alice, acme.launch, image('secret-plan.png'));
     await recall(test, alice, id);
     const itemFor = async (token: string) => (await list(token, acme.launch)).json().items.find((m: { id: string }) => m.id === id);
     const forBob = await itemFor(bob.token);
-    expect(forBob).toMatchObject({ state: 'RECALLED', body: null, attachment: null, location: null, payment: null, notice: 'alice recalled a message', reEditUntil: null, recallReach: null });
+    expect(forBob).toMatchObject({
+      state: 'RECALLED',
+      body: null,
+      attachment: null,
+      location: null,
+      payment: null,
+      notice: 'alice recalled a message',
+      reEditUntil: null,
+      recallReach: null,
+    });
     expect(JSON.stringify(forBob)).not.toContain('secret-plan');
     expect((await itemFor(carol.token)).notice).toBe('aliceがメッセージの送信を取り消しました');
     const forAlice = await itemFor(alice.token);

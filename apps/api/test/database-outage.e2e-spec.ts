@@ -30,7 +30,11 @@ describe('while the database is unreachable', () => {
 
   beforeAll(async () => {
     proxy = await startDatabaseProxy(appUrl);
-    test = await startTestApp({ APP_DATABASE_URL: proxy.through(appUrl), LISTEN_DATABASE_URL: proxy.through(appUrl), DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS) });
+    test = await startTestApp({
+      APP_DATABASE_URL: proxy.through(appUrl),
+      LISTEN_DATABASE_URL: proxy.through(appUrl),
+      DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
+    });
     await test.app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${(test.app.getHttpServer().address() as { port: number }).port}`;
     // Another replica, reaching the database directly: it keeps writing while the first is cut off.
@@ -63,7 +67,12 @@ describe('while the database is unreachable', () => {
       status: 503,
       contentType: 'application/problem+json; charset=utf-8',
     });
-    expect(response.json()).toMatchObject({ type: 'https://retract.dev/problems/database-unavailable', title: expect.any(String), status: 503, code: 'DATABASE_UNAVAILABLE' });
+    expect(response.json()).toMatchObject({
+      type: 'https://retract.dev/problems/database-unavailable',
+      title: expect.any(String),
+      status: 503,
+      code: 'DATABASE_UNAVAILABLE',
+    });
     expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect({ what, withinTimeout: ms < CONNECT_TIMEOUT_MS + SLACK_MS }).toEqual({ what, withinTimeout: true });
   };
@@ -72,7 +81,13 @@ describe('while the database is unreachable', () => {
     const { alice } = tenant.users;
     return {
       readiness: () => test.request({ method: 'GET', url: '/readyz' }),
-      send: () => test.request({ method: 'POST', url: `/api/v1/conversations/${tenant.direct}/messages`, token: alice.token, payload: { type: 'TEXT', body: 'during the outage' } }),
+      send: () =>
+        test.request({
+          method: 'POST',
+          url: `/api/v1/conversations/${tenant.direct}/messages`,
+          token: alice.token,
+          payload: { type: 'TEXT', body: 'during the outage' },
+        }),
       recall: () => test.request({ method: 'POST', url: `/api/v1/messages/${recallable}/recall`, token: alice.token, payload: {} }),
       list: () => test.request({ method: 'GET', url: '/api/v1/conversations', token: alice.token }),
       login: () => test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email: alice.email, password: PASSWORD } }),
@@ -173,7 +188,11 @@ describe('while the database is unreachable', () => {
     const listenerWarnings = () => warnings.mock.calls.map((call) => String(call[0])).filter((line) => /listen/i.test(line));
     // Its own proxy: cutting it leaves the other app alone, so every line counted here is this app's.
     const ownProxy = await startDatabaseProxy(appUrl);
-    const viaProxy = { APP_DATABASE_URL: ownProxy.through(appUrl), LISTEN_DATABASE_URL: ownProxy.through(appUrl), DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS) };
+    const viaProxy = {
+      APP_DATABASE_URL: ownProxy.through(appUrl),
+      LISTEN_DATABASE_URL: ownProxy.through(appUrl),
+      DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
+    };
     const connected = await startTestApp(viaProxy);
     await connected.close();
     await sleep(500);

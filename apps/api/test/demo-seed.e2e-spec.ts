@@ -20,14 +20,22 @@ describe('demo data', () => {
   const conversation = async (token: string, kind: string) =>
     (await test.request({ method: 'GET', url: '/api/v1/conversations', token })).json().items.find((c: { kind: string }) => c.kind === kind);
   const messages = async (token: string, conversationId: string) =>
-    (await test.request({ method: 'GET', url: `/api/v1/conversations/${conversationId}/messages`, token })).json().items as { state: string; notice: string | null; recallKind: string | null; body: string | null }[];
+    (await test.request({ method: 'GET', url: `/api/v1/conversations/${conversationId}/messages`, token })).json().items as {
+      state: string;
+      notice: string | null;
+      recallKind: string | null;
+      body: string | null;
+    }[];
 
   it('acme: bob sees alice\'s recall in "Launch" as a notice; alice sees her own; reach and audit are real', async () => {
     const bob = await login('acme', 'bob@acme.test');
     const launch = await conversation(bob, 'GROUP');
     expect(launch.title).toBe('Launch');
     const forBob = await messages(bob, launch.id);
-    expect(forBob.filter((m) => m.state === 'RECALLED').map((m) => m.notice)).toEqual(['A message was removed by your organisation', 'Alice Anders recalled a message']);
+    expect(forBob.filter((m) => m.state === 'RECALLED').map((m) => m.notice)).toEqual([
+      'A message was removed by your organisation',
+      'Alice Anders recalled a message',
+    ]);
     expect(forBob.filter((m) => m.state === 'ACTIVE').length).toBeGreaterThanOrEqual(4);
     const alice = await login('acme', 'alice@acme.test');
     const forAlice = await messages(alice, launch.id);
@@ -37,10 +45,13 @@ describe('demo data', () => {
     const insights = (await test.request({ method: 'GET', url: '/api/v1/insights/recalls', token: admin })).json();
     expect(insights.totals).toEqual({ recalled: 3, forced: 1, denied: 1 });
     expect(insights.deniedByCode).toEqual({ WINDOW_EXPIRED: 1 });
-    expect((await test.request({ method: 'GET', url: '/api/v1/policy', token: admin })).json()).toMatchObject({ version: 2, settings: { maxRecallsPerHour: 20 } });
+    expect((await test.request({ method: 'GET', url: '/api/v1/policy', token: admin })).json()).toMatchObject({
+      version: 2,
+      settings: { maxRecallsPerHour: 20 },
+    });
   });
 
-  it('globex: li sees 王伟\'s recall as a zh-CN notice', async () => {
+  it("globex: li sees 王伟's recall as a zh-CN notice", async () => {
     const li = await login('globex', 'li@globex.test');
     const direct = await conversation(li, 'DIRECT');
     const recalled = (await messages(li, direct.id)).find((m) => m.state === 'RECALLED');

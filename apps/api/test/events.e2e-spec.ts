@@ -32,7 +32,7 @@ describe('events', () => {
     await test.close();
   });
 
-  it('streams sends and recalls to members at once, with the notice in each reader\'s language and no content', async () => {
+  it("streams sends and recalls to members at once, with the notice in each reader's language and no content", async () => {
     const { alice, bob, admin, dave } = acme.users;
     const zh = await test.request({ method: 'PATCH', url: `/api/v1/users/${bob.id}`, token: admin.token, payload: { locale: 'zh-CN' } });
     expect(zh.statusCode).toBe(200);
@@ -64,7 +64,8 @@ describe('events', () => {
     const own = await createMessagingTenant(test);
     const { alice, bob, carol, admin } = own.users;
     const login = async (email: string) =>
-      (await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: own.slug, email, password: PASSWORD } })).json().accessToken as string;
+      (await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: own.slug, email, password: PASSWORD } })).json()
+        .accessToken as string;
     const bobToken = await login(bob.email);
     const carolToken = await login(carol.email);
     const bobs = await open(bobToken);

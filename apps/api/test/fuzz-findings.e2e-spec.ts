@@ -18,7 +18,10 @@ describe('fuzzer findings', () => {
   afterAll(() => test.close());
 
   const expectProblem = (response: Awaited<ReturnType<TestApp['request']>>, status: number) => {
-    expect({ status: response.statusCode, type: response.headers['content-type'] }).toEqual({ status, type: expect.stringMatching(/^application\/problem\+json/) });
+    expect({ status: response.statusCode, type: response.headers['content-type'] }).toEqual({
+      status,
+      type: expect.stringMatching(/^application\/problem\+json/),
+    });
     expect(response.json()).toMatchObject({ status, type: expect.any(String), title: expect.any(String) });
   };
 
@@ -37,8 +40,22 @@ describe('fuzzer findings', () => {
     ['no id', '2026-01-01T00:00:00.000Z'],
   ])('refuses a list cursor with %s (conversations, messages, webhook deliveries) with a 400 naming it', async (_name, position) => {
     const cursor = Buffer.from(position).toString('base64url');
-    const conversation = (await test.request({ method: 'POST', url: '/api/v1/conversations', token: tenant.users.alice.token, payload: { kind: 'DIRECT', memberIds: [tenant.users.bob.id] } })).json().id;
-    const webhook = (await test.request({ method: 'POST', url: '/api/v1/webhooks', token: tenant.users.admin.token, payload: { url: 'https://127.0.0.2/hook', eventTypes: ['message.created'] } })).json().id;
+    const conversation = (
+      await test.request({
+        method: 'POST',
+        url: '/api/v1/conversations',
+        token: tenant.users.alice.token,
+        payload: { kind: 'DIRECT', memberIds: [tenant.users.bob.id] },
+      })
+    ).json().id;
+    const webhook = (
+      await test.request({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        token: tenant.users.admin.token,
+        payload: { url: 'https://127.0.0.2/hook', eventTypes: ['message.created'] },
+      })
+    ).json().id;
     for (const [url, person] of [
       [`/api/v1/conversations?cursor=${cursor}`, 'alice'],
       [`/api/v1/conversations/${conversation}/messages?cursor=${cursor}`, 'alice'],
@@ -78,7 +95,12 @@ describe('fuzzer findings', () => {
       payload: Buffer.from(JSON.stringify({ scope: 'TENANT', matter })),
     });
     expect({ status: placed.statusCode, matter: placed.json().matter }).toEqual({ status: 201, matter });
-    const empty = await test.app.inject({ method: 'POST', url: '/api/v1/legal-holds', headers: { authorization: `Bearer ${tenant.users.compliance.token}`, 'content-type': 'application/json' }, payload: '' });
+    const empty = await test.app.inject({
+      method: 'POST',
+      url: '/api/v1/legal-holds',
+      headers: { authorization: `Bearer ${tenant.users.compliance.token}`, 'content-type': 'application/json' },
+      payload: '',
+    });
     expectProblem(empty, 400);
     expect(empty.json().code).toBe('MALFORMED_JSON');
   });
@@ -109,12 +131,29 @@ describe('fuzzer findings', () => {
     ['a line break inside', 'https://hooks.example.test/a\nb'],
     ['a tab inside', 'https://hooks.example.test/a\tb'],
   ])('refuses a webhook URL and an attachment URL with %s rather than storing it changed', async (_name, url) => {
-    const webhook = await test.request({ method: 'POST', url: '/api/v1/webhooks', token: tenant.users.admin.token, payload: { url, eventTypes: ['message.created'] } });
+    const webhook = await test.request({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      token: tenant.users.admin.token,
+      payload: { url, eventTypes: ['message.created'] },
+    });
     expectProblem(webhook, 400);
     expect(webhook.json().errors).toEqual([expect.objectContaining({ field: 'url', message: URL_WHITESPACE_ERROR })]);
-    const conversation = (await test.request({ method: 'POST', url: '/api/v1/conversations', token: tenant.users.alice.token, payload: { kind: 'DIRECT', memberIds: [tenant.users.bob.id] } })).json().id;
+    const conversation = (
+      await test.request({
+        method: 'POST',
+        url: '/api/v1/conversations',
+        token: tenant.users.alice.token,
+        payload: { kind: 'DIRECT', memberIds: [tenant.users.bob.id] },
+      })
+    ).json().id;
     const attachment = { name: 'a.pdf', size: 1, mimeType: 'application/pdf', sha256: 'a'.repeat(64), url };
-    const sent = await test.request({ method: 'POST', url: `/api/v1/conversations/${conversation}/messages`, token: tenant.users.alice.token, payload: { type: 'FILE', attachment } });
+    const sent = await test.request({
+      method: 'POST',
+      url: `/api/v1/conversations/${conversation}/messages`,
+      token: tenant.users.alice.token,
+      payload: { type: 'FILE', attachment },
+    });
     expectProblem(sent, 400);
     expect(sent.json().errors).toEqual([expect.objectContaining({ field: 'attachment.url', message: URL_WHITESPACE_ERROR })]);
   });

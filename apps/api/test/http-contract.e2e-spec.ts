@@ -20,17 +20,31 @@ describe('HTTP contract: problems, headers, operations', () => {
   };
 
   it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
-    const response = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: '{"tenant": "acme",', headers: { 'content-type': 'application/json' } });
+    const response = await test.request({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: '{"tenant": "acme",',
+      headers: { 'content-type': 'application/json' },
+    });
     expectProblem(response, 400, 'MALFORMED_JSON');
   });
 
   it('answers an oversized body with 413', async () => {
-    const response = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: 'acme', email: 'a@b.test', password: 'x'.repeat(10_000) } });
+    const response = await test.request({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { tenant: 'acme', email: 'a@b.test', password: 'x'.repeat(10_000) },
+    });
     expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
   });
 
   it.each(['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x'])('answers a %s body with 415', async (type) => {
-    const response = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: 'tenant=acme&email=a@b.test&password=x', headers: { 'content-type': type } });
+    const response = await test.request({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: 'tenant=acme&email=a@b.test&password=x',
+      headers: { 'content-type': type },
+    });
     expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
@@ -50,7 +64,12 @@ describe('HTTP contract: problems, headers, operations', () => {
 
   it('rejects unknown fields and names them', async () => {
     const body = expectProblem(
-      await test.request({ method: 'PATCH', url: `/api/v1/users/${tenant.users.alice.id}`, token: tenant.users.admin.token, payload: { displayName: 'A', admin: true } }),
+      await test.request({
+        method: 'PATCH',
+        url: `/api/v1/users/${tenant.users.alice.id}`,
+        token: tenant.users.admin.token,
+        payload: { displayName: 'A', admin: true },
+      }),
       400,
       'VALIDATION_FAILED',
     );
@@ -68,9 +87,17 @@ describe('HTTP contract: problems, headers, operations', () => {
   });
 
   it('allows CORS only from the console origin', async () => {
-    const allowed = await test.request({ method: 'OPTIONS', url: '/api/v1/me', headers: { origin: test.config.CONSOLE_ORIGIN, 'access-control-request-method': 'GET' } });
+    const allowed = await test.request({
+      method: 'OPTIONS',
+      url: '/api/v1/me',
+      headers: { origin: test.config.CONSOLE_ORIGIN, 'access-control-request-method': 'GET' },
+    });
     expect(allowed.headers['access-control-allow-origin']).toBe(test.config.CONSOLE_ORIGIN);
-    const denied = await test.request({ method: 'OPTIONS', url: '/api/v1/me', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    const denied = await test.request({
+      method: 'OPTIONS',
+      url: '/api/v1/me',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+    });
     expect(denied.headers['access-control-allow-origin']).toBeUndefined();
   });
 
@@ -100,7 +127,12 @@ describe('HTTP contract: problems, headers, operations', () => {
   describe('platform provisioning', () => {
     const token = 'platform-token-platform-token-platform-token';
     const create = (slug: string, auth?: string, extra: Record<string, unknown> = {}) =>
-      test.request({ method: 'POST', url: '/api/v1/platform/tenants', payload: { slug, name: 'Initech', adminEmail: `boss@${slug}.test`, complianceEmail: `officer@${slug}.test`, ...extra }, headers: auth ? { authorization: `Bearer ${auth}` } : {} });
+      test.request({
+        method: 'POST',
+        url: '/api/v1/platform/tenants',
+        payload: { slug, name: 'Initech', adminEmail: `boss@${slug}.test`, complianceEmail: `officer@${slug}.test`, ...extra },
+        headers: auth ? { authorization: `Bearer ${auth}` } : {},
+      });
 
     it('creates an organisation and its first admin, printing a one-time password', async () => {
       const slug = `initech-${Date.now()}`;
@@ -109,7 +141,11 @@ describe('HTTP contract: problems, headers, operations', () => {
       const body = response.json();
       expect(body.tenant.slug).toBe(slug);
       expect(body.generatedPassword).toHaveLength(24);
-      const login = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: slug, email: `boss@${slug}.test`, password: body.generatedPassword } });
+      const login = await test.request({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { tenant: slug, email: `boss@${slug}.test`, password: body.generatedPassword },
+      });
       expect(login.statusCode).toBe(200);
       expect(login.json().user.roles).toEqual(['ADMIN']);
       expect((await create(slug, token)).statusCode).toBe(409);
@@ -123,7 +159,9 @@ describe('HTTP contract: problems, headers, operations', () => {
     it('is switched off when PLATFORM_TOKEN is unset', async () => {
       const off = await startTestApp({ PLATFORM_TOKEN: '' });
       try {
-        expect((await off.request({ method: 'POST', url: '/api/v1/platform/tenants', payload: {}, headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(404);
+        expect(
+          (await off.request({ method: 'POST', url: '/api/v1/platform/tenants', payload: {}, headers: { authorization: `Bearer ${token}` } })).statusCode,
+        ).toBe(404);
       } finally {
         await off.close();
       }

@@ -88,19 +88,34 @@ describe('legal holds', () => {
       tenant = await createMessagingTenant(test);
       const { alice, carol } = tenant.users;
       expect((await recall(test, alice, await sendText(test, alice, tenant.direct, 'alice to bob: the price is 42'))).statusCode).toBe(200);
-      const aliceCarol = await test.request({ method: 'POST', url: '/api/v1/conversations', token: alice.token, payload: { kind: 'DIRECT', memberIds: [carol.id] } });
+      const aliceCarol = await test.request({
+        method: 'POST',
+        url: '/api/v1/conversations',
+        token: alice.token,
+        payload: { kind: 'DIRECT', memberIds: [carol.id] },
+      });
       expect((await recall(test, alice, await sendText(test, alice, aliceCarol.json().id, 'alice to carol'))).statusCode).toBe(200);
       const recalls: Listed[] = (await as(tenant, 'compliance').get('/api/v1/audit?action=MESSAGE_RECALLED')).json().items;
       toBobSeq = recalls.find((item) => item.conversationId === tenant.direct)!.seq;
       toCarolSeq = recalls.find((item) => item.conversationId !== tenant.direct)!.seq;
-      const hold = await as(tenant, 'compliance').post('/api/v1/legal-holds', { scope: 'USER', subjectUserId: tenant.users.bob.id, matter: 'Bob investigation' });
+      const hold = await as(tenant, 'compliance').post('/api/v1/legal-holds', {
+        scope: 'USER',
+        subjectUserId: tenant.users.bob.id,
+        matter: 'Bob investigation',
+      });
       expect(hold.statusCode).toBe(201);
     });
 
-    const content = (seq: number) => as(tenant, 'compliance').get(`/api/v1/audit/${seq}`).then((response) => response.json().content);
+    const content = (seq: number) =>
+      as(tenant, 'compliance')
+        .get(`/api/v1/audit/${seq}`)
+        .then((response) => response.json().content);
 
-    it("erasing the sender is refused (her data key also seals what she sent to the held person), and recorded", async () => {
-      const refused = await as(tenant, 'compliance').post('/api/v1/erasure-requests', { subjectUserId: tenant.users.alice.id, reason: 'GDPR request of alice' });
+    it('erasing the sender is refused (her data key also seals what she sent to the held person), and recorded', async () => {
+      const refused = await as(tenant, 'compliance').post('/api/v1/erasure-requests', {
+        subjectUserId: tenant.users.alice.id,
+        reason: 'GDPR request of alice',
+      });
       expect(refused.statusCode).toBe(409);
       expect(refused.json().code).toBe('LEGAL_HOLD_ACTIVE');
       expect(await content(toBobSeq)).toMatchObject({ state: 'READABLE', value: { body: 'alice to bob: the price is 42' } });

@@ -297,15 +297,23 @@ export class TenantWorld {
   /** A pending COMPLIANCE grant that the admin asked for, for a new employee. */
   private async requestComplianceGrant(): Promise<string> {
     const grantee = await this.newUser('EMPLOYEE');
-    this.expectOk(await this.as('ADMIN', { method: 'PATCH', url: `/api/v1/users/${grantee.id}`, payload: { roles: ['EMPLOYEE', 'COMPLIANCE'] } }), 'asking for a COMPLIANCE grant');
-    const grants = this.expectOk(await this.as('ADMIN', { method: 'GET', url: '/api/v1/role-grants' }), 'listing role grants').json<{ items: { id: string; user: { id: string } }[] }>();
+    this.expectOk(
+      await this.as('ADMIN', { method: 'PATCH', url: `/api/v1/users/${grantee.id}`, payload: { roles: ['EMPLOYEE', 'COMPLIANCE'] } }),
+      'asking for a COMPLIANCE grant',
+    );
+    const grants = this.expectOk(await this.as('ADMIN', { method: 'GET', url: '/api/v1/role-grants' }), 'listing role grants').json<{
+      items: { id: string; user: { id: string } }[];
+    }>();
     return grants.items.find((grant) => grant.user.id === grantee.id)!.id;
   }
 
   /** A shortening of audit retention waiting out its delay (it replaces one already waiting). */
   private async proposeShortening(): Promise<string> {
     const days = 400 + Math.floor(Math.random() * 1000);
-    const view = this.expectOk(await this.as('COMPLIANCE', { method: 'PUT', url: '/api/v1/policy/retention', payload: { days } }), 'proposing a shorter retention');
+    const view = this.expectOk(
+      await this.as('COMPLIANCE', { method: 'PUT', url: '/api/v1/policy/retention', payload: { days } }),
+      'proposing a shorter retention',
+    );
     return view.json<{ pending: { id: string } }>().pending.id;
   }
 

@@ -62,7 +62,12 @@ export async function createMessagingTenant(test: TestApp, people: Record<string
 }
 
 export async function sendText(test: TestApp, user: TestUser, conversationId: string, body = 'hello'): Promise<string> {
-  const response = await test.request({ method: 'POST', url: `/api/v1/conversations/${conversationId}/messages`, token: user.token, payload: { type: 'TEXT', body } });
+  const response = await test.request({
+    method: 'POST',
+    url: `/api/v1/conversations/${conversationId}/messages`,
+    token: user.token,
+    payload: { type: 'TEXT', body },
+  });
   if (response.statusCode !== 201) throw new Error(`sending failed: ${response.statusCode} ${response.body}`);
   return response.json().id;
 }
@@ -76,9 +81,18 @@ export async function send(test: TestApp, user: TestUser, conversationId: string
 export const recall = (test: TestApp, user: TestUser, messageId: string, payload: Record<string, unknown> = {}) =>
   test.request({ method: 'POST', url: `/api/v1/messages/${messageId}/recall`, token: user.token, payload });
 
-export const setPolicy = async (test: TestApp, admin: TestUser, change: (current: { version: number; settings: Record<string, unknown>; overrides: unknown[] }) => Record<string, unknown>) => {
+export const setPolicy = async (
+  test: TestApp,
+  admin: TestUser,
+  change: (current: { version: number; settings: Record<string, unknown>; overrides: unknown[] }) => Record<string, unknown>,
+) => {
   const current = (await test.request({ method: 'GET', url: '/api/v1/policy', token: admin.token })).json();
-  const response = await test.request({ method: 'PUT', url: '/api/v1/policy', token: admin.token, payload: { expectedVersion: current.version, ...change(current) } });
+  const response = await test.request({
+    method: 'PUT',
+    url: '/api/v1/policy',
+    token: admin.token,
+    payload: { expectedVersion: current.version, ...change(current) },
+  });
   if (response.statusCode !== 200) throw new Error(`policy change failed: ${response.statusCode} ${response.body}`);
   return response.json();
 };

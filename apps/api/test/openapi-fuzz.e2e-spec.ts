@@ -17,7 +17,17 @@ import {
   type JsonSchema,
   type RequestMutation,
 } from './fixtures/openapi-arbitraries';
-import { FUZZ_CONFIG, OPERATION_PLANS, RUN_LAST, commonHints, createFuzzWorld, tokenFor, type FuzzRequest, type FuzzWorld, type OperationPlan } from './fixtures/openapi-fuzz-plans';
+import {
+  FUZZ_CONFIG,
+  OPERATION_PLANS,
+  RUN_LAST,
+  commonHints,
+  createFuzzWorld,
+  tokenFor,
+  type FuzzRequest,
+  type FuzzWorld,
+  type OperationPlan,
+} from './fixtures/openapi-fuzz-plans';
 import { startTestApp, type TestApp } from './test-app';
 
 /**
@@ -68,9 +78,20 @@ function operationsOf(document: { paths: Record<string, Record<string, OpenApiOp
       if (!operation.requestBody && operation.parameters.length === 0) continue;
       const parameters = (where: 'path' | 'query'): JsonSchema => {
         const list = operation.parameters.filter((parameter) => parameter.in === where);
-        return { type: 'object', properties: Object.fromEntries(list.map((p) => [p.name, p.schema])), required: list.filter((p) => p.required).map((p) => p.name) };
+        return {
+          type: 'object',
+          properties: Object.fromEntries(list.map((p) => [p.name, p.schema])),
+          required: list.filter((p) => p.required).map((p) => p.name),
+        };
       };
-      operations.push({ id: operation.operationId, method: method.toUpperCase(), path, pathParams: parameters('path'), query: parameters('query'), body: operation.requestBody?.content['application/json'].schema });
+      operations.push({
+        id: operation.operationId,
+        method: method.toUpperCase(),
+        path,
+        pathParams: parameters('path'),
+        query: parameters('query'),
+        body: operation.requestBody?.content['application/json'].schema,
+      });
     }
   }
   return operations;
@@ -96,15 +117,30 @@ function mutationsOf(operation: Operation, request: FuzzRequest): fc.Arbitrary<M
   ];
   const objectPaths: { part: 'query' | 'body'; path: FieldPath }[] = [
     { part: 'query', path: [] },
-    ...(request.body === undefined ? [] : [{ part: 'body' as const, path: [] }, ...pathsOf(request.body).filter((path) => { const value = at(request.body, path); return !!value && typeof value === 'object' && !Array.isArray(value); }).map((path) => ({ part: 'body' as const, path }))]),
+    ...(request.body === undefined
+      ? []
+      : [
+          { part: 'body' as const, path: [] },
+          ...pathsOf(request.body)
+            .filter((path) => {
+              const value = at(request.body, path);
+              return !!value && typeof value === 'object' && !Array.isArray(value);
+            })
+            .map((path) => ({ part: 'body' as const, path })),
+        ]),
   ];
   const field = (): fc.Arbitrary<Mutation> =>
-    fc.constantFrom(...targets).chain((target) =>
-      fc.oneof(
-        { weight: 8, arbitrary: fieldValues(target.current).map((replacement): Mutation => ({ kind: 'field', part: target.part, path: target.path, replacement })) },
-        { weight: 1, arbitrary: fc.constant<Mutation>({ kind: 'field', part: target.part, path: target.path, replacement: 'removed' }) },
-      ),
-    );
+    fc
+      .constantFrom(...targets)
+      .chain((target) =>
+        fc.oneof(
+          {
+            weight: 8,
+            arbitrary: fieldValues(target.current).map((replacement): Mutation => ({ kind: 'field', part: target.part, path: target.path, replacement })),
+          },
+          { weight: 1, arbitrary: fc.constant<Mutation>({ kind: 'field', part: target.part, path: target.path, replacement: 'removed' }) },
+        ),
+      );
   const extra: fc.Arbitrary<Mutation> = fc
     .record({ at: fc.constantFrom(...objectPaths), key: fc.constantFrom(...EXTRA_KEYS), value: fieldValues('x') })
     .map(({ at: where, key, value }): Mutation => ({ kind: 'extra', part: where.part, path: where.path, key, value }));
@@ -238,53 +274,73 @@ describe('OpenAPI fuzzing: one field mutated, no 5xx, every error a problem, tex
 
   const order = [...Object.keys(OPERATION_PLANS).filter((id) => !RUN_LAST.includes(id)), ...RUN_LAST];
 
-  it.each(order)('%s', async (operationId) => {
-    const operation = operations.get(operationId);
-    const plan = OPERATION_PLANS[operationId];
-    expect(operation).toBeDefined();
-    if (!operation) return;
-    const hints = { ...commonHints(world), ...plan.hints?.(world) };
-    const count = { cases: 0, accepted: 0, readBack: 0 };
-    counts.set(operationId, count);
-    let sequence = 0;
-    const cases: fc.Arbitrary<FuzzCase> = validRequest(operation, hints, plan).chain((request) => mutationsOf(operation, request).map((mutation) => ({ request, mutation })));
+  it.each(order)(
+    '%s',
+    async (operationId) => {
+      const operation = operations.get(operationId);
+      const plan = OPERATION_PLANS[operationId];
+      expect(operation).toBeDefined();
+      if (!operation) return;
+      const hints = { ...commonHints(world), ...plan.hints?.(world) };
+      const count = { cases: 0, accepted: 0, readBack: 0 };
+      counts.set(operationId, count);
+      let sequence = 0;
+      const cases: fc.Arbitrary<FuzzCase> = validRequest(operation, hints, plan).chain((request) =>
+        mutationsOf(operation, request).map((mutation) => ({ request, mutation })),
+      );
 
-    await fc.assert(
-      fc.asyncProperty(cases, async ({ request, mutation }) => {
-        count.cases++;
-        const prepared = plan.prepare ? await plan.prepare(world) : {};
-        const base: FuzzRequest = {
-          params: { ...request.params, ...prepared.params },
-          query: { ...request.query, ...prepared.query },
-          ...(request.body === undefined ? {} : { body: prepared.body ? { ...asRecord(request.body), ...asRecord(prepared.body) } : request.body }),
-        };
-        const sent = applyMutation(base, mutation);
-        // Each case from its own address: the fuzzer's failed logins must not throttle anyone else's.
-        const wire = toWire(operation, sent, mutation, tokenFor(world, plan.actor), limit, `10.99.${(sequence >> 8) & 255}.${sequence++ & 255}`);
-        const response = await test.app.inject({ method: wire.method as 'GET', url: wire.url, headers: wire.headers, payload: wire.payload, remoteAddress: wire.remoteAddress });
-        const context = `${wire.method} ${clip(wire.url, 160)} — ${describeMutation(mutation)}\nsent: ${clip(String(wire.payload ?? ''))}\nanswer ${response.statusCode} ${response.headers['content-type'] ?? ''}: ${clip(response.body)}`;
+      await fc.assert(
+        fc.asyncProperty(cases, async ({ request, mutation }) => {
+          count.cases++;
+          const prepared = plan.prepare ? await plan.prepare(world) : {};
+          const base: FuzzRequest = {
+            params: { ...request.params, ...prepared.params },
+            query: { ...request.query, ...prepared.query },
+            ...(request.body === undefined ? {} : { body: prepared.body ? { ...asRecord(request.body), ...asRecord(prepared.body) } : request.body }),
+          };
+          const sent = applyMutation(base, mutation);
+          // Each case from its own address: the fuzzer's failed logins must not throttle anyone else's.
+          const wire = toWire(operation, sent, mutation, tokenFor(world, plan.actor), limit, `10.99.${(sequence >> 8) & 255}.${sequence++ & 255}`);
+          const response = await test.app.inject({
+            method: wire.method as 'GET',
+            url: wire.url,
+            headers: wire.headers,
+            payload: wire.payload,
+            remoteAddress: wire.remoteAddress,
+          });
+          const context = `${wire.method} ${clip(wire.url, 160)} — ${describeMutation(mutation)}\nsent: ${clip(String(wire.payload ?? ''))}\nanswer ${response.statusCode} ${response.headers['content-type'] ?? ''}: ${clip(response.body)}`;
 
-        expect({ context, serverError: response.statusCode >= 500 }).toEqual({ context, serverError: false });
-        if (response.statusCode >= 400) {
-          expect({ context, contentType: String(response.headers['content-type']) }).toEqual({ context, contentType: expect.stringMatching(/^application\/problem\+json/) });
-          const problem = response.json() as Record<string, unknown>;
-          expect({ context, type: typeof problem.type, title: typeof problem.title, status: problem.status }).toEqual({ context, type: 'string', title: 'string', status: response.statusCode });
-          return;
-        }
-        // JSON is UTF-8 (RFC 8259 §8.1): anything else would be stored with U+FFFD in place of what was sent.
-        expect({ context, acceptedInvalidUtf8: mutation.kind === 'invalid-utf8' }).toEqual({ context, acceptedInvalidUtf8: false });
-        count.accepted++;
-        plan.after?.(world, sent);
-        if (!plan.readBack || mutation.kind === 'content-type') return;
-        const kept = await plan.readBack(world, { statusCode: response.statusCode, json: () => response.json() as Json }, sent);
-        for (const path of freeTextPaths(operation.body, sent.body as Json)) {
-          const value = at(kept, path);
-          if (typeof value !== 'string') continue;
-          count.readBack++;
-          expect({ context, path: path.join('.'), value }).toEqual({ context, path: path.join('.'), value: at(sent.body, path) });
-        }
-      }),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true },
-    );
-  }, 60_000 + RUNS * 1_000);
+          expect({ context, serverError: response.statusCode >= 500 }).toEqual({ context, serverError: false });
+          if (response.statusCode >= 400) {
+            expect({ context, contentType: String(response.headers['content-type']) }).toEqual({
+              context,
+              contentType: expect.stringMatching(/^application\/problem\+json/),
+            });
+            const problem = response.json() as Record<string, unknown>;
+            expect({ context, type: typeof problem.type, title: typeof problem.title, status: problem.status }).toEqual({
+              context,
+              type: 'string',
+              title: 'string',
+              status: response.statusCode,
+            });
+            return;
+          }
+          // JSON is UTF-8 (RFC 8259 §8.1): anything else would be stored with U+FFFD in place of what was sent.
+          expect({ context, acceptedInvalidUtf8: mutation.kind === 'invalid-utf8' }).toEqual({ context, acceptedInvalidUtf8: false });
+          count.accepted++;
+          plan.after?.(world, sent);
+          if (!plan.readBack || mutation.kind === 'content-type') return;
+          const kept = await plan.readBack(world, { statusCode: response.statusCode, json: () => response.json() as Json }, sent);
+          for (const path of freeTextPaths(operation.body, sent.body as Json)) {
+            const value = at(kept, path);
+            if (typeof value !== 'string') continue;
+            count.readBack++;
+            expect({ context, path: path.join('.'), value }).toEqual({ context, path: path.join('.'), value: at(sent.body, path) });
+          }
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      );
+    },
+    60_000 + RUNS * 1_000,
+  );
 });

@@ -12,7 +12,14 @@ describe('policy', () => {
   beforeAll(async () => {
     test = await startTestApp();
     owner = ownerDb();
-    acme = await createMessagingTenant(test, { admin: ['ADMIN'], compliance: ['COMPLIANCE'], alice: ['EMPLOYEE'], bob: ['EMPLOYEE'], carol: ['EMPLOYEE'], both: ['ADMIN', 'COMPLIANCE'] });
+    acme = await createMessagingTenant(test, {
+      admin: ['ADMIN'],
+      compliance: ['COMPLIANCE'],
+      alice: ['EMPLOYEE'],
+      bob: ['EMPLOYEE'],
+      carol: ['EMPLOYEE'],
+      both: ['ADMIN', 'COMPLIANCE'],
+    });
   });
   afterAll(async () => {
     await owner.$disconnect();
@@ -26,7 +33,16 @@ describe('policy', () => {
   it('a new organisation starts at version 1 with the defaults of DESIGN §3, authored by its first admin', async () => {
     const body = (await get(acme.users.alice.token)).json();
     expect(body).toMatchObject({ version: 1, settings: DEFAULT_POLICY_SETTINGS, overrides: [], createdBy: { id: acme.users.admin.id, displayName: 'admin' } });
-    expect(body.settings).toMatchObject({ windowSeconds: 120, graceSeconds: 5, editAfterRecall: true, reEditWindowSeconds: 300, maxRecallsPerHour: 0, auditRetentionDays: 2555, batchRecall: { enabled: true, maxBatch: 20 }, requireReason: 'NEVER' });
+    expect(body.settings).toMatchObject({
+      windowSeconds: 120,
+      graceSeconds: 5,
+      editAfterRecall: true,
+      reEditWindowSeconds: 300,
+      maxRecallsPerHour: 0,
+      auditRetentionDays: 2555,
+      batchRecall: { enabled: true, maxBatch: 20 },
+      requireReason: 'NEVER',
+    });
     expect(body.diff.map((d: { path: string }) => d.path)).toContain('windowSeconds');
   });
 
@@ -41,9 +57,14 @@ describe('policy', () => {
       const current = await get(token);
       expect(current.statusCode).toBe(readStatus);
       expect((await test.request({ method: 'GET', url: '/api/v1/policy/versions', token })).statusCode).toBe(readStatus);
-      const write = await put(token, { expectedVersion: current.json().version, settings: settings({ graceSeconds: current.json().settings.graceSeconds === 5 ? 6 : 5 }) });
+      const write = await put(token, {
+        expectedVersion: current.json().version,
+        settings: settings({ graceSeconds: current.json().settings.graceSeconds === 5 ? 6 : 5 }),
+      });
       expect(write.statusCode).toBe(writeStatus);
-      expect((await test.request({ method: 'POST', url: '/api/v1/policy/simulate', token, payload: { settings: settings(), days: 7 } })).statusCode).toBe(simulateStatus);
+      expect((await test.request({ method: 'POST', url: '/api/v1/policy/simulate', token, payload: { settings: settings(), days: 7 } })).statusCode).toBe(
+        simulateStatus,
+      );
     });
   });
 
@@ -54,20 +75,35 @@ describe('policy', () => {
     const after = response.json();
     expect(after.version).toBe(before.version + 1);
     expect(after.createdBy).toEqual({ id: acme.users.admin.id, displayName: 'admin' });
-    expect(after.diff).toEqual(expect.arrayContaining([{ path: 'windowSeconds', from: 120, to: 600 }, { path: 'maxRecallsPerHour', from: 0, to: 10 }]));
-    const entries = await inTenant(owner, { tenantId: acme.id }, (tx) => tx.auditEntry.findMany({ where: { tenantId: acme.id, action: 'POLICY_CHANGED', policyVersion: after.version } }));
+    expect(after.diff).toEqual(
+      expect.arrayContaining([
+        { path: 'windowSeconds', from: 120, to: 600 },
+        { path: 'maxRecallsPerHour', from: 0, to: 10 },
+      ]),
+    );
+    const entries = await inTenant(owner, { tenantId: acme.id }, (tx) =>
+      tx.auditEntry.findMany({ where: { tenantId: acme.id, action: 'POLICY_CHANGED', policyVersion: after.version } }),
+    );
     expect(entries).toHaveLength(1);
-    expect(JSON.parse(Buffer.from(entries[0].leaf).toString('utf8')).details).toMatchObject({ fromVersion: before.version, toVersion: after.version, diff: after.diff });
+    expect(JSON.parse(Buffer.from(entries[0].leaf).toString('utf8')).details).toMatchObject({
+      fromVersion: before.version,
+      toVersion: after.version,
+      diff: after.diff,
+    });
 
     const unchanged = await put(acme.users.admin.token, { expectedVersion: after.version, settings: settings({ windowSeconds: 600, maxRecallsPerHour: 10 }) });
     expect(unchanged.json().version).toBe(after.version);
 
     const history = (await test.request({ method: 'GET', url: '/api/v1/policy/versions?limit=2', token: acme.users.alice.token })).json();
     expect(history.items.map((v: { version: number }) => v.version)).toEqual([after.version, after.version - 1]);
-    const older = (await test.request({ method: 'GET', url: `/api/v1/policy/versions?limit=100&cursor=${history.nextCursor}`, token: acme.users.alice.token })).json();
+    const older = (
+      await test.request({ method: 'GET', url: `/api/v1/policy/versions?limit=100&cursor=${history.nextCursor}`, token: acme.users.alice.token })
+    ).json();
     expect(older.items[older.items.length - 1].version).toBe(1);
     expect(older.nextCursor).toBeNull();
-    await expect(inTenant(owner, { tenantId: acme.id }, (tx) => tx.$executeRaw`UPDATE policy_versions SET diff = '[]' WHERE tenant_id = ${acme.id}::uuid`)).rejects.toThrow(/append-only/);
+    await expect(
+      inTenant(owner, { tenantId: acme.id }, (tx) => tx.$executeRaw`UPDATE policy_versions SET diff = '[]' WHERE tenant_id = ${acme.id}::uuid`),
+    ).rejects.toThrow(/append-only/);
   });
 
   it('a stale expectedVersion gets 409 VERSION_CONFLICT; of two concurrent writers exactly one wins', async () => {
@@ -86,7 +122,9 @@ describe('policy', () => {
   it('changes only the fields a request names; the others keep their current value', async () => {
     const own = await createMessagingTenant(test, { admin: ['ADMIN'], alice: ['EMPLOYEE'], bob: ['EMPLOYEE'], carol: ['EMPLOYEE'] });
     const token = own.users.admin.token;
-    const first = (await put(token, { expectedVersion: 1, settings: { maxRecallsPerHour: 20, requireReason: 'AFTER_SECONDS', reasonAfterSeconds: 60 } })).json();
+    const first = (
+      await put(token, { expectedVersion: 1, settings: { maxRecallsPerHour: 20, requireReason: 'AFTER_SECONDS', reasonAfterSeconds: 60 } })
+    ).json();
     const second = await put(token, { expectedVersion: first.version, settings: { windowSeconds: 10 } });
     expect(second.statusCode).toBe(200);
     expect(second.json().settings).toMatchObject({ windowSeconds: 10, maxRecallsPerHour: 20, requireReason: 'AFTER_SECONDS', reasonAfterSeconds: 60 });
@@ -97,7 +135,14 @@ describe('policy', () => {
     const { version } = (await get(acme.users.admin.token)).json();
     const response = await put(acme.users.admin.token, {
       expectedVersion: version,
-      settings: { windowSeconds: 86_401, graceSeconds: -1, recallableTypes: ['TEXT', 'TRANSFER'], batchRecall: { maxBatch: 0 }, requireReason: 'AFTER_SECONDS', surprise: true },
+      settings: {
+        windowSeconds: 86_401,
+        graceSeconds: -1,
+        recallableTypes: ['TEXT', 'TRANSFER'],
+        batchRecall: { maxBatch: 0 },
+        requireReason: 'AFTER_SECONDS',
+        surprise: true,
+      },
     });
     expect(response.statusCode).toBe(400);
     const errors = response.json().errors as { field: string; message: string }[];
@@ -162,7 +207,12 @@ describe('policy', () => {
       expect(tighter).toMatchObject({ attempts: 2, newlyDenied: { total: 1, byCode: { WINDOW_EXPIRED: 1 } }, newlyAllowed: { total: 0 } });
       const looser = (await simulate({ settings: settings({ windowSeconds: 600 }) })).json();
       expect(looser).toMatchObject({ days: 30, newlyAllowed: { total: 1, byCode: { WINDOW_EXPIRED: 1 } }, newlyDenied: { total: 0 } });
-      const off = (await simulate({ settings: settings(), overrides: [{ target: { kind: 'CONVERSATION_KIND', conversationKind: 'GROUP' }, settings: { windowSeconds: 0 } }] })).json();
+      const off = (
+        await simulate({
+          settings: settings(),
+          overrides: [{ target: { kind: 'CONVERSATION_KIND', conversationKind: 'GROUP' }, settings: { windowSeconds: 0 } }],
+        })
+      ).json();
       expect(off.newlyDenied).toEqual({ total: 1, byCode: { RECALL_OFF: 1 } });
       expect((await simulate({ settings: settings(), days: 91 })).statusCode).toBe(400);
       // Simulating changes nothing.

@@ -1,6 +1,16 @@
 import { inTenant, type Db } from '@retract/db';
 import { ContentVault, type ContentEnvelope } from '../src/modules/audit/content-vault';
-import { controlClock, createMessagingTenant, image, recall, send, sendText, setPolicy, type ControlledClock, type MessagingTenant } from './messaging-fixtures';
+import {
+  controlClock,
+  createMessagingTenant,
+  image,
+  recall,
+  send,
+  sendText,
+  setPolicy,
+  type ControlledClock,
+  type MessagingTenant,
+} from './messaging-fixtures';
 import { ownerDb, startTestApp, type TestApp } from './test-app';
 
 /**
@@ -42,20 +52,41 @@ describe('recall', () => {
       expect(response.statusCode).toBe(200);
       const body = response.json();
       expect(body.message).toMatchObject({ id, state: 'RECALLED', body: null, notice: 'You recalled a message', recallKind: 'SENDER' });
-      expect(body).toMatchObject({ notice: 'You recalled a message', forced: false, policyVersion: 1, decidedBy: 'TENANT_DEFAULT', alreadyDeliveredTo: [], reach: { recipients: 2, applied: 0 } });
+      expect(body).toMatchObject({
+        notice: 'You recalled a message',
+        forced: false,
+        policyVersion: 1,
+        decidedBy: 'TENANT_DEFAULT',
+        alreadyDeliveredTo: [],
+        reach: { recipients: 2, applied: 0 },
+      });
       expect(body.reEditDraft).toMatchObject({ type: 'TEXT', body: 'the launch date is secret' });
       const row = await asOwner(acme.id, (tx) => tx.message.findFirstOrThrow({ where: { tenantId: acme.id, id } }));
       expect(row).toMatchObject({ body: null, attachment: null, recalledBy: acme.users.alice.id });
       const [entry] = await auditFor(acme.id, id);
-      expect(entry).toMatchObject({ action: 'MESSAGE_RECALLED', actorId: acme.users.alice.id, subjectUserId: acme.users.alice.id, policyVersion: 1, decidedBy: 'TENANT_DEFAULT', forced: false });
+      expect(entry).toMatchObject({
+        action: 'MESSAGE_RECALLED',
+        actorId: acme.users.alice.id,
+        subjectUserId: acme.users.alice.id,
+        policyVersion: 1,
+        decidedBy: 'TENANT_DEFAULT',
+        forced: false,
+      });
       expect(Number(entry.seq)).toBe(body.auditSeq);
       const leafText = Buffer.from(entry.leaf).toString('utf8');
       expect(leafText).not.toContain('secret');
       const leaf = leafOf(entry);
       expect(leaf.details).toMatchObject({ messageType: 'TEXT', recipients: [acme.users.bob.id, acme.users.carol.id].sort(), alreadyDeliveredTo: [] });
-      expect(leaf.details.attempt).toMatchObject({ actorId: acme.users.alice.id, outcome: { allowed: true }, conversation: { id: acme.launch, kind: 'GROUP' } });
+      expect(leaf.details.attempt).toMatchObject({
+        actorId: acme.users.alice.id,
+        outcome: { allowed: true },
+        conversation: { id: acme.launch, kind: 'GROUP' },
+      });
       const opened = await asOwner(acme.id, (tx) => test.app.get(ContentVault).open(tx, acme.id, leaf.content as ContentEnvelope));
-      expect(opened).toEqual({ state: 'READABLE', content: { type: 'TEXT', body: 'the launch date is secret', attachment: null, location: null, payment: null } });
+      expect(opened).toEqual({
+        state: 'READABLE',
+        content: { type: 'TEXT', body: 'the launch date is secret', attachment: null, location: null, payment: null },
+      });
     });
 
     it('another member gets 403 NOT_SENDER, recorded as RECALL_DENIED without content', async () => {
@@ -86,7 +117,12 @@ describe('recall', () => {
         expect(noReason.json()).toMatchObject({ code: 'REASON_REQUIRED', decidedBy: 'BUILT_IN:FORCED_RECALL' });
         const response = await recall(test, acme.users[who], id, { force: true, reason: 'credential leak' });
         expect(response.statusCode).toBe(200);
-        expect(response.json()).toMatchObject({ forced: true, decidedBy: 'BUILT_IN:FORCED_RECALL', reEditDraft: null, notice: 'A message was removed by your organisation' });
+        expect(response.json()).toMatchObject({
+          forced: true,
+          decidedBy: 'BUILT_IN:FORCED_RECALL',
+          reEditDraft: null,
+          notice: 'A message was removed by your organisation',
+        });
         const entries = await auditFor(acme.id, id);
         expect(entries.map((e) => [e.action, e.denialCode, e.forced])).toEqual([
           ['RECALL_DENIED', 'REASON_REQUIRED', true],
@@ -234,7 +270,12 @@ describe('recall', () => {
 
   it('says which recipients already downloaded an attachment (alreadyDeliveredTo)', async () => {
     const id = await send(test, acme.users.alice, acme.launch, image());
-    const receipt = await test.request({ method: 'POST', url: `/api/v1/messages/${id}/receipts`, token: acme.users.bob.token, payload: { kind: 'DOWNLOADED' } });
+    const receipt = await test.request({
+      method: 'POST',
+      url: `/api/v1/messages/${id}/receipts`,
+      token: acme.users.bob.token,
+      payload: { kind: 'DOWNLOADED' },
+    });
     expect(receipt.statusCode).toBe(200);
     const response = await recall(test, acme.users.alice, id);
     expect(response.statusCode).toBe(200);
@@ -261,7 +302,9 @@ describe('recall', () => {
       expect(response.statusCode).toBe(200);
       const body = response.json();
       expect(body).toMatchObject({ recalled: 2, denied: 2, forced: false, policyVersion: 1 });
-      expect(body.results.map((r: { messageId: string; outcome: string; code: string | null; status: number }) => [r.messageId, r.outcome, r.code, r.status])).toEqual([
+      expect(
+        body.results.map((r: { messageId: string; outcome: string; code: string | null; status: number }) => [r.messageId, r.outcome, r.code, r.status]),
+      ).toEqual([
         [fresh1, 'RECALLED', null, 200],
         [old, 'DENIED', 'WINDOW_EXPIRED', 422],
         [fresh2, 'RECALLED', null, 200],
@@ -283,19 +326,39 @@ describe('recall', () => {
       expect((await auditFor(tenant.id, ids[0])).map((e) => e.denialCode)).toEqual(['BATCH_TOO_LARGE']);
 
       const bobs = await sendText(test, tenant.users.bob, tenant.launch);
-      const mixed = await test.request({ method: 'POST', url: '/api/v1/messages/recall', token: tenant.users.alice.token, payload: { messageIds: [ids[0], bobs] } });
+      const mixed = await test.request({
+        method: 'POST',
+        url: '/api/v1/messages/recall',
+        token: tenant.users.alice.token,
+        payload: { messageIds: [ids[0], bobs] },
+      });
       expect(mixed.statusCode).toBe(422);
       expect(mixed.json().code).toBe('VALIDATION_FAILED');
       const elsewhere = await sendText(test, tenant.users.alice, tenant.direct);
-      const twoConversations = await test.request({ method: 'POST', url: '/api/v1/messages/recall', token: tenant.users.alice.token, payload: { messageIds: [ids[0], elsewhere] } });
+      const twoConversations = await test.request({
+        method: 'POST',
+        url: '/api/v1/messages/recall',
+        token: tenant.users.alice.token,
+        payload: { messageIds: [ids[0], elsewhere] },
+      });
       expect(twoConversations.statusCode).toBe(422);
 
       await setPolicy(test, tenant.users.admin, (current) => ({ settings: { ...current.settings, batchRecall: { enabled: false, maxBatch: 2 } } }));
-      const disabled = await test.request({ method: 'POST', url: '/api/v1/messages/recall', token: tenant.users.alice.token, payload: { messageIds: [ids[0]] } });
+      const disabled = await test.request({
+        method: 'POST',
+        url: '/api/v1/messages/recall',
+        token: tenant.users.alice.token,
+        payload: { messageIds: [ids[0]] },
+      });
       expect(disabled.statusCode).toBe(422);
       expect(disabled.json().code).toBe('BATCH_DISABLED');
 
-      const overLimit = await test.request({ method: 'POST', url: '/api/v1/messages/recall', token: tenant.users.alice.token, payload: { messageIds: Array.from({ length: 101 }, () => ids[0]) } });
+      const overLimit = await test.request({
+        method: 'POST',
+        url: '/api/v1/messages/recall',
+        token: tenant.users.alice.token,
+        payload: { messageIds: Array.from({ length: 101 }, () => ids[0]) },
+      });
       expect(overLimit.statusCode).toBe(400);
       expect(overLimit.json().errors[0].field).toBe('messageIds');
     });
@@ -303,9 +366,14 @@ describe('recall', () => {
     it('404 for the whole request when one message is not visible', async () => {
       const mine = await sendText(test, acme.users.alice, acme.launch);
       const foreign = await sendText(test, other.users.alice, other.launch);
-      const response = await test.request({ method: 'POST', url: '/api/v1/messages/recall', token: acme.users.alice.token, payload: { messageIds: [mine, foreign] } });
+      const response = await test.request({
+        method: 'POST',
+        url: '/api/v1/messages/recall',
+        token: acme.users.alice.token,
+        payload: { messageIds: [mine, foreign] },
+      });
       expect(response.statusCode).toBe(404);
-      expect((await auditFor(acme.id, mine))).toEqual([]);
+      expect(await auditFor(acme.id, mine)).toEqual([]);
     });
   });
 
@@ -317,9 +385,19 @@ describe('recall', () => {
       clock.advance(299_000);
       const byBob = await test.request({ method: 'POST', url: `/api/v1/messages/${id}/re-edit`, token: acme.users.bob.token, payload: { body: 'x' } });
       expect(byBob.statusCode).toBe(403);
-      const wrongShape = await test.request({ method: 'POST', url: `/api/v1/messages/${id}/re-edit`, token: acme.users.alice.token, payload: { location: { latitude: 1, longitude: 2 } } });
+      const wrongShape = await test.request({
+        method: 'POST',
+        url: `/api/v1/messages/${id}/re-edit`,
+        token: acme.users.alice.token,
+        payload: { location: { latitude: 1, longitude: 2 } },
+      });
       expect(wrongShape.statusCode).toBe(400);
-      const response = await test.request({ method: 'POST', url: `/api/v1/messages/${id}/re-edit`, token: acme.users.alice.token, payload: { body: 'Launch is on Wednesday' } });
+      const response = await test.request({
+        method: 'POST',
+        url: `/api/v1/messages/${id}/re-edit`,
+        token: acme.users.alice.token,
+        payload: { body: 'Launch is on Wednesday' },
+      });
       expect(response.statusCode).toBe(201);
       const created = response.json();
       expect(created).toMatchObject({ type: 'TEXT', body: 'Launch is on Wednesday', replacesMessageId: id, state: 'ACTIVE' });

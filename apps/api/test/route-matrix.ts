@@ -14,7 +14,8 @@ import type { TestApp, TestUser } from './test-app';
 
 export const ROLES: readonly Role[] = ['ADMIN', 'COMPLIANCE', 'EMPLOYEE'];
 
-export type ReferenceKind = 'user' | 'conversation' | 'message' | 'legalHold' | 'roleGrant' | 'retentionChange' | 'webhook' | 'auditSeq' | 'treeSize' | 'cursor' | 'eventId';
+export type ReferenceKind =
+  'user' | 'conversation' | 'message' | 'legalHold' | 'roleGrant' | 'retentionChange' | 'webhook' | 'auditSeq' | 'treeSize' | 'cursor' | 'eventId';
 
 export class Unbuildable extends Error {}
 

@@ -72,7 +72,10 @@ export function openStream(baseUrl: string, token: string, options: { lastEventI
             const found = events.find(predicate);
             if (found) return Promise.resolve(found);
             return new Promise((done, fail) => {
-              const timer = setTimeout(() => fail(new Error(`no matching event within ${timeoutMs} ms; got ${events.map((e) => e.event).join(', ') || 'nothing'}`)), timeoutMs);
+              const timer = setTimeout(
+                () => fail(new Error(`no matching event within ${timeoutMs} ms; got ${events.map((e) => e.event).join(', ') || 'nothing'}`)),
+                timeoutMs,
+              );
               waiters.push({ predicate, resolve: (e) => (clearTimeout(timer), done(e)) });
             });
           },

@@ -109,7 +109,7 @@ describe('row level security', () => {
     }
   });
 
-  it('answers 404 for another tenant\'s user id, over HTTP', async () => {
+  it("answers 404 for another tenant's user id, over HTTP", async () => {
     const response = await test.request({
       method: 'PATCH',
       url: `/api/v1/users/${globex.users.alice.id}`,

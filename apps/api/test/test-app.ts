@@ -37,7 +37,13 @@ export interface TestApp {
   app: NestFastifyApplication;
   config: Config;
   db: Db;
-  request: (options: { method: string; url: string; token?: string; payload?: unknown; headers?: Record<string, string> }) => ReturnType<NestFastifyApplication['inject']>;
+  request: (options: {
+    method: string;
+    url: string;
+    token?: string;
+    payload?: unknown;
+    headers?: Record<string, string>;
+  }) => ReturnType<NestFastifyApplication['inject']>;
   close: () => Promise<void>;
 }
 
@@ -67,7 +73,11 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
       app.inject({
         method: method as 'GET',
         url,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload !== undefined && typeof payload !== 'string' ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(payload !== undefined && typeof payload !== 'string' ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
         payload: payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload),
       }),
     close: () => {

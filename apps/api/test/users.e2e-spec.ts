@@ -33,7 +33,12 @@ describe('users administration', () => {
     });
 
     it(`creates users: ${createStatus}`, async () => {
-      const response = await test.request({ method: 'POST', url: '/api/v1/users', token: tenant.users[who].token, payload: newUser(`new-${who}@${tenant.slug}.test`) });
+      const response = await test.request({
+        method: 'POST',
+        url: '/api/v1/users',
+        token: tenant.users[who].token,
+        payload: newUser(`new-${who}@${tenant.slug}.test`),
+      });
       expect(response.statusCode).toBe(createStatus);
     });
   });
@@ -57,17 +62,34 @@ describe('users administration', () => {
       payload: { email: 'not-an-email', displayName: '', roles: ['KING'], password: 'short', isRoot: true },
     });
     expect(invalid.statusCode).toBe(400);
-    const fields = invalid.json().errors.map((e: { field: string }) => e.field).sort();
+    const fields = invalid
+      .json()
+      .errors.map((e: { field: string }) => e.field)
+      .sort();
     expect(fields).toEqual(['displayName', 'email', 'isRoot', 'password', 'roles.0']);
   });
 
   it('changes roles, which apply on the very next request', async () => {
-    const created = await test.request({ method: 'POST', url: '/api/v1/users', token: tenant.users.admin.token, payload: newUser(`promo@${tenant.slug}.test`) });
+    const created = await test.request({
+      method: 'POST',
+      url: '/api/v1/users',
+      token: tenant.users.admin.token,
+      payload: newUser(`promo@${tenant.slug}.test`),
+    });
     const id = created.json().id;
-    const login = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email: `promo@${tenant.slug}.test`, password: 'a-long-enough-password' } });
+    const login = await test.request({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { tenant: tenant.slug, email: `promo@${tenant.slug}.test`, password: 'a-long-enough-password' },
+    });
     const token = login.json().accessToken;
     expect((await test.request({ method: 'GET', url: '/api/v1/users', token })).statusCode).toBe(403);
-    const patched = await test.request({ method: 'PATCH', url: `/api/v1/users/${id}`, token: tenant.users.admin.token, payload: { roles: ['EMPLOYEE', 'ADMIN'] } });
+    const patched = await test.request({
+      method: 'PATCH',
+      url: `/api/v1/users/${id}`,
+      token: tenant.users.admin.token,
+      payload: { roles: ['EMPLOYEE', 'ADMIN'] },
+    });
     expect(patched.json().roles).toEqual(['EMPLOYEE', 'ADMIN']);
     expect((await test.request({ method: 'GET', url: '/api/v1/users', token })).statusCode).toBe(200);
   });
@@ -75,23 +97,39 @@ describe('users administration', () => {
   it('deactivating a user stops their token at once', async () => {
     const before = await test.request({ method: 'GET', url: '/api/v1/me', token: tenant.users.dave.token });
     expect(before.statusCode).toBe(200);
-    const patched = await test.request({ method: 'PATCH', url: `/api/v1/users/${tenant.users.dave.id}`, token: tenant.users.admin.token, payload: { active: false } });
+    const patched = await test.request({
+      method: 'PATCH',
+      url: `/api/v1/users/${tenant.users.dave.id}`,
+      token: tenant.users.admin.token,
+      payload: { active: false },
+    });
     expect(patched.json().active).toBe(false);
     expect((await test.request({ method: 'GET', url: '/api/v1/me', token: tenant.users.dave.token })).statusCode).toBe(401);
-    const relogin = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email: tenant.users.dave.email, password: PASSWORD } });
+    const relogin = await test.request({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { tenant: tenant.slug, email: tenant.users.dave.email, password: PASSWORD },
+    });
     expect(relogin.statusCode).toBe(401);
   });
 
   it('keeps at least one active administrator', async () => {
     const solo = await createTenant(test, { admin: ['ADMIN'] });
-    const response = await test.request({ method: 'PATCH', url: `/api/v1/users/${solo.users.admin.id}`, token: solo.users.admin.token, payload: { active: false } });
+    const response = await test.request({
+      method: 'PATCH',
+      url: `/api/v1/users/${solo.users.admin.id}`,
+      token: solo.users.admin.token,
+      payload: { active: false },
+    });
     expect(response.statusCode).toBe(409);
   });
 
   it('answers 404 for unknown and cross-tenant ids, 400 for malformed ones', async () => {
     const token = tenant.users.admin.token;
     expect((await test.request({ method: 'PATCH', url: `/api/v1/users/${other.users.alice.id}`, token, payload: { active: false } })).statusCode).toBe(404);
-    expect((await test.request({ method: 'PATCH', url: '/api/v1/users/00000000-0000-4000-8000-000000000000', token, payload: { active: false } })).statusCode).toBe(404);
+    expect(
+      (await test.request({ method: 'PATCH', url: '/api/v1/users/00000000-0000-4000-8000-000000000000', token, payload: { active: false } })).statusCode,
+    ).toBe(404);
     expect((await test.request({ method: 'PATCH', url: '/api/v1/users/not-a-uuid', token, payload: { active: false } })).statusCode).toBe(400);
   });
 
@@ -103,24 +141,50 @@ describe('users administration', () => {
     await test.request({ method: 'PATCH', url: `/api/v1/users/${id}`, token: admin.token, payload: { active: false } });
     await test.request({ method: 'PATCH', url: `/api/v1/users/${id}`, token: admin.token, payload: { active: true, password: 'a-brand-new-password' } });
     const entries = (await test.request({ method: 'GET', url: `/api/v1/audit?subjectUserId=${id}`, token: tenant.users.compliance.token })).json().items;
-    expect(entries.map((e: { action: string }) => e.action).reverse()).toEqual(['USER_CREATED', 'ROLE_CHANGED', 'USER_DEACTIVATED', 'USER_REACTIVATED', 'PASSWORD_CHANGED']);
+    expect(entries.map((e: { action: string }) => e.action).reverse()).toEqual([
+      'USER_CREATED',
+      'ROLE_CHANGED',
+      'USER_DEACTIVATED',
+      'USER_REACTIVATED',
+      'PASSWORD_CHANGED',
+    ]);
     expect(entries.every((e: { actorId: string }) => e.actorId === admin.id)).toBe(true);
-    const login = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email: `audited@${tenant.slug}.test`, password: 'a-brand-new-password' } });
+    const login = await test.request({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { tenant: tenant.slug, email: `audited@${tenant.slug}.test`, password: 'a-brand-new-password' },
+    });
     expect(login.statusCode).toBe(200);
   });
 
   it('lets a user change their own password, ending their other sessions', async () => {
     const email = `self@${tenant.slug}.test`;
     await test.request({ method: 'POST', url: '/api/v1/users', token: tenant.users.admin.token, payload: newUser(email) });
-    const login = () => test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email, password: 'a-long-enough-password' } });
+    const login = () =>
+      test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email, password: 'a-long-enough-password' } });
     const phone = (await login()).json().accessToken;
     const laptop = (await login()).json().accessToken;
-    const wrong = await test.request({ method: 'PUT', url: '/api/v1/me/password', token: laptop, payload: { currentPassword: 'nope', newPassword: 'another-long-password' } });
+    const wrong = await test.request({
+      method: 'PUT',
+      url: '/api/v1/me/password',
+      token: laptop,
+      payload: { currentPassword: 'nope', newPassword: 'another-long-password' },
+    });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().errors[0].field).toBe('currentPassword');
-    const short = await test.request({ method: 'PUT', url: '/api/v1/me/password', token: laptop, payload: { currentPassword: 'a-long-enough-password', newPassword: 'short' } });
+    const short = await test.request({
+      method: 'PUT',
+      url: '/api/v1/me/password',
+      token: laptop,
+      payload: { currentPassword: 'a-long-enough-password', newPassword: 'short' },
+    });
     expect(short.statusCode).toBe(400);
-    const changed = await test.request({ method: 'PUT', url: '/api/v1/me/password', token: laptop, payload: { currentPassword: 'a-long-enough-password', newPassword: 'another-long-password' } });
+    const changed = await test.request({
+      method: 'PUT',
+      url: '/api/v1/me/password',
+      token: laptop,
+      payload: { currentPassword: 'a-long-enough-password', newPassword: 'another-long-password' },
+    });
     expect(changed.statusCode).toBe(204);
     expect((await test.request({ method: 'GET', url: '/api/v1/me', token: laptop })).statusCode).toBe(200);
     expect((await test.request({ method: 'GET', url: '/api/v1/me', token: phone })).statusCode).toBe(401);

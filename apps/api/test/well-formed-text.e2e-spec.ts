@@ -32,7 +32,10 @@ describe('free text: stored exactly as sent, or refused by field', () => {
     inTenant(owner, { tenantId: acme.id }, (tx) => tx.auditEntry.findMany({ where: { tenantId: acme.id, messageId }, orderBy: { seq: 'asc' } }));
 
   const expectFieldProblem = (response: Awaited<ReturnType<TestApp['request']>>, field: string) => {
-    expect({ status: response.statusCode, type: response.headers['content-type'] }).toEqual({ status: 400, type: expect.stringMatching(/^application\/problem\+json/) });
+    expect({ status: response.statusCode, type: response.headers['content-type'] }).toEqual({
+      status: 400,
+      type: expect.stringMatching(/^application\/problem\+json/),
+    });
     expect(response.json()).toMatchObject({
       status: 400,
       code: 'VALIDATION_FAILED',
@@ -42,7 +45,12 @@ describe('free text: stored exactly as sent, or refused by field', () => {
 
   describe.each(Object.entries(MALFORMED))('%s', (_name, text) => {
     it('in a message body: 400 naming body, nothing stored', async () => {
-      const send = await test.request({ method: 'POST', url: `/api/v1/conversations/${acme.direct}/messages`, token: acme.users.alice.token, payload: { type: 'TEXT', body: text } });
+      const send = await test.request({
+        method: 'POST',
+        url: `/api/v1/conversations/${acme.direct}/messages`,
+        token: acme.users.alice.token,
+        payload: { type: 'TEXT', body: text },
+      });
       expectFieldProblem(send, 'body');
       const list = await test.request({ method: 'GET', url: `/api/v1/conversations/${acme.direct}/messages`, token: acme.users.alice.token });
       expect(list.json().items.map((m: { body: string }) => m.body)).not.toContain(text);
@@ -59,19 +67,29 @@ describe('free text: stored exactly as sent, or refused by field', () => {
 
       expect((await recall(test, acme.users.bob, id, { reason: 'readable' })).statusCode).toBe(403);
       const entries = await auditOf(id);
-      expect(entries.map((entry) => [entry.action, entry.denialCode, JSON.parse(Buffer.from(entry.leaf).toString('utf8')).reason])).toEqual([['RECALL_DENIED', 'NOT_SENDER', 'readable']]);
+      expect(entries.map((entry) => [entry.action, entry.denialCode, JSON.parse(Buffer.from(entry.leaf).toString('utf8')).reason])).toEqual([
+        ['RECALL_DENIED', 'NOT_SENDER', 'readable'],
+      ]);
     });
 
     it('in a batch recall reason: 400 naming reason, nothing recorded', async () => {
       const id = await sendText(test, acme.users.alice, acme.launch);
-      expectFieldProblem(await test.request({ method: 'POST', url: '/api/v1/messages/recall', token: acme.users.bob.token, payload: { messageIds: [id], reason: text } }), 'reason');
+      expectFieldProblem(
+        await test.request({ method: 'POST', url: '/api/v1/messages/recall', token: acme.users.bob.token, payload: { messageIds: [id], reason: text } }),
+        'reason',
+      );
       expect(await auditOf(id)).toEqual([]);
     });
 
     it('in a legal hold matter: 400 naming matter, no hold placed', async () => {
       const before = (await test.request({ method: 'GET', url: '/api/v1/legal-holds', token: acme.users.compliance.token })).json().items.length;
       expectFieldProblem(
-        await test.request({ method: 'POST', url: '/api/v1/legal-holds', token: acme.users.compliance.token, payload: { scope: 'USER', subjectUserId: acme.users.bob.id, matter: text } }),
+        await test.request({
+          method: 'POST',
+          url: '/api/v1/legal-holds',
+          token: acme.users.compliance.token,
+          payload: { scope: 'USER', subjectUserId: acme.users.bob.id, matter: text },
+        }),
         'matter',
       );
       expect((await test.request({ method: 'GET', url: '/api/v1/legal-holds', token: acme.users.compliance.token })).json().items).toHaveLength(before);
@@ -89,20 +107,36 @@ describe('free text: stored exactly as sent, or refused by field', () => {
     const entry = await test.request({ method: 'GET', url: `/api/v1/audit/${recalled.json().auditSeq}`, token: acme.users.compliance.token });
     expect(entry.json().reason).toBe(UNUSUAL);
 
-    const hold = await test.request({ method: 'POST', url: '/api/v1/legal-holds', token: acme.users.compliance.token, payload: { scope: 'TENANT', matter: UNUSUAL } });
+    const hold = await test.request({
+      method: 'POST',
+      url: '/api/v1/legal-holds',
+      token: acme.users.compliance.token,
+      payload: { scope: 'TENANT', matter: UNUSUAL },
+    });
     expect(hold.statusCode).toBe(201);
     const holds = (await test.request({ method: 'GET', url: '/api/v1/legal-holds', token: acme.users.compliance.token })).json().items;
     expect(holds.find((h: { id: string }) => h.id === hold.json().id).matter).toBe(UNUSUAL);
   });
 
   it('refuses a users cursor that decodes to NUL (users are compared by email) with a 400 naming it', async () => {
-    const response = await test.request({ method: 'GET', url: `/api/v1/users?cursor=${Buffer.from('\u0000').toString('base64url')}`, token: acme.users.admin.token });
-    expect({ status: response.statusCode, type: response.headers['content-type'] }).toEqual({ status: 400, type: expect.stringMatching(/^application\/problem\+json/) });
+    const response = await test.request({
+      method: 'GET',
+      url: `/api/v1/users?cursor=${Buffer.from('\u0000').toString('base64url')}`,
+      token: acme.users.admin.token,
+    });
+    expect({ status: response.statusCode, type: response.headers['content-type'] }).toEqual({
+      status: 400,
+      type: expect.stringMatching(/^application\/problem\+json/),
+    });
     expect(response.json().errors).toEqual([expect.objectContaining({ field: 'query.cursor', code: 'invalid_cursor' })]);
   });
 
   it('answers PostgreSQL refusing a string (22021 in text, 22P05 in jsonb), through Prisma or pg, with a 400 problem should any slip past the schemas', async () => {
-    const refusal = (query: Promise<unknown>) => query.then(() => undefined, (error: unknown) => error);
+    const refusal = (query: Promise<unknown>) =>
+      query.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     const client = new Client({ connectionString: requireEnv('TEST_APP_DATABASE_URL') });
     await client.connect();
     try {

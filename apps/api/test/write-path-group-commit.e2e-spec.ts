@@ -75,7 +75,10 @@ describe('audit group commit', () => {
     expect(lost.map((r) => [r.statusCode, r.json().code, r.json().auditSeq])).toEqual(range(0, CONCURRENT - 1).map(() => [409, 'ALREADY_RECALLED', null]));
     expect(won[0].json().auditSeq).toBe(before.size);
 
-    const { rows } = await owner.query<{ seq: string; action: string }>('SELECT seq::text, action::text FROM audit_entries WHERE tenant_id = $1 AND message_id = $2', [tenant.id, id]);
+    const { rows } = await owner.query<{ seq: string; action: string }>(
+      'SELECT seq::text, action::text FROM audit_entries WHERE tenant_id = $1 AND message_id = $2',
+      [tenant.id, id],
+    );
     expect(rows).toEqual([{ seq: String(before.size), action: 'MESSAGE_RECALLED' }]);
     expect(await logShape(owner, tenant.id)).toEqual(gapFree(before.size + 1));
     expect(await verify()).toMatchObject({ ok: true, checked: before.size + 1, problems: [] });

@@ -32,8 +32,14 @@ describe('pending audit entries left by a writer', () => {
   const ageAnHour = (tenantId: string) => owner.query(`UPDATE audit_pending SET created_at = created_at - interval '1 hour' WHERE tenant_id = $1`, [tenantId]);
   /** How many entries of the log carry each of the marker policy versions, by seq order. */
   const markedEntries = async (tenantId: string, from: number) =>
-    (await owner.query<{ version: number; seq: number }>('SELECT policy_version AS version, seq::int FROM audit_entries WHERE tenant_id = $1 AND policy_version >= $2 ORDER BY seq', [tenantId, from])).rows;
-  const verify = async (tenant: TestTenant) => (await test.request({ method: 'POST', url: '/api/v1/audit/verify', token: tenant.users.compliance.token, payload: {} })).json();
+    (
+      await owner.query<{ version: number; seq: number }>(
+        'SELECT policy_version AS version, seq::int FROM audit_entries WHERE tenant_id = $1 AND policy_version >= $2 ORDER BY seq',
+        [tenantId, from],
+      )
+    ).rows;
+  const verify = async (tenant: TestTenant) =>
+    (await test.request({ method: 'POST', url: '/api/v1/audit/verify', token: tenant.users.compliance.token, payload: {} })).json();
 
   it('entries a crashed writer left pending are integrated by the sweep once, gap-free, and the log verifies', async () => {
     const tenant = await newTenant();
@@ -42,7 +48,11 @@ describe('pending audit entries left by a writer', () => {
     const before = await logShape(owner, tenant.id);
     expect(before).toEqual(gapFree(before.size));
 
-    await queueAsCrashedWriter(test, tenant, [9001, 9002, 9003].map((n) => policyDraft(adminId, n)));
+    await queueAsCrashedWriter(
+      test,
+      tenant,
+      [9001, 9002, 9003].map((n) => policyDraft(adminId, n)),
+    );
     expect(await logShape(owner, tenant.id)).toEqual({ ...before, pending: 3 });
     await ageAnHour(tenant.id);
 

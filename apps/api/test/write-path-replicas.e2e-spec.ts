@@ -174,7 +174,9 @@ describe('write path across two API processes', () => {
       it('a revoked session is refused (401) on every route', async () => {
         const probes = employeeProbes(b.call);
         const tokenFor = await sessionsWarmOnB(probes, 'alice');
-        await changeUnheard('UPDATE sessions SET revoked_at = now() WHERE id = ANY ($1::uuid[])', [Object.keys(probes).map((route) => sessionIdOf(tokenFor(route)))]);
+        await changeUnheard('UPDATE sessions SET revoked_at = now() WHERE id = ANY ($1::uuid[])', [
+          Object.keys(probes).map((route) => sessionIdOf(tokenFor(route))),
+        ]);
         expect(await statusesOf(probes, tokenFor)).toEqual(every(probes, 401));
       });
 
@@ -264,7 +266,10 @@ describe('write path across two API processes', () => {
       const key = kidOf(before[0].body);
       expect(kidOf(before[1].body)).toBe(key);
 
-      const erased = await a.call('POST', '/api/v1/erasure-requests', { token: compliance, payload: { subjectUserId: tenant.users.alice.id, reason: 'GDPR Art. 17 request' } });
+      const erased = await a.call('POST', '/api/v1/erasure-requests', {
+        token: compliance,
+        payload: { subjectUserId: tenant.users.alice.id, reason: 'GDPR Art. 17 request' },
+      });
       expect(erased.status).toBe(200);
       expect(erased.body.keysDestroyed).toBeGreaterThanOrEqual(1);
 

@@ -42,7 +42,10 @@ test.describe('an employee and the audit pages', () => {
     }
     const verify = await page.request.post('/api/v1/audit/verify', { data: {}, ...fromConsole });
     expect(verify.status()).toBe(403);
-    const erasure = await page.request.post('/api/v1/erasure-requests', { data: { subjectUserId: '00000000-0000-4000-8000-000000000000', reason: 'x' }, ...fromConsole });
+    const erasure = await page.request.post('/api/v1/erasure-requests', {
+      data: { subjectUserId: '00000000-0000-4000-8000-000000000000', reason: 'x' },
+      ...fromConsole,
+    });
     expect(erasure.status()).toBe(403);
   });
 

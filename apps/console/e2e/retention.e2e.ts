@@ -2,7 +2,9 @@ import { expect, test } from '@playwright/test';
 import { signOut, signInAs, snapshot } from './helpers';
 
 test.describe('audit retention in the console', () => {
-  test('a compliance officer proposes a shorter retention; administrators see it waiting with its date; a compliance officer cancels it', async ({ page }, testInfo) => {
+  test('a compliance officer proposes a shorter retention; administrators see it waiting with its date; a compliance officer cancels it', async ({
+    page,
+  }, testInfo) => {
     await signInAs(page, 'compliance@acme.test');
     await page.goto('/legal-holds');
     const panel = page.getByTestId('retention-panel');

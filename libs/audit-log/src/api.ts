@@ -2,12 +2,7 @@ import { assertConsistentHead } from './checkpoint';
 import { appendToFrontier, frontierFromLeafHashes, frontierRoot } from './compact-range';
 import type { Hasher } from './hash';
 import { emptyTreeRoot, hashChildren, hashLeaf, leafHashesNodeSource, rootFromLeafHashes } from './merkle';
-import {
-  buildConsistencyProof,
-  buildInclusionProof,
-  consistencyProofFromLeafHashes,
-  inclusionProofFromLeafHashes,
-} from './proof-generation';
+import { buildConsistencyProof, buildInclusionProof, consistencyProofFromLeafHashes, inclusionProofFromLeafHashes } from './proof-generation';
 import { rootFromInclusionProof, verifyConsistency, verifyInclusion } from './proof-verification';
 import { verifyExport } from './verify-export';
 

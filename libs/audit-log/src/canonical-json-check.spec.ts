@@ -67,7 +67,10 @@ describe('isCanonicalJsonBytes', () => {
       'RFC 8785 §3.2.3 (UTF-16 order: U+1F600 before U+FB33)',
       '{"\\r":"Carriage Return","1":"One","\u0080":"Control","\u00f6":"Latin Small Letter O With Diaeresis","\u20ac":"Euro Sign","\ud83d\ude00":"Emoji: Grinning Face","\ufb33":"Hebrew Letter Dalet With Dagesh"}',
     ],
-    ['RFC 8785 Appendix B numbers', '[0,5e-324,-1.7976931348623157e+308,9007199254740992,295147905179352830000,9.999999999999997e+22,1e+23,1e+21,9.999999999999997e-7,0.000001,-0.0000033333333333333333]'],
+    [
+      'RFC 8785 Appendix B numbers',
+      '[0,5e-324,-1.7976931348623157e+308,9007199254740992,295147905179352830000,9.999999999999997e+22,1e+23,1e+21,9.999999999999997e-7,0.000001,-0.0000033333333333333333]',
+    ],
     ['empty containers', '{"":[],"a":{}}'],
     ['a "__proto__" key', '{"__proto__":1}'],
     ['U+2028 and DEL unescaped', '"\u2028\u007f"'],
@@ -159,7 +162,11 @@ function respellings(node: JsonValue): string[] {
   if (node !== null && typeof node === 'object' && !Array.isArray(node)) {
     const keys = Object.keys(node).sort();
     const member = (key: string, spelledKey = canonicalJson(key)) => `${spelledKey}:${canonicalJson(node[key])}`;
-    const out = keys.slice(0, 1).flatMap((first) => stringRespellings(first).map((spelled) => `{${[member(first, `"${spelled}"`), ...keys.slice(1).map((key) => member(key))].join(',')}}`));
+    const out = keys
+      .slice(0, 1)
+      .flatMap((first) =>
+        stringRespellings(first).map((spelled) => `{${[member(first, `"${spelled}"`), ...keys.slice(1).map((key) => member(key))].join(',')}}`),
+      );
     if (keys.length >= 2) out.push(`{${[keys[1], keys[0], ...keys.slice(2)].map((key) => member(key)).join(',')}}`);
     return out;
   }
@@ -175,7 +182,10 @@ function stringRespellings(text: string): string[] {
   const char = String.fromCodePoint(code);
   const rest = canonicalJson(text.slice(char.length)).slice(1, -1);
   const hex = (unit: number) => unit.toString(16).padStart(4, '0');
-  const unicodeEscape = [...char].flatMap((c) => (c.length === 2 ? [c.charCodeAt(0), c.charCodeAt(1)] : [c.charCodeAt(0)])).map((unit) => `\\u${hex(unit)}`).join('');
+  const unicodeEscape = [...char]
+    .flatMap((c) => (c.length === 2 ? [c.charCodeAt(0), c.charCodeAt(1)] : [c.charCodeAt(0)]))
+    .map((unit) => `\\u${hex(unit)}`)
+    .join('');
   if (code >= 0x20) out.push(`${unicodeEscape}${rest}`);
   else out.push(`\\u${hex(code).toUpperCase()}${rest}`);
   if (['\b', '\t', '\n', '\f', '\r'].includes(char)) out.push(`\\u${hex(code)}${rest}`);

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { encodeBase64 } from './base64';
 import { utf8Bytes } from './bytes';
-import { assertConsistentHead, formatCheckpointBody, parseCheckpoint, parseCheckpointBody, signCheckpoint, verifyCheckpoint, type Checkpoint } from './checkpoint';
+import {
+  assertConsistentHead,
+  formatCheckpointBody,
+  parseCheckpoint,
+  parseCheckpointBody,
+  signCheckpoint,
+  verifyCheckpoint,
+  type Checkpoint,
+} from './checkpoint';
 import { nodeCryptoHasher as hasher } from './hash-node';
 import { hashLeaf, rootFromLeafHashes } from './merkle';
 import { consistencyProofFromLeafHashes } from './proof-generation';
@@ -75,13 +83,16 @@ describe('checkpoints (C2SP tlog-checkpoint)', () => {
   });
 
   it('rejects any single bit flip in the signed note, including in the size and the root', () => {
-    const note = signCheckpoint({ origin: 'retract.example/t', size: 1234, rootHash: ROOT }, noteSignerFromPrivateKey('retract.example/t', new Uint8Array(32).fill(5)));
+    const note = signCheckpoint(
+      { origin: 'retract.example/t', size: 1234, rootHash: ROOT },
+      noteSignerFromPrivateKey('retract.example/t', new Uint8Array(32).fill(5)),
+    );
     const key = formatVerifierKey(noteSignerFromPrivateKey('retract.example/t', new Uint8Array(32).fill(5)));
     const bytes = utf8Bytes(note);
     fc.assert(
       fc.property(fc.nat(bytes.length * 8 - 1), (bit) => {
         const flipped = Uint8Array.from(bytes);
-        flipped[Math.floor(bit / 8)] ^= 1 << bit % 8;
+        flipped[Math.floor(bit / 8)] ^= 1 << (bit % 8);
         let text: string;
         try {
           text = new TextDecoder('utf-8', { fatal: true }).decode(flipped);
@@ -112,7 +123,9 @@ describe('assertConsistentHead (the signer’s guard)', () => {
   });
 
   it('refuses a smaller head', () => {
-    expect(() => assertConsistentHead(hasher, head(13), head(7), [])).toThrow(expect.objectContaining({ code: 'INCONSISTENT_HEAD', message: expect.stringMatching(/shrink/) }));
+    expect(() => assertConsistentHead(hasher, head(13), head(7), [])).toThrow(
+      expect.objectContaining({ code: 'INCONSISTENT_HEAD', message: expect.stringMatching(/shrink/) }),
+    );
   });
 
   it('refuses a different root at the same size (a fork)', () => {
@@ -130,8 +143,8 @@ describe('assertConsistentHead (the signer’s guard)', () => {
   });
 
   it('refuses a head for another log', () => {
-    expect(() => assertConsistentHead(hasher, head(7), { ...head(13), origin: 'elsewhere' }, consistencyProofFromLeafHashes(hasher, leafHashes, 7, 13))).toThrow(
-      /origin/,
-    );
+    expect(() =>
+      assertConsistentHead(hasher, head(7), { ...head(13), origin: 'elsewhere' }, consistencyProofFromLeafHashes(hasher, leafHashes, 7, 13)),
+    ).toThrow(/origin/);
   });
 });

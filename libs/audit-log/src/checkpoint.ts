@@ -4,15 +4,7 @@ import { AuditLogError } from './errors';
 import type { Hasher } from './hash';
 import { HASH_SIZE } from './merkle';
 import { verifyConsistency } from './proof-verification';
-import {
-  parseNote,
-  parseVerifierKey,
-  signNote,
-  verifyNote,
-  type NoteSignature,
-  type NoteSignerKey,
-  type NoteVerifierKey,
-} from './signed-note';
+import { parseNote, parseVerifierKey, signNote, verifyNote, type NoteSignature, type NoteSignerKey, type NoteVerifierKey } from './signed-note';
 import { isTreeSize } from './tree-math';
 
 /**
@@ -130,12 +122,7 @@ export function verifyCheckpoint(
  * unless `next` extends `previous` (same origin, not smaller, and the consistency proof
  * from previous to next verifies; equal sizes need equal roots).
  */
-export function assertConsistentHead(
-  hasher: Hasher,
-  previous: Checkpoint | undefined,
-  next: Checkpoint,
-  consistencyProof: readonly Uint8Array[],
-): void {
+export function assertConsistentHead(hasher: Hasher, previous: Checkpoint | undefined, next: Checkpoint, consistencyProof: readonly Uint8Array[]): void {
   if (previous === undefined) return;
   if (next.origin !== previous.origin) throw inconsistent(`origin changed from "${previous.origin}" to "${next.origin}"`);
   if (next.size < previous.size) throw inconsistent(`tree size would shrink from ${previous.size} to ${next.size}`);

@@ -32,11 +32,7 @@ export const EMPTY_FRONTIER: Frontier = Object.freeze({ size: 0, hashes: Object.
  * (level ≥ 1) that this leaf completed; with the leaf hashes themselves (level 0) they
  * are every node a proof can ask a `NodeSource` for.
  */
-export function appendToFrontier(
-  hasher: Hasher,
-  frontier: Frontier,
-  leafHash: Uint8Array,
-): { frontier: Frontier; completedNodes: CompletedNode[] } {
+export function appendToFrontier(hasher: Hasher, frontier: Frontier, leafHash: Uint8Array): { frontier: Frontier; completedNodes: CompletedNode[] } {
   const hashes = frontier.hashes.slice();
   const completedNodes: CompletedNode[] = [];
   let hash = leafHash;

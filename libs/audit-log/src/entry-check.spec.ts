@@ -94,7 +94,12 @@ describe('EntryChecker', () => {
   it('takes a valid leaf as valid on the fast path', () => {
     const warm = warmChecker();
     const leaf = encodeLeaf(syntheticEntry(SYNTHETIC_TENANT_ID, 42, 256));
-    expect(warm.checkEntry(entryOf(42, leaf))).toEqual({ seq: 42, leafHash: hashLeaf(nobleHasher, leaf), problems: [], occurredAt: '2025-01-01T00:01:03.000Z' });
+    expect(warm.checkEntry(entryOf(42, leaf))).toEqual({
+      seq: 42,
+      leafHash: hashLeaf(nobleHasher, leaf),
+      problems: [],
+      occurredAt: '2025-01-01T00:01:03.000Z',
+    });
   });
 
   it.each([
@@ -104,12 +109,20 @@ describe('EntryChecker', () => {
     ['an impossible date', { occurredAt: '2025-02-30T00:00:00.000Z' }, 'LEAF_INVALID'],
   ])('names a leaf with %s', (_name, change, code) => {
     const leaf = leafBytes({ ...syntheticEntry(SYNTHETIC_TENANT_ID, 42, 16), ...change });
-    expect(warmChecker().checkEntry(entryOf(42, leaf)).problems.map((p) => p.code)).toEqual([code]);
+    expect(
+      warmChecker()
+        .checkEntry(entryOf(42, leaf))
+        .problems.map((p) => p.code),
+    ).toEqual([code]);
   });
 
   it('names a stored leaf hash that does not match, and one that is not a hash', () => {
     const leaf = encodeLeaf(syntheticEntry(SYNTHETIC_TENANT_ID, 7, 16));
-    expect(warmChecker().checkEntry(entryOf(7, leaf, new Uint8Array(32))).problems.map((p) => p.code)).toEqual(['LEAF_HASH_MISMATCH']);
+    expect(
+      warmChecker()
+        .checkEntry(entryOf(7, leaf, new Uint8Array(32)))
+        .problems.map((p) => p.code),
+    ).toEqual(['LEAF_HASH_MISMATCH']);
     const notAHash = { ...entryOf(7, leaf), leafHash: 'AAAA' };
     expect(warmChecker().checkEntry(notAHash)).toMatchObject({ leafHash: hashLeaf(nobleHasher, leaf), problems: [{ code: 'LEAF_HASH_INVALID' }] });
   });

@@ -7,7 +7,9 @@ import { buildSyntheticExport } from './testing/synthetic-export';
 
 describe('entry points', () => {
   it('export the same API from index.ts (node:crypto) and browser.ts (pure JS)', () => {
-    const nodeNames = Object.keys(node).filter((name) => name !== 'nodeCryptoHasher').sort();
+    const nodeNames = Object.keys(node)
+      .filter((name) => name !== 'nodeCryptoHasher')
+      .sort();
     expect(Object.keys(browser).sort()).toEqual(nodeNames);
   });
 

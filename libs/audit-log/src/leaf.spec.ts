@@ -28,11 +28,18 @@ describe('leaf envelope', () => {
 
   it('round-trips any extra JSON fields', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1 }).filter((k) => !['v', 'tenantId', 'seq', 'occurredAt', 'action'].includes(k)), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }), (extra) => {
-        const entry = { ...extra, ...ENTRY } as AuditEntry;
-        const leaf = encodeLeaf(entry);
-        expect(encodeLeaf(stripV(decodeLeaf(leaf)))).toEqual(leaf);
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string({ minLength: 1 }).filter((k) => !['v', 'tenantId', 'seq', 'occurredAt', 'action'].includes(k)),
+          fc.jsonValue({ maxDepth: 2 }),
+          { maxKeys: 4 },
+        ),
+        (extra) => {
+          const entry = { ...extra, ...ENTRY } as AuditEntry;
+          const leaf = encodeLeaf(entry);
+          expect(encodeLeaf(stripV(decodeLeaf(leaf)))).toEqual(leaf);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -77,7 +84,9 @@ describe('leaf envelope', () => {
     ['a non-finite number', { ...ENTRY, extra: Infinity }],
     ['a local timestamp', { ...ENTRY, occurredAt: '2025-03-04T05:06:07.089' }],
   ])('refuses to encode an entry with %s', (_name, entry) => {
-    expect(() => encodeLeaf(entry as unknown as AuditEntry)).toThrow(expect.objectContaining({ code: expect.stringMatching(/ENTRY_INVALID|NOT_CANONICAL_JSON/) }));
+    expect(() => encodeLeaf(entry as unknown as AuditEntry)).toThrow(
+      expect.objectContaining({ code: expect.stringMatching(/ENTRY_INVALID|NOT_CANONICAL_JSON/) }),
+    );
   });
 });
 

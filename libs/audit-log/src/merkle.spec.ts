@@ -33,19 +33,67 @@ const SOME_HASH = hex('abacaba000000000000000000000000000000000000000000060061e0
 
 // (leaf index, tree size, proof) from transparency-dev/merkle proof/verify_test.go (there 1-based leaves).
 const INCLUSION_VECTORS: [number, number, string[]][] = [
-  [0, 8, ['96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7', '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4']],
-  [5, 8, ['bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b', 'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0', 'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7']],
+  [
+    0,
+    8,
+    [
+      '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
+    ],
+  ],
+  [
+    5,
+    8,
+    [
+      'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+      'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
+      'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+    ],
+  ],
   [2, 3, ['fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125']],
-  [1, 5, ['6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d', '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b']],
+  [
+    1,
+    5,
+    [
+      '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b',
+    ],
+  ],
   [0, 1, []],
 ];
 
 const CONSISTENCY_VECTORS: [number, number, string[]][] = [
   [1, 1, []],
-  [1, 8, ['96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7', '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4']],
-  [6, 8, ['0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a', 'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0', 'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7']],
+  [
+    1,
+    8,
+    [
+      '96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7',
+      '5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e',
+      '6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4',
+    ],
+  ],
+  [
+    6,
+    8,
+    [
+      '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
+      'ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0',
+      'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+    ],
+  ],
   [2, 5, ['5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e', 'bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b']],
-  [6, 7, ['0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a', 'b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f', 'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7']],
+  [
+    6,
+    7,
+    [
+      '0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a',
+      'b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f',
+      'd37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7',
+    ],
+  ],
 ];
 
 describe('RFC 6962 / RFC 9162 Merkle tree', () => {
@@ -56,7 +104,14 @@ describe('RFC 6962 / RFC 9162 Merkle tree', () => {
 
   it.each(ROOTS.map((root, i) => [i + 1, root]))('computes the reference root for size %i', (size, root) => {
     expect(encodeHex(rootFromLeafHashes(hasher, LEAF_HASHES.slice(0, size as number)))).toBe(root);
-    expect(encodeHex(rootFromLeafHashes(nobleHasher, LEAVES.slice(0, size as number).map((l) => hashLeaf(nobleHasher, l))))).toBe(root);
+    expect(
+      encodeHex(
+        rootFromLeafHashes(
+          nobleHasher,
+          LEAVES.slice(0, size as number).map((l) => hashLeaf(nobleHasher, l)),
+        ),
+      ),
+    ).toBe(root);
   });
 
   it('separates leaves from nodes (0x00 / 0x01 prefixes)', () => {
@@ -102,11 +157,35 @@ describe('RFC 6962 / RFC 9162 Merkle tree', () => {
           leafHash,
           proof.map((p, j) => (j === i ? flipBit(p, 3) : p)),
         ]),
-        ...(proof.length > 0 ? [['removed component', leafIndex, treeSize, rootHash, leafHash, proof.slice(0, -1)] as [string, number, number, Uint8Array, Uint8Array, Uint8Array[]]] : []),
-        ...(proof.length > 1 ? [['inserted component', leafIndex, treeSize, rootHash, leafHash, [SOME_HASH, proof[0], ...proof.slice(1)]] as [string, number, number, Uint8Array, Uint8Array, Uint8Array[]]] : []),
+        ...(proof.length > 0
+          ? [
+              ['removed component', leafIndex, treeSize, rootHash, leafHash, proof.slice(0, -1)] as [
+                string,
+                number,
+                number,
+                Uint8Array,
+                Uint8Array,
+                Uint8Array[],
+              ],
+            ]
+          : []),
+        ...(proof.length > 1
+          ? [
+              ['inserted component', leafIndex, treeSize, rootHash, leafHash, [SOME_HASH, proof[0], ...proof.slice(1)]] as [
+                string,
+                number,
+                number,
+                Uint8Array,
+                Uint8Array,
+                Uint8Array[],
+              ],
+            ]
+          : []),
       ];
       const wronglyAccepted = probes
-        .filter(([, index, size, root, leaf, path]) => verifyInclusion(hasher, { leafHash: leaf, leafIndex: index, treeSize: size, proof: path, rootHash: root }))
+        .filter(([, index, size, root, leaf, path]) =>
+          verifyInclusion(hasher, { leafHash: leaf, leafIndex: index, treeSize: size, proof: path, rootHash: root }),
+        )
         .map(([name]) => name);
       expect(wronglyAccepted).toEqual([]);
     });
@@ -183,7 +262,12 @@ describe('RFC 6962 / RFC 9162 Merkle tree', () => {
   });
 
   it('rejects inclusion claims outside the tree', () => {
-    for (const [leafIndex, treeSize] of [[0, 0], [1, 0], [1, 1], [2, 1]]) {
+    for (const [leafIndex, treeSize] of [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [2, 1],
+    ]) {
       expect(verifyInclusion(hasher, { leafHash: SOME_HASH, leafIndex, treeSize, proof: [], rootHash: hex(EMPTY_ROOT) })).toBe(false);
     }
     expect(() => inclusionProofPlan(8, 7)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
@@ -267,11 +351,21 @@ describe('against a naive implementation of the RFC 9162 definitions', () => {
         return memory.getNodes(refs);
       },
     };
-    for (const [index, size] of [[0, 1], [5, 13], [12, 13], [20, 24]]) {
+    for (const [index, size] of [
+      [0, 1],
+      [5, 13],
+      [12, 13],
+      [20, 24],
+    ]) {
       const proof = await buildInclusionProof(hasher, source, index, size);
       expect(proof.map(encodeHex)).toEqual(inclusionProofFromLeafHashes(hasher, leafHashes, index, size).map(encodeHex));
     }
-    for (const [oldSize, newSize] of [[1, 2], [7, 13], [13, 13], [16, 24]]) {
+    for (const [oldSize, newSize] of [
+      [1, 2],
+      [7, 13],
+      [13, 13],
+      [16, 24],
+    ]) {
       const proof = await buildConsistencyProof(hasher, source, oldSize, newSize);
       expect(proof.map(encodeHex)).toEqual(consistencyProofFromLeafHashes(hasher, leafHashes, oldSize, newSize).map(encodeHex));
     }
@@ -350,7 +444,5 @@ function naiveProof(m: number, d: Uint8Array[]): Uint8Array[] {
 function naiveSubproof(m: number, d: Uint8Array[], b: boolean): Uint8Array[] {
   if (m === d.length) return b ? [] : [naiveMth(d)];
   const k = splitPoint(d.length);
-  return m <= k
-    ? [...naiveSubproof(m, d.slice(0, k), b), naiveMth(d.slice(k))]
-    : [...naiveSubproof(m - k, d.slice(k), false), naiveMth(d.slice(0, k))];
+  return m <= k ? [...naiveSubproof(m, d.slice(0, k), b), naiveMth(d.slice(k))] : [...naiveSubproof(m - k, d.slice(k), false), naiveMth(d.slice(0, k))];
 }

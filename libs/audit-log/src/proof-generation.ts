@@ -29,21 +29,11 @@ export function consistencyProofPlan(oldSize: number, newSize: number): ProofPla
   return subproofRanges(oldSize, 0, newSize, true).map(([start, end]) => perfectSubtrees(start, end));
 }
 
-export async function buildInclusionProof(
-  hasher: Hasher,
-  source: NodeSource,
-  leafIndex: number,
-  treeSize: number,
-): Promise<Uint8Array[]> {
+export async function buildInclusionProof(hasher: Hasher, source: NodeSource, leafIndex: number, treeSize: number): Promise<Uint8Array[]> {
   return resolvePlan(hasher, source, inclusionProofPlan(leafIndex, treeSize));
 }
 
-export async function buildConsistencyProof(
-  hasher: Hasher,
-  source: NodeSource,
-  oldSize: number,
-  newSize: number,
-): Promise<Uint8Array[]> {
+export async function buildConsistencyProof(hasher: Hasher, source: NodeSource, oldSize: number, newSize: number): Promise<Uint8Array[]> {
   return resolvePlan(hasher, source, consistencyProofPlan(oldSize, newSize));
 }
 
@@ -87,7 +77,11 @@ async function resolvePlan(hasher: Hasher, source: NodeSource, plan: ProofPlan):
 }
 
 function resolvePlanSync(hasher: Hasher, leafHashes: readonly Uint8Array[], plan: ProofPlan): Uint8Array[] {
-  return assemble(hasher, plan, plan.flat().map((ref) => perfectSubtreeHash(hasher, leafHashes, ref)));
+  return assemble(
+    hasher,
+    plan,
+    plan.flat().map((ref) => perfectSubtreeHash(hasher, leafHashes, ref)),
+  );
 }
 
 function assemble(hasher: Hasher, plan: ProofPlan, nodeHashes: readonly Uint8Array[]): Uint8Array[] {

@@ -15,7 +15,7 @@ function tree(size: number, salt: number) {
 
 function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
   const copy = Uint8Array.from(bytes);
-  copy[Math.floor(bit / 8) % copy.length] ^= 1 << bit % 8;
+  copy[Math.floor(bit / 8) % copy.length] ^= 1 << (bit % 8);
   return copy;
 }
 
@@ -82,9 +82,7 @@ describe('inclusion proofs (properties)', () => {
   });
 });
 
-const oldAndNewSize = fc
-  .integer({ min: 1, max: 200 })
-  .chain((newSize) => fc.tuple(fc.integer({ min: 1, max: newSize }), fc.constant(newSize), fc.nat()));
+const oldAndNewSize = fc.integer({ min: 1, max: 200 }).chain((newSize) => fc.tuple(fc.integer({ min: 1, max: newSize }), fc.constant(newSize), fc.nat()));
 
 describe('consistency proofs (properties)', () => {
   it('verify for every pair of sizes', () => {

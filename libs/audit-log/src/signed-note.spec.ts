@@ -130,7 +130,7 @@ describe('signed notes (C2SP signed-note, Ed25519)', () => {
     fc.assert(
       fc.property(fc.nat(bytes.length * 8 - 1), (bit) => {
         const flipped = Uint8Array.from(bytes);
-        flipped[Math.floor(bit / 8)] ^= 1 << bit % 8;
+        flipped[Math.floor(bit / 8)] ^= 1 << (bit % 8);
         let text: string;
         try {
           text = new TextDecoder('utf-8', { fatal: true }).decode(flipped);

@@ -122,7 +122,9 @@ describe('verifyExport', () => {
   it('detects a cleanly shortened export only with a saved checkpoint', async () => {
     const newest = base.checkpoints.at(-1)!;
     const shortened = editHeader(
-      base.lines.filter((line) => !/^\{"type":"entry","seq":(9[6-9]),/.test(line) && !line.includes('"type":"trailer"') && line !== formatExportCheckpoint(newest)),
+      base.lines.filter(
+        (line) => !/^\{"type":"entry","seq":(9[6-9]),/.test(line) && !line.includes('"type":"trailer"') && line !== formatExportCheckpoint(newest),
+      ),
       (header) => ({ ...header, toSeq: 95 }),
     );
     expect((await verifyExport(shortened, { trustedKeys })).ok).toBe(true);
@@ -149,7 +151,9 @@ describe('verifyExport', () => {
     const forged = buildSyntheticExport({ entries: ENTRIES, checkpointEvery: 16, signer: syntheticSigner(8) });
     const result = await verifyExport(forged.lines, { previousCheckpoints: [base.checkpoints[2]] });
     expect(result.ok).toBe(false);
-    expect(result.problems).toEqual([expect.objectContaining({ code: 'CHECKPOINT_UNKNOWN_KEY', message: expect.stringMatching(/saved checkpoint #1.*re-signed/) })]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ code: 'CHECKPOINT_UNKNOWN_KEY', message: expect.stringMatching(/saved checkpoint #1.*re-signed/) }),
+    ]);
   });
 
   it('checks saved checkpoints against the rebuilt roots', async () => {
@@ -169,7 +173,10 @@ describe('verifyExport', () => {
     expect(result).toMatchObject({ ok: true, checked: 60, treeSize: 100, checkpointsVerified: 5 });
     expect(result.warnings.map((w) => w.code)).toEqual(['CHECKPOINT_BEFORE_RANGE']);
 
-    const wrongFrontier = editHeader(partial.lines, (header) => ({ ...header, frontier: { ...header.frontier, hashes: [encodeBase64(new Uint8Array(32)), ...header.frontier.hashes.slice(1)] } }));
+    const wrongFrontier = editHeader(partial.lines, (header) => ({
+      ...header,
+      frontier: { ...header.frontier, hashes: [encodeBase64(new Uint8Array(32)), ...header.frontier.hashes.slice(1)] },
+    }));
     const tampered = await verifyExport(wrongFrontier, { trustedKeys });
     expect(tampered).toMatchObject({ ok: false, firstBadSeq: 40 });
     expect(tampered.problems[0].message).toMatch(/header frontier/);

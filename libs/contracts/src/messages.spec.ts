@@ -1,7 +1,7 @@
 import { contentProblems, recallNotice, recallNotices, RecallRequestSchema, SendMessageRequestSchema, CreateConversationRequestSchema } from './index';
 
 describe('recall notices (DESIGN §2)', () => {
-  it('uses the reader\'s locale; the sender sees their own form', () => {
+  it("uses the reader's locale; the sender sees their own form", () => {
     const other = { senderName: '王伟', viewerIsSender: false, kind: 'SENDER' as const };
     expect(recallNotice('en', { ...other, senderName: 'Alice' })).toBe('Alice recalled a message');
     expect(recallNotice('zh-CN', other)).toBe('王伟 撤回了一条消息');
@@ -25,7 +25,9 @@ describe('message content by type', () => {
     expect(contentProblems('IMAGE', { attachment })).toEqual([]);
     expect(contentProblems('VIDEO', { attachment })).toEqual([['attachment.mimeType', 'must be video/* for VIDEO messages']]);
     expect(contentProblems('LOCATION', { body: 'here' })).toEqual([['location', 'is required for LOCATION messages']]);
-    expect(contentProblems('TRANSFER', { payment: { amountMinor: 1, currency: 'CNY' }, attachment })).toEqual([['attachment', 'is not allowed for TRANSFER messages']]);
+    expect(contentProblems('TRANSFER', { payment: { amountMinor: 1, currency: 'CNY' }, attachment })).toEqual([
+      ['attachment', 'is not allowed for TRANSFER messages'],
+    ]);
   });
 
   it('validates the send request by field', () => {

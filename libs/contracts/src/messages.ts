@@ -117,11 +117,9 @@ export function contentProblems(type: MessageType, content: MessageContentInput)
   return problems;
 }
 
-export const SendMessageRequestSchema = z
-  .strictObject({ type: MessageTypeSchema, ...contentShape })
-  .superRefine((value, ctx) => {
-    for (const [path, message] of contentProblems(value.type, value)) ctx.addIssue({ code: 'custom', path: path.split('.'), message });
-  });
+export const SendMessageRequestSchema = z.strictObject({ type: MessageTypeSchema, ...contentShape }).superRefine((value, ctx) => {
+  for (const [path, message] of contentProblems(value.type, value)) ctx.addIssue({ code: 'custom', path: path.split('.'), message });
+});
 export type SendMessageRequest = z.infer<typeof SendMessageRequestSchema>;
 
 /**

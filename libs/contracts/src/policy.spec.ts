@@ -82,11 +82,7 @@ describe('PolicySettingsSchema', () => {
     [{ recallableTypes: ['TRANSFER'] }, 'recallableTypes.0', 'TRANSFER is a payment type and can never be recalled'],
     [{ requireReason: 'SOMETIMES' }, 'requireReason', 'must be one of NEVER, ALWAYS, AFTER_SECONDS'],
     [{ requireReason: 'AFTER_SECONDS' }, 'reasonAfterSeconds', 'is required when requireReason is AFTER_SECONDS'],
-    [
-      { requireReason: 'ALWAYS', reasonAfterSeconds: 60 },
-      'reasonAfterSeconds',
-      'is only allowed when requireReason is AFTER_SECONDS (here it is ALWAYS)',
-    ],
+    [{ requireReason: 'ALWAYS', reasonAfterSeconds: 60 }, 'reasonAfterSeconds', 'is only allowed when requireReason is AFTER_SECONDS (here it is ALWAYS)'],
     [{ requireReason: 'AFTER_SECONDS', reasonAfterSeconds: 86401 }, 'reasonAfterSeconds', 'must be at most 86400 (24 hours)'],
     [{ windowSecs: 10 }, '', 'Unrecognized key: "windowSecs"'],
     [{ batchRecall: { enabled: true, max: 3 } }, 'batchRecall', 'Unrecognized key: "max"'],
@@ -132,9 +128,7 @@ describe('overrides and documents', () => {
     expect(issuesOf(PolicyOverrideSchema.safeParse({ target: conversationTarget, settings: {} }))).toEqual([
       { path: 'settings', message: 'an override must set at least one field' },
     ]);
-    expect(
-      issuesOf(PolicyOverrideSchema.safeParse({ target: conversationTarget, settings: { reasonAfterSeconds: 30 } })),
-    ).toContainEqual({
+    expect(issuesOf(PolicyOverrideSchema.safeParse({ target: conversationTarget, settings: { reasonAfterSeconds: 30 } }))).toContainEqual({
       path: 'settings.reasonAfterSeconds',
       message: 'may only be set together with requireReason: AFTER_SECONDS',
     });
@@ -151,9 +145,7 @@ describe('overrides and documents', () => {
         { target: { kind: 'CONVERSATION', conversationId: conversationId.toUpperCase() }, settings: { windowSeconds: 60 } },
       ],
     });
-    expect(issuesOf(dup)).toEqual([
-      { path: 'overrides.1.target', message: `duplicates the target of override 0 (CONVERSATION:${conversationId})` },
-    ]);
+    expect(issuesOf(dup)).toEqual([{ path: 'overrides.1.target', message: `duplicates the target of override 0 (CONVERSATION:${conversationId})` }]);
     const many = Array.from({ length: 201 }, (_, i) => ({
       target: { kind: 'CONVERSATION', conversationId: `20000000-0000-4000-8000-${String(i).padStart(12, '0')}` },
       settings: { windowSeconds: 0 },
@@ -190,9 +182,7 @@ describe('HTTP shapes', () => {
 
   it('defaults simulations to 30 days and caps them at 90', () => {
     expect(SimulatePolicyRequestSchema.parse({ settings: {} }).days).toBe(30);
-    expect(issuesOf(SimulatePolicyRequestSchema.safeParse({ settings: {}, days: 91 }))).toEqual([
-      { path: 'days', message: 'must be at most 90 (days)' },
-    ]);
+    expect(issuesOf(SimulatePolicyRequestSchema.safeParse({ settings: {}, days: 91 }))).toEqual([{ path: 'days', message: 'must be at most 90 (days)' }]);
   });
 
   it('describes versions and simulation results', () => {

@@ -94,10 +94,7 @@ const auditRetentionDaysField = integer(1, 3650, '10 years');
  * `requireReason` is `AFTER_SECONDS`. In an override the two travel together, so an
  * override may not set `reasonAfterSeconds` without also setting `requireReason`.
  */
-const checkReasonPair = (
-  value: { requireReason?: RequireReason; reasonAfterSeconds?: number },
-  ctx: z.RefinementCtx,
-) => {
+const checkReasonPair = (value: { requireReason?: RequireReason; reasonAfterSeconds?: number }, ctx: z.RefinementCtx) => {
   const { requireReason, reasonAfterSeconds } = value;
   if (requireReason === 'AFTER_SECONDS' && reasonAfterSeconds === undefined) {
     ctx.addIssue({
@@ -177,13 +174,9 @@ export const PolicySettingsOverrideSchema = z
     auditRetentionDays: auditRetentionDaysField.optional(),
   })
   .superRefine(checkReasonPair)
-  .refine(
-    (value) =>
-      Object.entries(value).some(([key, field]) =>
-        key === 'batchRecall' ? Object.keys(field as object).length > 0 : field !== undefined,
-      ),
-    { message: 'an override must set at least one field' },
-  );
+  .refine((value) => Object.entries(value).some(([key, field]) => (key === 'batchRecall' ? Object.keys(field as object).length > 0 : field !== undefined)), {
+    message: 'an override must set at least one field',
+  });
 export type PolicySettingsOverride = z.infer<typeof PolicySettingsOverrideSchema>;
 
 export const PolicyOverrideTargetSchema = z.discriminatedUnion('kind', [
@@ -216,20 +209,13 @@ export const PolicyRuleNameSchema = z.union([
 export type PolicyRuleName = z.infer<typeof PolicyRuleNameSchema>;
 
 export const policyRuleName = (target: PolicyOverrideTarget): PolicyRuleName =>
-  target.kind === 'CONVERSATION_KIND'
-    ? `CONVERSATION_KIND:${target.conversationKind}`
-    : `CONVERSATION:${target.conversationId.toLowerCase()}`;
+  target.kind === 'CONVERSATION_KIND' ? `CONVERSATION_KIND:${target.conversationKind}` : `CONVERSATION:${target.conversationId.toLowerCase()}`;
 
 /**
  * Decisions that no policy makes: sender-only, recall-once, payment types, and the
  * forced recall of DESIGN §2 (which bypasses the policy but always needs a reason).
  */
-export const BUILT_IN_RULES = [
-  'BUILT_IN:SENDER_ONLY',
-  'BUILT_IN:RECALL_ONCE',
-  'BUILT_IN:PAYMENT_TYPES',
-  'BUILT_IN:FORCED_RECALL',
-] as const;
+export const BUILT_IN_RULES = ['BUILT_IN:SENDER_ONLY', 'BUILT_IN:RECALL_ONCE', 'BUILT_IN:PAYMENT_TYPES', 'BUILT_IN:FORCED_RECALL'] as const;
 export type BuiltInRule = (typeof BUILT_IN_RULES)[number];
 
 /** What an audit record and a recall response carry as "the rule that decided". */
@@ -284,10 +270,7 @@ export const DEFAULT_POLICY_DOCUMENT: PolicyDocument = deepFreeze({ settings: DE
  * their current value), `overrides` replaces the overrides when given and keeps them otherwise.
  */
 export const UpdatePolicyRequestSchema = z.strictObject({
-  expectedVersion: z
-    .number({ error: 'must be a number' })
-    .int({ error: 'must be a whole number' })
-    .min(1, { error: 'must be at least 1' }),
+  expectedVersion: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }),
   settings: PolicySettingsOverrideSchema.optional(),
   overrides: overridesField.optional(),
 });

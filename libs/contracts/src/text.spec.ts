@@ -7,7 +7,12 @@ describe('free text (docs/architecture.md, "Free text")', () => {
   /** UTF-8 round trip: an unpaired surrogate comes back as U+FFFD. */
   const survivesUtf8 = (text: string) => Buffer.from(text, 'utf8').toString('utf8') === text;
   /** Any UTF-16 string, lone surrogates included. */
-  const anyString = fc.string({ unit: fc.oneof(fc.constantFrom('\u0000', '\ud800', '\udbff', '\udc00', '\udfff', '\ud83d\ude48', '\u202e', '\ufeff'), fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code))) });
+  const anyString = fc.string({
+    unit: fc.oneof(
+      fc.constantFrom('\u0000', '\ud800', '\udbff', '\udc00', '\udfff', '\ud83d\ude48', '\u202e', '\ufeff'),
+      fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+    ),
+  });
 
   it('calls a string storable exactly when it has no NUL and no unpaired surrogate', () => {
     fc.assert(fc.property(anyString, (text) => isStorableText(text) === (!hasNul(text) && survivesUtf8(text))));
@@ -35,7 +40,11 @@ describe('free text (docs/architecture.md, "Free text")', () => {
       const result = z.strictObject({ matter: freeText(500) }).safeParse({ matter: text });
       expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['matter'], code: 'invalid_format', message: STORABLE_TEXT_ERROR })]);
     }
-    expect(freeText(10).safeParse(' \u00a0\t').error?.issues.map((issue) => issue.message)).toEqual(['must not be blank']);
+    expect(
+      freeText(10)
+        .safeParse(' \u00a0\t')
+        .error?.issues.map((issue) => issue.message),
+    ).toEqual(['must not be blank']);
   });
 
   it('trims search terms only; refuses NUL in them and in URLs, and URLs the parser would change (surrounding whitespace, tabs, line breaks)', () => {
@@ -45,7 +54,12 @@ describe('free text (docs/architecture.md, "Free text")', () => {
     expect(httpUrl.safeParse('https://hooks.example.test/\ud800').success).toBe(false);
     expect(httpUrl.parse('https://hooks.example.test/%E2%80%AE')).toBe('https://hooks.example.test/%E2%80%AE');
     expect(httpUrl.parse('https://hooks.example.test/\u202e🙈')).toBe('https://hooks.example.test/\u202e🙈');
-    for (const url of [' https://hooks.example.test/x', 'https://hooks.example.test/x\n', 'https://hooks.example.test/a\tb', 'https://hooks.example.test/a\r\nb']) {
+    for (const url of [
+      ' https://hooks.example.test/x',
+      'https://hooks.example.test/x\n',
+      'https://hooks.example.test/a\tb',
+      'https://hooks.example.test/a\r\nb',
+    ]) {
       expect(httpUrl.safeParse(url).error?.issues.map((issue) => issue.message)).toEqual([URL_WHITESPACE_ERROR]);
     }
     expect(httpUrl.safeParse('https://hooks.example.test/x\ufeff').success).toBe(false);

@@ -83,5 +83,3 @@ export async function inTenant<T>(db: Db, scope: TenantScope, work: (tx: Tx) => 
     throw error;
   }
 }
-
-

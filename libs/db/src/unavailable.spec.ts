@@ -2,7 +2,8 @@ import { isDatabaseUnavailable } from './unavailable';
 
 /** The shapes below are those pg, pg-pool and Prisma's driver adapter produce (seen in database-outage.e2e-spec.ts and the restart scenario). */
 const pgError = (code: string, message: string) => Object.assign(new Error(message), { code, severity: 'FATAL' });
-const prismaWrapped = (cause: object, code = 'P2010') => Object.assign(new Error('Raw query failed.'), { code, meta: { driverAdapterError: { name: 'DriverAdapterError', cause } } });
+const prismaWrapped = (cause: object, code = 'P2010') =>
+  Object.assign(new Error('Raw query failed.'), { code, meta: { driverAdapterError: { name: 'DriverAdapterError', cause } } });
 
 describe('isDatabaseUnavailable', () => {
   it.each([

@@ -95,12 +95,7 @@ describe('decideBatch — examples', () => {
     });
     expect(decision.accepted).toBe(true);
     if (!decision.accepted) return;
-    expect(decision.results.map((r) => (r.decision.allowed ? 'ok' : r.decision.code))).toEqual([
-      'ok',
-      'ok',
-      'RATE_LIMITED',
-      'RATE_LIMITED',
-    ]);
+    expect(decision.results.map((r) => (r.decision.allowed ? 'ok' : r.decision.code))).toEqual(['ok', 'ok', 'RATE_LIMITED', 'RATE_LIMITED']);
     expect(decision.results[2].decision).toMatchObject({ retryAfterSeconds: 1800 });
   });
 
@@ -150,8 +145,8 @@ describe('decideBatch — examples', () => {
     expect(batch(policy, [...messages(1), message({ id: 'x', sentAt: T0, senderId: bob })])).toMatchObject({
       problem: 'MIXED_SENDERS',
     });
-    expect(
-      batch(policy, [...messages(1), message({ id: 'x', sentAt: T0, conversation: { id: CONVERSATIONS[2], kind: 'GROUP' } })]),
-    ).toMatchObject({ problem: 'MIXED_CONVERSATIONS' });
+    expect(batch(policy, [...messages(1), message({ id: 'x', sentAt: T0, conversation: { id: CONVERSATIONS[2], kind: 'GROUP' } })])).toMatchObject({
+      problem: 'MIXED_CONVERSATIONS',
+    });
   });
 });

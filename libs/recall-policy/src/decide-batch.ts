@@ -52,10 +52,7 @@ export type BatchDecision = BatchAccepted | BatchRefused | BatchInvalid;
  * The batch gate alone (also used by the simulation): BATCH_DISABLED, then
  * BATCH_TOO_LARGE for the whole request. `null` when the batch may proceed.
  */
-export function checkBatchGate(
-  effective: EffectivePolicy,
-  size: number,
-): { code: BatchGateCode; rule: PolicyRuleName; detail: string } | null {
+export function checkBatchGate(effective: EffectivePolicy, size: number): { code: BatchGateCode; rule: PolicyRuleName; detail: string } | null {
   const { enabled, maxBatch } = effective.settings.batchRecall;
   if (!enabled) {
     return {

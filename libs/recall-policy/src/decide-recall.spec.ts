@@ -1,12 +1,6 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import fc from 'fast-check';
-import {
-  DEFAULT_POLICY_DOCUMENT,
-  PolicyDocumentSchema,
-  policyRuleName,
-  type PolicyDocument,
-  type PolicySettingsOverride,
-} from '@retract/contracts';
+import { DEFAULT_POLICY_DOCUMENT, PolicyDocumentSchema, policyRuleName, type PolicyDocument, type PolicySettingsOverride } from '@retract/contracts';
 import { decideRecall, type RecallDecision, type RecallDecisionInput } from './decide-recall';
 import { resolveEffectivePolicy, ruleSpecificity, type ConversationRef } from './resolve-effective-policy';
 import {
@@ -57,24 +51,22 @@ const arbInput = fc
     reason: arbReason,
     recent: arbRecent,
   })
-  .map(
-    ({ policy, type, senderId, conversation, actor, now, age, recalledAgoMs, reason, recent }): RecallDecisionInput => ({
-      policy,
-      policyVersion: 3,
-      message: {
-        id: 'm1',
-        type,
-        senderId,
-        conversation,
-        sentAt: now - age,
-        recalledAt: recalledAgoMs === undefined ? undefined : now - Math.min(recalledAgoMs, age),
-      },
-      actor,
-      now,
-      reason,
-      recentRecalls: { count: recent.count, oldestAt: recent.oldestAgoMs === undefined ? undefined : now - recent.oldestAgoMs },
-    }),
-  );
+  .map(({ policy, type, senderId, conversation, actor, now, age, recalledAgoMs, reason, recent }): RecallDecisionInput => ({
+    policy,
+    policyVersion: 3,
+    message: {
+      id: 'm1',
+      type,
+      senderId,
+      conversation,
+      sentAt: now - age,
+      recalledAt: recalledAgoMs === undefined ? undefined : now - Math.min(recalledAgoMs, age),
+    },
+    actor,
+    now,
+    reason,
+    recentRecalls: { count: recent.count, oldestAt: recent.oldestAgoMs === undefined ? undefined : now - recent.oldestAgoMs },
+  }));
 
 /** Sets fields on the conversation's own override (creating it), so they win over everything. */
 const withConversationOverride = (policy: PolicyDocument, conversation: ConversationRef, settings: PolicySettingsOverride): PolicyDocument => {
@@ -83,10 +75,7 @@ const withConversationOverride = (policy: PolicyDocument, conversation: Conversa
   const merged = { ...(existing?.settings ?? {}), ...settings };
   return {
     ...policy,
-    overrides: [
-      ...policy.overrides.filter((o) => o !== existing),
-      { target: { kind: 'CONVERSATION', conversationId: conversation.id }, settings: merged },
-    ],
+    overrides: [...policy.overrides.filter((o) => o !== existing), { target: { kind: 'CONVERSATION', conversationId: conversation.id }, settings: merged }],
   };
 };
 

@@ -9,12 +9,7 @@ import {
   type RecallableType,
 } from '@retract/contracts';
 import { HOUR_MS, toMillis, toOptionalMillis, type Instant } from './instant';
-import {
-  mostSpecificSource,
-  resolveEffectivePolicy,
-  type ConversationRef,
-  type EffectivePolicy,
-} from './resolve-effective-policy';
+import { mostSpecificSource, resolveEffectivePolicy, type ConversationRef, type EffectivePolicy } from './resolve-effective-policy';
 
 export interface RecallMessage {
   id: string;

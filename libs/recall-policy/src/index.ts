@@ -1,11 +1,5 @@
 export type { Instant } from './instant';
-export {
-  resolveEffectivePolicy,
-  mostSpecificSource,
-  ruleSpecificity,
-  type ConversationRef,
-  type EffectivePolicy,
-} from './resolve-effective-policy';
+export { resolveEffectivePolicy, mostSpecificSource, ruleSpecificity, type ConversationRef, type EffectivePolicy } from './resolve-effective-policy';
 export {
   decideRecall,
   isBlankReason,

@@ -3,7 +3,12 @@ import { DEFAULT_POLICY_SETTINGS, PolicySettingsSchema, type PolicySettings } fr
 import fc from 'fast-check';
 import { mergePolicySettings } from './merge-settings';
 
-const current: PolicySettings = PolicySettingsSchema.parse({ ...DEFAULT_POLICY_SETTINGS, maxRecallsPerHour: 20, requireReason: 'AFTER_SECONDS', reasonAfterSeconds: 60 });
+const current: PolicySettings = PolicySettingsSchema.parse({
+  ...DEFAULT_POLICY_SETTINGS,
+  maxRecallsPerHour: 20,
+  requireReason: 'AFTER_SECONDS',
+  reasonAfterSeconds: 60,
+});
 
 describe('mergePolicySettings', () => {
   it('keeps every field a change leaves out', () => {

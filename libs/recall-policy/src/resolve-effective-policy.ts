@@ -26,8 +26,7 @@ export interface EffectivePolicy {
 }
 
 /** How specific a rule is: conversation > conversation kind > tenant default. */
-export const ruleSpecificity = (rule: PolicyRuleName): number =>
-  rule === 'TENANT_DEFAULT' ? 0 : rule.startsWith('CONVERSATION_KIND:') ? 1 : 2;
+export const ruleSpecificity = (rule: PolicyRuleName): number => (rule === 'TENANT_DEFAULT' ? 0 : rule.startsWith('CONVERSATION_KIND:') ? 1 : 2);
 
 /** The most specific of the rules that set the given fields. */
 export const mostSpecificSource = (effective: EffectivePolicy, fields: readonly PolicyField[]): PolicyRuleName =>
@@ -58,13 +57,10 @@ const applyOverride = (
   if (o.windowSeconds !== undefined) set('windowSeconds', () => (settings.windowSeconds = o.windowSeconds!));
   if (o.graceSeconds !== undefined) set('graceSeconds', () => (settings.graceSeconds = o.graceSeconds!));
   if (o.editAfterRecall !== undefined) set('editAfterRecall', () => (settings.editAfterRecall = o.editAfterRecall!));
-  if (o.reEditWindowSeconds !== undefined)
-    set('reEditWindowSeconds', () => (settings.reEditWindowSeconds = o.reEditWindowSeconds!));
+  if (o.reEditWindowSeconds !== undefined) set('reEditWindowSeconds', () => (settings.reEditWindowSeconds = o.reEditWindowSeconds!));
   if (o.recallableTypes !== undefined) set('recallableTypes', () => (settings.recallableTypes = [...o.recallableTypes!]));
-  if (o.batchRecall?.enabled !== undefined)
-    set('batchRecall.enabled', () => (settings.batchRecall.enabled = o.batchRecall!.enabled!));
-  if (o.batchRecall?.maxBatch !== undefined)
-    set('batchRecall.maxBatch', () => (settings.batchRecall.maxBatch = o.batchRecall!.maxBatch!));
+  if (o.batchRecall?.enabled !== undefined) set('batchRecall.enabled', () => (settings.batchRecall.enabled = o.batchRecall!.enabled!));
+  if (o.batchRecall?.maxBatch !== undefined) set('batchRecall.maxBatch', () => (settings.batchRecall.maxBatch = o.batchRecall!.maxBatch!));
   if (o.requireReason !== undefined) {
     // requireReason and reasonAfterSeconds are one setting: both come from the same rule.
     set('requireReason', () => {
@@ -74,8 +70,7 @@ const applyOverride = (
     });
   }
   if (o.maxRecallsPerHour !== undefined) set('maxRecallsPerHour', () => (settings.maxRecallsPerHour = o.maxRecallsPerHour!));
-  if (o.auditRetentionDays !== undefined)
-    set('auditRetentionDays', () => (settings.auditRetentionDays = o.auditRetentionDays!));
+  if (o.auditRetentionDays !== undefined) set('auditRetentionDays', () => (settings.auditRetentionDays = o.auditRetentionDays!));
   return applied;
 };
 
@@ -86,15 +81,9 @@ const applyOverride = (
  */
 export function resolveEffectivePolicy(document: PolicyDocument, conversation: ConversationRef): EffectivePolicy {
   const settings = cloneSettings(document.settings);
-  const sources = Object.fromEntries(POLICY_FIELDS.map((field) => [field, 'TENANT_DEFAULT'])) as Record<
-    PolicyField,
-    PolicyRuleName
-  >;
+  const sources = Object.fromEntries(POLICY_FIELDS.map((field) => [field, 'TENANT_DEFAULT'])) as Record<PolicyField, PolicyRuleName>;
   const layers: PolicyRuleName[] = ['TENANT_DEFAULT'];
-  const wanted: PolicyRuleName[] = [
-    `CONVERSATION_KIND:${conversation.kind}`,
-    `CONVERSATION:${conversation.id.toLowerCase()}`,
-  ];
+  const wanted: PolicyRuleName[] = [`CONVERSATION_KIND:${conversation.kind}`, `CONVERSATION:${conversation.id.toLowerCase()}`];
   for (const rule of wanted) {
     const override = document.overrides.find((candidate) => policyRuleName(candidate.target) === rule);
     if (override && applyOverride(settings, sources, override.settings, rule)) layers.push(rule);

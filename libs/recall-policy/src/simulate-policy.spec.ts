@@ -38,7 +38,13 @@ const recordUnder = (policy: PolicyDocument, attempt: Unjudged, alreadyRecalled:
   return { ...attempt, outcome: code === null ? { allowed: true } : { allowed: false, code } };
 };
 
-const arbHistory = fc.array(fc.tuple(arbUnjudged, fc.nat(4).map((n) => n === 0)), { maxLength: 40 });
+const arbHistory = fc.array(
+  fc.tuple(
+    arbUnjudged,
+    fc.nat(4).map((n) => n === 0),
+  ),
+  { maxLength: 40 },
+);
 
 const sum = (counts: Partial<Record<DenialCode, number>>) => Object.values(counts).reduce((a, b) => a + (b ?? 0), 0);
 

@@ -1,10 +1,4 @@
-import {
-  POLICY_INDEPENDENT_DENIAL_CODES,
-  type DenialCode,
-  type MessageType,
-  type PolicyDocument,
-  type SimulationResult,
-} from '@retract/contracts';
+import { POLICY_INDEPENDENT_DENIAL_CODES, type DenialCode, type MessageType, type PolicyDocument, type SimulationResult } from '@retract/contracts';
 import { checkBatchGate } from './decide-batch';
 import { decideRecall } from './decide-recall';
 import type { Instant } from './instant';
@@ -63,11 +57,7 @@ export function replayAttempt(proposed: PolicyDocument, attempt: RecordedAttempt
  * changed outcome would have changed later attempts. Attempts refused as
  * ALREADY_RECALLED or NOT_SENDER stay as they were.
  */
-export function simulatePolicy(
-  proposed: PolicyDocument,
-  attempts: Iterable<RecordedAttempt>,
-  options: { days: number } = { days: 30 },
-): SimulationResult {
+export function simulatePolicy(proposed: PolicyDocument, attempts: Iterable<RecordedAttempt>, options: { days: number } = { days: 30 }): SimulationResult {
   const result: SimulationResult = {
     days: options.days,
     attempts: 0,

@@ -14,7 +14,13 @@ const USER = 'postgres';
  * Real PostgreSQL binaries from npm, data under `dataDir`. As root, PostgreSQL runs as the
  * `postgres` OS user (created if missing), which is why the data directory's parents must be traversable.
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number; password: string; persistent: boolean; log?: (line: string) => void }): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  password: string;
+  persistent: boolean;
+  log?: (line: string) => void;
+}): Promise<EmbeddedServer> {
   mkdirSync(join(options.dataDir, '..'), { recursive: true });
   const port = await freePort(options.port);
   const log = options.log ?? (() => undefined);

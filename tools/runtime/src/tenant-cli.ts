@@ -62,7 +62,10 @@ async function main(): Promise<number> {
   try {
     const result = await provisionTenant(db, parsed.data, TENANT_INITIALIZERS);
     process.stdout.write(`created organisation ${result.tenant.slug} (${result.tenant.id})\nadmin: ${result.admin.email}\n`);
-    if (result.generatedPassword) process.stdout.write(`initial admin password (shown once): ${result.generatedPassword}\n(it is not stored anywhere; change it after logging in: PUT /api/v1/me/password)\n`);
+    if (result.generatedPassword)
+      process.stdout.write(
+        `initial admin password (shown once): ${result.generatedPassword}\n(it is not stored anywhere; change it after logging in: PUT /api/v1/me/password)\n`,
+      );
     if (result.compliance) process.stdout.write(`compliance officer: ${result.compliance.email}\n`);
     if (result.complianceGeneratedPassword) process.stdout.write(`initial compliance officer password (shown once): ${result.complianceGeneratedPassword}\n`);
     return 0;

@@ -35,7 +35,11 @@ export class EntryCheckPool {
   /** Hands `piece` (a readLineChunks piece, which owns its memory) over to a worker: it is unusable here afterwards. */
   checkPiece(piece: Buffer): Promise<CheckedPiece> {
     const bytes = new Uint8Array(piece.buffer, piece.byteOffset, piece.length);
-    return settledLater(this.request((id) => ({ id, piece: bytes }), [piece.buffer as ArrayBuffer]).then((reply) => (reply as Extract<WorkerReply, { checked: unknown }>).checked));
+    return settledLater(
+      this.request((id) => ({ id, piece: bytes }), [piece.buffer as ArrayBuffer]).then(
+        (reply) => (reply as Extract<WorkerReply, { checked: unknown }>).checked,
+      ),
+    );
   }
 
   /** verifyCheckpoint for each note, spread over the workers; in the order of `notes`. */

@@ -64,7 +64,7 @@ function decodeLine(bytes: Buffer, start: number, end: number): string {
 export async function* linesContaining(file: string, needle: string): AsyncGenerator<string> {
   const pattern = Buffer.from(needle, 'utf8');
   for await (const bytes of readLineChunks(file)) {
-    for (let at = bytes.indexOf(pattern); at >= 0; ) {
+    for (let at = bytes.indexOf(pattern); at >= 0;) {
       const start = bytes.lastIndexOf(0x0a, at) + 1;
       const newline = bytes.indexOf(0x0a, at);
       const end = newline < 0 ? bytes.length : newline;

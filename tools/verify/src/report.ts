@@ -24,7 +24,9 @@ export function detailLines(result: ExportVerification): string[] {
   if (!result.ok) {
     lines.push(`  problems (${result.problems.length}):`);
     for (const problem of result.problems.slice(0, LISTED_PROBLEMS)) {
-      const where = [problem.seq !== undefined ? `seq ${problem.seq}` : '', problem.line !== undefined ? `line ${problem.line}` : ''].filter(Boolean).join(', ');
+      const where = [problem.seq !== undefined ? `seq ${problem.seq}` : '', problem.line !== undefined ? `line ${problem.line}` : '']
+        .filter(Boolean)
+        .join(', ');
       lines.push(`    ${problem.code}${where ? ` [${where}]` : ''}: ${problem.message}`);
     }
     if (result.problems.length > LISTED_PROBLEMS) lines.push(`    … ${result.problems.length - LISTED_PROBLEMS} more`);

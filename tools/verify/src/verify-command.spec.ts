@@ -65,9 +65,15 @@ function swap(lines: string[], seqA: number, seqB: number): string[] {
 const files = {
   valid: write('valid.jsonl', original.lines),
   flipped: write('flipped.jsonl', flipByteInLeaf(original.lines, 77)),
-  deleted: write('deleted.jsonl', original.lines.filter((_, i) => i !== entryIndex(original.lines, 100))),
+  deleted: write(
+    'deleted.jsonl',
+    original.lines.filter((_, i) => i !== entryIndex(original.lines, 100)),
+  ),
   swapped: write('swapped.jsonl', swap(original.lines, 40, 41)),
-  truncated: write('truncated.jsonl', original.lines.filter((line) => !/^\{"type":"entry","seq":19\d,/.test(line))),
+  truncated: write(
+    'truncated.jsonl',
+    original.lines.filter((line) => !/^\{"type":"entry","seq":19\d,/.test(line)),
+  ),
   resigned: write(
     'resigned.jsonl',
     buildSyntheticExport({

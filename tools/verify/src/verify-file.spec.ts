@@ -37,7 +37,12 @@ const cases: Record<string, { lines: string[]; newline?: string; ok: boolean }> 
   flipped: { lines: editLeaf(original.lines, 1777, flip), ok: false },
   nonCanonical: { lines: editLeaf(original.lines, 2500, withSpace, true), ok: false },
   deleted: { lines: original.lines.filter((_, i) => i !== entryIndex(original.lines, 3000)), ok: false },
-  swapped: { lines: original.lines.map((line, i, all) => (i === entryIndex(all, 10) ? all[entryIndex(all, 11)] : i === entryIndex(all, 11) ? all[entryIndex(all, 10)] : line)), ok: false },
+  swapped: {
+    lines: original.lines.map((line, i, all) =>
+      i === entryIndex(all, 10) ? all[entryIndex(all, 11)] : i === entryIndex(all, 11) ? all[entryIndex(all, 10)] : line,
+    ),
+    ok: false,
+  },
   truncated: { lines: original.lines.filter((line) => !/^\{"type":"entry","seq":39\d\d,/.test(line)), ok: false },
   respacedLine: { lines: replaceLine(original.lines, 1200, (line) => line.replace('"seq":', '"seq": ')), ok: true },
   garbageAndBlankLines: { lines: ['', ...replaceLine(original.lines, 2000, (line) => `${line}\n\ngarbage`)], ok: false },
@@ -49,7 +54,8 @@ const cases: Record<string, { lines: string[]; newline?: string; ok: boolean }> 
       checkpointEvery: 500,
       contentBytes: 200,
       signer: syntheticSigner(9),
-      editEntry: (entry) => (entry.seq === 1500 ? { ...entry, tenantId: '00000000-0000-4000-8000-000000000000', occurredAt: '2024-01-01T00:00:00.000Z' } : entry),
+      editEntry: (entry) =>
+        entry.seq === 1500 ? { ...entry, tenantId: '00000000-0000-4000-8000-000000000000', occurredAt: '2024-01-01T00:00:00.000Z' } : entry,
     }).lines,
     ok: false,
   },

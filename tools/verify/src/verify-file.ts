@@ -90,7 +90,9 @@ class SignatureChecks {
     private readonly header: ExportHeader,
   ) {
     // Parsed here, so that a malformed trusted key fails as verifyExport would fail.
-    this.keys = (options.trustedKeys?.length ? options.trustedKeys : header.publicKeys.map((key) => key.vkey)).map((key) => formatVerifierKey(parseVerifierKey(key)));
+    this.keys = (options.trustedKeys?.length ? options.trustedKeys : header.publicKeys.map((key) => key.vkey)).map((key) =>
+      formatVerifierKey(parseVerifierKey(key)),
+    );
   }
 
   add(note: string): void {

@@ -46,7 +46,10 @@ describe('configuration', () => {
         timeout: 20_000,
       });
       expect(result.status).toBe(1);
-      const lines = result.stderr.trim().split('\n').filter((line) => !/Deprecation|trace-warnings/.test(line));
+      const lines = result.stderr
+        .trim()
+        .split('\n')
+        .filter((line) => !/Deprecation|trace-warnings/.test(line));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(expected);
     }

@@ -3,20 +3,16 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
-const postgresUrl = z
-  .string({ error: 'is required (a postgres:// connection string)' })
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.pathname.length > 1;
-    } catch {
-      return false;
-    }
-  }, 'must be a postgres://user@host:port/database URL');
+const postgresUrl = z.string({ error: 'is required (a postgres:// connection string)' }).refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '' && url.pathname.length > 1;
+  } catch {
+    return false;
+  }
+}, 'must be a postgres://user@host:port/database URL');
 
-const base64Key = z
-  .string()
-  .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
+const base64Key = z.string().refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
 
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -72,7 +68,12 @@ export const ConfigSchema = z.object({
    */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   TRUST_PROXY: z.never({ error: 'was replaced by TRUST_PROXY_HOPS (the number of proxies in front of the API)' }).optional(),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(1024 * 1024),
   /** Internal webhook receivers the operator trusts (hosts, host:port, CIDR ranges); empty = public https receivers only (docs/architecture.md, "Webhook targets"). */
   WEBHOOK_ALLOWED_TARGETS: z
     .string()

@@ -1,10 +1,27 @@
 import type { ReactNode } from 'react';
 
 /** The ids an input's aria-describedby names: its hint and its error, when shown. */
-export const describedBy = (id: string, hint?: boolean | string, error?: string) => [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+export const describedBy = (id: string, hint?: boolean | string, error?: string) =>
+  [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 
 /** A labelled field around one control: hint above, optional note, error below. */
-export function Field({ id, label, hint, error, note, errorRole, children }: { id: string; label: string; hint?: string; error?: string; note?: ReactNode; errorRole?: 'alert'; children: ReactNode }) {
+export function Field({
+  id,
+  label,
+  hint,
+  error,
+  note,
+  errorRole,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  note?: ReactNode;
+  errorRole?: 'alert';
+  children: ReactNode;
+}) {
   return (
     <div className={`field${error ? ' field--invalid' : ''}`}>
       <label className="field__label" htmlFor={id}>

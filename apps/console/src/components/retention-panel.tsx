@@ -54,7 +54,13 @@ export function RetentionPanel({ retention, canChange, locale, t }: { retention:
             })}
           </p>
           {canChange ? (
-            <button type="button" className="button" disabled={busy} aria-busy={busy} onClick={() => void send(`/api/v1/policy/retention/changes/${pending.id}`, 'DELETE')}>
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              aria-busy={busy}
+              onClick={() => void send(`/api/v1/policy/retention/changes/${pending.id}`, 'DELETE')}
+            >
               {t.retentionCancel}
             </button>
           ) : null}

@@ -34,7 +34,9 @@ export function formatLocalTime(locale: string, iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   const sameDay = new Date().toDateString() === date.toDateString();
-  return formatter(locale, sameDay ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(date);
+  return formatter(locale, sameDay ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(
+    date,
+  );
 }
 
 export function formatNumber(locale: string, value: number): string {

@@ -107,7 +107,8 @@ export const en = {
   roleGrants: {
     title: 'Role grants awaiting approval',
     leadAdmin: 'COMPLIANCE given by an administrator takes effect only when a compliance officer approves it; until then the person has none of its rights.',
-    leadCompliance: 'An administrator asked for these people to become compliance officers. Approve or refuse: you cannot decide a grant for yourself or one you asked for.',
+    leadCompliance:
+      'An administrator asked for these people to become compliance officers. Approve or refuse: you cannot decide a grant for yourself or one you asked for.',
     none: 'No role grants are waiting.',
     person: 'Person',
     role: 'Role',
@@ -162,7 +163,8 @@ export const en = {
       CONFLICT: 'This conflicts with the current state. Reload and try again.',
       VERSION_CONFLICT: 'Someone else changed this in the meantime. Reload to see their version, then make your change again.',
       TOO_MANY_REQUESTS: 'Too many requests.',
-      LEGAL_HOLD_ACTIVE: 'Refused: a legal hold covers this person, so their content cannot be erased. Release the hold first. The refusal was recorded in the audit log.',
+      LEGAL_HOLD_ACTIVE:
+        'Refused: a legal hold covers this person, so their content cannot be erased. Release the hold first. The refusal was recorded in the audit log.',
       INTERNAL: 'The service had an internal error. Try again; if it persists, give your administrator the reference below.',
       SERVICE_UNAVAILABLE: 'The Retract service is not reachable right now. Try again in a moment.',
       WINDOW_EXPIRED: 'The recall window for this message has closed.',
@@ -349,7 +351,8 @@ export const en = {
     showNote: 'Show the signed note',
     uncovered: '{count} newer entries are not covered by a checkpoint yet.',
     verifyTitle: 'Verify a range',
-    verifyLead: 'The service re-reads every entry, checks its leaf hash and searchable columns, rebuilds the tree and checks it against the signed checkpoints. Large ranges are checked in parts.',
+    verifyLead:
+      'The service re-reads every entry, checks its leaf hash and searchable columns, rebuilds the tree and checks it against the signed checkpoints. Large ranges are checked in parts.',
     fromSeq: 'From entry',
     toSeq: 'To entry',
     verify: 'Verify',
@@ -371,7 +374,8 @@ export const en = {
     downloadKey: 'Download the key',
     created: 'Created',
     offlineTitle: 'Verify offline',
-    offlineLead: 'Download an export (JSON Lines), then run this in a checkout of Retract. It needs nothing but the file and the key, and exits non-zero naming the first bad entry.',
+    offlineLead:
+      'Download an export (JSON Lines), then run this in a checkout of Retract. It needs nothing but the file and the key, and exits non-zero naming the first bad entry.',
     exportLink: 'Download the full log as JSON Lines',
     exportsPage: 'More export options',
   },
@@ -442,7 +446,8 @@ export const en = {
     needConversation: 'Enter a conversation id.',
     needMatter: 'Enter the matter.',
     erasureTitle: 'Erasure request (GDPR Art. 17)',
-    erasureLead: 'Destroys the person’s content keys: every recalled message they sent becomes unreadable for good, while the audit entries stay and still verify. Refused, and the refusal recorded, while a legal hold covers the person.',
+    erasureLead:
+      'Destroys the person’s content keys: every recalled message they sent becomes unreadable for good, while the audit entries stay and still verify. Refused, and the refusal recorded, while a legal hold covers the person.',
     reason: 'Reason',
     reasonHint: 'For example the request’s reference.',
     needReason: 'Enter a reason.',
@@ -510,7 +515,16 @@ export const en = {
     graceHint: 'Extra seconds for recalls sent just before the window closed (0–30).',
     types: 'Recallable message types',
     typesHint: 'Payments (red packets, transfers) can never be recalled.',
-    typeNames: { TEXT: 'Text', IMAGE: 'Image', VIDEO: 'Video', FILE: 'File', VOICE: 'Voice', LOCATION: 'Location', RED_PACKET: 'Red packet', TRANSFER: 'Transfer' },
+    typeNames: {
+      TEXT: 'Text',
+      IMAGE: 'Image',
+      VIDEO: 'Video',
+      FILE: 'File',
+      VOICE: 'Voice',
+      LOCATION: 'Location',
+      RED_PACKET: 'Red packet',
+      TRANSFER: 'Transfer',
+    },
     paymentNever: 'never',
     reEdit: 'Re-edit after recall',
     reEditLabel: 'Offer the recalled text back to the sender for editing',
@@ -529,7 +543,8 @@ export const en = {
     retentionHint: 'Days (1–3650). Afterwards the content keys are destroyed unless a legal hold applies; the audit entries stay.',
     retentionYears: '≈ {years} years',
     retentionTitle: 'Audit retention',
-    retentionLead: 'How long recalled content is kept before its keys are destroyed. Compliance officers own it: a longer period applies at once; a shorter one takes effect {delay} days after it is proposed, and any compliance officer can cancel it until then. Never below {floor} days.',
+    retentionLead:
+      'How long recalled content is kept before its keys are destroyed. Compliance officers own it: a longer period applies at once; a shorter one takes effect {delay} days after it is proposed, and any compliance officer can cancel it until then. Never below {floor} days.',
     retentionInForce: 'In force: {days} days (≈ {years} years).',
     retentionPending: 'Shortening to {toDays} days (from {fromDays}) proposed on {proposedAt}; it takes effect on {effectiveAt} unless cancelled.',
     retentionNone: 'No shortening is waiting.',
@@ -543,7 +558,8 @@ export const en = {
     unitDays: 'days',
     unitOf: 'Unit of {field}',
     overridesTitle: 'Overrides',
-    overridesLead: 'Change some settings for one kind of conversation or for a named conversation (for example a “Legal” group where nothing may be recalled). The most specific rule wins: conversation, then kind, then the defaults.',
+    overridesLead:
+      'Change some settings for one kind of conversation or for a named conversation (for example a “Legal” group where nothing may be recalled). The most specific rule wins: conversation, then kind, then the defaults.',
     noOverrides: 'No overrides: the defaults apply everywhere.',
     addOverride: 'Add an override',
     addFor: 'For',

@@ -2,16 +2,7 @@ import 'server-only';
 import { cache } from 'react';
 import { cookies, headers } from 'next/headers';
 import { getSession } from '../lib/session';
-import {
-  consoleLocaleFor,
-  DEFAULT_LOCALE,
-  getDictionary,
-  isConsoleLocale,
-  LOCALE_COOKIE,
-  negotiateLocale,
-  type ConsoleLocale,
-  type Dictionary,
-} from './index';
+import { consoleLocaleFor, DEFAULT_LOCALE, getDictionary, isConsoleLocale, LOCALE_COOKIE, negotiateLocale, type ConsoleLocale, type Dictionary } from './index';
 
 /**
  * The language of this request, first match wins:

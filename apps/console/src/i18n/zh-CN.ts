@@ -525,7 +525,8 @@ export const zhCN: Dictionary = {
     retentionHint: '天数（1–3650）。到期后内容密钥会被销毁（除非有法律保全），审计条目保留。',
     retentionYears: '约 {years} 年',
     retentionTitle: '审计保留期',
-    retentionLead: '撤回内容在其密钥销毁前保留多久。由合规官负责：延长立即生效；缩短在提议 {delay} 天后生效，在此之前任何合规官都可以取消。不得低于 {floor} 天。',
+    retentionLead:
+      '撤回内容在其密钥销毁前保留多久。由合规官负责：延长立即生效；缩短在提议 {delay} 天后生效，在此之前任何合规官都可以取消。不得低于 {floor} 天。',
     retentionInForce: '当前生效：{days} 天（约 {years} 年）。',
     retentionPending: '已于 {proposedAt} 提议将保留期缩短为 {toDays} 天（原为 {fromDays} 天）；除非取消，将于 {effectiveAt} 生效。',
     retentionNone: '没有等待生效的缩短。',

@@ -12,9 +12,7 @@ export const SESSION_COOKIE = '__Host-retract_session';
 
 const TIMEOUT_MS = 10_000;
 
-export type ApiResult<T> =
-  | { ok: true; status: number; data: T }
-  | { ok: false; status: number; problem: ProblemDetails };
+export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; problem: ProblemDetails };
 
 /** A failed API call that a page cannot handle itself; the nearest error boundary shows it. */
 export class ApiError extends Error {

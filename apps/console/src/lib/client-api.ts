@@ -8,9 +8,7 @@ import { readProblem, unreachableProblem, type ProblemDetails } from './problem'
  * Responses are not checked with zod here: that would put zod in every page's bundle. The server
  * side (src/lib/api.ts) checks what it renders; the browser trusts the same-origin API's types.
  */
-export type ClientResult<T> =
-  | { ok: true; status: number; data: T; headers: Headers }
-  | { ok: false; status: number; problem: ProblemDetails };
+export type ClientResult<T> = { ok: true; status: number; data: T; headers: Headers } | { ok: false; status: number; problem: ProblemDetails };
 
 export interface ClientRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -25,9 +25,7 @@ export function describeProblem(problem: ProblemDetails, t: ProblemStrings, loca
   if (problem.status === 401 || problem.code === 'UNAUTHENTICATED') message = t.session;
   else if (problem.code === 'TOO_MANY_REQUESTS' || problem.code === 'RATE_LIMITED') {
     const base = codes[problem.code] ?? t.tooMany;
-    message = problem.retryAfterSeconds
-      ? `${base} ${format(t.retryIn, { wait: formatWait(locale, units, problem.retryAfterSeconds) })}`
-      : base;
+    message = problem.retryAfterSeconds ? `${base} ${format(t.retryIn, { wait: formatWait(locale, units, problem.retryAfterSeconds) })}` : base;
   } else if (codes[problem.code]) message = codes[problem.code];
   else if (problem.status === 403) message = codes.FORBIDDEN;
   else if (problem.status === 404) message = codes.NOT_FOUND;

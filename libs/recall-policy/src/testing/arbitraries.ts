@@ -16,11 +16,7 @@ import type { RecallMessage } from '../decide-recall';
 import type { ConversationRef } from '../resolve-effective-policy';
 
 export const USERS = ['10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000002'] as const;
-export const CONVERSATIONS = [
-  '20000000-0000-4000-8000-000000000001',
-  '20000000-0000-4000-8000-000000000002',
-  '20000000-0000-4000-8000-000000000003',
-] as const;
+export const CONVERSATIONS = ['20000000-0000-4000-8000-000000000001', '20000000-0000-4000-8000-000000000002', '20000000-0000-4000-8000-000000000003'] as const;
 
 /** 2001-09-09 .. 2033-05-18, in ms. */
 export const arbNow = fc.integer({ min: 1_000_000_000_000, max: 2_000_000_000_000 });
@@ -74,10 +70,10 @@ const arbTarget = fc.oneof(
   fc.constantFrom(...CONVERSATIONS).map((conversationId) => ({ kind: 'CONVERSATION' as const, conversationId })),
 );
 
-export const arbOverrides: fc.Arbitrary<PolicyOverride[]> = fc.uniqueArray(
-  fc.record({ target: arbTarget, settings: arbOverrideSettings }),
-  { maxLength: 5, selector: (o) => JSON.stringify(o.target) },
-);
+export const arbOverrides: fc.Arbitrary<PolicyOverride[]> = fc.uniqueArray(fc.record({ target: arbTarget, settings: arbOverrideSettings }), {
+  maxLength: 5,
+  selector: (o) => JSON.stringify(o.target),
+});
 
 export const arbDocument: fc.Arbitrary<PolicyDocument> = fc.record({ settings: arbSettings, overrides: arbOverrides });
 

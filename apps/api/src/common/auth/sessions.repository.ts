@@ -31,7 +31,16 @@ export class SessionsRepository {
           FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
          WHERE s.tenant_id = ${scope.tenantId}::uuid AND s.id = ${sessionId}::uuid AND s.user_id = ${userId}::uuid
            AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`;
-      return row ? { userId: row.id, email: row.email, displayName: row.display_name, roles: row.roles, locale: row.locale, mustChangePassword: row.must_change_password } : null;
+      return row
+        ? {
+            userId: row.id,
+            email: row.email,
+            displayName: row.display_name,
+            roles: row.roles,
+            locale: row.locale,
+            mustChangePassword: row.must_change_password,
+          }
+        : null;
     });
   }
 

@@ -176,10 +176,13 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
     if (this.closing || this.reconnectTimer || this.client) return;
     const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** Math.min(this.attempts, 10));
     this.attempts += 1;
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      void this.connect();
-    }, delay + Math.random() * delay * 0.25);
+    this.reconnectTimer = setTimeout(
+      () => {
+        this.reconnectTimer = undefined;
+        void this.connect();
+      },
+      delay + Math.random() * delay * 0.25,
+    );
     this.reconnectTimer.unref();
   }
 }

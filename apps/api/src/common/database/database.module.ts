@@ -1,5 +1,16 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { createDb, createSqlPool, inTenant, inTenantSql, type Db, type SqlPool, type SqlTx, type TenantScope, type TenantTxOptions, type Tx } from '@retract/db';
+import {
+  createDb,
+  createSqlPool,
+  inTenant,
+  inTenantSql,
+  type Db,
+  type SqlPool,
+  type SqlTx,
+  type TenantScope,
+  type TenantTxOptions,
+  type Tx,
+} from '@retract/db';
 import { CONFIG, type Config } from '../../config/config';
 import { ChangeFeed } from './change-feed';
 import { DatabaseHealth } from './database-health';
@@ -47,13 +58,23 @@ class DbLifecycle implements OnApplicationShutdown {
       provide: DB,
       inject: [CONFIG],
       useFactory: (config: Config) =>
-        createDb({ connectionString: config.APP_DATABASE_URL, maxConnections: config.DB_POOL_SIZE, applicationName: 'retract-api', connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS }),
+        createDb({
+          connectionString: config.APP_DATABASE_URL,
+          maxConnections: config.DB_POOL_SIZE,
+          applicationName: 'retract-api',
+          connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+        }),
     },
     {
       provide: SQL_POOL,
       inject: [CONFIG],
       useFactory: (config: Config) =>
-        createSqlPool({ connectionString: config.APP_DATABASE_URL, maxConnections: config.SQL_POOL_SIZE, applicationName: 'retract-api', connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS }),
+        createSqlPool({
+          connectionString: config.APP_DATABASE_URL,
+          maxConnections: config.SQL_POOL_SIZE,
+          applicationName: 'retract-api',
+          connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+        }),
     },
     TenantDb,
     ChangeFeed,

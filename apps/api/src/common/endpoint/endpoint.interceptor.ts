@@ -34,7 +34,12 @@ export class EndpointInterceptor implements NestInterceptor {
       const missing = request.body === undefined || request.body === null;
       // A body whose fields are all optional may be left out entirely.
       if (missing && !spec.body.safeParse({}).success) {
-        throw new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: 'A JSON body is required.', errors: [{ field: '(body)', message: 'required', code: 'invalid_type' }] });
+        throw new ProblemException({
+          status: 400,
+          code: 'VALIDATION_FAILED',
+          detail: 'A JSON body is required.',
+          errors: [{ field: '(body)', message: 'required', code: 'invalid_type' }],
+        });
       }
       request.body = parsePart(spec.body, missing ? {} : request.body);
     }

@@ -22,7 +22,8 @@ const FASTIFY_CODES: Record<string, ProblemException['init']> = {
 /** Turns any thrown value into an RFC 9457 problem document; nothing internal reaches the client. */
 export function toProblemException(error: unknown): ProblemException {
   if (error instanceof ProblemException) return error;
-  if (error instanceof SessionEndedError) return new ProblemException({ status: 401, code: 'UNAUTHENTICATED', detail: 'Your session has ended; log in again.' });
+  if (error instanceof SessionEndedError)
+    return new ProblemException({ status: 401, code: 'UNAUTHENTICATED', detail: 'Your session has ended; log in again.' });
   if (isDatabaseUnavailable(error)) return databaseUnavailable();
   if (error instanceof ZodError) {
     return new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: 'Some fields are not valid.', errors: zodIssuesToFieldErrors(error) });

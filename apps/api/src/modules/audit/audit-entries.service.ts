@@ -59,7 +59,11 @@ export class AuditEntries {
                  ${query.from ? new Date(query.from) : null}::timestamptz, ${query.to ? new Date(query.to) : null}::timestamptz, ${pattern}::text)))
          ORDER BY e.seq DESC`);
       const page = rows.slice(0, query.limit);
-      const actors = new Map(page.filter((row) => row.actorId && row.actorName !== null).map((row) => [row.actorId!, { id: row.actorId!, displayName: row.actorName!, email: row.actorEmail! }]));
+      const actors = new Map(
+        page
+          .filter((row) => row.actorId && row.actorName !== null)
+          .map((row) => [row.actorId!, { id: row.actorId!, displayName: row.actorName!, email: row.actorEmail! }]),
+      );
       const seesHolds = seesHoldSecrets(principal);
       // A filter on a person, a conversation or the text would tell, by a hold entry matching it, whom or what the hold names.
       const filtersOnHoldSecrets = Boolean(query.subjectUserId || query.conversationId || query.q);
@@ -119,8 +123,12 @@ export class AuditEntries {
 
 /** How many recipients acknowledged the recall (RECALL_APPLIED receipts) and who may still hold the content. */
 async function recallReach(tx: Tx, tenantId: string, messageId: string, details: unknown) {
-  const recipients = Array.isArray((details as { recipients?: unknown })?.recipients) ? ((details as { recipients: string[] }).recipients) : [];
+  const recipients = Array.isArray((details as { recipients?: unknown })?.recipients) ? (details as { recipients: string[] }).recipients : [];
   const applied = await tx.messageReceipt.findMany({ where: { tenantId, messageId, kind: 'RECALL_APPLIED' }, select: { userId: true } });
   const appliedIds = new Set(applied.map((receipt) => receipt.userId));
-  return { recipients: recipients.length, applied: recipients.filter((id) => appliedIds.has(id)).length, pending: recipients.filter((id) => !appliedIds.has(id)) };
+  return {
+    recipients: recipients.length,
+    applied: recipients.filter((id) => appliedIds.has(id)).length,
+    pending: recipients.filter((id) => !appliedIds.has(id)),
+  };
 }

@@ -29,7 +29,11 @@ export interface ExportRange {
 /** Streams entries, checkpoints and keys in the JSON Lines format the offline verifier reads (libs/audit-log README). */
 @Injectable()
 export class AuditExport {
-  constructor(private readonly tenantDb: TenantDb, private readonly keys: SigningKeys, private readonly log: AuditLog) {}
+  constructor(
+    private readonly tenantDb: TenantDb,
+    private readonly keys: SigningKeys,
+    private readonly log: AuditLog,
+  ) {}
 
   async resolveRange(scope: TenantScope, query: Pick<ExportQuery, 'from' | 'to' | 'fromSeq' | 'toSeq'>): Promise<ExportRange> {
     const { tenantId } = scope;
@@ -38,14 +42,28 @@ export class AuditExport {
       let fromSeq = query.fromSeq ?? 0;
       let toSeq = query.toSeq ?? size - 1;
       if (query.from) {
-        const first = await tx.auditEntry.findFirst({ where: { tenantId, occurredAt: { gte: new Date(query.from) } }, orderBy: { seq: 'asc' }, select: { seq: true } });
+        const first = await tx.auditEntry.findFirst({
+          where: { tenantId, occurredAt: { gte: new Date(query.from) } },
+          orderBy: { seq: 'asc' },
+          select: { seq: true },
+        });
         fromSeq = Math.max(fromSeq, first ? Number(first.seq) : size);
       }
       if (query.to) {
-        const last = await tx.auditEntry.findFirst({ where: { tenantId, occurredAt: { lte: new Date(query.to) } }, orderBy: { seq: 'desc' }, select: { seq: true } });
+        const last = await tx.auditEntry.findFirst({
+          where: { tenantId, occurredAt: { lte: new Date(query.to) } },
+          orderBy: { seq: 'desc' },
+          select: { seq: true },
+        });
         toSeq = Math.min(toSeq, last ? Number(last.seq) : -1);
       }
-      if (query.fromSeq !== undefined && query.fromSeq > size) throw new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: `The log has ${size} entries.`, errors: [{ field: 'fromSeq', message: `must be at most ${size}`, code: 'too_big' }] });
+      if (query.fromSeq !== undefined && query.fromSeq > size)
+        throw new ProblemException({
+          status: 400,
+          code: 'VALIDATION_FAILED',
+          detail: `The log has ${size} entries.`,
+          errors: [{ field: 'fromSeq', message: `must be at most ${size}`, code: 'too_big' }],
+        });
       toSeq = Math.min(toSeq, size - 1);
       if (toSeq < fromSeq - 1) toSeq = fromSeq - 1;
       return { fromSeq, toSeq, toHead: toSeq === size - 1 };
@@ -98,9 +116,24 @@ export class AuditExport {
       for (const row of rows) {
         const view = toEntryView(row, people);
         yield [
-          view.seq, view.occurredAt, view.action, view.actorId, view.actor?.email, view.subjectUserId, view.conversationId, view.messageId,
-          view.policyVersion, view.decidedBy, view.denialCode, view.forced, view.reason, view.hasContent, view.leafHash,
-        ].map(csvCell).join(',');
+          view.seq,
+          view.occurredAt,
+          view.action,
+          view.actorId,
+          view.actor?.email,
+          view.subjectUserId,
+          view.conversationId,
+          view.messageId,
+          view.policyVersion,
+          view.decidedBy,
+          view.denialCode,
+          view.forced,
+          view.reason,
+          view.hasContent,
+          view.leafHash,
+        ]
+          .map(csvCell)
+          .join(',');
       }
     }
   }

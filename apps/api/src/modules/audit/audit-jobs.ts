@@ -47,9 +47,13 @@ export class AuditJobs implements OnApplicationBootstrap, OnApplicationShutdown 
     const failed = (what: string) => (error: unknown) => logBackgroundFailure(this.logger, 'error', what, error);
     void this.integrateStalePending().catch(failed('pending sweep failed'));
     this.timers.push(setInterval(() => void this.checkpointDueTenants().catch(failed('checkpoint job failed')), this.config.AUDIT_CHECKPOINT_SECONDS * 1000));
-    this.timers.push(setInterval(() => void this.integrateStalePending().catch(failed('pending sweep failed')), this.config.AUDIT_PENDING_SWEEP_SECONDS * 1000));
+    this.timers.push(
+      setInterval(() => void this.integrateStalePending().catch(failed('pending sweep failed')), this.config.AUDIT_PENDING_SWEEP_SECONDS * 1000),
+    );
     if (this.config.AUDIT_RETENTION_INTERVAL_SECONDS > 0) {
-      this.timers.push(setInterval(() => void this.applyRetentionToAll().catch(failed('retention job failed')), this.config.AUDIT_RETENTION_INTERVAL_SECONDS * 1000));
+      this.timers.push(
+        setInterval(() => void this.applyRetentionToAll().catch(failed('retention job failed')), this.config.AUDIT_RETENTION_INTERVAL_SECONDS * 1000),
+      );
     }
     for (const timer of this.timers) timer.unref();
   }
@@ -77,11 +81,15 @@ export class AuditJobs implements OnApplicationBootstrap, OnApplicationShutdown 
     const tenants = await this.db.$queryRaw<{ id: string }[]>(Prisma.sql`SELECT audit_tenants_with_stale_pending(${age}::interval) AS id`);
     let integrated = 0;
     for (const { id } of tenants) {
-      const rows = await this.tenantDb.sql({ tenantId: id }, (tx) =>
-        tx.$queryRaw<{ id: bigint; leaf_parts: string[] }[]>`
+      const rows = await this.tenantDb.sql(
+        { tenantId: id },
+        (tx) =>
+          tx.$queryRaw<{ id: bigint; leaf_parts: string[] }[]>`
           SELECT id, leaf_parts FROM audit_pending WHERE tenant_id = ${id}::uuid AND created_at < now() - ${age}::interval ORDER BY id LIMIT 10000`,
       );
-      const results = await Promise.allSettled(rows.map((row) => this.sequencer.integrate(new AuditTicket(id, BigInt(row.id), row.leaf_parts as unknown as LeafTemplate))));
+      const results = await Promise.allSettled(
+        rows.map((row) => this.sequencer.integrate(new AuditTicket(id, BigInt(row.id), row.leaf_parts as unknown as LeafTemplate))),
+      );
       integrated += results.filter((result) => result.status === 'fulfilled').length;
     }
     if (integrated > 0) this.logger.warn({ integrated }, 'integrated audit entries left pending by a stopped writer');
@@ -111,7 +119,12 @@ export class AuditJobs implements OnApplicationBootstrap, OnApplicationShutdown 
       await this.log.append(tx, tenantId, {
         action: 'RETENTION_SHREDDED',
         actorId: null,
-        details: { retentionDays: days, cutoff: cutoff.toISOString(), dataKeyIds: destroyed, periods: [...new Set(releasable.map((key) => key.period))].sort() },
+        details: {
+          retentionDays: days,
+          cutoff: cutoff.toISOString(),
+          dataKeyIds: destroyed,
+          periods: [...new Set(releasable.map((key) => key.period))].sort(),
+        },
       });
       return destroyed.length;
     });

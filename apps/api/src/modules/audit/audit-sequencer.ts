@@ -147,7 +147,9 @@ export class AuditSequencer implements OnModuleInit {
         const cached = attempt === 0 ? queue.head : undefined;
         const outcome = cached
           ? await this.submit(sqlAutocommit(this.pool), queue.tenantId, cached, pending)
-          : await inTenantSql(this.pool, { tenantId: queue.tenantId }, async (tx) => this.submit(tx, queue.tenantId, await lockedHead(tx, queue.tenantId), pending));
+          : await inTenantSql(this.pool, { tenantId: queue.tenantId }, async (tx) =>
+              this.submit(tx, queue.tenantId, await lockedHead(tx, queue.tenantId), pending),
+            );
         if (!outcome) {
           queue.head = undefined;
           continue;
@@ -167,7 +169,10 @@ export class AuditSequencer implements OnModuleInit {
 
   /** Places the batch after `head` and integrates it; undefined when the head had moved. */
   private async submit(sql: SqlTx, tenantId: string, head: CachedHead, batch: Waiter[]): Promise<{ head: CachedHead; fromSize: number } | undefined> {
-    const placed = place(head, batch.map((w) => w.ticket));
+    const placed = place(
+      head,
+      batch.map((w) => w.ticket),
+    );
     const [row] = await sql.$queryRaw<{ size: bigint }[]>`
       SELECT audit_integrate(${tenantId}::uuid, ${head.frontier.size}::bigint, ${placed.frontier.hashes.map((h) => Buffer.from(h))}::bytea[],
                              ${new Date(placed.lastOccurredAt)}::timestamptz, ${placed.pendingIds}::bigint[], ${placed.leaves}::bytea[],
@@ -180,12 +185,22 @@ export class AuditSequencer implements OnModuleInit {
   }
 
   private async stillPending(tenantId: string, batch: Waiter[]): Promise<Waiter[]> {
-    const rows = await inTenantSql(this.pool, { tenantId }, (tx) =>
-      tx.$queryRaw<{ id: bigint }[]>`SELECT id FROM audit_pending WHERE tenant_id = ${tenantId}::uuid AND id = ANY (${batch.map((w) => w.ticket.pendingId)}::bigint[])`,
+    const rows = await inTenantSql(
+      this.pool,
+      { tenantId },
+      (tx) =>
+        tx.$queryRaw<
+          { id: bigint }[]
+        >`SELECT id FROM audit_pending WHERE tenant_id = ${tenantId}::uuid AND id = ANY (${batch.map((w) => w.ticket.pendingId)}::bigint[])`,
     );
     const left = new Set(rows.map((row) => BigInt(row.id)));
     const gone = batch.filter((w) => !left.has(w.ticket.pendingId));
-    const taken = new ProblemException({ status: 503, code: 'SERVICE_UNAVAILABLE', detail: 'The change was saved and its audit entry added by another server; try again to see the result.', retryAfter: 1 });
+    const taken = new ProblemException({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      detail: 'The change was saved and its audit entry added by another server; try again to see the result.',
+      retryAfter: 1,
+    });
     for (const waiter of gone) waiter.reject(taken);
     return batch.filter((w) => left.has(w.ticket.pendingId));
   }

@@ -22,8 +22,14 @@ function columnProblems(row: AuditRow, expectedSeq: number): Problem[] {
     return [{ seq, code: 'LEAF_INVALID', message: (error as Error).message }];
   }
   const problems: Problem[] = [];
-  if (!bytesEqual(hashLeaf(new Uint8Array(row.leaf)), new Uint8Array(row.leafHash))) problems.push({ seq, code: 'LEAF_HASH_MISMATCH', message: 'the stored leaf hash does not match the leaf bytes' });
-  if (leaf.seq !== seq || seq !== expectedSeq) problems.push({ seq: Math.min(seq, expectedSeq), code: 'SEQ_MISMATCH', message: `row at position ${expectedSeq} holds seq ${seq}, its leaf says ${leaf.seq}` });
+  if (!bytesEqual(hashLeaf(new Uint8Array(row.leaf)), new Uint8Array(row.leafHash)))
+    problems.push({ seq, code: 'LEAF_HASH_MISMATCH', message: 'the stored leaf hash does not match the leaf bytes' });
+  if (leaf.seq !== seq || seq !== expectedSeq)
+    problems.push({
+      seq: Math.min(seq, expectedSeq),
+      code: 'SEQ_MISMATCH',
+      message: `row at position ${expectedSeq} holds seq ${seq}, its leaf says ${leaf.seq}`,
+    });
   if (leaf.tenantId !== row.tenantId) problems.push({ seq, code: 'TENANT_MISMATCH', message: 'the leaf belongs to another tenant' });
   const copies: [string, unknown, unknown][] = [
     ['occurredAt', row.occurredAt.toISOString(), leaf.occurredAt],
@@ -39,7 +45,8 @@ function columnProblems(row: AuditRow, expectedSeq: number): Problem[] {
     ['dataKeyId', row.dataKeyId, (leaf.content as { kid?: string } | null)?.kid ?? null],
   ];
   for (const [field, column, inLeaf] of copies) {
-    if (column !== inLeaf) problems.push({ seq, code: 'COLUMN_MISMATCH', message: `column ${field} (${JSON.stringify(column)}) differs from the leaf (${JSON.stringify(inLeaf)})` });
+    if (column !== inLeaf)
+      problems.push({ seq, code: 'COLUMN_MISMATCH', message: `column ${field} (${JSON.stringify(column)}) differs from the leaf (${JSON.stringify(inLeaf)})` });
   }
   return problems;
 }
@@ -64,7 +71,8 @@ export class AuditVerification {
     const range = await this.exporter.resolveRange(scope, request);
     // Every entry must be covered by a signature: sign the range's end first (a no-op when one exists).
     const covering = await this.tenantDb.run(scope, (tx) => this.checkpoints.coverRangeEnd(tx, tenantId, range)).catch((error: Error) => error);
-    const problems: Problem[] = covering instanceof Error ? [{ code: 'INCONSISTENT_HEAD', message: `the signer refused to sign the range's end: ${covering.message}` }] : [];
+    const problems: Problem[] =
+      covering instanceof Error ? [{ code: 'INCONSISTENT_HEAD', message: `the signer refused to sign the range's end: ${covering.message}` }] : [];
     let expected = range.fromSeq;
     for await (const rows of this.exporter.batches(tenantId, range)) {
       for (const row of rows) {
@@ -107,6 +115,11 @@ export class AuditVerification {
     if (!this.config.AUDIT_WITNESS_DIR) return [];
     const dir = join(this.config.AUDIT_WITNESS_DIR, tenantId);
     const files = await readdir(dir).catch(() => [] as string[]);
-    return Promise.all(files.filter((f) => f.endsWith('.checkpoint')).sort().map((f) => readFile(join(dir, f), 'utf8')));
+    return Promise.all(
+      files
+        .filter((f) => f.endsWith('.checkpoint'))
+        .sort()
+        .map((f) => readFile(join(dir, f), 'utf8')),
+    );
   }
 }

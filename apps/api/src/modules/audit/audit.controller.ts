@@ -48,13 +48,24 @@ export class AuditController {
   }
 
   @Get('checkpoints/latest')
-  @Endpoint({ summary: 'The latest signed checkpoint (C2SP tlog-checkpoint)', tags: ['audit'], access: can('read', 'Checkpoint'), response: CheckpointViewSchema.nullable() })
+  @Endpoint({
+    summary: 'The latest signed checkpoint (C2SP tlog-checkpoint)',
+    tags: ['audit'],
+    access: can('read', 'Checkpoint'),
+    response: CheckpointViewSchema.nullable(),
+  })
   latestCheckpoint(@CurrentPrincipal() principal: AuthenticatedPrincipal) {
     return this.proofs.latestCheckpoint(principal);
   }
 
   @Post('checkpoints')
-  @Endpoint({ summary: 'Sign a checkpoint of the current log head now', tags: ['audit'], access: can('create', 'Checkpoint'), response: CheckpointViewSchema, status: 201 })
+  @Endpoint({
+    summary: 'Sign a checkpoint of the current log head now',
+    tags: ['audit'],
+    access: can('create', 'Checkpoint'),
+    response: CheckpointViewSchema,
+    status: 201,
+  })
   issueCheckpoint(@CurrentPrincipal() principal: AuthenticatedPrincipal) {
     return this.proofs.issueCheckpoint(principal);
   }
@@ -73,7 +84,13 @@ export class AuditController {
   }
 
   @Get('proofs/consistency')
-  @Endpoint({ summary: 'RFC 9162 consistency proof between two tree sizes', tags: ['audit'], access: can('read', 'AuditEntry'), query: ConsistencyProofQuerySchema, response: ConsistencyProofSchema })
+  @Endpoint({
+    summary: 'RFC 9162 consistency proof between two tree sizes',
+    tags: ['audit'],
+    access: can('read', 'AuditEntry'),
+    query: ConsistencyProofQuerySchema,
+    response: ConsistencyProofSchema,
+  })
   consistency(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Query() query: { from: number; to: number }) {
     return this.proofs.consistency(principal, query.from, query.to);
   }

@@ -117,7 +117,11 @@ export class Checkpoints {
     const tasks: Promise<unknown>[] = [];
     if (this.config.AUDIT_WITNESS_DIR) {
       const dir = join(this.config.AUDIT_WITNESS_DIR, tenantId);
-      tasks.push(mkdir(dir, { recursive: true }).then(() => writeFile(join(dir, `${String(checkpoint.treeSize).padStart(12, '0')}.checkpoint`), checkpoint.note, { flag: 'wx' }).catch(ignoreExisting)));
+      tasks.push(
+        mkdir(dir, { recursive: true }).then(() =>
+          writeFile(join(dir, `${String(checkpoint.treeSize).padStart(12, '0')}.checkpoint`), checkpoint.note, { flag: 'wx' }).catch(ignoreExisting),
+        ),
+      );
     }
     if (this.config.AUDIT_WITNESS_URL) {
       tasks.push(
@@ -130,7 +134,8 @@ export class Checkpoints {
       );
     }
     const results = await Promise.allSettled(tasks);
-    for (const result of results) if (result.status === 'rejected') this.logger.warn({ tenantId, err: String(result.reason) }, 'witness did not take the checkpoint');
+    for (const result of results)
+      if (result.status === 'rejected') this.logger.warn({ tenantId, err: String(result.reason) }, 'witness did not take the checkpoint');
   }
 }
 

@@ -86,7 +86,12 @@ export class ContentVault implements OnModuleInit {
   /** Destroys the given subject's keys (all periods, or those before `periodBefore`); returns the ids destroyed. */
   async shred(tx: Tx, tenantId: string, where: { subjectUserId?: string; keyIds?: string[] }, reason: 'ERASURE' | 'RETENTION'): Promise<string[]> {
     const keys = await tx.auditDataKey.findMany({
-      where: { tenantId, wrappedKey: { not: null }, ...(where.subjectUserId ? { subjectUserId: where.subjectUserId } : {}), ...(where.keyIds ? { id: { in: where.keyIds } } : {}) },
+      where: {
+        tenantId,
+        wrappedKey: { not: null },
+        ...(where.subjectUserId ? { subjectUserId: where.subjectUserId } : {}),
+        ...(where.keyIds ? { id: { in: where.keyIds } } : {}),
+      },
       select: { id: true },
     });
     if (keys.length === 0) return [];

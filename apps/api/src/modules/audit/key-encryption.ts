@@ -18,7 +18,10 @@ const TAG_BYTES = 16;
 export class LocalKeyEncryptionKey implements KeyEncryptionKey {
   private readonly key: Buffer;
 
-  constructor(readonly id: string, base64Key: string) {
+  constructor(
+    readonly id: string,
+    base64Key: string,
+  ) {
     this.key = Buffer.from(base64Key, 'base64');
     if (this.key.length !== 32) throw new Error('AUDIT_KEK must be 32 bytes');
   }

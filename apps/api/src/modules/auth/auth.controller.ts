@@ -11,7 +11,10 @@ import { AuthService } from './auth.service';
 
 @Controller()
 export class AuthController {
-  constructor(private readonly auth: AuthService, @Inject(CONFIG) private readonly config: Config) {}
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   @Post('auth/login')
   @Endpoint({

@@ -45,9 +45,7 @@ export class AuthService {
     }
 
     const tenantId = await this.tenantIdForSlug(request.tenant);
-    const user = tenantId
-      ? await this.tenantDb.run({ tenantId }, (tx) => tx.user.findFirst({ where: { tenantId, email } }))
-      : null;
+    const user = tenantId ? await this.tenantDb.run({ tenantId }, (tx) => tx.user.findFirst({ where: { tenantId, email } })) : null;
     const passwordOk = await verifyPassword(user?.passwordHash, request.password);
     if (!tenantId || !user || !passwordOk || !user.active) {
       countLoginFailure('invalid_credentials');

@@ -9,7 +9,6 @@ import { ProblemException } from '../../common/problem/problem';
 import { Clock } from '../clock/clock';
 import { loadCurrentPolicy } from '../policy/policy-store';
 
-
 @Injectable()
 export class ConversationsService {
   constructor(
@@ -92,7 +91,10 @@ export class ConversationsService {
     if (ids.length === 0) return [];
     const conversations = await tx.conversation.findMany({ where: { tenantId, id: { in: ids } } });
     const members = await tx.conversationMember.findMany({ where: { tenantId, conversationId: { in: ids } }, orderBy: { joinedAt: 'asc' } });
-    const users = await tx.user.findMany({ where: { tenantId, id: { in: [...new Set(members.map((m) => m.userId))] } }, select: { id: true, displayName: true } });
+    const users = await tx.user.findMany({
+      where: { tenantId, id: { in: [...new Set(members.map((m) => m.userId))] } },
+      select: { id: true, displayName: true },
+    });
     const last = await tx.message.groupBy({ by: ['conversationId'], where: { tenantId, conversationId: { in: ids } }, _max: { sentAt: true } });
     const policy = (await loadCurrentPolicy(tx, tenantId)).document;
     const names = new Map(users.map((u) => [u.id, u.displayName]));

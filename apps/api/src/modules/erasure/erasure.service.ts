@@ -14,7 +14,11 @@ import { holdsCoveringSubject } from '../legal-holds/legal-holds.service';
  */
 @Injectable()
 export class Erasure {
-  constructor(private readonly tenantDb: TenantDb, private readonly log: AuditLog, private readonly vault: ContentVault) {}
+  constructor(
+    private readonly tenantDb: TenantDb,
+    private readonly log: AuditLog,
+    private readonly vault: ContentVault,
+  ) {}
 
   async erase(principal: AuthenticatedPrincipal, request: ErasureRequest) {
     const { tenantId } = principal;

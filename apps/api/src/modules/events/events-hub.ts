@@ -91,7 +91,6 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
     this.channels.clear();
   }
 
-
   /** Whether this process is currently listening for other replicas' events. */
   get listening(): boolean {
     return this.feed.listening;
@@ -202,12 +201,13 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
                 select: { conversationId: true, userId: true },
               })
             : [];
-          const live = raw.length && sessionIds.length
-            ? await tx.$queryRaw<{ id: string }[]>`
+          const live =
+            raw.length && sessionIds.length
+              ? await tx.$queryRaw<{ id: string }[]>`
                 SELECT s.id FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
                  WHERE s.tenant_id = ${channel.tenantId}::uuid AND s.id = ANY(${sessionIds}::uuid[])
                    AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`
-            : [];
+              : [];
           return { rows: raw.map(toRow), members: memberRows, liveSessions: new Set(live.map((row) => row.id)) };
         });
         // `continue` re-checks `again`: a notification that came in during the read is not lost.

@@ -65,7 +65,11 @@ export class EventsController {
       const rows = await this.hub.readVisible({ ...viewer, session: principal.session }, after ?? 0n, query.limit + 1);
       const page = rows.slice(0, query.limit);
       const last = page.length ? page[page.length - 1].id : (after ?? 0n);
-      const body = EventPageSchema.parse({ items: page.map((row) => toEnvelope(row, viewer)), lastEventId: last.toString(), hasMore: rows.length > query.limit });
+      const body = EventPageSchema.parse({
+        items: page.map((row) => toEnvelope(row, viewer)),
+        lastEventId: last.toString(),
+        hasMore: rows.length > query.limit,
+      });
       await reply.type('application/json; charset=utf-8').send(body);
       return;
     }

@@ -34,7 +34,12 @@ export class HealthController {
 
   @Get('metrics')
   @Header('cache-control', 'no-store')
-  @Endpoint({ summary: 'Prometheus metrics (bearer METRICS_TOKEN when the API has one)', tags: ['operations'], access: METRICS_SCRAPER, produces: 'text/plain' })
+  @Endpoint({
+    summary: 'Prometheus metrics (bearer METRICS_TOKEN when the API has one)',
+    tags: ['operations'],
+    access: METRICS_SCRAPER,
+    produces: 'text/plain',
+  })
   async metrics(@Res() reply: FastifyReply) {
     void reply.type(registry.contentType).send(await registry.metrics());
   }

@@ -32,7 +32,8 @@ export class InsightsService {
     const starts: Date[] = [];
     for (let start = bucketStart(from, query.bucket); start.getTime() < to.getTime(); start = new Date(start.getTime() + BUCKET_MS[query.bucket])) {
       starts.push(start);
-      if (starts.length > MAX_INSIGHT_BUCKETS) throw invalid('bucket', `the range holds more than ${MAX_INSIGHT_BUCKETS} ${query.bucket}s; choose a larger bucket or a shorter range`);
+      if (starts.length > MAX_INSIGHT_BUCKETS)
+        throw invalid('bucket', `the range holds more than ${MAX_INSIGHT_BUCKETS} ${query.bucket}s; choose a larger bucket or a shorter range`);
     }
     return this.tenantDb.run(scope, async (tx) => {
       const series = await tx.$queryRaw<{ start: Date; action: string; forced: boolean; n: number }[]>`
@@ -90,4 +91,9 @@ export class InsightsService {
 }
 
 const invalid = (field: string, message: string) =>
-  new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: 'Some fields are not valid.', errors: [{ field: `query.${field}`, message, code: 'invalid_value' }] });
+  new ProblemException({
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    detail: 'Some fields are not valid.',
+    errors: [{ field: `query.${field}`, message, code: 'invalid_value' }],
+  });

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
-import { IdParamsSchema, LegalHoldListQuerySchema, LegalHoldListSchema, LegalHoldViewSchema, PlaceLegalHoldRequestSchema, type PlaceLegalHoldRequest } from '@retract/contracts';
+import {
+  IdParamsSchema,
+  LegalHoldListQuerySchema,
+  LegalHoldListSchema,
+  LegalHoldViewSchema,
+  PlaceLegalHoldRequestSchema,
+  type PlaceLegalHoldRequest,
+} from '@retract/contracts';
 import { CurrentPrincipal, type AuthenticatedPrincipal } from '../../common/auth/principal';
 import { Endpoint, can } from '../../common/endpoint/endpoint';
 import { LegalHolds } from './legal-holds.service';
@@ -9,7 +16,13 @@ export class LegalHoldsController {
   constructor(private readonly holds: LegalHolds) {}
 
   @Get()
-  @Endpoint({ summary: 'Legal holds, newest first', tags: ['legal holds'], access: can('read', 'LegalHold'), query: LegalHoldListQuerySchema, response: LegalHoldListSchema })
+  @Endpoint({
+    summary: 'Legal holds, newest first',
+    tags: ['legal holds'],
+    access: can('read', 'LegalHold'),
+    query: LegalHoldListQuerySchema,
+    response: LegalHoldListSchema,
+  })
   list(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Query() query: { active?: 'true' | 'false' }) {
     return this.holds.list(principal, query.active === undefined ? undefined : query.active === 'true');
   }
@@ -29,7 +42,14 @@ export class LegalHoldsController {
   }
 
   @Delete(':id')
-  @Endpoint({ summary: 'Release a legal hold', tags: ['legal holds'], access: can('release', 'LegalHold'), params: IdParamsSchema, response: LegalHoldViewSchema, errors: [404, 409] })
+  @Endpoint({
+    summary: 'Release a legal hold',
+    tags: ['legal holds'],
+    access: can('release', 'LegalHold'),
+    params: IdParamsSchema,
+    response: LegalHoldViewSchema,
+    errors: [404, 409],
+  })
   release(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Param() params: { id: string }) {
     return this.holds.release(principal, params.id);
   }

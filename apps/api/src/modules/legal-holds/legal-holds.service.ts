@@ -35,7 +35,10 @@ export async function holdsCoveringSubject(tx: Tx, tenantId: string, subjectUser
   const memberships = heldPeople.length
     ? await tx.conversationMember.findMany({ where: { tenantId, userId: { in: heldPeople } }, select: { conversationId: true, userId: true } })
     : [];
-  const candidates = [...active.filter((hold) => hold.scope === 'CONVERSATION').map((hold) => hold.conversationId!), ...memberships.map((member) => member.conversationId)];
+  const candidates = [
+    ...active.filter((hold) => hold.scope === 'CONVERSATION').map((hold) => hold.conversationId!),
+    ...memberships.map((member) => member.conversationId),
+  ];
   const heldConversations = candidates.length
     ? new Set(
         (
@@ -47,7 +50,8 @@ export async function holdsCoveringSubject(tx: Tx, tenantId: string, subjectUser
         ).map((row) => row.conversationId),
       )
     : new Set<string | null>();
-  const receivedByHeldPerson = (hold: LegalHold) => memberships.some((member) => member.userId === hold.subjectUserId && heldConversations.has(member.conversationId));
+  const receivedByHeldPerson = (hold: LegalHold) =>
+    memberships.some((member) => member.userId === hold.subjectUserId && heldConversations.has(member.conversationId));
   return active.filter(
     (hold) =>
       hold.scope === 'TENANT' ||
@@ -58,7 +62,10 @@ export async function holdsCoveringSubject(tx: Tx, tenantId: string, subjectUser
 
 @Injectable()
 export class LegalHolds {
-  constructor(private readonly tenantDb: TenantDb, private readonly log: AuditLog) {}
+  constructor(
+    private readonly tenantDb: TenantDb,
+    private readonly log: AuditLog,
+  ) {}
 
   list(principal: AuthenticatedPrincipal, active?: boolean) {
     return this.tenantDb.run(principal, async (tx) => {
@@ -77,9 +84,12 @@ export class LegalHolds {
       const subjectUserId = request.scope === 'USER' ? request.subjectUserId : null;
       const conversationId = request.scope === 'CONVERSATION' ? request.conversationId : null;
       if (subjectUserId && !(await tx.user.findFirst({ where: { tenantId, id: subjectUserId }, select: { id: true } }))) throw notFound('user');
-      if (conversationId && !(await tx.conversation.findFirst({ where: { tenantId, id: conversationId }, select: { id: true } }))) throw notFound('conversation');
+      if (conversationId && !(await tx.conversation.findFirst({ where: { tenantId, id: conversationId }, select: { id: true } })))
+        throw notFound('conversation');
       await this.log.lockEvidence(tx, tenantId);
-      const hold = await tx.legalHold.create({ data: { tenantId, scope: request.scope, subjectUserId, conversationId, matter: request.matter, placedBy: principal.userId } });
+      const hold = await tx.legalHold.create({
+        data: { tenantId, scope: request.scope, subjectUserId, conversationId, matter: request.matter, placedBy: principal.userId },
+      });
       await this.log.append(tx, tenantId, {
         action: 'LEGAL_HOLD_PLACED',
         actorId: principal.userId,

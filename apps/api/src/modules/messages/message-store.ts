@@ -139,7 +139,17 @@ export async function reEditedIds(tx: Tx, tenantId: string, ids: string[]): Prom
 /** Inserts a message; the extras column holds the attachment, location or payment (see StoredExtras). */
 export async function insertMessage(
   tx: SqlTx,
-  input: { id?: string; tenantId: string; conversationId: string; senderId: string; type: MessageType; body: string | null; extras: StoredExtras | null; sentAt: Date; replacesMessageId?: string },
+  input: {
+    id?: string;
+    tenantId: string;
+    conversationId: string;
+    senderId: string;
+    type: MessageType;
+    body: string | null;
+    extras: StoredExtras | null;
+    sentAt: Date;
+    replacesMessageId?: string;
+  },
 ): Promise<Message> {
   const [row] = await tx.$queryRaw<MessageRow[]>`
     INSERT INTO messages (tenant_id, id, conversation_id, sender_id, type, body, attachment, sent_at, replaces_message_id)

@@ -7,7 +7,8 @@ export interface Viewer {
   locale: Locale;
 }
 
-export const recallKindOf = (row: Pick<Message, 'recalledBy' | 'senderId'>): RecallKind => (row.recalledBy && row.recalledBy !== row.senderId ? 'FORCED' : 'SENDER');
+export const recallKindOf = (row: Pick<Message, 'recalledBy' | 'senderId'>): RecallKind =>
+  row.recalledBy && row.recalledBy !== row.senderId ? 'FORCED' : 'SENDER';
 
 /**
  * The one mapping from a stored message to what a viewer sees: content while the message is
@@ -22,7 +23,8 @@ export function toMessageView(
   const recalled = row.recalledAt !== null;
   const kind = recalled ? recallKindOf(row) : null;
   const content = recalled ? { body: null, attachment: null, location: null, payment: null } : contentOf(row);
-  const reEditOpen = recalled && isSender && kind === 'SENDER' && !context.reEdited && row.reeditUntil !== null && row.reeditUntil.getTime() >= context.now.getTime();
+  const reEditOpen =
+    recalled && isSender && kind === 'SENDER' && !context.reEdited && row.reeditUntil !== null && row.reeditUntil.getTime() >= context.now.getTime();
   return {
     id: row.id,
     conversationId: row.conversationId,

@@ -50,7 +50,14 @@ export class MessagesController {
   }
 
   @Get('messages/:id')
-  @Endpoint({ summary: 'One message of a conversation you belong to', tags: ['messages'], access: can('read', 'Message'), params: MessageIdParamsSchema, response: MessageViewSchema, errors: [404] })
+  @Endpoint({
+    summary: 'One message of a conversation you belong to',
+    tags: ['messages'],
+    access: can('read', 'Message'),
+    params: MessageIdParamsSchema,
+    response: MessageViewSchema,
+    errors: [404],
+  })
   get(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Param() params: { id: string }) {
     return this.messages.get(principal, params.id);
   }

@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { asSubject } from '@retract/authz';
-import { hasAttachment, type MessageListQuery, type MessageType, type MessageView, type ReceiptKind, type ReceiptView, type SendMessageRequest } from '@retract/contracts';
+import {
+  hasAttachment,
+  type MessageListQuery,
+  type MessageType,
+  type MessageView,
+  type ReceiptKind,
+  type ReceiptView,
+  type SendMessageRequest,
+} from '@retract/contracts';
 import { Prisma, type SqlTx } from '@retract/db';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { TenantDb } from '../../common/database/database.module';
@@ -8,9 +16,18 @@ import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/endpoint/ke
 import { ProblemException, conflict, forbidden, notFound } from '../../common/problem/problem';
 import { Clock } from '../clock/clock';
 import { EventLog } from '../events/event-log';
-import { conversationMemberIds, extrasFor, hideMessage, insertMessage, loadMessage, reEditedIds, recallReach, recordReceipt, type MessageRecord } from './message-store';
+import {
+  conversationMemberIds,
+  extrasFor,
+  hideMessage,
+  insertMessage,
+  loadMessage,
+  reEditedIds,
+  recallReach,
+  recordReceipt,
+  type MessageRecord,
+} from './message-store';
 import { toMessageView } from './message-view';
-
 
 /** Is the caller a member of the message's conversation (the only way to see it)? */
 export const canSee = (principal: AuthenticatedPrincipal, record: Pick<MessageRecord, 'memberIds'>) =>
@@ -65,12 +82,22 @@ export class MessagesService {
       });
       const names = new Map(senders.map((s) => [s.id, s.displayName]));
       const myRecalled = ordered.filter((r) => r.recalledAt && r.senderId === principal.userId).map((r) => r.id);
-      const reach = await recallReach(tx, principal.tenantId, myRecalled.map((id) => ({ id, recipients: memberIds.length - 1 })));
+      const reach = await recallReach(
+        tx,
+        principal.tenantId,
+        myRecalled.map((id) => ({ id, recipients: memberIds.length - 1 })),
+      );
       const reEdited = await reEditedIds(tx, principal.tenantId, myRecalled);
       const last = ordered[ordered.length - 1];
       return {
         items: ordered.map((row) =>
-          toMessageView(row, { viewer: principal, senderName: names.get(row.senderId) ?? '', now, reEdited: reEdited.has(row.id), reach: reach.get(row.id) ?? null }),
+          toMessageView(row, {
+            viewer: principal,
+            senderName: names.get(row.senderId) ?? '',
+            now,
+            reEdited: reEdited.has(row.id),
+            reach: reach.get(row.id) ?? null,
+          }),
         ),
         nextCursor: page.length > query.limit && last ? encodeKeysetCursor(last.sentAt, last.id) : null,
       };
@@ -87,7 +114,13 @@ export class MessagesService {
       const mine = record.row.senderId === principal.userId && record.row.recalledAt !== null;
       const reach = mine ? await recallReach(tx, principal.tenantId, [{ id: record.row.id, recipients: record.memberIds.length - 1 }]) : new Map();
       const reEdited = mine ? await reEditedIds(tx, principal.tenantId, [record.row.id]) : new Set<string>();
-      return toMessageView(record.row, { viewer: principal, senderName: record.senderName, now, reEdited: reEdited.has(record.row.id), reach: reach.get(record.row.id) ?? null });
+      return toMessageView(record.row, {
+        viewer: principal,
+        senderName: record.senderName,
+        now,
+        reEdited: reEdited.has(record.row.id),
+        reach: reach.get(record.row.id) ?? null,
+      });
     });
   }
 

@@ -15,7 +15,7 @@ const STATUS_TEXT: Record<number, string> = {
   400: 'Invalid request (problem details with errors[])',
   401: 'Not authenticated',
   403: 'Not allowed for your roles',
-  404: 'Not found (also for other organisations\' resources)',
+  404: "Not found (also for other organisations' resources)",
   409: 'Conflict',
   413: 'Body too large',
   422: 'Refused by policy',
@@ -55,7 +55,11 @@ export function buildOpenApiDocument(routes: CatalogRoute[], version: string): J
     if (!spec) continue;
     const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
-    const errorStatuses = new Set<number>([...(spec.body || spec.query || spec.params ? [400] : []), ...(spec.access.kind === 'public' ? [] : [401, 403]), ...(spec.errors ?? [])]);
+    const errorStatuses = new Set<number>([
+      ...(spec.body || spec.query || spec.params ? [400] : []),
+      ...(spec.access.kind === 'public' ? [] : [401, 403]),
+      ...(spec.errors ?? []),
+    ]);
     const success = String(spec.status ?? (route.method === 'POST' ? 200 : 200));
     const successContent = spec.response
       ? { 'application/json': { schema: toSchema(spec.response, 'output') } }
@@ -82,7 +86,8 @@ export function buildOpenApiDocument(routes: CatalogRoute[], version: string): J
     info: {
       title: 'Retract API',
       version,
-      description: 'Message recall policies and a tamper-evident audit log. Errors are RFC 9457 problem details; `code` is one of: ' + PROBLEM_CODES.join(', ') + '.',
+      description:
+        'Message recall policies and a tamper-evident audit log. Errors are RFC 9457 problem details; `code` is one of: ' + PROBLEM_CODES.join(', ') + '.',
     },
     servers: [{ url: '/' }],
     paths,

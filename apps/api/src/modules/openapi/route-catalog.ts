@@ -14,7 +14,12 @@ export interface CatalogRoute {
   handler: string;
 }
 
-const joinPath = (...parts: string[]) => '/' + parts.flatMap((p) => p.split('/')).filter(Boolean).join('/');
+const joinPath = (...parts: string[]) =>
+  '/' +
+  parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/');
 
 /** Every HTTP route of the app with its declared Endpoint: the source for OpenAPI and the permission snapshot. */
 @Injectable()
@@ -31,7 +36,7 @@ export class RouteCatalog {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
       if (!instance) continue;
       const prototype = Object.getPrototypeOf(instance);
-      const controllerPath: string = (wrapper.metatype && Reflect.getMetadata(PATH_METADATA, wrapper.metatype)) ?? "";
+      const controllerPath: string = (wrapper.metatype && Reflect.getMetadata(PATH_METADATA, wrapper.metatype)) ?? '';
       for (const name of this.scanner.getAllMethodNames(prototype)) {
         const handler = prototype[name];
         const methodPath: string | undefined = Reflect.getMetadata(PATH_METADATA, handler);

@@ -5,9 +5,7 @@ import type { StoredPolicyVersion } from './policy-store';
 /** Versions as the API shows them, with their authors' names. */
 export async function toPolicyViews(tx: Tx, tenantId: string, versions: StoredPolicyVersion[]): Promise<PolicyVersionView[]> {
   const authorIds = [...new Set(versions.map((v) => v.createdBy).filter((id): id is string => id !== null))];
-  const authors = authorIds.length
-    ? await tx.user.findMany({ where: { tenantId, id: { in: authorIds } }, select: { id: true, displayName: true } })
-    : [];
+  const authors = authorIds.length ? await tx.user.findMany({ where: { tenantId, id: { in: authorIds } }, select: { id: true, displayName: true } }) : [];
   const names = new Map(authors.map((a) => [a.id, a.displayName]));
   return versions.map((v) => ({
     version: v.version,

@@ -35,7 +35,11 @@ const retentionIsCompliances = (entries: PolicyDiffEntry[]) =>
     status: 403,
     code: 'FORBIDDEN',
     detail: 'Audit retention is owned by compliance officers; they change it with PUT /api/v1/policy/retention (shortening waits out a delay).',
-    errors: entries.map((entry) => ({ field: entry.path.endsWith('auditRetentionDays') && !entry.path.startsWith('overrides') ? `settings.${entry.path}` : entry.path, message: 'auditRetentionDays is owned by compliance', code: 'forbidden' })),
+    errors: entries.map((entry) => ({
+      field: entry.path.endsWith('auditRetentionDays') && !entry.path.startsWith('overrides') ? `settings.${entry.path}` : entry.path,
+      message: 'auditRetentionDays is owned by compliance',
+      code: 'forbidden',
+    })),
   });
 
 const staleVersion = (currentVersion: number) =>
@@ -114,7 +118,14 @@ export class PolicyService {
     const { tenantId, createdBy } = author;
     const version = current.version + 1;
     const row = await tx.policyVersion.create({
-      data: { tenantId, version, document: next as unknown as Prisma.InputJsonValue, diff: diff as unknown as Prisma.InputJsonValue, createdBy, createdAt: now },
+      data: {
+        tenantId,
+        version,
+        document: next as unknown as Prisma.InputJsonValue,
+        diff: diff as unknown as Prisma.InputJsonValue,
+        createdBy,
+        createdAt: now,
+      },
     });
     await this.audit.append(tx, tenantId, {
       action: 'POLICY_CHANGED',

@@ -9,7 +9,10 @@ export function findRetentionChange(tx: Tx, tenantId: string, id: string): Promi
   return tx.retentionChange.findFirst({ where: { tenantId, id } });
 }
 
-export function insertRetentionChange(tx: Tx, change: { tenantId: string; fromDays: number; toDays: number; proposedBy: string; proposedAt: Date; effectiveAt: Date }) {
+export function insertRetentionChange(
+  tx: Tx,
+  change: { tenantId: string; fromDays: number; toDays: number; proposedBy: string; proposedAt: Date; effectiveAt: Date },
+) {
   return tx.retentionChange.create({ data: change });
 }
 

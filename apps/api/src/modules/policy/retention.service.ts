@@ -89,10 +89,24 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       if (pending && !(plan.kind === 'SHORTEN' && plan.toDays === pending.toDays)) await this.cancelIn(tx, actor, pending, now);
       if (plan.kind === 'LENGTHEN') {
         const next = PolicyDocumentSchema.parse({ ...current.document, settings: { ...current.document.settings, auditRetentionDays: plan.toDays } });
-        await this.policy.writeVersion(tx, { tenantId, createdBy: actor.userId, auditActorId: actor.userId }, current, next, diffPolicies(current.document, next), now);
+        await this.policy.writeVersion(
+          tx,
+          { tenantId, createdBy: actor.userId, auditActorId: actor.userId },
+          current,
+          next,
+          diffPolicies(current.document, next),
+          now,
+        );
       }
       if (plan.kind === 'SHORTEN' && !(pending && pending.toDays === plan.toDays)) {
-        const change = await insertRetentionChange(tx, { tenantId, fromDays: inForceDays, toDays: plan.toDays, proposedBy: actor.userId, proposedAt: now, effectiveAt: plan.effectiveAt });
+        const change = await insertRetentionChange(tx, {
+          tenantId,
+          fromDays: inForceDays,
+          toDays: plan.toDays,
+          proposedBy: actor.userId,
+          proposedAt: now,
+          effectiveAt: plan.effectiveAt,
+        });
         await this.audit.append(tx, tenantId, {
           action: 'RETENTION_SHORTENING_PROPOSED',
           actorId: actor.userId,

@@ -59,7 +59,8 @@ export class RecallController {
 
   @Post(':id/re-edit')
   @Endpoint({
-    summary: 'Send the edited draft of a message you recalled: a new message with replacesMessageId (once, within reEditWindowSeconds; else 422 REEDIT_EXPIRED)',
+    summary:
+      'Send the edited draft of a message you recalled: a new message with replacesMessageId (once, within reEditWindowSeconds; else 422 REEDIT_EXPIRED)',
     tags: ['recall'],
     access: can('update', 'Message'),
     params: MessageIdParamsSchema,

@@ -18,7 +18,12 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Get()
-  @Endpoint({ summary: 'Registered webhooks (the signing secrets are never shown again)', tags: ['webhooks'], access: can('read', 'Webhook'), response: WebhookListSchema })
+  @Endpoint({
+    summary: 'Registered webhooks (the signing secrets are never shown again)',
+    tags: ['webhooks'],
+    access: can('read', 'Webhook'),
+    response: WebhookListSchema,
+  })
   list(@CurrentPrincipal() principal: AuthenticatedPrincipal) {
     return this.webhooks.list(principal);
   }
@@ -37,7 +42,14 @@ export class WebhooksController {
   }
 
   @Delete(':id')
-  @Endpoint({ summary: 'Stop a webhook (its delivery log stays readable)', tags: ['webhooks'], access: can('delete', 'Webhook'), params: WebhookIdParamsSchema, status: 204, errors: [404] })
+  @Endpoint({
+    summary: 'Stop a webhook (its delivery log stays readable)',
+    tags: ['webhooks'],
+    access: can('delete', 'Webhook'),
+    params: WebhookIdParamsSchema,
+    status: 204,
+    errors: [404],
+  })
   async remove(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Param() params: { id: string }): Promise<void> {
     await this.webhooks.remove(principal, params.id);
   }

@@ -53,17 +53,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
               </span>
             </section>
             <LocaleSwitcher current={locale} label={dict.locale.label} options={localeOptions(dict)} />
-            <LogoutButton
-              label={dict.shell.logout}
-              pendingLabel={dict.shell.loggingOut}
-              failedLabel={dict.shell.logoutFailed}
-            />
+            <LogoutButton label={dict.shell.logout} pendingLabel={dict.shell.loggingOut} failedLabel={dict.shell.logoutFailed} />
           </div>
         </header>
         <main id="main" className="shell__main" tabIndex={-1}>
-          <ConsoleStringsProvider value={{ locale, problems: dict.problems, duration: dict.duration, common: dict.common }}>
-            {children}
-          </ConsoleStringsProvider>
+          <ConsoleStringsProvider value={{ locale, problems: dict.problems, duration: dict.duration, common: dict.common }}>{children}</ConsoleStringsProvider>
         </main>
       </div>
       <SessionKeeper />

@@ -14,7 +14,8 @@ import { toMessageView } from '../../messages/message-view';
 import { createMessage } from '../../messages/messages.service';
 import type { RecallActorContext } from '../recall-steps';
 
-const alreadyUsed = () => new ProblemException({ status: 422, code: 'REEDIT_EXPIRED', detail: 'This recalled message was already re-edited.', extensions: { reason: 'ALREADY_USED' } });
+const alreadyUsed = () =>
+  new ProblemException({ status: 422, code: 'REEDIT_EXPIRED', detail: 'This recalled message was already re-edited.', extensions: { reason: 'ALREADY_USED' } });
 
 /**
  * Re-edit after recall (DESIGN §2): the sender sends the edited draft as a new message of the
@@ -49,9 +50,15 @@ export class ReEditMessage {
           now,
         });
         if (!decision.allowed) {
-          if (decision.code === 'NOT_SENDER') throw new ProblemException({ status: 403, code: 'NOT_SENDER', detail: 'Only the sender may re-edit a recalled message.' });
+          if (decision.code === 'NOT_SENDER')
+            throw new ProblemException({ status: 403, code: 'NOT_SENDER', detail: 'Only the sender may re-edit a recalled message.' });
           if (decision.code === 'CONFLICT') throw conflict('Only a recalled message can be re-edited.');
-          throw new ProblemException({ status: 422, code: 'REEDIT_EXPIRED', detail: `${decision.detail.charAt(0).toUpperCase()}${decision.detail.slice(1)}.`, extensions: { reason: decision.reason } });
+          throw new ProblemException({
+            status: 422,
+            code: 'REEDIT_EXPIRED',
+            detail: `${decision.detail.charAt(0).toUpperCase()}${decision.detail.slice(1)}.`,
+            extensions: { reason: decision.reason },
+          });
         }
         if (!member || !actor.ability.can('update', asSubject('Message', { tenantId: actor.tenantId, senderId: row.senderId }))) throw forbidden();
         const problems = contentProblems(row.type as MessageType, request);

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DENIAL_STATUS, type BatchRecallRequest, type BatchRecallResponse, type BatchRecallResult, type RecallRequest, type RecallResponse } from '@retract/contracts';
+import {
+  DENIAL_STATUS,
+  type BatchRecallRequest,
+  type BatchRecallResponse,
+  type BatchRecallResult,
+  type RecallRequest,
+  type RecallResponse,
+} from '@retract/contracts';
 import type { PolicyDocument } from '@retract/contracts';
 import { decideBatch, decideRecall, type RecallDenied, type RecentRecalls } from '@retract/recall-policy';
 import { TenantDb } from '../../../common/database/database.module';
@@ -9,7 +16,16 @@ import { loadMessage, loadMessages } from '../../messages/message-store';
 import type { AuditTicket } from '../../audit/audit-ticket';
 import { PolicyCache } from '../../policy/policy-cache';
 import { recentRecalls } from '../recall-store';
-import { RecallSteps, assertMayAttempt, denialProblem, sentence, toRecallMessage, withAuditSeq, type AttemptContext, type RecallActorContext } from '../recall-steps';
+import {
+  RecallSteps,
+  assertMayAttempt,
+  denialProblem,
+  sentence,
+  toRecallMessage,
+  withAuditSeq,
+  type AttemptContext,
+  type RecallActorContext,
+} from '../recall-steps';
 
 /** Whether any rule of the policy limits recalls per hour (then the per-actor count must be exact). */
 const rateLimited = (policy: PolicyDocument) => policy.settings.maxRecallsPerHour > 0 || policy.overrides.some((o) => (o.settings.maxRecallsPerHour ?? 0) > 0);
@@ -57,83 +73,88 @@ export class RecallMessages {
   async recallBatch(actor: RecallActorContext, request: BatchRecallRequest): Promise<BatchRecallResponse> {
     const now = this.clock.now();
     const ids = request.messageIds.map((id) => id.toLowerCase());
-    const outcome = await this.tenantDb.sql(
-      actor,
-      async (tx) => {
-        const records = await loadMessages(tx, actor.tenantId, ids, { lock: true });
-        for (const id of ids) assertMayAttempt(actor, records.get(id), request.force);
-        const policy = await this.policies.current(tx, actor.tenantId);
-        const ctx: AttemptContext = { actor, now, reason: request.reason, forced: request.force, policy, batchSize: ids.length };
-        const recent = await recentRecalls(tx, actor, now, rateLimited(policy.document));
-        const batch = decideBatch({
-          policy: policy.document,
-          policyVersion: policy.version,
-          messages: ids.map((id) => toRecallMessage(records.get(id)!)),
-          actor: { userId: actor.userId, forced: request.force },
-          now,
-          reason: request.reason,
-          recentRecalls: recent,
-        });
-        if (!batch.accepted && batch.code === 'VALIDATION_FAILED') return { kind: 'invalid' as const, detail: batch.detail, problem: batch.problem };
-        if (!batch.accepted) {
-          // The whole request is refused by the batch settings: each message's attempt is recorded, none is recalled.
-          const entries: AuditTicket[] = [];
-          for (const id of [...new Set(ids)]) {
-            const record = records.get(id)!;
-            const denied: RecallDenied = { allowed: false, code: batch.code, rule: batch.rule, detail: batch.detail, policyVersion: batch.policyVersion, forced: request.force, effective: batch.effective };
-            const entry = await this.steps.recordDenial(tx, ctx, record, denied, this.steps.attempt(ctx, record, recent, denied));
-            if (entry) entries.push(entry);
-          }
-          return { kind: 'refused' as const, batch, entries };
+    const outcome = await this.tenantDb.sql(actor, async (tx) => {
+      const records = await loadMessages(tx, actor.tenantId, ids, { lock: true });
+      for (const id of ids) assertMayAttempt(actor, records.get(id), request.force);
+      const policy = await this.policies.current(tx, actor.tenantId);
+      const ctx: AttemptContext = { actor, now, reason: request.reason, forced: request.force, policy, batchSize: ids.length };
+      const recent = await recentRecalls(tx, actor, now, rateLimited(policy.document));
+      const batch = decideBatch({
+        policy: policy.document,
+        policyVersion: policy.version,
+        messages: ids.map((id) => toRecallMessage(records.get(id)!)),
+        actor: { userId: actor.userId, forced: request.force },
+        now,
+        reason: request.reason,
+        recentRecalls: recent,
+      });
+      if (!batch.accepted && batch.code === 'VALIDATION_FAILED') return { kind: 'invalid' as const, detail: batch.detail, problem: batch.problem };
+      if (!batch.accepted) {
+        // The whole request is refused by the batch settings: each message's attempt is recorded, none is recalled.
+        const entries: AuditTicket[] = [];
+        for (const id of [...new Set(ids)]) {
+          const record = records.get(id)!;
+          const denied: RecallDenied = {
+            allowed: false,
+            code: batch.code,
+            rule: batch.rule,
+            detail: batch.detail,
+            policyVersion: batch.policyVersion,
+            forced: request.force,
+            effective: batch.effective,
+          };
+          const entry = await this.steps.recordDenial(tx, ctx, record, denied, this.steps.attempt(ctx, record, recent, denied));
+          if (entry) entries.push(entry);
         }
-        // decideBatch counted each allowed recall for the messages after it; the recorded attempts say the same.
-        let running: RecentRecalls = { count: recent.count, oldestAt: recent.oldestAt };
-        // Each result's audit seq is filled in once the transaction has committed.
-        const results: { result: BatchRecallResult; entry: AuditTicket | null }[] = [];
-        for (const { messageId, decision } of batch.results) {
-          const record = records.get(messageId)!;
-          const attempt = this.steps.attempt(ctx, record, running, decision);
-          if (decision.allowed) {
-            const applied = await this.steps.apply(tx, ctx, record, decision, attempt);
-            running = { count: running.count + 1, oldestAt: running.oldestAt ?? now };
-            results.push({
-              entry: applied.entry,
-              result: {
-                messageId,
-                outcome: 'RECALLED',
-                status: 200,
-                code: null,
-                detail: null,
-                decidedBy: decision.rule,
-                auditSeq: null,
-                retryAfterSeconds: null,
-                notice: applied.response.notice,
-                reEditDraft: applied.response.reEditDraft,
-                alreadyDeliveredTo: applied.response.alreadyDeliveredTo,
-              },
-            });
-          } else {
-            results.push({
-              entry: await this.steps.recordDenial(tx, ctx, record, decision, attempt),
-              result: {
-                messageId,
-                outcome: 'DENIED',
-                status: DENIAL_STATUS[decision.code],
-                code: decision.code,
-                detail: sentence(decision.detail),
-                decidedBy: decision.rule,
-                auditSeq: null,
-                retryAfterSeconds: decision.retryAfterSeconds ?? null,
-                notice: null,
-                reEditDraft: null,
-                alreadyDeliveredTo: [],
-              },
-            });
-          }
+        return { kind: 'refused' as const, batch, entries };
+      }
+      // decideBatch counted each allowed recall for the messages after it; the recorded attempts say the same.
+      let running: RecentRecalls = { count: recent.count, oldestAt: recent.oldestAt };
+      // Each result's audit seq is filled in once the transaction has committed.
+      const results: { result: BatchRecallResult; entry: AuditTicket | null }[] = [];
+      for (const { messageId, decision } of batch.results) {
+        const record = records.get(messageId)!;
+        const attempt = this.steps.attempt(ctx, record, running, decision);
+        if (decision.allowed) {
+          const applied = await this.steps.apply(tx, ctx, record, decision, attempt);
+          running = { count: running.count + 1, oldestAt: running.oldestAt ?? now };
+          results.push({
+            entry: applied.entry,
+            result: {
+              messageId,
+              outcome: 'RECALLED',
+              status: 200,
+              code: null,
+              detail: null,
+              decidedBy: decision.rule,
+              auditSeq: null,
+              retryAfterSeconds: null,
+              notice: applied.response.notice,
+              reEditDraft: applied.response.reEditDraft,
+              alreadyDeliveredTo: applied.response.alreadyDeliveredTo,
+            },
+          });
+        } else {
+          results.push({
+            entry: await this.steps.recordDenial(tx, ctx, record, decision, attempt),
+            result: {
+              messageId,
+              outcome: 'DENIED',
+              status: DENIAL_STATUS[decision.code],
+              code: decision.code,
+              detail: sentence(decision.detail),
+              decidedBy: decision.rule,
+              auditSeq: null,
+              retryAfterSeconds: decision.retryAfterSeconds ?? null,
+              notice: null,
+              reEditDraft: null,
+              alreadyDeliveredTo: [],
+            },
+          });
         }
-        return { kind: 'done' as const, policyVersion: policy.version, results };
-      },
-    );
+      }
+      return { kind: 'done' as const, policyVersion: policy.version, results };
+    });
     if (outcome.kind === 'invalid') {
       throw new ProblemException({
         status: 422,
@@ -148,7 +169,12 @@ export class RecallMessages {
         status: DENIAL_STATUS[batch.code],
         code: batch.code,
         detail: sentence(batch.detail),
-        extensions: { decidedBy: batch.rule, policyVersion: batch.policyVersion, maxBatch: batch.maxBatch, auditSeqs: outcome.entries.map((entry) => entry.seq) },
+        extensions: {
+          decidedBy: batch.rule,
+          policyVersion: batch.policyVersion,
+          maxBatch: batch.maxBatch,
+          auditSeqs: outcome.entries.map((entry) => entry.seq),
+        },
       });
     }
     const results = outcome.results.map(({ result, entry }) => ({ ...result, auditSeq: entry?.seq ?? null }));

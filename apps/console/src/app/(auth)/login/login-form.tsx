@@ -96,7 +96,9 @@ export function LoginForm({ locale, next, initialTenant, t, units }: Props) {
     const form = event.currentTarget;
     const data = new FormData(form);
     const values: Record<Field, string> = {
-      tenant: String(data.get('tenant') ?? '').trim().toLowerCase(),
+      tenant: String(data.get('tenant') ?? '')
+        .trim()
+        .toLowerCase(),
       email: String(data.get('email') ?? '').trim(),
       password: String(data.get('password') ?? ''),
     };
@@ -188,8 +190,7 @@ export function LoginForm({ locale, next, initialTenant, t, units }: Props) {
   }
 
   const describedBy = (field: Field, hint?: boolean) =>
-    [hint ? `${id}-${field}-hint` : '', fieldErrors[field] ? `${id}-${field}-error` : ''].filter(Boolean).join(' ') ||
-    undefined;
+    [hint ? `${id}-${field}-hint` : '', fieldErrors[field] ? `${id}-${field}-error` : ''].filter(Boolean).join(' ') || undefined;
 
   const input = (field: Field, type: string, autoComplete: string, extra: { hint?: string; autoFocus?: boolean; defaultValue?: string } = {}) => (
     <div className={`field${fieldErrors[field] ? ' field--invalid' : ''}`}>
@@ -228,11 +229,7 @@ export function LoginForm({ locale, next, initialTenant, t, units }: Props) {
   const isInfo = alert?.kind === 'retryNow';
   return (
     <form ref={formRef} className="form" onSubmit={onSubmit} noValidate>
-      <div
-        className={`form__alert${message ? (isInfo ? ' form__alert--info' : ' form__alert--error') : ''}`}
-        role="alert"
-        data-testid="login-alert"
-      >
+      <div className={`form__alert${message ? (isInfo ? ' form__alert--info' : ' form__alert--error') : ''}`} role="alert" data-testid="login-alert">
         {message && !isInfo ? <strong className="form__alert-title">{t.errorHeading}</strong> : null}
         {message ? <span>{message}</span> : null}
       </div>

@@ -31,13 +31,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
       <div className="auth__card card">
         <h1 className="auth__title">{dict.login.title}</h1>
         <p className="muted">{dict.login.intro}</p>
-        <LoginForm
-          locale={locale}
-          next={next}
-          initialTenant={tenant && isTenantSlug(tenant) ? tenant : ''}
-          t={dict.login}
-          units={dict.duration}
-        />
+        <LoginForm locale={locale} next={next} initialTenant={tenant && isTenantSlug(tenant) ? tenant : ''} t={dict.login} units={dict.duration} />
       </div>
     </main>
   );

@@ -90,7 +90,12 @@ export function AuditBrowser({ locale, items, nextCursor, cursor, trail, filters
             return (
               <span key={key} className="chip" data-testid={`filter-chip-${key}`}>
                 <span title={filters[key]}>{label}</span>
-                <button type="button" className="chip__remove" aria-label={format(t.audit.removeFilter, { name: label })} onClick={() => applyFilters({ [key]: undefined })}>
+                <button
+                  type="button"
+                  className="chip__remove"
+                  aria-label={format(t.audit.removeFilter, { name: label })}
+                  onClick={() => applyFilters({ [key]: undefined })}
+                >
                   ×
                 </button>
               </span>
@@ -116,7 +121,12 @@ export function AuditBrowser({ locale, items, nextCursor, cursor, trail, filters
             </thead>
             <tbody ref={tableRef}>
               {items.map((item, index) => (
-                <tr key={item.seq} className={openSeq === item.seq ? 'is-selected' : undefined} data-testid="audit-row" onClick={() => ((lastOpener.current = item.seq), openEntry(item.seq))}>
+                <tr
+                  key={item.seq}
+                  className={openSeq === item.seq ? 'is-selected' : undefined}
+                  data-testid="audit-row"
+                  onClick={() => ((lastOpener.current = item.seq), openEntry(item.seq))}
+                >
                   <td>
                     <button
                       type="button"
@@ -157,7 +167,9 @@ export function AuditBrowser({ locale, items, nextCursor, cursor, trail, filters
                   </td>
                   <td className="cell-about">
                     {item.denialCode ? (
-                      <span className="badge badge--danger">{format(t.audit.denied, { code: t.denialCodes[item.denialCode as keyof typeof t.denialCodes] ?? item.denialCode })}</span>
+                      <span className="badge badge--danger">
+                        {format(t.audit.denied, { code: t.denialCodes[item.denialCode as keyof typeof t.denialCodes] ?? item.denialCode })}
+                      </span>
                     ) : null}{' '}
                     {item.decidedBy ? <span className="muted">{ruleLabel(item.decidedBy, t.rules)}</span> : null}
                     {item.reason ? <span className="cell-reason">“{item.reason}”</span> : null}
@@ -300,7 +312,18 @@ function FilterForm({
         <button
           type="button"
           className="button button--quiet"
-          onClick={() => onApply({ action: undefined, q: undefined, from: undefined, to: undefined, actor: undefined, subject: undefined, conversation: undefined, message: undefined })}
+          onClick={() =>
+            onApply({
+              action: undefined,
+              q: undefined,
+              from: undefined,
+              to: undefined,
+              actor: undefined,
+              subject: undefined,
+              conversation: undefined,
+              message: undefined,
+            })
+          }
         >
           {t.table.reset}
         </button>

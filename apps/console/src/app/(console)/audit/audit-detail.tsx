@@ -172,8 +172,12 @@ export function AuditDetail({ seq, locale, t, onClose }: { seq: number; locale: 
             </h3>
             <dl className="facts facts--compact">
               <Fact label={a.occurredAt}>{formatUtc(locale, detail.occurredAt)}</Fact>
-              <Fact label={a.actor}>{detail.actor ? `${detail.actor.displayName} <${detail.actor.email}>` : detail.actorId ? t.table.unknownPerson : t.table.system}</Fact>
-              {detail.subjectUserId ? <Fact label={a.subject}>{detail.subject ? `${detail.subject.displayName} <${detail.subject.email}>` : detail.subjectUserId}</Fact> : null}
+              <Fact label={a.actor}>
+                {detail.actor ? `${detail.actor.displayName} <${detail.actor.email}>` : detail.actorId ? t.table.unknownPerson : t.table.system}
+              </Fact>
+              {detail.subjectUserId ? (
+                <Fact label={a.subject}>{detail.subject ? `${detail.subject.displayName} <${detail.subject.email}>` : detail.subjectUserId}</Fact>
+              ) : null}
               {detail.conversationId ? (
                 <Fact label={a.conversation}>
                   <code title={detail.conversationId}>{detail.conversationId}</code>
@@ -192,7 +196,9 @@ export function AuditDetail({ seq, locale, t, onClose }: { seq: number; locale: 
                   </span>
                 </Fact>
               ) : null}
-              {detail.denialCode ? <Fact label={a.denialCode}>{t.denialCodes[detail.denialCode as keyof typeof t.denialCodes] ?? detail.denialCode}</Fact> : null}
+              {detail.denialCode ? (
+                <Fact label={a.denialCode}>{t.denialCodes[detail.denialCode as keyof typeof t.denialCodes] ?? detail.denialCode}</Fact>
+              ) : null}
               {detail.action === 'MESSAGE_RECALLED' || detail.action === 'RECALL_DENIED' || detail.reason ? (
                 <Fact label={a.reason}>{detail.reason ?? <span className="muted">{a.noReason}</span>}</Fact>
               ) : null}
@@ -241,7 +247,19 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-function Verification({ proof, t, signing, onSign, onRecheck }: { proof: Proof; t: AuditStrings; signing: boolean; onSign: () => void; onRecheck: () => void }) {
+function Verification({
+  proof,
+  t,
+  signing,
+  onSign,
+  onRecheck,
+}: {
+  proof: Proof;
+  t: AuditStrings;
+  signing: boolean;
+  onSign: () => void;
+  onRecheck: () => void;
+}) {
   const a = t.audit;
   if (proof.state === 'loading') {
     return (

@@ -156,13 +156,31 @@ export function ExportForm({ locale, logSize, t }: { locale: string; logSize: nu
                 <label className="field__label" htmlFor="export-from-seq">
                   {t.fromSeq}
                 </label>
-                <input id="export-from-seq" name="fromSeq" type="number" min={0} max={Math.max(0, logSize - 1)} defaultValue={0} className="field__input" aria-invalid={invalid} />
+                <input
+                  id="export-from-seq"
+                  name="fromSeq"
+                  type="number"
+                  min={0}
+                  max={Math.max(0, logSize - 1)}
+                  defaultValue={0}
+                  className="field__input"
+                  aria-invalid={invalid}
+                />
               </div>
               <div className="field field--compact">
                 <label className="field__label" htmlFor="export-to-seq">
                   {t.toSeq}
                 </label>
-                <input id="export-to-seq" name="toSeq" type="number" min={0} max={Math.max(0, logSize - 1)} defaultValue={Math.max(0, logSize - 1)} className="field__input" aria-invalid={invalid} />
+                <input
+                  id="export-to-seq"
+                  name="toSeq"
+                  type="number"
+                  min={0}
+                  max={Math.max(0, logSize - 1)}
+                  defaultValue={Math.max(0, logSize - 1)}
+                  className="field__input"
+                  aria-invalid={invalid}
+                />
               </div>
             </div>
           ) : null}
@@ -192,9 +210,19 @@ export function ExportForm({ locale, logSize, t }: { locale: string; logSize: nu
       <div aria-live="polite" data-testid="export-status" className="export-status">
         {run.state === 'running' ? (
           <div className="progress">
-            {run.total === null || (run.done === 0 && run.bytes === 0) ? <progress aria-label={t.preparing} /> : <progress max={Math.max(1, run.total)} value={run.done} aria-label={t.title} />}
+            {run.total === null || (run.done === 0 && run.bytes === 0) ? (
+              <progress aria-label={t.preparing} />
+            ) : (
+              <progress max={Math.max(1, run.total)} value={run.done} aria-label={t.title} />
+            )}
             <p className="progress__label">
-              <span>{run.bytes === 0 ? t.preparing : run.total !== null ? format(t.progress, { done: formatNumber(locale, run.done), total: formatNumber(locale, run.total) }) : ''}</span>
+              <span>
+                {run.bytes === 0
+                  ? t.preparing
+                  : run.total !== null
+                    ? format(t.progress, { done: formatNumber(locale, run.done), total: formatNumber(locale, run.total) })
+                    : ''}
+              </span>
               <span>{format(t.received, { size: formatBytes(locale, run.bytes) })}</span>
             </p>
           </div>

@@ -28,6 +28,9 @@ export async function loadInsights({ range, bucket }: { range: Range; bucket: Bu
   if (bucketCount(range, bucket) > MAX_INSIGHT_BUCKETS) return { tooMany: true as const };
   const to = new Date();
   const from = new Date(to.getTime() - Number(range) * 86_400_000);
-  const insights = await apiFetch(withQuery('/api/v1/insights/recalls', { from: from.toISOString(), to: to.toISOString(), bucket, top: 10 }), RecallInsightsSchema);
+  const insights = await apiFetch(
+    withQuery('/api/v1/insights/recalls', { from: from.toISOString(), to: to.toISOString(), bucket, top: 10 }),
+    RecallInsightsSchema,
+  );
   return { tooMany: false as const, insights };
 }

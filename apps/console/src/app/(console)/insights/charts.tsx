@@ -77,7 +77,15 @@ export function StackedBars({ points, series, label, locale }: { points: Stacked
   );
 }
 
-export function HorizontalBars({ rows, locale, color = '#be123c' }: { rows: { label: string; value: number; hint?: string }[]; locale: string; color?: string }) {
+export function HorizontalBars({
+  rows,
+  locale,
+  color = '#be123c',
+}: {
+  rows: { label: string; value: number; hint?: string }[];
+  locale: string;
+  color?: string;
+}) {
   const max = Math.max(1, ...rows.map((r) => r.value));
   const nf = new Intl.NumberFormat(locale);
   return (

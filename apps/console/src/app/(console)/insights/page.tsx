@@ -118,7 +118,11 @@ export default async function InsightsPage({ searchParams }: { searchParams: Sea
             points={points}
             series={[t.recalled, t.forced, t.denied]}
             locale={locale}
-            label={format(t.overTimeLabel, { bucket: t.buckets[data.bucket].toLowerCase(), from: formatUtcDate(locale, data.from), to: formatUtcDate(locale, data.to) })}
+            label={format(t.overTimeLabel, {
+              bucket: t.buckets[data.bucket].toLowerCase(),
+              from: formatUtcDate(locale, data.from),
+              to: formatUtcDate(locale, data.to),
+            })}
           />
           <details>
             <summary>{t.asTable}</summary>

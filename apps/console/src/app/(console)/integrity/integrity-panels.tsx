@@ -20,7 +20,19 @@ interface Keys {
 }
 
 /** The latest signed tree head, its signature checked here in the browser, and "sign now". */
-export function CheckpointCard({ locale, checkpoint, keys, logSize, t }: { locale: string; checkpoint: CheckpointView | null; keys: Keys | null; logSize: number | null; t: T }) {
+export function CheckpointCard({
+  locale,
+  checkpoint,
+  keys,
+  logSize,
+  t,
+}: {
+  locale: string;
+  checkpoint: CheckpointView | null;
+  keys: Keys | null;
+  logSize: number | null;
+  t: T;
+}) {
   const router = useRouter();
   const [signature, setSignature] = useState<{ state: 'checking' } | { state: 'ok' } | { state: 'bad'; message: string }>({ state: 'checking' });
   const [signing, setSigning] = useState(false);
@@ -59,7 +71,7 @@ export function CheckpointCard({ locale, checkpoint, keys, logSize, t }: { local
     router.refresh();
   }
 
-  const uncovered = checkpoint && logSize !== null ? logSize - checkpoint.treeSize : logSize ?? 0;
+  const uncovered = checkpoint && logSize !== null ? logSize - checkpoint.treeSize : (logSize ?? 0);
   return (
     <section className="card" aria-labelledby="checkpoint-title" data-testid="checkpoint-card">
       <div className="card__head">
@@ -80,8 +92,17 @@ export function CheckpointCard({ locale, checkpoint, keys, logSize, t }: { local
         <p className="muted">{t.noCheckpoint}</p>
       ) : (
         <>
-          <p className={`verify ${signature.state === 'ok' ? 'verify--ok' : signature.state === 'bad' ? 'verify--failed' : 'verify--pending'}`} role="status" data-testid="checkpoint-signature" data-state={signature.state}>
-            {signature.state === 'checking' ? t.signatureChecking : signature.state === 'ok' ? `✓ ${t.signatureOk}` : format(t.signatureBad, { message: signature.message })}
+          <p
+            className={`verify ${signature.state === 'ok' ? 'verify--ok' : signature.state === 'bad' ? 'verify--failed' : 'verify--pending'}`}
+            role="status"
+            data-testid="checkpoint-signature"
+            data-state={signature.state}
+          >
+            {signature.state === 'checking'
+              ? t.signatureChecking
+              : signature.state === 'ok'
+                ? `✓ ${t.signatureOk}`
+                : format(t.signatureBad, { message: signature.message })}
           </p>
           <dl className="facts">
             <div className="facts__row">
@@ -202,13 +223,33 @@ export function VerifyRange({ locale, logSize, t }: { locale: string; logSize: n
             <label className="field__label" htmlFor="verify-from">
               {t.fromSeq}
             </label>
-            <input id="verify-from" name="fromSeq" type="number" min={0} max={max} defaultValue={0} className="field__input" aria-invalid={invalid} disabled={running} />
+            <input
+              id="verify-from"
+              name="fromSeq"
+              type="number"
+              min={0}
+              max={max}
+              defaultValue={0}
+              className="field__input"
+              aria-invalid={invalid}
+              disabled={running}
+            />
           </div>
           <div className="field field--compact">
             <label className="field__label" htmlFor="verify-to">
               {t.toSeq}
             </label>
-            <input id="verify-to" name="toSeq" type="number" min={0} max={max} defaultValue={max} className="field__input" aria-invalid={invalid} disabled={running} />
+            <input
+              id="verify-to"
+              name="toSeq"
+              type="number"
+              min={0}
+              max={max}
+              defaultValue={max}
+              className="field__input"
+              aria-invalid={invalid}
+              disabled={running}
+            />
           </div>
           <div className="filters__buttons filters__buttons--flush">
             {running ? (

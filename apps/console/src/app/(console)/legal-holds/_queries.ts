@@ -36,5 +36,10 @@ export async function loadLegalHolds({ show }: { show: HoldFilter }) {
   ]);
   const people = new Map<string, Person>();
   if (recent.ok) for (const item of recent.data.items) if (item.actor && !people.has(item.actor.id)) people.set(item.actor.id, item.actor);
-  return { holds, retention, canChangeRetention: session.ability.can('update', 'AuditRetention'), people: [...people.values()].sort((a, b) => a.displayName.localeCompare(b.displayName)) };
+  return {
+    holds,
+    retention,
+    canChangeRetention: session.ability.can('update', 'AuditRetention'),
+    people: [...people.values()].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+  };
 }

@@ -37,7 +37,10 @@ export function ErasureForm({ t }: { t: T }) {
       return;
     }
     setBusy(true);
-    const res = await callApi<{ subjectUserId: string; keysDestroyed: number; auditSeq: number }>('/api/v1/erasure-requests', { method: 'POST', body: { subjectUserId, reason } });
+    const res = await callApi<{ subjectUserId: string; keysDestroyed: number; auditSeq: number }>('/api/v1/erasure-requests', {
+      method: 'POST',
+      body: { subjectUserId, reason },
+    });
     setBusy(false);
     if (!res.ok) {
       setProblem(res.problem);
@@ -61,7 +64,12 @@ export function ErasureForm({ t }: { t: T }) {
         <TextField name="reason" label={t.reason} hint={t.reasonHint} error={errors.reason} maxLength={500} />
         <div className={`field${errors.understand ? ' field--invalid' : ''}`}>
           <label className="check">
-            <input type="checkbox" name="understand" aria-invalid={errors.understand ? true : undefined} aria-describedby={errors.understand ? 'understand-error' : undefined} />
+            <input
+              type="checkbox"
+              name="understand"
+              aria-invalid={errors.understand ? true : undefined}
+              aria-describedby={errors.understand ? 'understand-error' : undefined}
+            />
             {t.understand}
           </label>
           {errors.understand ? (

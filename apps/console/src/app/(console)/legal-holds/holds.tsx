@@ -20,7 +20,21 @@ import type { HoldFilter, LegalHoldView, Person } from './_queries';
 
 type T = Dictionary['legalHolds'];
 
-export function HoldsTable({ locale, holds, people, show, t, table }: { locale: string; holds: LegalHoldView[]; people: Person[]; show: HoldFilter; t: T; table: Dictionary['table'] }) {
+export function HoldsTable({
+  locale,
+  holds,
+  people,
+  show,
+  t,
+  table,
+}: {
+  locale: string;
+  holds: LegalHoldView[];
+  people: Person[];
+  show: HoldFilter;
+  t: T;
+  table: Dictionary['table'];
+}) {
   const { set, pending } = useUrlState();
   const router = useRouter();
   const [confirming, setConfirming] = useState<string | null>(null);
@@ -49,7 +63,13 @@ export function HoldsTable({ locale, holds, people, show, t, table }: { locale: 
         </h2>
         <div className="segmented" role="group" aria-label={t.show}>
           {(['active', 'released', 'all'] as const).map((value) => (
-            <button key={value} type="button" className="segmented__button" aria-pressed={show === value} onClick={() => set({ show: value === 'active' ? undefined : value }, { replace: true })}>
+            <button
+              key={value}
+              type="button"
+              className="segmented__button"
+              aria-pressed={show === value}
+              onClick={() => set({ show: value === 'active' ? undefined : value }, { replace: true })}
+            >
               {t[value]}
             </button>
           ))}

@@ -22,7 +22,11 @@ export default async function LegalHoldsPage({ searchParams }: { searchParams: S
     <>
       <PageHeader title={t.title} lead={t.lead} />
       <div className="stack">
-        {holds.ok ? <HoldsTable locale={locale} holds={holds.data.items} people={people} show={params.show} t={t} table={dict.table} /> : <ServerProblem problem={holds.problem} />}
+        {holds.ok ? (
+          <HoldsTable locale={locale} holds={holds.data.items} people={people} show={params.show} t={t} table={dict.table} />
+        ) : (
+          <ServerProblem problem={holds.problem} />
+        )}
         <datalist id="known-people">
           {people.map((p) => (
             <option key={p.id} value={p.id}>
@@ -34,7 +38,11 @@ export default async function LegalHoldsPage({ searchParams }: { searchParams: S
           <PlaceHoldForm t={t} />
           <ErasureForm t={t} />
         </div>
-        {retention.ok ? <RetentionPanel retention={retention.data} canChange={canChangeRetention} locale={locale} t={dict.policy} /> : <ServerProblem problem={retention.problem} />}
+        {retention.ok ? (
+          <RetentionPanel retention={retention.data} canChange={canChangeRetention} locale={locale} t={dict.policy} />
+        ) : (
+          <ServerProblem problem={retention.problem} />
+        )}
       </div>
     </>
   );

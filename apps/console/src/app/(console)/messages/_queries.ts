@@ -16,7 +16,10 @@ export function parseMessagesParams(params: Record<string, string | string[] | u
  */
 export async function loadMessages({ conversationId }: { conversationId?: string }) {
   const session = await requireSection('messages');
-  const [conversations, policy] = await Promise.all([apiFetch('/api/v1/conversations?limit=100', ConversationListSchema), apiFetch('/api/v1/policy', PolicyVersionViewSchema)]);
+  const [conversations, policy] = await Promise.all([
+    apiFetch('/api/v1/conversations?limit=100', ConversationListSchema),
+    apiFetch('/api/v1/policy', PolicyVersionViewSchema),
+  ]);
   const items = conversations.ok ? conversations.data.items : [];
   const open = items.find((c) => c.id === conversationId) ?? items[0] ?? null;
   const messages = open ? await apiFetch(`/api/v1/conversations/${open.id}/messages?limit=${MESSAGES_PAGE_SIZE}`, MessageListSchema) : null;

@@ -28,7 +28,11 @@ export default async function PolicyPage({ searchParams }: { searchParams: Searc
         actions={
           current.ok ? (
             <p className="badge badge--info" data-testid="policy-version">
-              {format(t.currentVersion, { version: current.data.version, date: formatUtc(locale, current.data.createdAt), name: current.data.createdBy?.displayName ?? t.system })}
+              {format(t.currentVersion, {
+                version: current.data.version,
+                date: formatUtc(locale, current.data.createdAt),
+                name: current.data.createdBy?.displayName ?? t.system,
+              })}
             </p>
           ) : null
         }
@@ -44,9 +48,19 @@ export default async function PolicyPage({ searchParams }: { searchParams: Searc
         ) : (
           <ServerProblem problem={current.problem} />
         )}
-        {retention.ok ? <RetentionPanel retention={retention.data} canChange={canChangeRetention} locale={locale} t={t} /> : <ServerProblem problem={retention.problem} />}
+        {retention.ok ? (
+          <RetentionPanel retention={retention.data} canChange={canChangeRetention} locale={locale} t={t} />
+        ) : (
+          <ServerProblem problem={retention.problem} />
+        )}
         {versions.ok ? (
-          <VersionHistory locale={locale} versions={versions.data.items} nextCursor={versions.data.nextCursor} firstPage={params.versionsCursor === undefined} t={t} />
+          <VersionHistory
+            locale={locale}
+            versions={versions.data.items}
+            nextCursor={versions.data.nextCursor}
+            firstPage={params.versionsCursor === undefined}
+            t={t}
+          />
         ) : (
           <ServerProblem problem={versions.problem} />
         )}

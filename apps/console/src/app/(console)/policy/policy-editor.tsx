@@ -1,6 +1,14 @@
 'use client';
 
-import type { PolicyOverride, PolicySettings, PolicySettingsOverride, PolicyVersionView, RecallableType, RequireReason, SimulationResult } from '@retract/contracts';
+import type {
+  PolicyOverride,
+  PolicySettings,
+  PolicySettingsOverride,
+  PolicyVersionView,
+  RecallableType,
+  RequireReason,
+  SimulationResult,
+} from '@retract/contracts';
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { describedBy, Field } from '../../../components/field';
@@ -107,10 +115,30 @@ export function PolicyEditor({ locale, current, t }: Props) {
           {t.defaultsTitle}
         </h2>
         <div className="form-grid form-grid--wide">
-          <DurationField id="windowSeconds" label={t.window} hint={t.windowHint} seconds={settings.windowSeconds} max={RANGES.windowSeconds[1]} error={e('settings.windowSeconds')} locale={locale} t={t} onChange={(v) => update({ ...settings, windowSeconds: v })}>
+          <DurationField
+            id="windowSeconds"
+            label={t.window}
+            hint={t.windowHint}
+            seconds={settings.windowSeconds}
+            max={RANGES.windowSeconds[1]}
+            error={e('settings.windowSeconds')}
+            locale={locale}
+            t={t}
+            onChange={(v) => update({ ...settings, windowSeconds: v })}
+          >
             {settings.windowSeconds === 0 ? <span className="badge badge--warning">{t.windowOff}</span> : null}
           </DurationField>
-          <NumberField id="graceSeconds" label={t.grace} hint={t.graceHint} value={settings.graceSeconds} min={0} max={30} suffix={t.unitSeconds} error={e('settings.graceSeconds')} onChange={(v) => update({ ...settings, graceSeconds: v })} />
+          <NumberField
+            id="graceSeconds"
+            label={t.grace}
+            hint={t.graceHint}
+            value={settings.graceSeconds}
+            min={0}
+            max={30}
+            suffix={t.unitSeconds}
+            error={e('settings.graceSeconds')}
+            onChange={(v) => update({ ...settings, graceSeconds: v })}
+          />
         </div>
 
         <TypesField id="recallableTypes" types={settings.recallableTypes} t={t} onChange={(types) => update({ ...settings, recallableTypes: types })} />
@@ -123,27 +151,78 @@ export function PolicyEditor({ locale, current, t }: Props) {
               <input type="checkbox" checked={settings.editAfterRecall} onChange={(ev) => update({ ...settings, editAfterRecall: ev.target.checked })} />
               {t.reEditLabel}
             </label>
-            <DurationField id="reEditWindowSeconds" label={t.reEditWindow} hint={t.reEditWindowHint} seconds={settings.reEditWindowSeconds} max={86_400} disabled={!settings.editAfterRecall} error={e('settings.reEditWindowSeconds')} locale={locale} t={t} onChange={(v) => update({ ...settings, reEditWindowSeconds: v })} />
+            <DurationField
+              id="reEditWindowSeconds"
+              label={t.reEditWindow}
+              hint={t.reEditWindowHint}
+              seconds={settings.reEditWindowSeconds}
+              max={86_400}
+              disabled={!settings.editAfterRecall}
+              error={e('settings.reEditWindowSeconds')}
+              locale={locale}
+              t={t}
+              onChange={(v) => update({ ...settings, reEditWindowSeconds: v })}
+            />
           </fieldset>
           <fieldset className="fieldset">
             <legend>{t.batch}</legend>
             <label className="check">
-              <input type="checkbox" checked={settings.batchRecall.enabled} onChange={(ev) => update({ ...settings, batchRecall: { ...settings.batchRecall, enabled: ev.target.checked } })} />
+              <input
+                type="checkbox"
+                checked={settings.batchRecall.enabled}
+                onChange={(ev) => update({ ...settings, batchRecall: { ...settings.batchRecall, enabled: ev.target.checked } })}
+              />
               {t.batchLabel}
             </label>
-            <NumberField id="maxBatch" label={t.maxBatch} hint={t.maxBatchHint} value={settings.batchRecall.maxBatch} min={1} max={100} disabled={!settings.batchRecall.enabled} error={e('settings.batchRecall.maxBatch')} onChange={(v) => update({ ...settings, batchRecall: { ...settings.batchRecall, maxBatch: v } })} />
+            <NumberField
+              id="maxBatch"
+              label={t.maxBatch}
+              hint={t.maxBatchHint}
+              value={settings.batchRecall.maxBatch}
+              min={1}
+              max={100}
+              disabled={!settings.batchRecall.enabled}
+              error={e('settings.batchRecall.maxBatch')}
+              onChange={(v) => update({ ...settings, batchRecall: { ...settings.batchRecall, maxBatch: v } })}
+            />
           </fieldset>
           <fieldset className="fieldset">
             <legend>{t.reason}</legend>
-            <ReasonField id="requireReason" mode={settings.requireReason} after={settings.reasonAfterSeconds} error={e('settings.reasonAfterSeconds')} locale={locale} t={t} onChange={(mode, after) => update(setField(setField(settings, 'requireReason', mode), 'reasonAfterSeconds', mode === 'AFTER_SECONDS' ? after : undefined))} />
+            <ReasonField
+              id="requireReason"
+              mode={settings.requireReason}
+              after={settings.reasonAfterSeconds}
+              error={e('settings.reasonAfterSeconds')}
+              locale={locale}
+              t={t}
+              onChange={(mode, after) =>
+                update(setField(setField(settings, 'requireReason', mode), 'reasonAfterSeconds', mode === 'AFTER_SECONDS' ? after : undefined))
+              }
+            />
           </fieldset>
           <div className="stack stack--tight">
-            <NumberField id="maxRecallsPerHour" label={t.rate} hint={t.rateHint} value={settings.maxRecallsPerHour} min={0} max={10_000} error={e('settings.maxRecallsPerHour')} onChange={(v) => update({ ...settings, maxRecallsPerHour: v })} />
+            <NumberField
+              id="maxRecallsPerHour"
+              label={t.rate}
+              hint={t.rateHint}
+              value={settings.maxRecallsPerHour}
+              min={0}
+              max={10_000}
+              error={e('settings.maxRecallsPerHour')}
+              onChange={(v) => update({ ...settings, maxRecallsPerHour: v })}
+            />
           </div>
         </div>
       </section>
 
-      <Overrides overrides={overrides} defaults={settings} errors={touched || Object.keys(serverErrors).length ? errors : {}} locale={locale} t={t} onChange={updateOverrides} />
+      <Overrides
+        overrides={overrides}
+        defaults={settings}
+        errors={touched || Object.keys(serverErrors).length ? errors : {}}
+        locale={locale}
+        t={t}
+        onChange={updateOverrides}
+      />
 
       <Simulation settings={settings} overrides={overrides} invalid={invalid} t={t} locale={locale} />
 
@@ -167,7 +246,14 @@ export function PolicyEditor({ locale, current, t }: Props) {
           >
             {t.discard}
           </button>
-          <button type="button" className="button button--primary" data-testid="policy-save" disabled={!dirty || invalid || saving} aria-busy={saving} onClick={() => void save()}>
+          <button
+            type="button"
+            className="button button--primary"
+            data-testid="policy-save"
+            disabled={!dirty || invalid || saving}
+            aria-busy={saving}
+            onClick={() => void save()}
+          >
             {saving ? t.saving : t.save}
           </button>
         </div>
@@ -197,7 +283,19 @@ function FieldShell(props: { id: string; label: string; hint?: string; error?: s
 /** Parses what was typed; anything that is not a number becomes NaN, which validation names. */
 const parse = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
 
-function NumberField(props: { id: string; label: string; hint?: string; value: number; min: number; max: number; suffix?: string; note?: string; disabled?: boolean; error?: string; onChange: (value: number) => void }) {
+function NumberField(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  value: number;
+  min: number;
+  max: number;
+  suffix?: string;
+  note?: string;
+  disabled?: boolean;
+  error?: string;
+  onChange: (value: number) => void;
+}) {
   const { id, label, hint, value, min, max, suffix, note, disabled, error, onChange } = props;
   const [text, setText] = useState(Number.isFinite(value) ? String(value) : '');
   useEffect(() => {
@@ -229,7 +327,19 @@ function NumberField(props: { id: string; label: string; hint?: string; value: n
   );
 }
 
-function DurationField(props: { id: string; label: string; hint?: string; seconds: number; max: number; disabled?: boolean; error?: string; locale: string; t: T; onChange: (seconds: number) => void; children?: ReactNode }) {
+function DurationField(props: {
+  id: string;
+  label: string;
+  hint?: string;
+  seconds: number;
+  max: number;
+  disabled?: boolean;
+  error?: string;
+  locale: string;
+  t: T;
+  onChange: (seconds: number) => void;
+  children?: ReactNode;
+}) {
   const { id, label, hint, seconds, max, disabled, error, locale, t, onChange, children } = props;
   const [unit, setUnit] = useState<Unit>(() => bestUnit(Number.isFinite(seconds) ? seconds : 0));
   const [text, setText] = useState(() => (Number.isFinite(seconds) ? String(seconds / UNIT_SECONDS[bestUnit(seconds)]) : ''));
@@ -238,7 +348,21 @@ function DurationField(props: { id: string; label: string; hint?: string; second
     onChange(Number.isFinite(n) ? Math.round(n * UNIT_SECONDS[u] * 1000) / 1000 : Number.NaN);
   };
   return (
-    <FieldShell id={id} label={label} hint={hint} error={error} note={Number.isFinite(seconds) && !error ? <>= {humanDuration(locale, seconds)} {children}</> : children}>
+    <FieldShell
+      id={id}
+      label={label}
+      hint={hint}
+      error={error}
+      note={
+        Number.isFinite(seconds) && !error ? (
+          <>
+            = {humanDuration(locale, seconds)} {children}
+          </>
+        ) : (
+          children
+        )
+      }
+    >
       <div className="input-with-unit">
         <input
           id={id}
@@ -309,7 +433,23 @@ function TypesField({ id, types, t, onChange }: { id: string; types: readonly Re
   );
 }
 
-function ReasonField({ id, mode, after, error, locale, t, onChange }: { id: string; mode: RequireReason; after?: number; error?: string; locale: string; t: T; onChange: (mode: RequireReason, after?: number) => void }) {
+function ReasonField({
+  id,
+  mode,
+  after,
+  error,
+  locale,
+  t,
+  onChange,
+}: {
+  id: string;
+  mode: RequireReason;
+  after?: number;
+  error?: string;
+  locale: string;
+  t: T;
+  onChange: (mode: RequireReason, after?: number) => void;
+}) {
   return (
     <div className="stack stack--tight">
       <label htmlFor={id} className="visually-hidden">
@@ -322,7 +462,18 @@ function ReasonField({ id, mode, after, error, locale, t, onChange }: { id: stri
           </option>
         ))}
       </select>
-      {mode === 'AFTER_SECONDS' ? <DurationField id={`${id}-after`} label={t.reasonAfter} seconds={after ?? 60} max={86_400} error={error} locale={locale} t={t} onChange={(v) => onChange(mode, v)} /> : null}
+      {mode === 'AFTER_SECONDS' ? (
+        <DurationField
+          id={`${id}-after`}
+          label={t.reasonAfter}
+          seconds={after ?? 60}
+          max={86_400}
+          error={error}
+          locale={locale}
+          t={t}
+          onChange={(v) => onChange(mode, v)}
+        />
+      ) : null}
     </div>
   );
 }
@@ -337,12 +488,27 @@ function targetName(override: PolicyOverride, t: T): string {
   return override.target.label ? `“${override.target.label}”` : `${t.targetConversation} ${override.target.conversationId.slice(0, 8)}`;
 }
 
-function Overrides({ overrides, defaults, errors, locale, t, onChange }: { overrides: PolicyOverride[]; defaults: Settings; errors: Errors; locale: string; t: T; onChange: (next: PolicyOverride[]) => void }) {
+function Overrides({
+  overrides,
+  defaults,
+  errors,
+  locale,
+  t,
+  onChange,
+}: {
+  overrides: PolicyOverride[];
+  defaults: Settings;
+  errors: Errors;
+  locale: string;
+  t: T;
+  onChange: (next: PolicyOverride[]) => void;
+}) {
   const [choice, setChoice] = useState<TargetChoice>('GROUP');
   const taken = new Set(overrides.map(targetKey));
 
   function add() {
-    const target: PolicyOverride['target'] = choice === 'CONVERSATION' ? { kind: 'CONVERSATION', conversationId: '' } : { kind: 'CONVERSATION_KIND', conversationKind: choice };
+    const target: PolicyOverride['target'] =
+      choice === 'CONVERSATION' ? { kind: 'CONVERSATION', conversationId: '' } : { kind: 'CONVERSATION_KIND', conversationKind: choice };
     onChange([...overrides, { target, settings: { windowSeconds: defaults.windowSeconds } }]);
   }
 
@@ -370,13 +536,22 @@ function Overrides({ overrides, defaults, errors, locale, t, onChange }: { overr
               {errors[`${prefix}.target`] ? <p className="field__error">{errors[`${prefix}.target`]}</p> : null}
               {override.target.kind === 'CONVERSATION' ? (
                 <div className="form-grid">
-                  <FieldShell id={`${prefix}-conversation`} label={t.conversationId} error={errors[`${prefix}.target.conversationId`] ? t.conversationId : undefined}>
+                  <FieldShell
+                    id={`${prefix}-conversation`}
+                    label={t.conversationId}
+                    error={errors[`${prefix}.target.conversationId`] ? t.conversationId : undefined}
+                  >
                     <input
                       id={`${prefix}-conversation`}
                       className="field__input"
                       value={override.target.conversationId}
                       spellCheck={false}
-                      onChange={(ev) => replace({ ...override, target: { ...override.target, kind: 'CONVERSATION', conversationId: ev.target.value.trim() } as PolicyOverride['target'] })}
+                      onChange={(ev) =>
+                        replace({
+                          ...override,
+                          target: { ...override.target, kind: 'CONVERSATION', conversationId: ev.target.value.trim() } as PolicyOverride['target'],
+                        })
+                      }
                     />
                   </FieldShell>
                   <FieldShell id={`${prefix}-label`} label={t.conversationLabel} hint={t.conversationLabelHint}>
@@ -457,11 +632,32 @@ function Overrides({ overrides, defaults, errors, locale, t, onChange }: { overr
   );
 }
 
-function OverrideSetting({ id, field, settings, error, locale, t, onChange }: { id: string; field: OverrideField; settings: PolicySettingsOverride; error?: string; locale: string; t: T; onChange: (next: PolicySettingsOverride) => void }) {
+function OverrideSetting({
+  id,
+  field,
+  settings,
+  error,
+  locale,
+  t,
+  onChange,
+}: {
+  id: string;
+  field: OverrideField;
+  settings: PolicySettingsOverride;
+  error?: string;
+  locale: string;
+  t: T;
+  onChange: (next: PolicySettingsOverride) => void;
+}) {
   const value = getField(settings, field);
   const set = (v: unknown) => onChange(setField(settings, field, v));
   const remove = (
-    <button type="button" className="link-button override__remove" onClick={() => onChange(setField(settings, field, undefined))} aria-label={format(t.removeField, { field: t.fields[field] })}>
+    <button
+      type="button"
+      className="link-button override__remove"
+      onClick={() => onChange(setField(settings, field, undefined))}
+      aria-label={format(t.removeField, { field: t.fields[field] })}
+    >
       ×
     </button>
   );
@@ -509,7 +705,9 @@ function OverrideSetting({ id, field, settings, error, locale, t, onChange }: { 
             error={error}
             locale={locale}
             t={t}
-            onChange={(mode, after) => onChange(setField(setField(settings, 'requireReason', mode), 'reasonAfterSeconds', mode === 'AFTER_SECONDS' ? after : undefined))}
+            onChange={(mode, after) =>
+              onChange(setField(setField(settings, 'requireReason', mode), 'reasonAfterSeconds', mode === 'AFTER_SECONDS' ? after : undefined))
+            }
           />
         </div>
       );
@@ -567,7 +765,15 @@ function Simulation({ settings, overrides, invalid, t, locale }: { settings: Set
         <label htmlFor="simulate-days" className="field__label">
           {t.days}
         </label>
-        <input id="simulate-days" type="number" min={1} max={90} className="field__input field__input--narrow" value={days} onChange={(ev) => setDays(Math.max(1, Math.min(90, Math.round(Number(ev.target.value) || 30))))} />
+        <input
+          id="simulate-days"
+          type="number"
+          min={1}
+          max={90}
+          className="field__input field__input--narrow"
+          value={days}
+          onChange={(ev) => setDays(Math.max(1, Math.min(90, Math.round(Number(ev.target.value) || 30))))}
+        />
         <button type="button" className="button button--quiet" onClick={() => void run()} disabled={running || invalid} aria-busy={running}>
           {running ? t.previewing : t.preview}
         </button>

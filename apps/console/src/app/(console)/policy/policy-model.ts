@@ -74,7 +74,9 @@ export function validatePolicy(settings: PolicySettings, overrides: PolicyOverri
 }
 
 export function targetKey(override: PolicyOverride): string {
-  return override.target.kind === 'CONVERSATION_KIND' ? `KIND:${override.target.conversationKind}` : `CONVERSATION:${override.target.conversationId.toLowerCase()}`;
+  return override.target.kind === 'CONVERSATION_KIND'
+    ? `KIND:${override.target.conversationKind}`
+    : `CONVERSATION:${override.target.conversationId.toLowerCase()}`;
 }
 
 // ---------------------------------------------------------------------------

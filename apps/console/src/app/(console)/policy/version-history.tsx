@@ -6,7 +6,19 @@ import { format } from '../../../i18n/format';
 import { diffPathLabel, diffValue } from './policy-model';
 
 /** Who changed what and when, newest first; rendered on the server (no JavaScript). */
-export function VersionHistory({ locale, versions, nextCursor, firstPage, t }: { locale: string; versions: PolicyVersionView[]; nextCursor: string | null; firstPage: boolean; t: Dictionary['policy'] }) {
+export function VersionHistory({
+  locale,
+  versions,
+  nextCursor,
+  firstPage,
+  t,
+}: {
+  locale: string;
+  versions: PolicyVersionView[];
+  nextCursor: string | null;
+  firstPage: boolean;
+  t: Dictionary['policy'];
+}) {
   return (
     <section className="card" aria-labelledby="history-title" data-testid="policy-history">
       <h2 id="history-title" className="card__title">
@@ -19,7 +31,13 @@ export function VersionHistory({ locale, versions, nextCursor, firstPage, t }: {
           return (
             <li key={version.version} className="timeline__item" data-testid="policy-version-item" data-version={version.version}>
               <p className="timeline__title">
-                <strong>{format(t.versionBy, { version: version.version, date: formatUtc(locale, version.createdAt), name: version.createdBy?.displayName ?? t.system })}</strong>
+                <strong>
+                  {format(t.versionBy, {
+                    version: version.version,
+                    date: formatUtc(locale, version.createdAt),
+                    name: version.createdBy?.displayName ?? t.system,
+                  })}
+                </strong>
               </p>
               {initial && version.version === 1 ? (
                 <p className="muted">{t.initial}</p>

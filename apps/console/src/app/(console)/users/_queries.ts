@@ -18,7 +18,10 @@ export interface UsersParams {
 
 export function parseUsersParams(params: Record<string, string | string[] | undefined>): UsersParams {
   const cursor = firstParam(params.cursor);
-  const trail = (firstParam(params.trail) ?? '').split(',').filter((c) => c === '~' || CURSOR.test(c)).slice(-50);
+  const trail = (firstParam(params.trail) ?? '')
+    .split(',')
+    .filter((c) => c === '~' || CURSOR.test(c))
+    .slice(-50);
   return { q: textParam(params, 'q'), cursor: cursor && CURSOR.test(cursor) ? cursor : undefined, trail };
 }
 

@@ -16,7 +16,9 @@ export async function loadWebhooks({ webhookId, deliveriesCursor }: { webhookId?
   await requireSection('webhooks');
   const [webhooks, deliveries] = await Promise.all([
     apiFetch('/api/v1/webhooks', WebhookListSchema),
-    webhookId ? apiFetch(withQuery(`/api/v1/webhooks/${webhookId}/deliveries`, { cursor: deliveriesCursor, limit: 25 }), WebhookDeliveryListSchema) : Promise.resolve(null),
+    webhookId
+      ? apiFetch(withQuery(`/api/v1/webhooks/${webhookId}/deliveries`, { cursor: deliveriesCursor, limit: 25 }), WebhookDeliveryListSchema)
+      : Promise.resolve(null),
   ]);
   return { webhooks, deliveries };
 }

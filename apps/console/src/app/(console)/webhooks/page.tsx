@@ -25,7 +25,11 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
     <>
       <PageHeader title={t.title} lead={t.lead} />
       <div className="stack">
-        {webhooks.ok ? <WebhookList locale={locale} webhooks={webhooks.data.items} selected={params.webhookId} t={t} table={dict.table} /> : <ServerProblem problem={webhooks.problem} />}
+        {webhooks.ok ? (
+          <WebhookList locale={locale} webhooks={webhooks.data.items} selected={params.webhookId} t={t} table={dict.table} />
+        ) : (
+          <ServerProblem problem={webhooks.problem} />
+        )}
         {deliveries && selected ? (
           <section className="card table-card" aria-labelledby="deliveries-title" data-testid="deliveries">
             <div className="card__head card__head--padded">
@@ -64,7 +68,9 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
                           <code>{d.eventType}</code> <span className="muted">#{d.eventId}</span>
                         </td>
                         <td>
-                          <span className={`badge ${d.status === 'DELIVERED' ? 'badge--success' : d.status === 'FAILED' ? 'badge--danger' : 'badge--warning'}`}>{t.statuses[d.status]}</span>
+                          <span className={`badge ${d.status === 'DELIVERED' ? 'badge--success' : d.status === 'FAILED' ? 'badge--danger' : 'badge--warning'}`}>
+                            {t.statuses[d.status]}
+                          </span>
                         </td>
                         <td className="num">{d.attempts}</td>
                         <td className="muted">{formatUtc(locale, d.lastAttemptAt)}</td>
@@ -79,7 +85,11 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Sea
             {deliveries.ok && deliveries.data.nextCursor ? (
               <div className="pager">
                 <span />
-                <Link className="button button--quiet" href={`/webhooks?webhook=${selected.id}&deliveries=${encodeURIComponent(deliveries.data.nextCursor)}`} scroll={false}>
+                <Link
+                  className="button button--quiet"
+                  href={`/webhooks?webhook=${selected.id}&deliveries=${encodeURIComponent(deliveries.data.nextCursor)}`}
+                  scroll={false}
+                >
                   {t.olderDeliveries} →
                 </Link>
               </div>

@@ -18,7 +18,19 @@ import { useFormProblem } from '../../../lib/use-form-problem';
 
 type T = Dictionary['webhooks'];
 
-export function WebhookList({ locale, webhooks, selected, t, table }: { locale: string; webhooks: WebhookView[]; selected?: string; t: T; table: Dictionary['table'] }) {
+export function WebhookList({
+  locale,
+  webhooks,
+  selected,
+  t,
+  table,
+}: {
+  locale: string;
+  webhooks: WebhookView[];
+  selected?: string;
+  t: T;
+  table: Dictionary['table'];
+}) {
   const router = useRouter();
   const [confirming, setConfirming] = useState<string | null>(null);
   const [problem, setProblem] = useState<ProblemDetails | null>(null);
@@ -77,7 +89,12 @@ export function WebhookList({ locale, webhooks, selected, t, table }: { locale: 
                   </td>
                   <td className="muted nowrap">{formatUtc(locale, w.createdAt)}</td>
                   <td className="nowrap">
-                    <Link className="button button--quiet button--small" href={`/webhooks?webhook=${w.id}`} scroll={false} aria-current={selected === w.id ? 'true' : undefined}>
+                    <Link
+                      className="button button--quiet button--small"
+                      href={`/webhooks?webhook=${w.id}`}
+                      scroll={false}
+                      aria-current={selected === w.id ? 'true' : undefined}
+                    >
                       {t.showDeliveries}
                     </Link>{' '}
                     <ConfirmAction
@@ -121,7 +138,10 @@ export function CreateWebhook({ eventTypes, t, table }: { eventTypes: readonly E
     setSecret(null);
     if (Object.keys(next).length) return;
     setBusy(true);
-    const res = await callApi<CreatedWebhook>('/api/v1/webhooks', { method: 'POST', body: { url, eventTypes: types, ...(description ? { description } : {}) } });
+    const res = await callApi<CreatedWebhook>('/api/v1/webhooks', {
+      method: 'POST',
+      body: { url, eventTypes: types, ...(description ? { description } : {}) },
+    });
     setBusy(false);
     if (!res.ok) return fail(res.problem);
     form.reset();
@@ -153,7 +173,15 @@ export function CreateWebhook({ eventTypes, t, table }: { eventTypes: readonly E
           <p id="webhook-url-hint" className="field__hint">
             {t.urlHint}
           </p>
-          <input id="webhook-url" name="url" type="url" className="field__input" maxLength={2048} aria-invalid={errors.url ? true : undefined} aria-describedby="webhook-url-hint" />
+          <input
+            id="webhook-url"
+            name="url"
+            type="url"
+            className="field__input"
+            maxLength={2048}
+            aria-invalid={errors.url ? true : undefined}
+            aria-describedby="webhook-url-hint"
+          />
           {errors.url ? <p className="field__error">{errors.url}</p> : null}
         </div>
         <fieldset className={`fieldset${errors.eventTypes ? ' field--invalid' : ''}`}>
