@@ -91,7 +91,7 @@ export async function recordRecallStatements(db: Db, connectionString: string, a
       session: { id: subject.sessionId, userId: subject.userId, roles: ['EMPLOYEE'] },
       email: '',
       displayName: subject.displayName,
-      locale: 'en' as Locale,
+      locale: 'en',
       ability: abilityFor({ userId: subject.userId, tenantId: subject.tenantId, roles: ['EMPLOYEE'] }),
     };
     await recalls.recallOne(principal, subject.messageIds[0], { force: false });

@@ -456,7 +456,7 @@ async function runBenchmark(spec: BenchmarkSpec, env: NodeJS.ProcessEnv, timeout
   );
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
 
-  const out = lines(child.stdout!, (line) => {
+  const out = lines(child.stdout, (line) => {
     logLines.push(line);
     const parsed = parseBenchLine(line);
     if (parsed.kind === 'figure') {
@@ -470,7 +470,7 @@ async function runBenchmark(spec: BenchmarkSpec, env: NodeJS.ProcessEnv, timeout
       log(`${prefix}${line}`);
     }
   });
-  const err = lines(child.stderr!, (line) => {
+  const err = lines(child.stderr, (line) => {
     logLines.push(`stderr: ${line}`);
     process.stderr.write(`${prefix}${line}\n`);
   });

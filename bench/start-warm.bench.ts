@@ -130,7 +130,7 @@ async function startOnce(databaseUrl: string, label: string): Promise<StartSampl
       reportedSeconds = Number(banner[1]);
     }
   };
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
     stream.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');

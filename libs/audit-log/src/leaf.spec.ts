@@ -92,5 +92,5 @@ describe('leaf envelope', () => {
 
 function stripV(leaf: ReturnType<typeof decodeLeaf>): AuditEntry {
   const { v: _v, ...entry } = leaf;
-  return entry as AuditEntry;
+  return entry;
 }

@@ -103,12 +103,12 @@ describe('RFC 6962 / RFC 9162 Merkle tree', () => {
   });
 
   it.each(ROOTS.map((root, i) => [i + 1, root]))('computes the reference root for size %i', (size, root) => {
-    expect(encodeHex(rootFromLeafHashes(hasher, LEAF_HASHES.slice(0, size as number)))).toBe(root);
+    expect(encodeHex(rootFromLeafHashes(hasher, LEAF_HASHES.slice(0, size)))).toBe(root);
     expect(
       encodeHex(
         rootFromLeafHashes(
           nobleHasher,
-          LEAVES.slice(0, size as number).map((l) => hashLeaf(nobleHasher, l)),
+          LEAVES.slice(0, size).map((l) => hashLeaf(nobleHasher, l)),
         ),
       ),
     ).toBe(root);

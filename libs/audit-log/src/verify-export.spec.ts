@@ -269,7 +269,7 @@ describe('verifyExport', () => {
     ['another format', [JSON.stringify({ type: 'header', format: 'something-else', version: 1 })]],
     ['a header with a bad key', [base.lines[0].replace(base.vkey.slice(-10), 'AAAAAAAAAA')]],
   ])('refuses %s as not an export', async (_name, lines) => {
-    const result = await verifyExport(lines as string[], { trustedKeys });
+    const result = await verifyExport(lines, { trustedKeys });
     expect(result).toMatchObject({ ok: false, checked: 0 });
     expect(codes(result)).toEqual(['HEADER_INVALID']);
   });

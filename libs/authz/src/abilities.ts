@@ -107,5 +107,5 @@ export function abilityFor(principal: Principal): AppAbility {
 
 /** Tags a plain record with its subject name so conditions are matched against it. */
 export function asSubject<T extends { tenantId: string }>(name: SubjectName, record: T): SubjectRecord {
-  return { ...record, __caslSubjectType__: name } as SubjectRecord;
+  return { ...record, __caslSubjectType__: name };
 }

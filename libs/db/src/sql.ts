@@ -31,7 +31,7 @@ export function createSqlPool(options: { connectionString: string; maxConnection
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
     application_name: options.applicationName ?? 'retract',
-    types: pgTypes as PoolConfig['types'],
+    types: pgTypes,
   };
   const pool = new Pool(config);
   // An idle connection that the server closed (restart, failover) is dropped from the pool; the next checkout opens a new one.
@@ -41,7 +41,7 @@ export function createSqlPool(options: { connectionString: string; maxConnection
 
 function toQuery(query: TemplateStringsArray | Prisma.Sql, values: unknown[]): { text: string; values: unknown[] } {
   const sql = query instanceof Prisma.Sql ? query : Prisma.sql(query, ...(values as Prisma.Sql[]));
-  return { text: sql.text, values: sql.values as unknown[] };
+  return { text: sql.text, values: sql.values };
 }
 
 class PgSqlTx implements SqlTx {

@@ -217,10 +217,10 @@ describe('decideRecall — properties', () => {
           jest.useFakeTimers({ now: systemNow });
           const asDates = decideRecall({
             ...input,
-            now: new Date(input.now as number),
+            now: new Date(input.now),
             message: {
               ...input.message,
-              sentAt: new Date(input.message.sentAt as number),
+              sentAt: new Date(input.message.sentAt),
               recalledAt: input.message.recalledAt === undefined ? undefined : new Date(input.message.recalledAt as number),
             },
           });

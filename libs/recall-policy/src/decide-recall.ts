@@ -164,7 +164,7 @@ export function decideRecall(input: RecallDecisionInput): RecallDecision {
   if (settings.windowSeconds === 0) {
     return denied('RECALL_OFF', 'recall is turned off here');
   }
-  if (!settings.recallableTypes.includes(message.type as RecallableType)) {
+  if (!settings.recallableTypes.includes(message.type)) {
     return denied('TYPE_NOT_RECALLABLE', `${message.type} messages may not be recalled here`);
   }
   const age = now - sentAt;

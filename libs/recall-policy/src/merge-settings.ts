@@ -11,10 +11,10 @@ export function mergePolicySettings(current: PolicySettings, change: PolicySetti
     ...current,
     ...stripUndefined(change),
     batchRecall: { ...current.batchRecall, ...stripUndefined(change.batchRecall ?? {}) },
-  } as PolicySettings;
+  };
   if (change.requireReason !== undefined) {
     const { reasonAfterSeconds: _previous, ...rest } = merged as PolicySettings & { reasonAfterSeconds?: number };
-    return (change.reasonAfterSeconds !== undefined ? { ...rest, reasonAfterSeconds: change.reasonAfterSeconds } : rest) as PolicySettings;
+    return change.reasonAfterSeconds !== undefined ? { ...rest, reasonAfterSeconds: change.reasonAfterSeconds } : rest;
   }
   return merged;
 }

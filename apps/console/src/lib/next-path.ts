@@ -6,7 +6,7 @@
 export function safeNextPath(value: unknown): string {
   if (typeof value !== 'string' || value.length > 2048) return '/';
   if (!value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return '/';
-  // eslint-disable-next-line no-control-regex
+
   if (/[\u0000-\u001f\u007f]/.test(value)) return '/';
   const path = value.split(/[?#]/)[0] ?? '/';
   if (path === '/login' || path.startsWith('/login/') || path.startsWith('/api/')) return '/';

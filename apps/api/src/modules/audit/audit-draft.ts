@@ -48,7 +48,7 @@ export function unplacedEntry(tenantId: string, draft: AuditDraft, content: Json
     denialCode: draft.denialCode ?? null,
     forced: draft.forced ?? false,
     reason: draft.reason ?? null,
-    details: (draft.details ?? {}) as JsonValue,
+    details: draft.details ?? {},
     content,
   };
 }

@@ -115,10 +115,10 @@ function toConversationView(
   policy: PolicyDocument,
   extra: { members: { id: string; displayName: string }[]; lastMessageAt: Date | null },
 ): ConversationView {
-  const effective = resolveEffectivePolicy(policy, { id: c.id, kind: c.kind as ConversationKind });
+  const effective = resolveEffectivePolicy(policy, { id: c.id, kind: c.kind });
   return {
     id: c.id,
-    kind: c.kind as ConversationKind,
+    kind: c.kind,
     title: c.title,
     createdBy: c.createdBy,
     createdAt: c.createdAt.toISOString(),

@@ -30,7 +30,7 @@ export function toMessageView(
     conversationId: row.conversationId,
     senderId: row.senderId,
     senderName: context.senderName,
-    type: row.type as MessageType,
+    type: row.type,
     sentAt: row.sentAt.toISOString(),
     state: recalled ? 'RECALLED' : 'ACTIVE',
     ...content,

@@ -135,7 +135,7 @@ export class MessagesService {
       const recalled = row.recalledAt !== null;
       if (kind === 'RECALL_APPLIED' && !recalled) throw conflict('The message has not been recalled.');
       if (kind === 'DOWNLOADED') {
-        if (!hasAttachment(row.type as MessageType)) {
+        if (!hasAttachment(row.type)) {
           throw new ProblemException({
             status: 400,
             code: 'VALIDATION_FAILED',

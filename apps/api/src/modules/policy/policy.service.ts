@@ -121,7 +121,7 @@ export class PolicyService {
       data: {
         tenantId,
         version,
-        document: next as unknown as Prisma.InputJsonValue,
+        document: next,
         diff: diff as unknown as Prisma.InputJsonValue,
         createdBy,
         createdAt: now,

@@ -33,7 +33,7 @@ export const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text
 export function toRecallMessage(record: MessageRecord): RecallMessage {
   return {
     id: record.row.id,
-    type: record.row.type as MessageType,
+    type: record.row.type,
     senderId: record.row.senderId,
     conversation: record.conversation,
     sentAt: record.row.sentAt,
@@ -90,7 +90,7 @@ export class RecallSteps {
   attempt(ctx: AttemptContext, record: MessageRecord, recent: RecentRecalls, decision: RecallDecision): RecordedAttempt {
     return {
       messageId: record.row.id,
-      messageType: record.row.type as MessageType,
+      messageType: record.row.type,
       senderId: record.row.senderId,
       actorId: ctx.actor.userId,
       forced: ctx.forced,
@@ -113,7 +113,7 @@ export class RecallSteps {
       throw forbidden();
     }
     const recipients = record.memberIds.filter((id) => id !== row.senderId).sort();
-    const delivered = hasAttachment(row.type as MessageType) && recipients.length > 0 ? await downloadedBy(tx, actor.tenantId, row.id, recipients) : [];
+    const delivered = hasAttachment(row.type) && recipients.length > 0 ? await downloadedBy(tx, actor.tenantId, row.id, recipients) : [];
     const content = contentOf(row);
     const reEditUntil = decision.reEditUntil ?? null;
     const entry = await this.audit.append(tx, actor.tenantId, {
@@ -155,7 +155,7 @@ export class RecallSteps {
       at: now,
     });
     const reach = { recipients: recipients.length, applied: 0 };
-    const draft: ReEditDraft | null = reEditUntil ? { type: row.type as MessageType, ...content, validUntil: reEditUntil.toISOString() } : null;
+    const draft: ReEditDraft | null = reEditUntil ? { type: row.type, ...content, validUntil: reEditUntil.toISOString() } : null;
     return {
       entry,
       response: {

@@ -61,7 +61,7 @@ export class ReEditMessage {
           });
         }
         if (!member || !actor.ability.can('update', asSubject('Message', { tenantId: actor.tenantId, senderId: row.senderId }))) throw forbidden();
-        const problems = contentProblems(row.type as MessageType, request);
+        const problems = contentProblems(row.type, request);
         if (problems.length) {
           throw new ProblemException({
             status: 400,
@@ -90,7 +90,7 @@ export class ReEditMessage {
           conversationId: row.conversationId,
           senderId: actor.userId,
           senderName: record.senderName,
-          type: row.type as MessageType,
+          type: row.type,
           content: request,
           now,
           replacesMessageId: row.id,

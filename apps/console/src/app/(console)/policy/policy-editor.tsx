@@ -549,7 +549,7 @@ function Overrides({
                       onChange={(ev) =>
                         replace({
                           ...override,
-                          target: { ...override.target, kind: 'CONVERSATION', conversationId: ev.target.value.trim() } as PolicyOverride['target'],
+                          target: { ...override.target, kind: 'CONVERSATION', conversationId: ev.target.value.trim() },
                         })
                       }
                     />
