@@ -17,7 +17,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', '*.mjs', '*/*.js', '*/*/*.js', 'tools/verify/bin/*.js'] },
+        projectService: { allowDefaultProject: ['*.js', '*.mjs', '*/*.js', '*/*/*.js', 'tools/verify/bin/*.js', 'prisma.config.ts'] },
         tsconfigRootDir: import.meta.dirname,
       },
       globals: { ...globals.node },
@@ -49,6 +49,11 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // Jest configs, dependency-cruiser configs and the verifier's launcher are CommonJS by their tools' contract.
+    files: ['**/*.js', '**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.e2e.ts', '**/test/**/*.ts', 'reliability/**/*.ts', 'bench/**/*.ts'],

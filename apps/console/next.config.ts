@@ -5,7 +5,8 @@ import { PHASE_PRODUCTION_SERVER } from 'next/constants';
 
 // Next.js resolves relative imports in next.config.ts from the working directory, not from this
 // file, so `next build apps/console` run at the workspace root could not find './src/…'.
-// An absolute path works from anywhere.
+// An absolute path works from anywhere, and only require() takes one.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { apiInternalUrl } = require(path.join(__dirname, 'src', 'lib', 'api-origin.ts')) as typeof import('./src/lib/api-origin');
 
 /** The Nx workspace root: Turbopack must see libs/* and the hoisted node_modules. */
@@ -66,16 +67,13 @@ export default function config(phase: string): NextConfig {
     reactStrictMode: true,
     turbopack: { root: workspaceRoot },
     outputFileTracingRoot: workspaceRoot,
-    async rewrites() {
+    rewrites: () =>
       // beforeFiles: the API owns /api entirely, no console route may shadow it.
-      return {
+      Promise.resolve({
         beforeFiles: [{ source: '/api/:path*', destination: `${apiUrl}/api/:path*` }],
         afterFiles: [],
         fallback: [],
-      };
-    },
-    async headers() {
-      return [{ source: '/((?!api/).*)', headers: securityHeaders }];
-    },
+      }),
+    headers: () => Promise.resolve([{ source: '/((?!api/).*)', headers: securityHeaders }]),
   };
 }

@@ -19,13 +19,15 @@ const CHECK_EVERY_MS = 5 * 60_000;
  */
 export function SessionKeeper() {
   const pathname = usePathname();
-  // The server just checked the session to render this page.
-  const lastCheck = useRef(Date.now());
+  const lastCheck = useRef<number | null>(null);
 
   useEffect(() => {
     function check() {
-      if (Date.now() - lastCheck.current < CHECK_EVERY_MS) return;
-      lastCheck.current = Date.now();
+      const now = Date.now();
+      // The server has just checked the session to render the first page.
+      lastCheck.current ??= now;
+      if (now - lastCheck.current < CHECK_EVERY_MS) return;
+      lastCheck.current = now;
       fetch('/api/v1/me', { headers: { accept: 'application/json' }, cache: 'no-store' })
         .then((res) => {
           if (res.status === 401) window.location.assign(loginHref(`${window.location.pathname}${window.location.search}`));

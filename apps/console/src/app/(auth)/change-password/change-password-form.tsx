@@ -4,6 +4,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { Dictionary } from '../../../i18n/en';
 import { format } from '../../../i18n/format';
 import { callApi } from '../../../lib/client-api';
+import { fieldText } from '../../../lib/form-fields';
 
 interface Props {
   /** Same-origin path to open afterwards (already checked by the server). */
@@ -22,10 +23,7 @@ export function ChangePasswordForm({ next, t }: Props) {
     event.preventDefault();
     if (pending) return;
     const data = new FormData(event.currentTarget);
-    const text = (name: string) => {
-      const value = data.get(name);
-      return typeof value === 'string' ? value : '';
-    };
+    const text = (name: string) => fieldText(data, name);
     const currentPassword = text('current');
     const newPassword = text('next');
     if (newPassword.length < MIN_LENGTH) return setMessage(t.tooShort);

@@ -5,6 +5,7 @@ import type { Dictionary } from '../../../i18n/en';
 import { format, formatWait } from '../../../i18n/format';
 import { fieldName, readProblem, type ProblemDetails } from '../../../lib/problem';
 import { EMAIL, isTenantSlug } from './login-rules';
+import { fieldText } from '../../../lib/form-fields';
 
 type Field = 'tenant' | 'email' | 'password';
 type FieldErrors = Partial<Record<Field, string>>;
@@ -96,11 +97,9 @@ export function LoginForm({ locale, next, initialTenant, t, units }: Props) {
     const form = event.currentTarget;
     const data = new FormData(form);
     const values: Record<Field, string> = {
-      tenant: String(data.get('tenant') ?? '')
-        .trim()
-        .toLowerCase(),
-      email: String(data.get('email') ?? '').trim(),
-      password: String(data.get('password') ?? ''),
+      tenant: fieldText(data, 'tenant').trim().toLowerCase(),
+      email: fieldText(data, 'email').trim(),
+      password: fieldText(data, 'password'),
     };
 
     const errors = validate(values, t);

@@ -12,6 +12,7 @@ import type { ProblemDetails } from '../../../lib/problem';
 import { useUrlState } from '../../../lib/use-url-state';
 import { AuditDetail } from './audit-detail';
 import type { AuditFilters } from './_queries';
+import { fieldText } from '../../../lib/form-fields';
 
 export interface AuditStrings {
   audit: Dictionary['audit'];
@@ -276,7 +277,7 @@ function FilterForm({
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    const text = (name: string) => String(data.get(name) ?? '').trim() || undefined;
+    const text = (name: string) => fieldText(data, name).trim() || undefined;
     onApply({ action: text('action'), q: text('q'), from: text('from'), to: text('to') });
   }
   return (

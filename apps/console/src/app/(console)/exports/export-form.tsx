@@ -10,6 +10,7 @@ import { withQuery } from '../../../lib/client-api';
 import { saveFile } from '../../../lib/download';
 import { formatBytes } from '../../../lib/labels';
 import { readProblem, unreachableProblem, type ProblemDetails } from '../../../lib/problem';
+import { fieldText } from '../../../lib/form-fields';
 
 type T = Dictionary['exports'];
 type Mode = 'all' | 'date' | 'seq';
@@ -82,7 +83,7 @@ export function ExportForm({ locale, logSize, t }: { locale: string; logSize: nu
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    const get = (name: string) => String(data.get(name) ?? '').trim();
+    const get = (name: string) => fieldText(data, name).trim();
     setInvalid(false);
     if (mode === 'all') return void start({});
     if (mode === 'date') {

@@ -19,6 +19,8 @@ interface Keys {
   keys: { name: string; vkey: string; publicKey: string; createdAt: string }[];
 }
 
+type SignatureState = { state: 'checking' } | { state: 'ok' } | { state: 'bad'; message: string };
+
 /** The latest signed tree head, its signature checked here in the browser, and "sign now". */
 export function CheckpointCard({
   locale,
@@ -34,7 +36,9 @@ export function CheckpointCard({
   t: T;
 }) {
   const router = useRouter();
-  const [signature, setSignature] = useState<{ state: 'checking' } | { state: 'ok' } | { state: 'bad'; message: string }>({ state: 'checking' });
+  // The outcome names the head and keys it was computed for: a newer head shows as 'checking' until its own check ends.
+  const [checked, setChecked] = useState<{ checkpoint: CheckpointView; keys: Keys; signature: SignatureState } | null>(null);
+  const signature: SignatureState = checked && checked.checkpoint === checkpoint && checked.keys === keys ? checked.signature : { state: 'checking' };
   const [signing, setSigning] = useState(false);
   const [problem, setProblem] = useState<ProblemDetails | null>(null);
   const [signedSize, setSignedSize] = useState<number | null>(null);
@@ -42,7 +46,6 @@ export function CheckpointCard({
   useEffect(() => {
     if (!checkpoint || !keys) return;
     let live = true;
-    setSignature({ state: 'checking' });
     void import('@retract/audit-log/browser').then(({ verifyCheckpoint }) => {
       if (!live) return;
       const result = verifyCheckpoint(
@@ -51,7 +54,9 @@ export function CheckpointCard({
         { origin: keys.origin },
       );
       const sameHead = result.ok && result.checkpoint.size === checkpoint.treeSize;
-      setSignature(result.ok && sameHead ? { state: 'ok' } : { state: 'bad', message: result.ok ? 'size differs from the note' : result.message });
+      const signature: SignatureState =
+        result.ok && sameHead ? { state: 'ok' } : { state: 'bad', message: result.ok ? 'size differs from the note' : result.message };
+      setChecked({ checkpoint, keys, signature });
     });
     return () => {
       live = false;

@@ -9,6 +9,7 @@ import { fieldErrorsOf } from '../../../lib/describe-problem';
 import { isUuid } from '../../../lib/params';
 import type { ProblemDetails } from '../../../lib/problem';
 import { TextField } from './holds';
+import { fieldText } from '../../../lib/form-fields';
 
 type T = Dictionary['legalHolds'];
 
@@ -23,8 +24,8 @@ export function ErasureForm({ t }: { t: T }) {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    const subjectUserId = String(data.get('erasureSubject') ?? '').trim();
-    const reason = String(data.get('reason') ?? '').trim();
+    const subjectUserId = fieldText(data, 'erasureSubject').trim();
+    const reason = fieldText(data, 'reason').trim();
     const next: Record<string, string> = {};
     if (!isUuid(subjectUserId)) next.erasureSubject = t.needPerson;
     if (!reason) next.reason = t.needReason;

@@ -17,6 +17,7 @@ import type { ProblemDetails } from '../../../lib/problem';
 import { useFormProblem } from '../../../lib/use-form-problem';
 import { useUrlState } from '../../../lib/use-url-state';
 import type { HoldFilter, LegalHoldView, Person } from './_queries';
+import { fieldText } from '../../../lib/form-fields';
 
 type T = Dictionary['legalHolds'];
 
@@ -158,9 +159,9 @@ export function PlaceHoldForm({ t }: { t: T }) {
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    const subjectUserId = String(data.get('subjectUserId') ?? '').trim();
-    const conversationId = String(data.get('conversationId') ?? '').trim();
-    const matter = String(data.get('matter') ?? '').trim();
+    const subjectUserId = fieldText(data, 'subjectUserId').trim();
+    const conversationId = fieldText(data, 'conversationId').trim();
+    const matter = fieldText(data, 'matter').trim();
     const next: Record<string, string> = {};
     if (scope === 'USER' && !isUuid(subjectUserId)) next.subjectUserId = t.needPerson;
     if (scope === 'CONVERSATION' && !isUuid(conversationId)) next.conversationId = t.needConversation;

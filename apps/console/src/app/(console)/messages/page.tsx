@@ -29,6 +29,8 @@ export default async function MessagesPage({ searchParams }: { searchParams: Sea
         initialMessages={messages?.ok ? messages.data.items : []}
         initialCursor={messages?.ok ? messages.data.nextCursor : null}
         reasonRule={policy ? { mode: policy.requireReason, afterSeconds: policy.reasonAfterSeconds ?? null } : null}
+        // A server component renders once per request: the request's time is what the client's clock is compared with.
+        // eslint-disable-next-line react-hooks/purity
         serverNow={Date.now()}
         t={dict.messages}
       />

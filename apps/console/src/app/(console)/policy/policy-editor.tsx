@@ -298,9 +298,12 @@ function NumberField(props: {
 }) {
   const { id, label, hint, value, min, max, suffix, note, disabled, error, onChange } = props;
   const [text, setText] = useState(Number.isFinite(value) ? String(value) : '');
-  useEffect(() => {
+  // A value set from outside (a reset, a saved version) replaces what was typed, unless it already says the same.
+  const [shownValue, setShownValue] = useState(value);
+  if (!Object.is(value, shownValue)) {
+    setShownValue(value);
     if (parse(text) !== value && Number.isFinite(value)) setText(String(value));
-  }, [value]); // eslint-disable-line react-hooks/exhaustive-deps
+  }
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} note={note}>
       <div className="input-with-unit">

@@ -15,6 +15,7 @@ import type { ProblemDetails } from '../../../lib/problem';
 import { useFormProblem } from '../../../lib/use-form-problem';
 import { useUrlState } from '../../../lib/use-url-state';
 import type { UsersParams } from './_queries';
+import { fieldText } from '../../../lib/form-fields';
 
 type T = Dictionary['users'];
 const ROLES: readonly Role[] = ['ADMIN', 'COMPLIANCE', 'EMPLOYEE'];
@@ -66,7 +67,7 @@ export function UsersBrowser({ locale, meId, users, nextCursor, params, problem,
           role="search"
           onSubmit={(event) => {
             event.preventDefault();
-            const q = String(new FormData(event.currentTarget).get('q') ?? '').trim();
+            const q = fieldText(new FormData(event.currentTarget), 'q').trim();
             set({ q, cursor: undefined, trail: undefined });
           }}
         >
@@ -230,11 +231,11 @@ function CreateUser({ t, table, roleNames, onDone, onCancel }: FormProps) {
     const form = event.currentTarget;
     const data = new FormData(form);
     const body = {
-      displayName: String(data.get('displayName') ?? '').trim(),
-      email: String(data.get('email') ?? '').trim(),
+      displayName: fieldText(data, 'displayName').trim(),
+      email: fieldText(data, 'email').trim(),
       roles: data.getAll('roles').map(String) as Role[],
-      locale: String(data.get('locale') ?? 'en') as Locale,
-      password: String(data.get('password') ?? ''),
+      locale: (fieldText(data, 'locale') || 'en') as Locale,
+      password: fieldText(data, 'password'),
     };
     const next: Record<string, string> = {};
     if (!body.displayName) next.displayName = t.needName;
@@ -331,9 +332,9 @@ function EditUser({ user, self, t, table, roleNames, onDone, onCancel }: FormPro
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    const displayName = String(data.get('displayName') ?? '').trim();
+    const displayName = fieldText(data, 'displayName').trim();
     const roles = self ? user.roles : (data.getAll('roles').map(String) as Role[]);
-    const locale = String(data.get('locale')) as Locale;
+    const locale = fieldText(data, 'locale') as Locale;
     const active = data.get('active') === 'on';
     const next: Record<string, string> = {};
     if (!displayName) next.displayName = t.needName;

@@ -15,6 +15,7 @@ import { format } from '../../../i18n/format';
 import { callApi } from '../../../lib/client-api';
 import type { ProblemDetails } from '../../../lib/problem';
 import { useFormProblem } from '../../../lib/use-form-problem';
+import { fieldText } from '../../../lib/form-fields';
 
 type T = Dictionary['webhooks'];
 
@@ -127,9 +128,9 @@ export function CreateWebhook({ eventTypes, t, table }: { eventTypes: readonly E
     event.preventDefault();
     const form = event.currentTarget;
     const data = new FormData(form);
-    const url = String(data.get('url') ?? '').trim();
+    const url = fieldText(data, 'url').trim();
     const types = data.getAll('eventTypes').map(String) as EventType[];
-    const description = String(data.get('description') ?? '').trim();
+    const description = fieldText(data, 'description').trim();
     const next: Record<string, string> = {};
     if (!/^https?:\/\/\S+$/i.test(url)) next.url = t.needUrl;
     if (types.length === 0) next.eventTypes = t.needEvents;
