@@ -16,7 +16,8 @@ import type { PoolClient } from 'pg';
 import type { AuthenticatedPrincipal } from '../apps/api/src/common/auth/principal';
 import type { ChangeFeed } from '../apps/api/src/common/database/change-feed';
 import { TenantDb } from '../apps/api/src/common/database/database.module';
-import { LocalKeyEncryptionKey } from '../apps/api/src/modules/audit/key-encryption';
+import { LocalKeyring } from '../apps/api/src/modules/audit/key-encryption';
+import { MessageSeal } from '../apps/api/src/modules/messages/message-seal';
 import { standaloneAuditLog } from '../apps/api/src/modules/audit/standalone-audit-log';
 import { Clock } from '../apps/api/src/modules/clock/clock';
 import { EventLog } from '../apps/api/src/modules/events/event-log';
@@ -81,8 +82,9 @@ export function sealedUnderKey(statements: RecordedStatement[]): string | undefi
 export async function recordRecallStatements(db: Db, connectionString: string, auditKek: string, subject: CaptureSubject): Promise<RecordedStatement[]> {
   const { pool, recorded, recording } = recordingPool(connectionString);
   try {
-    const { log } = standaloneAuditLog(pool, new LocalKeyEncryptionKey('local-1', auditKek), {}, listeningFeed);
-    const recalls = new RecallMessages(new TenantDb(db, pool), new RecallSteps(log, new EventLog()), new Clock(), new PolicyCache(listeningFeed));
+    const keyring = LocalKeyring.single('local-1', auditKek);
+    const { log } = standaloneAuditLog(pool, keyring, {}, listeningFeed);
+    const recalls = new RecallMessages(new TenantDb(db, pool), new RecallSteps(log, new EventLog(), new MessageSeal(keyring)), new Clock(), new PolicyCache(listeningFeed));
     const principal: AuthenticatedPrincipal = {
       userId: subject.userId,
       tenantId: subject.tenantId,

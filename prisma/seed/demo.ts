@@ -1,17 +1,19 @@
 import { abilityFor } from '@retract/authz';
 import type { Locale, Role } from '@retract/contracts';
 import { createDb, createSqlPool, inTenant, Prisma, type Db, type SqlPool, type Tx } from '@retract/db';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuthenticatedPrincipal } from '../../apps/api/src/common/auth/principal';
 import { TenantDb } from '../../apps/api/src/common/database/database.module';
 import { ProblemException } from '../../apps/api/src/common/problem/problem';
-import { LocalKeyEncryptionKey } from '../../apps/api/src/modules/audit/key-encryption';
+import { ConfigSchema, masterKeks } from '../../apps/api/src/config/config';
+import { LocalKeyring } from '../../apps/api/src/modules/audit/key-encryption';
 import { standaloneAuditLog } from '../../apps/api/src/modules/audit/standalone-audit-log';
 import { hashPassword } from '../../apps/api/src/modules/auth/passwords';
 import { Clock } from '../../apps/api/src/modules/clock/clock';
 import { EventLog } from '../../apps/api/src/modules/events/event-log';
+import { MessageSeal } from '../../apps/api/src/modules/messages/message-seal';
 import { MessagesService } from '../../apps/api/src/modules/messages/messages.service';
 import { PolicyCache } from '../../apps/api/src/modules/policy/policy-cache';
 import { PolicyService } from '../../apps/api/src/modules/policy/policy.service';
@@ -94,7 +96,7 @@ export const DEMO_TENANTS: DemoTenant[] = [
   },
 ];
 
-async function seedTenantContent(tx: Tx, tenantId: string, tenant: DemoTenant, passwordHash: string): Promise<void> {
+async function seedTenantContent(tx: Tx, seal: MessageSeal, tenantId: string, tenant: DemoTenant, passwordHash: string): Promise<void> {
   const ids = new Map<string, string>();
   const admin = await tx.user.findFirstOrThrow({ where: { tenantId, email: tenant.admin.email } });
   ids.set(admin.email, admin.id);
@@ -114,14 +116,35 @@ async function seedTenantContent(tx: Tx, tenantId: string, tenant: DemoTenant, p
     await tx.conversationMember.createMany({ data: memberIds.map((userId) => ({ tenantId, conversationId: created.id, userId })) });
     for (const [email, body] of conversation.history) {
       sentAt += 7 * 60_000;
+      const id = randomUUID();
+      const sealed = seal.seal(tenantId, id, { body, extras: null });
       await tx.message.create({
-        data: { tenantId, conversationId: created.id, senderId: ids.get(email)!, type: 'TEXT', body, sentAt: new Date(sentAt) },
+        data: {
+          tenantId,
+          id,
+          conversationId: created.id,
+          senderId: ids.get(email)!,
+          type: 'TEXT',
+          sentAt: new Date(sentAt),
+          contentSealed: new Uint8Array(sealed.sealed),
+          contentKey: new Uint8Array(sealed.wrappedKey),
+          contentKekId: sealed.kekId,
+        },
       });
     }
   }
 }
 
-/** The key-encryption key the API will run with, so the demo's recalled content is readable by compliance. */
+/** The KEKs the API will run with (AUDIT_KEKS, or one key), so the demo's messages and recalled content are readable. */
+function demoKeyring(explicit?: string): LocalKeyring {
+  if (!explicit && process.env.AUDIT_KEKS) {
+    const config = ConfigSchema.pick({ AUDIT_KEK: true, AUDIT_KEKS: true, AUDIT_KEK_ID: true }).parse(process.env);
+    return new LocalKeyring(config.AUDIT_KEK_ID, masterKeks(config));
+  }
+  const kek = demoAuditKek(explicit);
+  return LocalKeyring.single(kek.id, kek.key);
+}
+
 function demoAuditKek(explicit?: string): { id: string; key: string } {
   const id = process.env.AUDIT_KEK_ID ?? 'local-1';
   if (explicit) return { id, key: explicit };
@@ -138,14 +161,14 @@ function demoAuditKek(explicit?: string): { id: string; key: string } {
  * removes, tries too late on an old one, recalls a picture bob had already downloaded, and
  * compliance force-recalls a password carol posted; in globex, 王伟 recalls a message to 李娜.
  */
-async function seedRecallHistory(db: Db, pool: SqlPool, tenantId: string, tenant: DemoTenant, auditKek?: string): Promise<void> {
-  const kek = demoAuditKek(auditKek);
+async function seedRecallHistory(db: Db, pool: SqlPool, tenantId: string, tenant: DemoTenant, keyring: LocalKeyring): Promise<void> {
   const tenantDb = new TenantDb(db, pool);
-  const { log: audit } = standaloneAuditLog(pool, new LocalKeyEncryptionKey(kek.id, kek.key));
+  const { log: audit } = standaloneAuditLog(pool, keyring);
   const events = new EventLog();
   const clock = new Clock();
-  const messages = new MessagesService(tenantDb, events, clock);
-  const recalls = new RecallMessages(tenantDb, new RecallSteps(audit, events), clock, new PolicyCache());
+  const seal = new MessageSeal(keyring);
+  const messages = new MessagesService(tenantDb, events, clock, seal);
+  const recalls = new RecallMessages(tenantDb, new RecallSteps(audit, events, seal), clock, new PolicyCache());
   const policy = new PolicyService(tenantDb, audit, events, clock, new PolicyCache());
   const users = await inTenant(db, { tenantId }, (tx) => tx.user.findMany({ where: { tenantId } }));
   const as = (email: string): AuthenticatedPrincipal => {
@@ -214,6 +237,7 @@ export async function seedDemo(connectionString: string, log: (line: string) => 
 
 async function seedTenants(db: Db, pool: SqlPool, log: (line: string) => void, options: { auditKek?: string }): Promise<void> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
+  const keyring = demoKeyring(options.auditKek);
   for (const tenant of DEMO_TENANTS) {
     const [existing] = await db.$queryRaw<{ id: string | null }[]>(Prisma.sql`SELECT tenant_id_for_slug(${tenant.slug}) AS id`);
     if (existing?.id) {
@@ -232,8 +256,10 @@ async function seedTenants(db: Db, pool: SqlPool, log: (line: string) => void, o
       },
       TENANT_INITIALIZERS,
     );
-    await inTenant(db, { tenantId: created.id }, (tx) => seedTenantContent(tx, created.id, tenant, passwordHash), { timeoutMs: 60_000 });
-    await seedRecallHistory(db, pool, created.id, tenant, options.auditKek);
+    await inTenant(db, { tenantId: created.id }, (tx) => seedTenantContent(tx, new MessageSeal(keyring), created.id, tenant, passwordHash), {
+      timeoutMs: 60_000,
+    });
+    await seedRecallHistory(db, pool, created.id, tenant, keyring);
     log(`seeded demo tenant ${tenant.slug}`);
   }
 }

@@ -19,7 +19,7 @@ describe('concurrent appends', () => {
   afterAll(() => test.close());
 
   it(`${PROCESSES} processes × ${PER_PROCESS} appends to one tenant give seq 0..${PROCESSES * PER_PROCESS - 1} while another tenant is not blocked`, async () => {
-    const env = { APP_DATABASE_URL: requireEnv('TEST_APP_DATABASE_URL'), AUDIT_KEK: test.config.AUDIT_KEK };
+    const env = { APP_DATABASE_URL: requireEnv('TEST_APP_DATABASE_URL'), AUDIT_KEK: test.config.AUDIT_KEK! };
     const busyRuns = Array.from({ length: PROCESSES }, () => runAppendWorker(env, busy.id, PER_PROCESS, busy.users.admin.id));
     const quietRun = runAppendWorker(env, quiet.id, 100, quiet.users.admin.id);
     const [quietResult, ...busyResults] = await Promise.all([quietRun, ...busyRuns]);

@@ -82,7 +82,9 @@ describe('recall', () => {
         outcome: { allowed: true },
         conversation: { id: acme.launch, kind: 'GROUP' },
       });
-      const opened = await asOwner(acme.id, (tx) => test.app.get(ContentVault).open(tx, acme.id, leaf.content as ContentEnvelope));
+      const opened = await asOwner(acme.id, (tx) =>
+        test.app.get(ContentVault).open(tx, acme.id, leaf.content as ContentEnvelope, { action: 'MESSAGE_RECALLED', messageId: id }),
+      );
       expect(opened).toEqual({
         state: 'READABLE',
         content: { type: 'TEXT', body: 'the launch date is secret', attachment: null, location: null, payment: null },

@@ -14,6 +14,24 @@ const postgresUrl = z.string({ error: 'is required (a postgres:// connection str
 
 const base64Key = z.string().refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
 
+/** `id:base64,id:base64` — the master KEKs this server holds (docs/keys.md). */
+const kekList = z.string().transform((text, ctx) => {
+  const keks: { id: string; key: string }[] = [];
+  for (const item of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const colon = item.indexOf(':');
+    const id = colon > 0 ? item.slice(0, colon) : '';
+    const key = item.slice(colon + 1);
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(id)) ctx.addIssue({ code: 'custom', message: `entries are id:base64key; "${item.slice(0, 20)}…" has no valid id` });
+    else if (Buffer.from(key, 'base64').length !== 32) ctx.addIssue({ code: 'custom', message: `key ${id} must be 32 bytes, base64-encoded` });
+    else if (keks.some((k) => k.id === id)) ctx.addIssue({ code: 'custom', message: `key ${id} is given twice` });
+    else keks.push({ id, key });
+  }
+  return keks;
+});
+
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   API_PORT: port.default(3001),
@@ -29,7 +47,10 @@ export const ConfigSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(1800),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(300).max(2_592_000).default(43_200),
-  AUDIT_KEK: base64Key,
+  /** The single master KEK of old; with AUDIT_KEKS it is one more key, under AUDIT_KEK_ID (or `local-1`). */
+  AUDIT_KEK: z.preprocess((v) => (v === '' ? undefined : v), base64Key.optional()),
+  /** Several master KEKs, `id:base64,…`; the active one (new wraps) is AUDIT_KEK_ID. */
+  AUDIT_KEKS: z.preprocess((v) => (v === '' ? undefined : v), kekList.optional()),
   AUDIT_KEK_ID: z.string().min(1).default('local-1'),
   /** Checkpoints are issued after this many new entries, and at least every AUDIT_CHECKPOINT_SECONDS. */
   AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(1_000_000).default(100),
@@ -94,7 +115,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const appUrl = env.APP_DATABASE_URL ?? env.DATABASE_URL;
   const withFallback = { ...env, APP_DATABASE_URL: appUrl, LISTEN_DATABASE_URL: env.LISTEN_DATABASE_URL || appUrl };
   const result = ConfigSchema.safeParse(withFallback);
-  if (result.success) return result.data;
+  if (result.success) {
+    const problem = masterKekProblem(result.data);
+    if (problem) throw new ConfigError(`invalid configuration: ${problem}`);
+    return result.data;
+  }
   // A LISTEN_DATABASE_URL not given is the app URL: its faults are reported once, under the app URL's name.
   const issues = result.error.issues.filter((issue) => issue.path.join('.') !== 'LISTEN_DATABASE_URL' || env.LISTEN_DATABASE_URL);
   const lines = issues.map((issue) => {
@@ -102,6 +127,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     return `${name} ${issue.message}`;
   });
   throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+}
+
+/** The master KEKs the configuration gives: AUDIT_KEKS, plus AUDIT_KEK under AUDIT_KEK_ID unless that id is listed. */
+export function masterKeks(config: Pick<Config, 'AUDIT_KEK' | 'AUDIT_KEKS' | 'AUDIT_KEK_ID'>): { id: string; key: Buffer }[] {
+  const listed = (config.AUDIT_KEKS ?? []).map((k) => ({ id: k.id, key: Buffer.from(k.key, 'base64') }));
+  if (config.AUDIT_KEK && !listed.some((k) => k.id === config.AUDIT_KEK_ID))
+    listed.push({ id: config.AUDIT_KEK_ID, key: Buffer.from(config.AUDIT_KEK, 'base64') });
+  return listed;
+}
+
+function masterKekProblem(config: Config): string | undefined {
+  const keks = masterKeks(config);
+  if (keks.length === 0) return 'AUDIT_KEK or AUDIT_KEKS is required (a base64 32-byte key-encryption key)';
+  if (!keks.some((k) => k.id === config.AUDIT_KEK_ID))
+    return `AUDIT_KEK_ID ${config.AUDIT_KEK_ID} names none of the keys in AUDIT_KEKS (${keks.map((k) => k.id).join(', ')})`;
+  return undefined;
 }
 
 export const CONFIG = Symbol('CONFIG');

@@ -89,7 +89,7 @@ export class AuditEntries {
         if (!principal.ability.can('readContent', asSubject('AuditEntry', { tenantId }))) {
           content = { state: 'WITHHELD', detail: 'Recalled content is visible to compliance officers only.' };
         } else {
-          const opened = await this.vault.open(tx, tenantId, envelope);
+          const opened = await this.vault.open(tx, tenantId, envelope, { action: row.action, messageId: row.messageId });
           if (opened.state === 'READABLE') {
             view = await this.log.append(tx, tenantId, {
               action: 'AUDIT_CONTENT_VIEWED',

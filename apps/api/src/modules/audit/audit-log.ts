@@ -50,7 +50,12 @@ export class AuditLog {
 
   async append(tx: SqlTx, tenantId: string, draft: AuditDraft): Promise<AuditTicket> {
     for (let attempt = 0; ; attempt++) {
-      const sealed = draft.content ? await this.vault.seal(tx, tenantId, draft.content.subjectUserId, draft.content.value, new Date()) : undefined;
+      const sealed = draft.content
+        ? await this.vault.seal(tx, tenantId, draft.content.subjectUserId, draft.content.value, new Date(), {
+            action: draft.action,
+            messageId: draft.messageId ?? null,
+          })
+        : undefined;
       const entry = unplacedEntry(tenantId, draft, (sealed?.envelope ?? null) as JsonValue);
       const template = leafTemplate(entry);
       const dataKeyId = sealed?.dataKeyId ?? null;

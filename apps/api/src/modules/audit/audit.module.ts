@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { CONFIG, type Config } from '../../config/config';
+import { CONFIG, masterKeks, type Config } from '../../config/config';
 import { ErasureController } from '../erasure/erasure.controller';
 import { Erasure } from '../erasure/erasure.service';
 import { LegalHoldsController } from '../legal-holds/legal-holds.controller';
@@ -15,7 +15,7 @@ import { AuditProofs } from './audit-proofs';
 import { AuditVerification } from './audit-verification';
 import { Checkpoints } from './checkpoints';
 import { ContentVault } from './content-vault';
-import { KEK, LocalKeyEncryptionKey } from './key-encryption';
+import { KEK, LocalKeyring } from './key-encryption';
 import { SigningKeys } from './signing-keys';
 
 /**
@@ -26,7 +26,7 @@ import { SigningKeys } from './signing-keys';
 @Module({
   controllers: [AuditController, LegalHoldsController, ErasureController],
   providers: [
-    { provide: KEK, inject: [CONFIG], useFactory: (config: Config) => new LocalKeyEncryptionKey(config.AUDIT_KEK_ID, config.AUDIT_KEK) },
+    { provide: KEK, inject: [CONFIG], useFactory: (config: Config) => new LocalKeyring(config.AUDIT_KEK_ID, masterKeks(config)) },
     ContentVault,
     AuditSequencer,
     AuditLog,

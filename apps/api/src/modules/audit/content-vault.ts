@@ -1,15 +1,33 @@
 import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import type { SqlTx, Tx } from '@retract/db';
 import { CACHE_CHANNEL, ChangeFeed } from '../../common/database/change-feed';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { NONCE_BYTES, TAG_BYTES, openParts } from './aead';
 import { KEK, type KeyEncryptionKey } from './key-encryption';
 
-/** What a content-bearing leaf holds instead of the content: ciphertext only, never a plain hash. */
+/**
+ * What a content-bearing leaf holds instead of the content: ciphertext only, never a plain hash.
+ * `bind: 'entry'` marks content sealed with its entry's action and message in the AAD; envelopes
+ * without it predate that binding (docs/keys.md).
+ */
 export interface ContentEnvelope {
   alg: 'A256GCM';
   kid: string;
   nonce: string;
   ct: string;
+  bind?: 'entry';
+}
+
+/**
+ * The entry the content belongs to, as far as it is known before the log places it (its seq is
+ * assigned later, in batches): its action and message. A content-bearing entry is the one recall
+ * of a message, so the pair names it, and an envelope copied into another entry does not open.
+ */
+export interface EntryBinding {
+  action: string;
+  messageId: string | null;
+  /** The entry's personal data rather than recalled content (docs/audit-log.md, "Personal data"): sealed apart, never opened as the other. */
+  part?: 'personal';
 }
 
 export type OpenedContent = { state: 'READABLE'; content: unknown } | { state: 'ERASED'; reason: string; destroyedAt: string } | { state: 'UNREADABLE' };
@@ -18,7 +36,9 @@ export type OpenedContent = { state: 'READABLE'; content: unknown } | { state: '
 export const keyPeriod = (at: Date) => at.toISOString().slice(0, 7);
 
 const keyAad = (tenantId: string, keyId: string, subjectUserId: string) => `retract:data-key:${tenantId}:${keyId}:${subjectUserId}`;
-const contentAad = (tenantId: string, keyId: string) => `retract:content:${tenantId}:${keyId}`;
+const legacyContentAad = (tenantId: string, keyId: string) => `retract:content:${tenantId}:${keyId}`;
+const contentAad = (tenantId: string, keyId: string, entry: EntryBinding) =>
+  `retract:${entry.part ?? 'content'}:v2:${tenantId}:${keyId}:${entry.action}:${entry.messageId ?? '-'}`;
 
 /**
  * Encrypts recalled content under a per-subject data key (AES-256-GCM) wrapped by the tenant KEK.
@@ -57,26 +77,31 @@ export class ContentVault implements OnModuleInit {
     for (const [slot, cached] of this.keys) if (cached.id === keyId && slot.startsWith(`${tenantId}:`)) this.keys.delete(slot);
   }
 
-  async seal(tx: SqlTx, tenantId: string, subjectUserId: string, content: unknown, at: Date): Promise<{ envelope: ContentEnvelope; dataKeyId: string }> {
+  async seal(
+    tx: SqlTx,
+    tenantId: string,
+    subjectUserId: string,
+    content: unknown,
+    at: Date,
+    entry: EntryBinding,
+  ): Promise<{ envelope: ContentEnvelope; dataKeyId: string }> {
     const { id, key } = await this.currentKey(tx, tenantId, subjectUserId, keyPeriod(at));
-    const nonce = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, nonce);
-    cipher.setAAD(Buffer.from(contentAad(tenantId, id), 'utf8'));
+    const nonce = randomBytes(NONCE_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
+    cipher.setAAD(Buffer.from(contentAad(tenantId, id, entry), 'utf8'));
     const ct = Buffer.concat([cipher.update(JSON.stringify(content), 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    return { envelope: { alg: 'A256GCM', kid: id, nonce: nonce.toString('base64'), ct: ct.toString('base64') }, dataKeyId: id };
+    return { envelope: { alg: 'A256GCM', kid: id, nonce: nonce.toString('base64'), ct: ct.toString('base64'), bind: 'entry' }, dataKeyId: id };
   }
 
-  async open(tx: Tx, tenantId: string, envelope: ContentEnvelope): Promise<OpenedContent> {
+  /** Opens an envelope read from the entry `entry` describes; one copied from another entry is UNREADABLE. */
+  async open(tx: Tx, tenantId: string, envelope: ContentEnvelope, entry: EntryBinding): Promise<OpenedContent> {
     const row = await tx.auditDataKey.findFirst({ where: { tenantId, id: envelope.kid } });
     if (!row) return { state: 'UNREADABLE' };
     if (!row.wrappedKey) return { state: 'ERASED', reason: row.destroyedReason ?? 'ERASURE', destroyedAt: row.destroyedAt!.toISOString() };
     try {
-      const key = this.kek.unwrap(row.wrappedKey, keyAad(tenantId, row.id, row.subjectUserId));
-      const ct = Buffer.from(envelope.ct, 'base64');
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.nonce, 'base64'));
-      decipher.setAAD(Buffer.from(contentAad(tenantId, row.id), 'utf8'));
-      decipher.setAuthTag(ct.subarray(ct.length - 16));
-      const plain = Buffer.concat([decipher.update(ct.subarray(0, ct.length - 16)), decipher.final()]).toString('utf8');
+      const key = this.kek.unwrap(tenantId, row.kekId, row.wrappedKey, keyAad(tenantId, row.id, row.subjectUserId));
+      const aad = envelope.bind === 'entry' ? contentAad(tenantId, row.id, entry) : legacyContentAad(tenantId, row.id);
+      const plain = openParts(key, Buffer.from(envelope.nonce, 'base64'), Buffer.from(envelope.ct, 'base64'), aad).toString('utf8');
       return { state: 'READABLE', content: JSON.parse(plain) };
     } catch {
       return { state: 'UNREADABLE' };
@@ -117,25 +142,25 @@ export class ContentVault implements OnModuleInit {
     }
     const mark = this.feed?.mark(CACHE_CHANNEL);
     const fresh = { id: crypto.randomUUID(), key: randomBytes(32) };
-    const live = () => tx.$queryRaw<{ id: string; wrapped_key: Buffer }[]>`
-      SELECT id, wrapped_key FROM audit_data_keys
+    const live = () => tx.$queryRaw<{ id: string; wrapped_key: Buffer; kek_id: string }[]>`
+      SELECT id, wrapped_key, kek_id FROM audit_data_keys
        WHERE tenant_id = ${tenantId}::uuid AND subject_user_id = ${subjectUserId}::uuid AND period = ${period} AND wrapped_key IS NOT NULL`;
-    let [row] = await tx.$queryRaw<{ id: string; wrapped_key: Buffer }[]>`
+    let [row] = await tx.$queryRaw<{ id: string; wrapped_key: Buffer; kek_id: string }[]>`
       WITH created AS (
         INSERT INTO audit_data_keys (tenant_id, id, subject_user_id, period, wrapped_key, kek_id)
         VALUES (${tenantId}::uuid, ${fresh.id}::uuid, ${subjectUserId}::uuid, ${period},
-                ${this.kek.wrap(fresh.key, keyAad(tenantId, fresh.id, subjectUserId))}, ${this.kek.id})
+                ${this.kek.wrap(tenantId, fresh.key, keyAad(tenantId, fresh.id, subjectUserId))}, ${this.kek.id})
         ON CONFLICT (tenant_id, subject_user_id, period) WHERE destroyed_at IS NULL DO NOTHING
-        RETURNING id, wrapped_key
+        RETURNING id, wrapped_key, kek_id
       )
-      SELECT id, wrapped_key FROM created
+      SELECT id, wrapped_key, kek_id FROM created
       UNION ALL
-      SELECT id, wrapped_key FROM audit_data_keys
+      SELECT id, wrapped_key, kek_id FROM audit_data_keys
        WHERE tenant_id = ${tenantId}::uuid AND subject_user_id = ${subjectUserId}::uuid AND period = ${period} AND wrapped_key IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM created)`;
     // The winner of a race committed after this statement's snapshot: a new statement sees its key.
     if (!row) [row] = await live();
-    const key = row.id === fresh.id ? fresh : { id: row.id, key: this.kek.unwrap(row.wrapped_key, keyAad(tenantId, row.id, subjectUserId)) };
+    const key = row.id === fresh.id ? fresh : { id: row.id, key: this.kek.unwrap(tenantId, row.kek_id, row.wrapped_key, keyAad(tenantId, row.id, subjectUserId)) };
     if (this.keys.size >= MAX_CACHED_KEYS) this.keys.delete(this.keys.keys().next().value!);
     if (mark !== undefined && this.feed?.unchangedSince(CACHE_CHANNEL, mark)) this.keys.set(slot, key);
     return key;

@@ -1,44 +1,87 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
+import { SealOpenError, open, seal } from './aead';
 
 /**
- * Wraps and unwraps small secrets (data keys, signing keys) under the tenant key-encryption key.
- * This is the seam for a KMS: an implementation backed by AWS KMS, GCP KMS or Vault Transit
- * provides the same two calls (with `aad` as the encryption context) and its own `id`.
+ * Wraps and unwraps small secrets (data keys, signing keys, webhook secrets) under an organisation's
+ * key-encryption key (docs/keys.md). This is the seam for a KMS: an implementation backed by AWS KMS,
+ * GCP KMS or Vault Transit provides the same calls (with `aad` as the encryption context).
  */
 export interface KeyEncryptionKey {
+  /** The KEK new wraps are made under; stored next to every wrapped value as `kek_id`. */
   readonly id: string;
-  wrap(plaintext: Uint8Array, aad: string): Uint8Array<ArrayBuffer>;
-  unwrap(wrapped: Uint8Array, aad: string): Buffer;
+  wrap(tenantId: string, plaintext: Uint8Array, aad: string): Uint8Array<ArrayBuffer>;
+  /** Unwraps a value stored with `kekId`; throws when that KEK is not held or the value does not open. */
+  unwrap(tenantId: string, kekId: string, wrapped: Uint8Array, aad: string): Buffer;
+  holds(kekId: string): boolean;
 }
 
-const NONCE_BYTES = 12;
-const TAG_BYTES = 16;
+export interface MasterKey {
+  id: string;
+  key: Buffer;
+}
 
-/** AES-256-GCM under a key from configuration (AUDIT_KEK); output is nonce || ciphertext || tag. */
-export class LocalKeyEncryptionKey implements KeyEncryptionKey {
-  private readonly key: Buffer;
+const HKDF_SALT = 'retract:tenant-kek:v1';
+const MAX_CACHED_TENANT_KEYS = 10_000;
+
+/** An organisation's KEK: HKDF-SHA256 of the master KEK with the tenant id as info (RFC 5869). */
+export function deriveTenantKek(master: Uint8Array, tenantId: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', master, HKDF_SALT, `tenant:${tenantId}`, 32));
+}
+
+/**
+ * Master KEKs from configuration (AUDIT_KEKS, or the single AUDIT_KEK), one of them active. Every wrap
+ * is made under the organisation's KEK derived from the active master; an unwrap uses the master its
+ * row names. Values wrapped before per-organisation derivation existed were wrapped under the master
+ * itself: those still open (GCM authenticates which key sealed them) until `npm run keys -- rotate`
+ * re-wraps them.
+ */
+export class LocalKeyring implements KeyEncryptionKey {
+  private readonly masters: Map<string, Buffer>;
+  /** (master id, tenant) → derived KEK; derived once per organisation, not per message. */
+  private readonly derived = new Map<string, Buffer>();
 
   constructor(
     readonly id: string,
-    base64Key: string,
+    masters: readonly MasterKey[],
   ) {
-    this.key = Buffer.from(base64Key, 'base64');
-    if (this.key.length !== 32) throw new Error('AUDIT_KEK must be 32 bytes');
+    this.masters = new Map(masters.map((m) => [m.id, m.key]));
+    for (const [kekId, key] of this.masters) if (key.length !== 32) throw new Error(`KEK ${kekId} must be 32 bytes`);
+    if (!this.masters.has(id)) throw new Error(`the active KEK ${id} is not among the configured KEKs`);
   }
 
-  wrap(plaintext: Uint8Array, aad: string): Uint8Array<ArrayBuffer> {
-    const nonce = randomBytes(NONCE_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
-    cipher.setAAD(Buffer.from(aad, 'utf8'));
-    return new Uint8Array(Buffer.concat([nonce, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]));
+  /** The single-key configuration of old (AUDIT_KEK and AUDIT_KEK_ID). */
+  static single(id: string, base64Key: string): LocalKeyring {
+    return new LocalKeyring(id, [{ id, key: Buffer.from(base64Key, 'base64') }]);
   }
 
-  unwrap(wrapped: Uint8Array, aad: string): Buffer {
-    const buffer = Buffer.from(wrapped);
-    const decipher = createDecipheriv('aes-256-gcm', this.key, buffer.subarray(0, NONCE_BYTES));
-    decipher.setAAD(Buffer.from(aad, 'utf8'));
-    decipher.setAuthTag(buffer.subarray(buffer.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(buffer.subarray(NONCE_BYTES, buffer.length - TAG_BYTES)), decipher.final()]);
+  holds(kekId: string): boolean {
+    return this.masters.has(kekId);
+  }
+
+  wrap(tenantId: string, plaintext: Uint8Array, aad: string): Uint8Array<ArrayBuffer> {
+    return new Uint8Array(seal(this.tenantKey(this.id, tenantId), plaintext, aad));
+  }
+
+  unwrap(tenantId: string, kekId: string, wrapped: Uint8Array, aad: string): Buffer {
+    const master = this.masters.get(kekId);
+    if (!master) throw new SealOpenError(`KEK ${kekId} is not held by this server`);
+    try {
+      return open(this.tenantKey(kekId, tenantId), wrapped, aad);
+    } catch (error) {
+      if (!(error instanceof SealOpenError)) throw error;
+      return open(master, wrapped, aad);
+    }
+  }
+
+  private tenantKey(kekId: string, tenantId: string): Buffer {
+    const slot = `${kekId}:${tenantId}`;
+    let key = this.derived.get(slot);
+    if (!key) {
+      if (this.derived.size >= MAX_CACHED_TENANT_KEYS) this.derived.delete(this.derived.keys().next().value!);
+      key = deriveTenantKek(this.masters.get(kekId)!, tenantId);
+      this.derived.set(slot, key);
+    }
+    return key;
   }
 }
 

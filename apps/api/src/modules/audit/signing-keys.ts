@@ -32,7 +32,7 @@ export class SigningKeys {
     const name = logOrigin(tenantId);
     const stored = await tx.auditSigningKey.findFirst({ where: { tenantId, keyName: name } });
     if (stored) {
-      const privateKey = this.kek.unwrap(stored.privateKeySealed, sealAad(tenantId, name, stored.publicKey));
+      const privateKey = this.kek.unwrap(tenantId, stored.kekId, stored.privateKeySealed, sealAad(tenantId, name, stored.publicKey));
       const signer = noteSignerFromPrivateKey(name, privateKey);
       if (!bytesEqual(signer.publicKey, stored.publicKey)) throw new Error('stored checkpoint public key does not match its sealed private key');
       return signer;
@@ -43,7 +43,7 @@ export class SigningKeys {
         tenantId,
         keyName: name,
         publicKey: Buffer.from(signer.publicKey),
-        privateKeySealed: this.kek.wrap(signer.privateKey, sealAad(tenantId, name, signer.publicKey)),
+        privateKeySealed: this.kek.wrap(tenantId, signer.privateKey, sealAad(tenantId, name, signer.publicKey)),
         kekId: this.kek.id,
       },
     });
@@ -53,9 +53,12 @@ export class SigningKeys {
   async published(tx: Tx, tenantId: string): Promise<PublishedKey[]> {
     const keys = await tx.auditSigningKey.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } });
     return keys.map((key) => {
-      let sealIntact = false;
+      let sealIntact: boolean;
       try {
-        const signer = noteSignerFromPrivateKey(key.keyName, this.kek.unwrap(key.privateKeySealed, sealAad(tenantId, key.keyName, key.publicKey)));
+        const signer = noteSignerFromPrivateKey(
+          key.keyName,
+          this.kek.unwrap(tenantId, key.kekId, key.privateKeySealed, sealAad(tenantId, key.keyName, key.publicKey)),
+        );
         sealIntact = bytesEqual(signer.publicKey, key.publicKey);
       } catch {
         sealIntact = false;

@@ -1,9 +1,14 @@
 import type { Attachment, ConversationKind, DeliveredTo, MessageLocation, MessageType, Payment, ReceiptKind, RecallReach } from '@retract/contracts';
 import { Prisma, type Message, type SqlTx, type Tx } from '@retract/db';
+import { ProblemException } from '../../common/problem/problem';
+import { SealOpenError } from '../audit/aead';
+import type { MessageSeal } from './message-seal';
 
 /**
- * Content besides `body` lives in the `attachment` jsonb column as one of
- * `{attachment}`, `{location}` or `{payment}`; a recall sets the column (and `body`) to NULL.
+ * Content besides `body` is one of `{attachment}`, `{location}` or `{payment}`. Both are sealed
+ * together in `content_sealed` under the message's data key (`content_key`, wrapped), and the
+ * `body` and `attachment` columns stay NULL; rows written before sealing keep them in clear until
+ * `npm run keys -- rotate` seals them (docs/keys.md). A recall sets all of them to NULL.
  */
 export interface StoredExtras {
   attachment?: Attachment;
@@ -52,6 +57,9 @@ type MessageRow = {
   recalled_at: Date | null;
   recalled_by: string | null;
   reedit_until: Date | null;
+  content_sealed: Buffer | null;
+  content_key: Buffer | null;
+  content_kek_id: string | null;
 };
 
 type LoadedRow = MessageRow & {
@@ -61,10 +69,31 @@ type LoadedRow = MessageRow & {
 };
 
 const MESSAGE_COLUMNS = Prisma.sql`tenant_id, id, conversation_id, sender_id, type::text AS type, body, attachment, sent_at, replaces_message_id,
-  recalled_at, recalled_by, reedit_until`;
+  recalled_at, recalled_by, reedit_until, content_sealed, content_key, content_kek_id`;
 
-function messageFromRow(r: MessageRow): Message {
-  return {
+/**
+ * The message with its content opened: `body` and `attachment` hold the plaintext in memory only.
+ * Content that does not open under its own key was altered or copied from another row in the
+ * database: the request fails rather than showing it.
+ */
+export function openedMessage(seal: MessageSeal, row: Message): Message {
+  if (!row.contentSealed || !row.contentKey || !row.contentKekId) return row;
+  try {
+    const content = seal.open(row.tenantId, row.id, { sealed: Buffer.from(row.contentSealed), wrappedKey: row.contentKey, kekId: row.contentKekId });
+    return { ...row, body: content.body, attachment: content.extras as Prisma.JsonValue };
+  } catch (error) {
+    if (!(error instanceof SealOpenError)) throw error;
+    throw new ProblemException({
+      status: 500,
+      code: 'INTERNAL',
+      detail: 'The stored content of this message does not open under its own key: it was altered or moved in the database.',
+      extensions: { messageId: row.id },
+    });
+  }
+}
+
+function messageFromRow(seal: MessageSeal, r: MessageRow): Message {
+  return openedMessage(seal, {
     tenantId: r.tenant_id,
     id: r.id,
     conversationId: r.conversation_id,
@@ -77,7 +106,10 @@ function messageFromRow(r: MessageRow): Message {
     recalledAt: r.recalled_at === null ? null : new Date(r.recalled_at),
     recalledBy: r.recalled_by,
     reeditUntil: r.reedit_until === null ? null : new Date(r.reedit_until),
-  };
+    contentSealed: r.content_sealed === null ? null : new Uint8Array(r.content_sealed),
+    contentKey: r.content_key === null ? null : new Uint8Array(r.content_key),
+    contentKekId: r.content_kek_id,
+  });
 }
 
 /**
@@ -85,12 +117,18 @@ function messageFromRow(r: MessageRow): Message {
  * sender's name, in one round trip; with `lock`, takes the messages' row locks, in id order (so
  * concurrent batches cannot deadlock), which serializes concurrent recalls of one message.
  */
-export async function loadMessages(tx: SqlTx, tenantId: string, ids: readonly string[], options: { lock: boolean }): Promise<Map<string, MessageRecord>> {
+export async function loadMessages(
+  tx: SqlTx,
+  seal: MessageSeal,
+  tenantId: string,
+  ids: readonly string[],
+  options: { lock: boolean },
+): Promise<Map<string, MessageRecord>> {
   const unique = [...new Set(ids.map((id) => id.toLowerCase()))].sort();
   if (unique.length === 0) return new Map();
   const rows = await tx.$queryRaw<LoadedRow[]>`
     SELECT m.tenant_id, m.id, m.conversation_id, m.sender_id, m.type::text AS type, m.body, m.attachment, m.sent_at, m.replaces_message_id,
-           m.recalled_at, m.recalled_by, m.reedit_until,
+           m.recalled_at, m.recalled_by, m.reedit_until, m.content_sealed, m.content_key, m.content_kek_id,
            c.kind::text AS conversation_kind, u.display_name AS sender_name,
            ARRAY(SELECT cm.user_id FROM conversation_members cm
                   WHERE cm.tenant_id = m.tenant_id AND cm.conversation_id = m.conversation_id ORDER BY cm.user_id) AS member_ids
@@ -104,7 +142,7 @@ export async function loadMessages(tx: SqlTx, tenantId: string, ids: readonly st
     rows.map((r) => [
       r.id,
       {
-        row: messageFromRow(r),
+        row: messageFromRow(seal, r),
         conversation: { id: r.conversation_id, kind: r.conversation_kind as ConversationKind },
         memberIds: r.member_ids,
         senderName: r.sender_name,
@@ -113,8 +151,8 @@ export async function loadMessages(tx: SqlTx, tenantId: string, ids: readonly st
   );
 }
 
-export async function loadMessage(tx: SqlTx, tenantId: string, id: string, options: { lock: boolean }): Promise<MessageRecord | undefined> {
-  return (await loadMessages(tx, tenantId, [id], options)).get(id.toLowerCase());
+export async function loadMessage(tx: SqlTx, seal: MessageSeal, tenantId: string, id: string, options: { lock: boolean }): Promise<MessageRecord | undefined> {
+  return (await loadMessages(tx, seal, tenantId, [id], options)).get(id.toLowerCase());
 }
 
 /** Recall reach per recalled message: recipients (members but the sender) and how many applied the recall. */
@@ -136,9 +174,10 @@ export async function reEditedIds(tx: Tx, tenantId: string, ids: string[]): Prom
   return new Set(rows.map((r) => r.replacesMessageId!));
 }
 
-/** Inserts a message; the extras column holds the attachment, location or payment (see StoredExtras). */
+/** Inserts a message with its body and extras (attachment, location or payment; see StoredExtras) sealed. */
 export async function insertMessage(
   tx: SqlTx,
+  seal: MessageSeal,
   input: {
     id?: string;
     tenantId: string;
@@ -151,22 +190,51 @@ export async function insertMessage(
     replacesMessageId?: string;
   },
 ): Promise<Message> {
-  const [row] = await tx.$queryRaw<MessageRow[]>`
-    INSERT INTO messages (tenant_id, id, conversation_id, sender_id, type, body, attachment, sent_at, replaces_message_id)
-    VALUES (${input.tenantId}::uuid, ${input.id ?? crypto.randomUUID()}::uuid, ${input.conversationId}::uuid, ${input.senderId}::uuid,
-            ${input.type}::message_type, ${input.body}, ${input.extras === null ? null : JSON.stringify(input.extras)}::jsonb, ${input.sentAt},
-            ${input.replacesMessageId ?? null}::uuid)
-    RETURNING ${MESSAGE_COLUMNS}`;
-  return messageFromRow(row);
+  const id = (input.id ?? crypto.randomUUID()).toLowerCase();
+  const sealed = seal.seal(input.tenantId, id, { body: input.body, extras: input.extras });
+  const [row] = await tx.$queryRaw<Pick<MessageRow, 'sent_at'>[]>`
+    INSERT INTO messages (tenant_id, id, conversation_id, sender_id, type, sent_at, replaces_message_id, content_sealed, content_key, content_kek_id)
+    VALUES (${input.tenantId}::uuid, ${id}::uuid, ${input.conversationId}::uuid, ${input.senderId}::uuid,
+            ${input.type}::message_type, ${input.sentAt}, ${input.replacesMessageId ?? null}::uuid,
+            ${sealed.sealed}, ${Buffer.from(sealed.wrappedKey)}, ${sealed.kekId})
+    RETURNING sent_at`;
+  return {
+    tenantId: input.tenantId,
+    id,
+    conversationId: input.conversationId,
+    senderId: input.senderId,
+    type: input.type,
+    body: input.body,
+    attachment: input.extras as Prisma.JsonValue,
+    sentAt: new Date(row.sent_at),
+    replacesMessageId: input.replacesMessageId ?? null,
+    recalledAt: null,
+    recalledBy: null,
+    reeditUntil: null,
+    contentSealed: new Uint8Array(sealed.sealed),
+    contentKey: new Uint8Array(sealed.wrappedKey),
+    contentKekId: sealed.kekId,
+  };
 }
 
-/** Removes the content of a recalled message from the live store and marks it recalled. */
-export async function markRecalled(tx: SqlTx, tenantId: string, id: string, change: { at: Date; by: string; reEditUntil: Date | null }): Promise<Message> {
+/**
+ * Removes the content of a recalled message from the live store and marks it recalled: the
+ * ciphertext and the wrapped data key go in the same statement, so the key is destroyed in the
+ * recall's own transaction (docs/keys.md).
+ */
+export async function markRecalled(
+  tx: SqlTx,
+  seal: MessageSeal,
+  tenantId: string,
+  id: string,
+  change: { at: Date; by: string; reEditUntil: Date | null },
+): Promise<Message> {
   const [row] = await tx.$queryRaw<MessageRow[]>`
-    UPDATE messages SET body = NULL, attachment = NULL, recalled_at = ${change.at}, recalled_by = ${change.by}::uuid, reedit_until = ${change.reEditUntil}
+    UPDATE messages SET body = NULL, attachment = NULL, content_sealed = NULL, content_key = NULL, content_kek_id = NULL,
+           recalled_at = ${change.at}, recalled_by = ${change.by}::uuid, reedit_until = ${change.reEditUntil}
      WHERE tenant_id = ${tenantId}::uuid AND id = ${id}::uuid
     RETURNING ${MESSAGE_COLUMNS}`;
-  return messageFromRow(row);
+  return messageFromRow(seal, row);
 }
 
 /** The conversation's member ids (none for an unknown conversation or another tenant's). */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module';
+import { MessageSeal } from './message-seal';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
 
@@ -7,7 +8,7 @@ import { MessagesService } from './messages.service';
 @Module({
   imports: [EventsModule],
   controllers: [MessagesController],
-  providers: [MessagesService],
-  exports: [MessagesService],
+  providers: [MessagesService, MessageSeal],
+  exports: [MessagesService, MessageSeal],
 })
 export class MessagesModule {}

@@ -24,9 +24,11 @@ import {
   loadMessage,
   reEditedIds,
   recallReach,
+  openedMessage,
   recordReceipt,
   type MessageRecord,
 } from './message-store';
+import { MessageSeal } from './message-seal';
 import { toMessageView } from './message-view';
 
 /** Is the caller a member of the message's conversation (the only way to see it)? */
@@ -40,13 +42,14 @@ export class MessagesService {
     private readonly tenantDb: TenantDb,
     private readonly events: EventLog,
     private readonly clock: Clock,
+    private readonly seal: MessageSeal,
   ) {}
 
   async send(principal: AuthenticatedPrincipal, conversationId: string, request: SendMessageRequest): Promise<MessageView> {
     const now = this.clock.now();
     return this.tenantDb.sql(principal, async (tx) => {
       await this.assertMemberOf(tx, principal, conversationId);
-      const row = await createMessage(tx, this.events, {
+      const row = await createMessage(tx, this.seal, this.events, {
         tenantId: principal.tenantId,
         conversationId,
         senderId: principal.userId,
@@ -74,7 +77,7 @@ export class MessagesService {
          LIMIT ${query.limit + 1}`;
       const ids = page.slice(0, query.limit).map((r) => r.id);
       const rows = ids.length ? await tx.message.findMany({ where: { tenantId: principal.tenantId, id: { in: ids } } }) : [];
-      const byId = new Map(rows.map((r) => [r.id, r]));
+      const byId = new Map(rows.map((r) => [r.id, openedMessage(this.seal, r)]));
       const ordered = ids.map((id) => byId.get(id)!);
       const senders = await tx.user.findMany({
         where: { tenantId: principal.tenantId, id: { in: [...new Set(ordered.map((r) => r.senderId))] } },
@@ -107,7 +110,7 @@ export class MessagesService {
   async get(principal: AuthenticatedPrincipal, messageId: string): Promise<MessageView> {
     const now = this.clock.now();
     return this.tenantDb.run(principal, async (tx) => {
-      const record = await loadMessage(tx, principal.tenantId, messageId, { lock: false });
+      const record = await loadMessage(tx, this.seal, principal.tenantId, messageId, { lock: false });
       if (!record || !canSee(principal, record)) throw notFound('message');
       const hidden = await tx.messageHidden.findFirst({ where: { tenantId: principal.tenantId, messageId: record.row.id, userId: principal.userId } });
       if (hidden) throw notFound('message');
@@ -128,7 +131,7 @@ export class MessagesService {
   async receipt(principal: AuthenticatedPrincipal, messageId: string, kind: ReceiptKind): Promise<ReceiptView> {
     const now = this.clock.now();
     return this.tenantDb.sql(principal, async (tx) => {
-      const record = await loadMessage(tx, principal.tenantId, messageId, { lock: false });
+      const record = await loadMessage(tx, this.seal, principal.tenantId, messageId, { lock: false });
       if (!record || !canSee(principal, record)) throw notFound('message');
       const { row } = record;
       if (row.senderId === principal.userId) throw forbidden('Receipts come from recipients; a sender does not acknowledge their own message.');
@@ -154,7 +157,7 @@ export class MessagesService {
   async hide(principal: AuthenticatedPrincipal, messageId: string): Promise<void> {
     const now = this.clock.now();
     await this.tenantDb.sql(principal, async (tx) => {
-      const record = await loadMessage(tx, principal.tenantId, messageId, { lock: false });
+      const record = await loadMessage(tx, this.seal, principal.tenantId, messageId, { lock: false });
       if (!record || !principal.ability.can('delete', asSubject('Message', { tenantId: principal.tenantId, memberIds: record.memberIds }))) {
         throw notFound('message');
       }
@@ -173,6 +176,7 @@ export class MessagesService {
 /** Inserts a message and announces it (message.created, or message.reedited when it replaces a recalled one). */
 export async function createMessage(
   tx: SqlTx,
+  seal: MessageSeal,
   events: EventLog,
   input: {
     id?: string;
@@ -186,7 +190,7 @@ export async function createMessage(
     replacesMessageId?: string;
   },
 ) {
-  const row = await insertMessage(tx, {
+  const row = await insertMessage(tx, seal, {
     id: input.id,
     tenantId: input.tenantId,
     conversationId: input.conversationId,

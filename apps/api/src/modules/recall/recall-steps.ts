@@ -9,7 +9,8 @@ import { ProblemException, forbidden, notFound } from '../../common/problem/prob
 import { AuditLog } from '../audit/audit-log';
 import type { AuditTicket } from '../audit/audit-ticket';
 import { EventLog } from '../events/event-log';
-import { contentOf, downloadedBy, markRecalled, type MessageRecord } from '../messages/message-store';
+import { contentOf, downloadedBy, loadMessages, markRecalled, type MessageRecord } from '../messages/message-store';
+import { MessageSeal } from '../messages/message-seal';
 import { recallKindOf, toMessageView } from '../messages/message-view';
 import type { StoredPolicyVersion } from '../policy/policy-store';
 import { attemptToJson } from '../policy/recorded-attempts';
@@ -85,7 +86,13 @@ export class RecallSteps {
   constructor(
     private readonly audit: AuditLog,
     private readonly events: EventLog,
+    private readonly seal: MessageSeal,
   ) {}
+
+  /** The messages to recall, locked in id order, their content opened (see loadMessages). */
+  load(tx: SqlTx, tenantId: string, ids: readonly string[]): Promise<Map<string, MessageRecord>> {
+    return loadMessages(tx, this.seal, tenantId, ids, { lock: true });
+  }
 
   attempt(ctx: AttemptContext, record: MessageRecord, recent: RecentRecalls, decision: RecallDecision): RecordedAttempt {
     return {
@@ -138,7 +145,7 @@ export class RecallSteps {
       },
       content: { subjectUserId: row.senderId, value: { type: row.type, ...content } as unknown as JsonValue },
     });
-    const updated = await markRecalled(tx, actor.tenantId, row.id, { at: now, by: actor.userId, reEditUntil });
+    const updated = await markRecalled(tx, this.seal, actor.tenantId, row.id, { at: now, by: actor.userId, reEditUntil });
     const kind = recallKindOf(updated);
     await this.events.record(tx, actor.tenantId, {
       type: 'message.recalled',

@@ -170,7 +170,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     let result: Result;
     if (delivery.deleted_at) result = { ok: false, status: null, error: 'webhook deleted', final: true };
     else if (!event) result = { ok: false, status: null, error: 'event missing', final: true };
-    else if (delivery.kek_id !== this.kek.id) {
+    else if (!this.kek.holds(delivery.kek_id)) {
       this.logger.warn(`webhook ${delivery.webhook_id}: its signing secret is wrapped by key ${delivery.kek_id}, which this server does not hold`);
       result = { ok: false, status: null, error: 'signing secret unavailable' };
     } else result = await this.post(tenantId, delivery, event);
@@ -187,7 +187,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       createdAt: event.createdAt,
     });
     const body = JSON.stringify(envelope);
-    const secret = this.kek.unwrap(delivery.secret_sealed, secretAad(tenantId, delivery.webhook_id)).toString('utf8');
+    const secret = this.kek.unwrap(tenantId, delivery.kek_id, delivery.secret_sealed, secretAad(tenantId, delivery.webhook_id)).toString('utf8');
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
     const url = new URL(delivery.url);
     // Checked again now, on what the host resolves to now: the connection goes only to these addresses.

@@ -76,7 +76,7 @@ export class WebhooksService {
     const now = this.clock.now();
     const id = randomUUID();
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
-    const sealed = this.kek.wrap(Buffer.from(secret, 'utf8'), secretAad(principal.tenantId, id));
+    const sealed = this.kek.wrap(principal.tenantId, Buffer.from(secret, 'utf8'), secretAad(principal.tenantId, id));
     return this.tenantDb.run(principal, async (tx) => {
       const row = await tx.webhook.create({
         data: {

@@ -9,6 +9,7 @@ import { AuditLog } from '../../audit/audit-log';
 import { Clock } from '../../clock/clock';
 import { EventLog } from '../../events/event-log';
 import { isUniqueViolation } from '../../messages/db-errors';
+import { MessageSeal } from '../../messages/message-seal';
 import { loadMessage, reEditedAt, recallEntrySeq } from '../../messages/message-store';
 import { toMessageView } from '../../messages/message-view';
 import { createMessage } from '../../messages/messages.service';
@@ -30,13 +31,14 @@ export class ReEditMessage {
     private readonly audit: AuditLog,
     private readonly events: EventLog,
     private readonly clock: Clock,
+    private readonly seal: MessageSeal,
   ) {}
 
   async execute(actor: RecallActorContext, messageId: string, request: ReEditRequest): Promise<MessageView> {
     const now = this.clock.now();
     try {
       return await this.tenantDb.sql(actor, async (tx) => {
-        const record = await loadMessage(tx, actor.tenantId, messageId, { lock: true });
+        const record = await loadMessage(tx, this.seal, actor.tenantId, messageId, { lock: true });
         if (!record) throw notFound('message');
         const { row } = record;
         const member = record.memberIds.includes(actor.userId);
@@ -84,7 +86,7 @@ export class ReEditMessage {
             reEditUntil: decision.reEditUntil.toISOString(),
           },
         });
-        const created = await createMessage(tx, this.events, {
+        const created = await createMessage(tx, this.seal, this.events, {
           id: newId,
           tenantId: actor.tenantId,
           conversationId: row.conversationId,

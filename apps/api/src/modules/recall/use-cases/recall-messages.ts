@@ -12,7 +12,6 @@ import { decideBatch, decideRecall, type RecallDenied, type RecentRecalls } from
 import { TenantDb } from '../../../common/database/database.module';
 import { ProblemException } from '../../../common/problem/problem';
 import { Clock } from '../../clock/clock';
-import { loadMessage, loadMessages } from '../../messages/message-store';
 import type { AuditTicket } from '../../audit/audit-ticket';
 import { PolicyCache } from '../../policy/policy-cache';
 import { recentRecalls } from '../recall-store';
@@ -49,7 +48,7 @@ export class RecallMessages {
   async recallOne(actor: RecallActorContext, messageId: string, request: RecallRequest): Promise<RecallResponse> {
     const now = this.clock.now();
     const outcome = await this.tenantDb.sql(actor, async (tx) => {
-      const record = assertMayAttempt(actor, await loadMessage(tx, actor.tenantId, messageId, { lock: true }), request.force);
+      const record = assertMayAttempt(actor, (await this.steps.load(tx, actor.tenantId, [messageId])).get(messageId.toLowerCase()), request.force);
       const policy = await this.policies.current(tx, actor.tenantId);
       const ctx: AttemptContext = { actor, now, reason: request.reason, forced: request.force, policy };
       const recent = await recentRecalls(tx, actor, now, rateLimited(policy.document));
@@ -74,7 +73,7 @@ export class RecallMessages {
     const now = this.clock.now();
     const ids = request.messageIds.map((id) => id.toLowerCase());
     const outcome = await this.tenantDb.sql(actor, async (tx) => {
-      const records = await loadMessages(tx, actor.tenantId, ids, { lock: true });
+      const records = await this.steps.load(tx, actor.tenantId, ids);
       for (const id of ids) assertMayAttempt(actor, records.get(id), request.force);
       const policy = await this.policies.current(tx, actor.tenantId);
       const ctx: AttemptContext = { actor, now, reason: request.reason, forced: request.force, policy, batchSize: ids.length };
