@@ -64,6 +64,8 @@ async function main(dist: string): Promise<void> {
 
   for (const manifestPath of walk(join(dist, 'server', 'app'))) {
     const scope: { __RSC_MANIFEST?: Record<string, { entryJSFiles: Record<string, string[]> }> } = {};
+    // Next writes each client reference manifest as a script that assigns to self; running it is the way to read it.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     new Function('self', 'globalThis', readFileSync(manifestPath, 'utf8'))(scope, scope);
     for (const [entry, manifest] of Object.entries(scope.__RSC_MANIFEST ?? {})) {
       if (!entry.endsWith('/page')) continue;

@@ -263,7 +263,7 @@ function copyFrom(client: Client, sql: string, chunks: readonly Buffer[]): Promi
       handlePortalSuspended: () => undefined,
       handleCopyData: () => undefined,
     };
-    client.query(submittable as unknown as Parameters<Client['query']>[0]);
+    void client.query(submittable as unknown as Parameters<Client['query']>[0]);
   });
 }
 
@@ -367,8 +367,8 @@ function leafChunk(setup: WorkerSetup, timeAt: (seq: number) => number, startSeq
     const at = timeAt(seq);
     lastAt = at;
     const draft = activity.next(seq, at);
-    // The leaf exactly as AuditLog.append builds it from a draft.
-    const entry = { ...unplacedEntry(setup.tenantId, draft, null), seq, occurredAt: new Date(at).toISOString() } as AuditEntry;
+    // The leaf as AuditLog.append builds it from a draft, without the sealed parts (there are no data keys here).
+    const entry = { ...unplacedEntry(setup.tenantId, draft, { content: null, personal: null }), seq, occurredAt: new Date(at).toISOString() } as AuditEntry;
     const leaf = encodeLeaf(entry);
     const leafHash = hashLeaf(leaf);
     leafHashes.set(leafHash, i * 32);

@@ -10,7 +10,6 @@
  * per recall), where the product queues it and integrates batches (group commit).
  */
 import { abilityFor } from '@retract/authz';
-import type { Locale } from '@retract/contracts';
 import { createSqlPool, type Db, type SqlPool } from '@retract/db';
 import type { PoolClient } from 'pg';
 import type { AuthenticatedPrincipal } from '../apps/api/src/common/auth/principal';
@@ -84,7 +83,12 @@ export async function recordRecallStatements(db: Db, connectionString: string, a
   try {
     const keyring = LocalKeyring.single('local-1', auditKek);
     const { log } = standaloneAuditLog(pool, keyring, {}, listeningFeed);
-    const recalls = new RecallMessages(new TenantDb(db, pool), new RecallSteps(log, new EventLog(), new MessageSeal(keyring)), new Clock(), new PolicyCache(listeningFeed));
+    const recalls = new RecallMessages(
+      new TenantDb(db, pool),
+      new RecallSteps(log, new EventLog(), new MessageSeal(keyring)),
+      new Clock(),
+      new PolicyCache(listeningFeed),
+    );
     const principal: AuthenticatedPrincipal = {
       userId: subject.userId,
       tenantId: subject.tenantId,

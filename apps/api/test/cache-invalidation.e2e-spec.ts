@@ -36,10 +36,10 @@ describe('a cache read overtaken by an invalidation', () => {
   const inTenant = <T>(work: (tx: SqlTx) => Promise<T>) => test.app.get(TenantDb).sql({ tenantId: tenant.id }, work);
 
   async function publishNewVersion(): Promise<number> {
-    const current = (await test.request({ method: 'GET', url: '/api/v1/policy', token: tenant.users.admin.token })).json() as {
+    const current = (await test.request({ method: 'GET', url: '/api/v1/policy', token: tenant.users.admin.token })).json<{
       version: number;
       settings: { graceSeconds: number };
-    };
+    }>();
     const graceSeconds = current.settings.graceSeconds === 5 ? 6 : 5;
     const written = await test.request({
       method: 'PUT',
@@ -48,7 +48,7 @@ describe('a cache read overtaken by an invalidation', () => {
       payload: { expectedVersion: current.version, settings: { ...DEFAULT_POLICY_SETTINGS, graceSeconds } },
     });
     expect(written.statusCode).toBe(200);
-    return (written.json() as { version: number }).version;
+    return written.json<{ version: number }>().version;
   }
 
   /** A transaction whose first answer arrives only after `meanwhile` has run (a slow network, made repeatable). */

@@ -130,17 +130,15 @@ function mutationsOf(operation: Operation, request: FuzzRequest): fc.Arbitrary<M
         ]),
   ];
   const field = (): fc.Arbitrary<Mutation> =>
-    fc
-      .constantFrom(...targets)
-      .chain((target) =>
-        fc.oneof(
-          {
-            weight: 8,
-            arbitrary: fieldValues(target.current).map((replacement): Mutation => ({ kind: 'field', part: target.part, path: target.path, replacement })),
-          },
-          { weight: 1, arbitrary: fc.constant<Mutation>({ kind: 'field', part: target.part, path: target.path, replacement: 'removed' }) },
-        ),
-      );
+    fc.constantFrom(...targets).chain((target) =>
+      fc.oneof(
+        {
+          weight: 8,
+          arbitrary: fieldValues(target.current).map((replacement): Mutation => ({ kind: 'field', part: target.part, path: target.path, replacement })),
+        },
+        { weight: 1, arbitrary: fc.constant<Mutation>({ kind: 'field', part: target.part, path: target.path, replacement: 'removed' }) },
+      ),
+    );
   const extra: fc.Arbitrary<Mutation> = fc
     .record({ at: fc.constantFrom(...objectPaths), key: fc.constantFrom(...EXTRA_KEYS), value: fieldValues('x') })
     .map(({ at: where, key, value }): Mutation => ({ kind: 'extra', part: where.part, path: where.path, key, value }));
@@ -316,7 +314,7 @@ describe('OpenAPI fuzzing: one field mutated, no 5xx, every error a problem, tex
               context,
               contentType: expect.stringMatching(/^application\/problem\+json/),
             });
-            const problem = response.json() as Record<string, unknown>;
+            const problem = response.json<Record<string, unknown>>();
             expect({ context, type: typeof problem.type, title: typeof problem.title, status: problem.status }).toEqual({
               context,
               type: 'string',
@@ -330,7 +328,7 @@ describe('OpenAPI fuzzing: one field mutated, no 5xx, every error a problem, tex
           count.accepted++;
           plan.after?.(world, sent);
           if (!plan.readBack || mutation.kind === 'content-type') return;
-          const kept = await plan.readBack(world, { statusCode: response.statusCode, json: () => response.json() as Json }, sent);
+          const kept = await plan.readBack(world, { statusCode: response.statusCode, json: () => response.json<Json>() }, sent);
           for (const path of freeTextPaths(operation.body, sent.body as Json)) {
             const value = at(kept, path);
             if (typeof value !== 'string') continue;

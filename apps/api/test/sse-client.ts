@@ -21,7 +21,6 @@ export interface SseStream {
 export function openStream(baseUrl: string, token: string, options: { lastEventId?: string; query?: string } = {}): Promise<SseStream> {
   return new Promise((resolve, reject) => {
     const url = new URL(`/api/v1/events${options.query ?? ''}`, baseUrl);
-    let req: ClientRequest;
     const events: SseEvent[] = [];
     const waiters: { predicate: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void }[] = [];
     let buffer = '';
@@ -36,7 +35,7 @@ export function openStream(baseUrl: string, token: string, options: { lastEventI
         }
       }
     };
-    req = request(
+    const req: ClientRequest = request(
       url,
       {
         headers: {

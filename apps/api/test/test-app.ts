@@ -135,7 +135,7 @@ export async function createTenant(
     const email = `${name}@${slug}.test`;
     const response = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: slug, email, password: PASSWORD } });
     if (response.statusCode !== 200) throw new Error(`login of ${email} failed: ${response.body}`);
-    const body = response.json() as { accessToken: string; user: { id: string } };
+    const body = response.json<{ accessToken: string; user: { id: string } }>();
     users[name] = { id: body.user.id, email, roles, token: body.accessToken };
   }
   return { id: tenantId, slug, users };

@@ -66,7 +66,7 @@ export function decodeBase64Portable(text: string): Uint8Array {
     if ((a | b | c) < 0) throw invalid(`unexpected character near ${fullQuads}`);
     if (padding === 2 ? (b & 15) !== 0 : (c & 3) !== 0) throw invalid('non-zero padding bits');
     out[o++] = (a << 2) | (b >> 4);
-    if (padding === 1) out[o++] = ((b & 15) << 4) | (c >> 2);
+    if (padding === 1) out[o] = ((b & 15) << 4) | (c >> 2);
   }
   return out;
 }

@@ -60,7 +60,7 @@ export function frontierFromLeafHashes(hasher: Hasher, leafHashes: readonly Uint
 
 /** The nodes a frontier of `size` consists of, to read them from storage. */
 export function frontierNodeRefs(size: number): NodeRef[] {
-  if (!isTreeSize(size)) throw new AuditLogError('INVALID_ARGUMENT', `invalid tree size ${size}`);
+  if (!isTreeSize(size)) throw new AuditLogError('INVALID_ARGUMENT', `invalid tree size ${String(size)}`);
   return perfectSubtrees(0, size);
 }
 

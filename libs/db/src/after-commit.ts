@@ -4,9 +4,11 @@
  * (`inTenant`, `inTenantSql`) run and await every registered task after COMMIT, before they
  * return, so a caller is answered only when that work is done; after a rollback nothing runs.
  */
-const tasks = new WeakMap<object, Array<() => Promise<unknown>>>();
+type Task = () => unknown;
 
-export function afterCommit(tx: object, task: () => Promise<unknown>): void {
+const tasks = new WeakMap<object, Task[]>();
+
+export function afterCommit(tx: object, task: Task): void {
   const list = tasks.get(tx);
   if (list) list.push(task);
   else tasks.set(tx, [task]);
@@ -16,7 +18,7 @@ export async function runAfterCommit(tx: object): Promise<void> {
   const list = tasks.get(tx);
   if (!list) return;
   tasks.delete(tx);
-  await Promise.all(list.map((task) => task()));
+  await Promise.all(list.map((task) => Promise.resolve().then(task)));
 }
 
 export function discardAfterCommit(tx: object): void {

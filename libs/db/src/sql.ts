@@ -17,9 +17,9 @@ const INT8 = types.builtins.INT8;
 
 /** bigint columns read as BigInt, as Prisma reads them, so store code behaves the same on both. */
 const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === INT8) return (value: string) => BigInt(value);
-    return types.getTypeParser(oid, format ?? 'text');
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+    if (oid === (INT8 as number)) return (value: string) => BigInt(value);
+    return types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
   },
 };
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import fc from 'fast-check';
 import { DEFAULT_POLICY_DOCUMENT, PolicyDocumentSchema, policyRuleName, type PolicyDocument, type PolicySettingsOverride } from '@retract/contracts';
 import { decideRecall, type RecallDecision, type RecallDecisionInput } from './decide-recall';

@@ -6,7 +6,6 @@ import {
   type MessageType,
   type PolicyDocument,
   type PolicyField,
-  type RecallableType,
 } from '@retract/contracts';
 import { HOUR_MS, toMillis, toOptionalMillis, type Instant } from './instant';
 import { mostSpecificSource, resolveEffectivePolicy, type ConversationRef, type EffectivePolicy } from './resolve-effective-policy';

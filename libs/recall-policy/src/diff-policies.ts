@@ -30,8 +30,8 @@ const normalise = (value: unknown): unknown => (value === undefined ? null : str
 /** recallableTypes is a set: reordering it is not a change. */
 const sameValue = (a: unknown, b: unknown): boolean => {
   if (Array.isArray(a) && Array.isArray(b)) {
-    const sortedA = [...a].sort();
-    const sortedB = [...b].sort();
+    const sortedA = [...(a as unknown[])].sort();
+    const sortedB = [...(b as unknown[])].sort();
     return sortedA.length === sortedB.length && sortedA.every((item, i) => item === sortedB[i]);
   }
   return a === b || (a == null && b == null);

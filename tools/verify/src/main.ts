@@ -5,7 +5,7 @@ runVerifyCommand(process.argv.slice(2), { stdout: process.stdout, stderr: proces
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`verify: unexpected error: ${(error as Error).stack ?? error}\n`);
+    process.stderr.write(`verify: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
     process.exitCode = 2;
   },
 );

@@ -12,14 +12,14 @@ export function progressReporter(stream: NodeJS.WriteStream, now: () => number =
   let printed = false;
 
   return {
-    onProgress(progress: VerifyProgress): void {
+    onProgress: (progress: VerifyProgress): void => {
       const time = now();
       if (time - lastPrinted < interval) return;
       lastPrinted = time;
       printed = true;
       stream.write(`${interactive ? '\r' : ''}${describe(progress, time - startedAt)}${interactive ? '\x1b[K' : '\n'}`);
     },
-    done(): void {
+    done: (): void => {
       if (printed && interactive) stream.write('\r\x1b[K');
     },
   };

@@ -53,12 +53,12 @@ async function readCheckpointFile(file: string): Promise<string> {
     // A note ends with exactly one newline; tools that print it (curl | jq -r, an editor) often add another.
     note = (await readFile(file, 'utf8')).replace(/\r\n/g, '\n').replace(/\n+$/, '\n');
   } catch (error) {
-    throw new Error(`cannot read checkpoint ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new Error(`cannot read checkpoint ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
   }
   try {
     parseCheckpoint(note);
   } catch (error) {
-    throw new Error(`${file} is not a checkpoint note: ${(error as Error).message}`);
+    throw new Error(`${file} is not a checkpoint note: ${(error as Error).message}`, { cause: error });
   }
   return note;
 }

@@ -44,6 +44,6 @@ export class EndpointInterceptor implements NestInterceptor {
       request.body = parsePart(spec.body, missing ? {} : request.body);
     }
     const response = spec.response;
-    return next.handle().pipe(map((value) => (response && value !== undefined ? response.parse(value) : value)));
+    return next.handle().pipe(map((value: unknown) => (response && value !== undefined ? response.parse(value) : value)));
   }
 }

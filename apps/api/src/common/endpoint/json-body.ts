@@ -20,6 +20,7 @@ export function useStrictJsonBodies(fastify: FastifyInstance): void {
       done(new ProblemException({ status: 400, code: 'MALFORMED_JSON', detail: 'The request body is not valid UTF-8.' }), undefined);
       return;
     }
-    parseJson(request, text, done);
+    // Fastify's default parser answers through `done`, synchronously; its type also allows a promise.
+    void parseJson(request, text, done);
   });
 }

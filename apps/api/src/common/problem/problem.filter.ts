@@ -40,7 +40,8 @@ export function toProblemException(error: unknown): ProblemException {
     if (status === 400 && /JSON/i.test(error.message)) return new ProblemException(FASTIFY_CODES.FST_ERR_CTP_INVALID_JSON_BODY);
     if (status === 413) return new ProblemException(FASTIFY_CODES.FST_ERR_CTP_BODY_TOO_LARGE);
     if (status === 415) return new ProblemException(FASTIFY_CODES.FST_ERR_CTP_INVALID_MEDIA_TYPE);
-    const detail = status === 404 ? 'No such route.' : typeof error.getResponse() === 'string' ? String(error.getResponse()) : undefined;
+    const response = error.getResponse();
+    const detail = status === 404 ? 'No such route.' : typeof response === 'string' ? response : undefined;
     return new ProblemException({ status, code: codeForStatus(status), detail: status >= 500 ? undefined : detail });
   }
   const statusCode = (error as { statusCode?: unknown })?.statusCode;

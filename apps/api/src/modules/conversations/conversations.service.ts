@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ConversationKind, ConversationListQuery, ConversationView, CreateConversationRequest, PolicyDocument } from '@retract/contracts';
+import type { ConversationListQuery, ConversationView, CreateConversationRequest, PolicyDocument } from '@retract/contracts';
 import { Prisma, type Conversation, type Tx } from '@retract/db';
 import { resolveEffectivePolicy } from '@retract/recall-policy';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';

@@ -21,7 +21,7 @@ export interface EventViewer {
 export function toEnvelope(row: EventRow, viewer?: EventViewer): EventEnvelope {
   const data: Record<string, unknown> = { ...row.payload };
   if (row.type === 'message.recalled') {
-    const options = { senderName: String(data.senderName ?? ''), kind: (data.recallKind ?? 'SENDER') as RecallKind };
+    const options = { senderName: typeof data.senderName === 'string' ? data.senderName : '', kind: (data.recallKind ?? 'SENDER') as RecallKind };
     if (viewer) data.notice = recallNotice(viewer.locale, { ...options, viewerIsSender: viewer.userId === data.senderId });
     else data.notices = recallNotices(options);
   }

@@ -4,6 +4,7 @@ import { ChangeFeed } from '../../common/database/change-feed';
 import { logBackgroundFailure } from '../../common/database/background-failure';
 import { TenantDb } from '../../common/database/database.module';
 import { toEnvelope, type EventRow } from './event-view';
+import { withSenderNames } from './sender-names';
 import type { SessionCheck } from '@retract/db';
 
 export const EVENTS_CHANNEL = 'retract_events';
@@ -85,7 +86,7 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
     this.safetyTimer.unref();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): void {
     clearInterval(this.safetyTimer);
     for (const channel of this.channels.values()) for (const subscriber of channel.subscribers) subscriber.end();
     this.channels.clear();
@@ -127,7 +128,7 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
                   WHERE m.tenant_id = e.tenant_id AND m.conversation_id = e.conversation_id AND m.user_id = ${viewer.userId}::uuid))
          ORDER BY e.id
          LIMIT ${limit}`;
-      return rows.map(toRow);
+      return withSenderNames(tx, viewer.tenantId, rows.map(toRow));
     });
   }
 
@@ -208,7 +209,7 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
                  WHERE s.tenant_id = ${channel.tenantId}::uuid AND s.id = ANY(${sessionIds}::uuid[])
                    AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`
               : [];
-          return { rows: raw.map(toRow), members: memberRows, liveSessions: new Set(live.map((row) => row.id)) };
+          return { rows: await withSenderNames(tx, channel.tenantId, raw.map(toRow)), members: memberRows, liveSessions: new Set(live.map((row) => row.id)) };
         });
         // `continue` re-checks `again`: a notification that came in during the read is not lost.
         if (rows.length === 0) continue;

@@ -1,4 +1,4 @@
-import { recallNotice, type Locale, type MessageType, type MessageView, type RecallKind, type RecallReach } from '@retract/contracts';
+import { recallNotice, type Locale, type MessageView, type RecallKind, type RecallReach } from '@retract/contracts';
 import type { Message } from '@retract/db';
 import { contentOf } from './message-store';
 

@@ -7,6 +7,7 @@ import {
   type MessageView,
   type ReceiptKind,
   type ReceiptView,
+  type RecallReach,
   type SendMessageRequest,
 } from '@retract/contracts';
 import { Prisma, type SqlTx } from '@retract/db';
@@ -115,7 +116,9 @@ export class MessagesService {
       const hidden = await tx.messageHidden.findFirst({ where: { tenantId: principal.tenantId, messageId: record.row.id, userId: principal.userId } });
       if (hidden) throw notFound('message');
       const mine = record.row.senderId === principal.userId && record.row.recalledAt !== null;
-      const reach = mine ? await recallReach(tx, principal.tenantId, [{ id: record.row.id, recipients: record.memberIds.length - 1 }]) : new Map();
+      const reach = mine
+        ? await recallReach(tx, principal.tenantId, [{ id: record.row.id, recipients: record.memberIds.length - 1 }])
+        : new Map<string, RecallReach>();
       const reEdited = mine ? await reEditedIds(tx, principal.tenantId, [record.row.id]) : new Set<string>();
       return toMessageView(record.row, {
         viewer: principal,
@@ -205,7 +208,6 @@ export async function createMessage(
     messageId: row.id,
     conversationId: row.conversationId,
     senderId: row.senderId,
-    senderName: input.senderName,
     type: row.type,
     sentAt: row.sentAt.toISOString(),
     ...(input.replacesMessageId ? { replacesMessageId: input.replacesMessageId } : {}),

@@ -35,12 +35,12 @@ export class RouteCatalog {
     for (const wrapper of this.discovery.getControllers()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
       if (!instance) continue;
-      const prototype = Object.getPrototypeOf(instance);
-      const controllerPath: string = (wrapper.metatype && Reflect.getMetadata(PATH_METADATA, wrapper.metatype)) ?? '';
+      const prototype = Object.getPrototypeOf(instance) as Record<string, () => unknown>;
+      const controllerPath = (wrapper.metatype ? (Reflect.getMetadata(PATH_METADATA, wrapper.metatype) as string | undefined) : undefined) ?? '';
       for (const name of this.scanner.getAllMethodNames(prototype)) {
         const handler = prototype[name];
-        const methodPath: string | undefined = Reflect.getMetadata(PATH_METADATA, handler);
-        const method: RequestMethod | undefined = Reflect.getMetadata(METHOD_METADATA, handler);
+        const methodPath = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+        const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (methodPath === undefined || method === undefined) continue;
         const relative = joinPath(controllerPath, methodPath);
         const unprefixed = UNPREFIXED_ROUTES.includes(relative.slice(1));

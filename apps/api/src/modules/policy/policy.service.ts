@@ -135,7 +135,7 @@ export class PolicyService {
       details: { fromVersion: current.version, toVersion: version, diff: JSON.parse(JSON.stringify(diff)) as JsonValue, ...extraDetails },
     });
     await this.events.record(tx, tenantId, { type: 'policy.changed', payload: { version, changedBy: createdBy }, at: now });
-    afterCommit(tx, async () => this.cache.drop(tenantId));
+    afterCommit(tx, () => this.cache.drop(tenantId));
     return (await toPolicyViews(tx, tenantId, [{ version, document: next, diff, createdAt: row.createdAt, createdBy }]))[0];
   }
 

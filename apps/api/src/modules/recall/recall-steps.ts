@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { asSubject } from '@retract/authz';
-import { DENIAL_STATUS, hasAttachment, recallNotice, type MessageType, type ReEditDraft, type RecallResponse } from '@retract/contracts';
+import { DENIAL_STATUS, hasAttachment, recallNotice, type ReEditDraft, type RecallResponse } from '@retract/contracts';
 import type { SqlTx } from '@retract/db';
 import type { JsonValue } from '@retract/audit-log';
 import type { RecallAllowed, RecallDecision, RecallDenied, RecallMessage, RecentRecalls, RecordedAttempt } from '@retract/recall-policy';
@@ -155,7 +155,6 @@ export class RecallSteps {
         messageId: row.id,
         conversationId: row.conversationId,
         senderId: row.senderId,
-        senderName: record.senderName,
         recalledAt: now.toISOString(),
         recallKind: kind,
       },

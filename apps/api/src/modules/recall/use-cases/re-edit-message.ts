@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { asSubject } from '@retract/authz';
-import { contentProblems, type MessageType, type MessageView, type ReEditRequest } from '@retract/contracts';
+import { contentProblems, type MessageView, type ReEditRequest } from '@retract/contracts';
 import { decideReEdit } from '@retract/recall-policy';
 import { TenantDb } from '../../../common/database/database.module';
 import { ProblemException, conflict, forbidden, notFound } from '../../../common/problem/problem';
