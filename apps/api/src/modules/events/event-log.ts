@@ -6,7 +6,7 @@ export interface EventDraft {
   type: EventType;
   conversationId?: string | null;
   messageId?: string | null;
-  /** Ids, names and notices only: never message content. */
+  /** Ids and codes only: never message content, nor a person's name (read with the event; see sender-names.ts). */
   payload: Record<string, Prisma.InputJsonValue | null>;
   at: Date;
 }

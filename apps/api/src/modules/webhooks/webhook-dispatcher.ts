@@ -11,6 +11,7 @@ import { CONFIG, type Config } from '../../config/config';
 import { KEK, type KeyEncryptionKey } from '../audit/key-encryption';
 import { Clock } from '../clock/clock';
 import { toEnvelope } from '../events/event-view';
+import { withSenderNames } from '../events/sender-names';
 import { signWebhook } from './webhook-signature';
 import { WebhookTargets } from './webhook-targets';
 import { postPinned, type DeliveryFailure } from './webhook-transport';
@@ -161,7 +162,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   private eventsFor(tenantId: string, ids: bigint[]) {
     return this.tenantDb.run({ tenantId }, async (tx) => {
-      const rows = await tx.event.findMany({ where: { tenantId, id: { in: [...new Set(ids)] } } });
+      const rows = await withSenderNames(tx, tenantId, await tx.event.findMany({ where: { tenantId, id: { in: [...new Set(ids)] } } }));
       return new Map(rows.map((row) => [row.id.toString(), row]));
     });
   }
