@@ -8,9 +8,9 @@ import { ProcessTree } from '../../../bench/run-all';
 import { seedDemo } from '../../../prisma/seed/demo';
 import { dropDatabase, withDatabase } from './database';
 import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres';
-import { onStopRequest, stopAllProcesses } from './processes';
+import { stopAllProcesses } from './processes';
 import { ROOT, assertReachableByPostgres, type PreparedDatabase } from './stack';
-import { addCounts, countsLine, prepareTestDatabase, runBrowserTests, runJest, type Counts } from './test-runs';
+import { addCounts, countsLine, prepareTestDatabase, runBrowserTests, runJest, runTestCommand, type CommandRun, type Counts } from './test-runs';
 
 /**
  * `npm run test:reliability` (docs/reliability.md): the reliability scenarios (reliability/*.reliability.ts,
@@ -46,7 +46,7 @@ const processes = new ProcessTree(process.pid).watch();
 const totals: Counts = { passed: 0, failed: 0, skipped: 0 };
 let server: { url: string; embedded?: EmbeddedServer; dataDir?: string } | undefined;
 let testDatabase: PreparedDatabase | undefined;
-let interrupted = false;
+const run: CommandRun = { interrupted: false };
 /** The embedded PostgreSQL's processes (when the run started one): they stay until the end. */
 let serverProcesses = new Set<number>();
 
@@ -123,7 +123,7 @@ async function leftBehind(running: Set<number>, serverUrl: string): Promise<Coun
 /** After an interruption the stop handler cleans up and reports; the run itself goes no further. */
 class Interrupted extends Error {}
 const unlessInterrupted = <T>(value: T): T => {
-  if (interrupted) throw new Interrupted();
+  if (run.interrupted) throw new Interrupted();
   return value;
 };
 
@@ -202,14 +202,14 @@ async function rerunWithMoreCases(serverUrl: string): Promise<Counts> {
   return counts;
 }
 
-// Stopped (Ctrl-C, a signal to npm's pid, npm gone): stop Jest, the browser run and every process a
-// scenario started, drop this run's databases, and fail; an interrupted run never reads as passed.
-onStopRequest((reason) => {
-  interrupted = true;
-  const counted = { ...totals };
-  log('');
-  log(`stopping the reliability run (${reason})...`);
-  void (async () => {
+// Stopped: stop Jest, the browser run and every process a scenario started, and drop this run's databases.
+runTestCommand({
+  what: 'reliability run',
+  run,
+  totals,
+  log,
+  main,
+  stop: async () => {
     await stopAllProcesses();
     await stopStrays(serverProcesses);
     if (server && !keepDatabases) {
@@ -218,23 +218,5 @@ onStopRequest((reason) => {
     }
     await releaseServer().catch(() => undefined);
     await processes.stopLeftovers();
-  })().finally(() => {
-    addCounts(counted, { passed: 0, failed: 1, skipped: 0 });
-    log('interrupted before the run finished');
-    log(countsLine(counted));
-    process.exit(130);
-  });
+  },
 });
-
-// When interrupted, the stop above finishes the cleanup and exits.
-main().then(
-  (code) => {
-    if (!interrupted) process.exit(code);
-  },
-  (error) => {
-    if (interrupted) return;
-    process.stderr.write(`reliability run failed: ${(error as Error).stack ?? error}\n`);
-    log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);

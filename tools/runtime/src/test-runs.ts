@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dropDatabase, withDatabase } from './database';
-import { startProcess } from './processes';
+import { onStopRequest, startProcess } from './processes';
 import { ROOT, buildConsole, consoleBuildIsCurrent, prepareDatabase, startApi, startConsole, stopProcess, waitForHttp, type PreparedDatabase } from './stack';
 
 /**
@@ -22,6 +22,55 @@ export const addCounts = (totals: Counts, counts: Counts): void => {
 };
 
 export const countsLine = (totals: Counts): string => `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`;
+
+/** Whether the command was asked to stop: the run itself then goes no further, the stop reports. */
+export interface CommandRun {
+  interrupted: boolean;
+}
+
+/**
+ * Runs a test command to its exit code. Stopped (Ctrl-C, a signal to npm's pid, npm gone), it runs
+ * `stop` (end what the command started, drop its databases) and fails with the counts finished
+ * before the signal: an interrupted run never reads as passed.
+ */
+export function runTestCommand(command: {
+  /** How the closing lines name the run: 'tests', 'reliability run'. */
+  what: string;
+  run: CommandRun;
+  totals: Counts;
+  log: (line: string) => void;
+  main: () => Promise<number>;
+  stop: () => Promise<unknown>;
+}): void {
+  const { what, run, totals, log } = command;
+  onStopRequest((reason) => {
+    run.interrupted = true;
+    const counted = { ...totals };
+    log('');
+    log(`stopping the ${what} (${reason})...`);
+    void command
+      .stop()
+      .catch(() => undefined)
+      .finally(() => {
+        addCounts(counted, { passed: 0, failed: 1, skipped: 0 });
+        log(`interrupted before the ${what} finished`);
+        log(countsLine(counted));
+        process.exit(130);
+      });
+  });
+  // When interrupted, the stop above finishes the cleanup and exits.
+  command.main().then(
+    (code) => {
+      if (!run.interrupted) process.exit(code);
+    },
+    (error) => {
+      if (run.interrupted) return;
+      process.stderr.write(`${what} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+      log('0 passed, 1 failed');
+      process.exit(1);
+    },
+  );
+}
 
 /**
  * A fresh database on `serverUrl` (or on an embedded PostgreSQL when unset) and the environment the
