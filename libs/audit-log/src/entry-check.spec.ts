@@ -31,6 +31,7 @@ function entryOf(seq: number, leaf: Uint8Array, leafHash = hashLeaf(nobleHasher,
 const leafTexts = fc
   .record({
     seq: fc.nat({ max: 1000 }),
+    version: fc.constantFrom(1, 2),
     field: fc.constantFrom('tenantId', 'seq', 'occurredAt', 'action', 'v', 'reason', 'none'),
     change: fc.oneof(
       fc.constant({ kind: 'remove' as const }),
@@ -48,6 +49,7 @@ const leafTexts = fc
             'NEW_ACTION',
             'ÄCTION',
             2,
+            3,
             '1',
             -1,
             1.5,
@@ -58,8 +60,8 @@ const leafTexts = fc
     ),
     edits: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0x20, max: 0x7e }), fc.boolean()), { maxLength: 2 }),
   })
-  .map(({ seq, field, change, edits }) => {
-    const leaf: Record<string, unknown> = { v: 1, ...syntheticEntry(SYNTHETIC_TENANT_ID, seq, 16) };
+  .map(({ seq, version, field, change, edits }) => {
+    const leaf: Record<string, unknown> = { v: version, ...syntheticEntry(SYNTHETIC_TENANT_ID, seq, 16) };
     let text: string;
     if (field === 'none') text = canonicalJson(leaf);
     else if (change.kind === 'remove') {

@@ -3,7 +3,7 @@ import { bytesEqual, utf8Bytes } from './bytes';
 import { isCanonicalJsonBytes, TopLevelMembers } from './canonical-json-check';
 import type { ExportEntry } from './export-format';
 import type { Hasher } from './hash';
-import { decodeLeaf, isUtcMillisTimestamp, LEAF_VERSION } from './leaf';
+import { decodeLeaf, isUtcMillisTimestamp, LEAF_VERSIONS } from './leaf';
 import { hashLeaf, HASH_SIZE } from './merkle';
 
 export type EntryProblemCode = 'LEAF_HASH_INVALID' | 'LEAF_INVALID' | 'LEAF_HASH_MISMATCH' | 'LEAF_SEQ_MISMATCH' | 'TENANT_MISMATCH';
@@ -45,7 +45,7 @@ const OCCURRED_AT = utf8Bytes('occurredAt');
 const SEQ = utf8Bytes('seq');
 const TENANT_ID = utf8Bytes('tenantId');
 const VERSION = utf8Bytes('v');
-const VERSION_1 = utf8Bytes(String(LEAF_VERSION));
+const KNOWN_VERSIONS = LEAF_VERSIONS.map((version) => utf8Bytes(String(version)));
 const ascii = new TextDecoder();
 
 /**
@@ -173,7 +173,7 @@ export class EntryChecker {
           break;
         case 0x76:
           if (!spanEquals(leaf, keyStart, keyEnd, VERSION)) continue;
-          valid = spanEquals(leaf, start, end, VERSION_1);
+          valid = KNOWN_VERSIONS.some((version) => spanEquals(leaf, start, end, version));
           break;
         default:
           continue;

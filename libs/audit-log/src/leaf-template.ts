@@ -1,12 +1,12 @@
 import { utf8Bytes } from './bytes';
 import { canonicalJson } from './canonical-json';
-import { encodeLeaf, type AuditEntry } from './leaf';
+import { encodeLeaf, LEAF_VERSION, type AuditEntry } from './leaf';
 
 /** An entry before the log has placed it: everything but its position and time. */
 export type UnplacedEntry = Omit<AuditEntry, 'seq' | 'occurredAt'>;
 
 /**
- * The canonical leaf text of an entry with two holes, for `occurredAt` and `seq`. A writer
+ * The canonical leaf text of an entry (of the current version) with two holes, for `occurredAt` and `seq`. A writer
  * serialises the entry before it knows where the log will put it, so the sequencer only
  * concatenates, encodes and hashes. Filling the holes gives exactly `encodeLeaf`'s bytes.
  */
@@ -18,7 +18,7 @@ export function leafTemplate(entry: UnplacedEntry): LeafTemplate {
   // Validates the entry exactly as encodeLeaf does (and refuses "v", "seq" or "occurredAt" given twice).
   if ('seq' in entry || 'occurredAt' in entry) throw new Error('an unplaced entry has no seq or occurredAt');
   encodeLeaf({ ...entry, seq: 0, occurredAt: PLACEHOLDER_TIME } as AuditEntry);
-  const leaf: Record<string, unknown> = { v: 1, ...entry, occurredAt: null, seq: null };
+  const leaf: Record<string, unknown> = { v: LEAF_VERSION, ...entry, occurredAt: null, seq: null };
   const parts: string[] = [];
   let current = '{';
   Object.keys(leaf)

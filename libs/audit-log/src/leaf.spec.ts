@@ -16,14 +16,22 @@ const ENTRY: AuditEntry = {
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 describe('leaf envelope', () => {
-  it('is the canonical JSON of {"v":1, ...entry}', () => {
+  it('is the canonical JSON of {"v":2, ...entry}, or of an older version asked for', () => {
     expect(text(encodeLeaf(ENTRY))).toBe(
+      '{"action":"MESSAGE_RECALLED","alreadyDeliveredTo":["u-2","u-3"],"content":{"alg":"AES-256-GCM","ct":"Y3Q=","kid":"k1","nonce":"bm9uY2U="},"forced":false,"messageId":"m-1","occurredAt":"2025-03-04T05:06:07.089Z","seq":12,"tenantId":"8c1f0d3e-2b4a-4c5d-9e6f-7a8b9c0d1e2f","v":2}',
+    );
+    expect(text(encodeLeaf(ENTRY, 1))).toBe(
       '{"action":"MESSAGE_RECALLED","alreadyDeliveredTo":["u-2","u-3"],"content":{"alg":"AES-256-GCM","ct":"Y3Q=","kid":"k1","nonce":"bm9uY2U="},"forced":false,"messageId":"m-1","occurredAt":"2025-03-04T05:06:07.089Z","seq":12,"tenantId":"8c1f0d3e-2b4a-4c5d-9e6f-7a8b9c0d1e2f","v":1}',
     );
   });
 
-  it('decodes what it encodes', () => {
-    expect(decodeLeaf(encodeLeaf(ENTRY))).toEqual({ v: 1, ...ENTRY });
+  it('decodes what it encodes, in every version', () => {
+    expect(decodeLeaf(encodeLeaf(ENTRY))).toEqual({ v: 2, ...ENTRY });
+    expect(decodeLeaf(encodeLeaf(ENTRY, 1))).toEqual({ v: 1, ...ENTRY });
+  });
+
+  it('refuses to encode an unknown version', () => {
+    expect(() => encodeLeaf(ENTRY, 3 as never)).toThrow(expect.objectContaining({ code: 'ENTRY_INVALID' }));
   });
 
   it('round-trips any extra JSON fields', () => {
@@ -38,13 +46,15 @@ describe('leaf envelope', () => {
           const entry = { ...extra, ...ENTRY } as AuditEntry;
           const leaf = encodeLeaf(entry);
           expect(encodeLeaf(stripV(decodeLeaf(leaf)))).toEqual(leaf);
+          const old = encodeLeaf(entry, 1);
+          expect(encodeLeaf(stripV(decodeLeaf(old)), 1)).toEqual(old);
         },
       ),
       { numRuns: 100 },
     );
   });
 
-  const canonical = text(encodeLeaf(ENTRY));
+  const canonical = text(encodeLeaf(ENTRY, 1));
   it.each([
     ['whitespace', canonical.replace(',', ', ')],
     ['keys out of order', canonical.replace('{"action":"MESSAGE_RECALLED",', '{').replace('"v":1}', '"v":1,"action":"MESSAGE_RECALLED"}')],
@@ -53,7 +63,8 @@ describe('leaf envelope', () => {
     ['an escaped character that need not be', canonical.replace('"m-1"', '"m\\u002d1"')],
     ['a byte order mark', '\ufeff' + canonical],
     ['a trailing newline', canonical + '\n'],
-    ['version 2', canonical.replace('"v":1', '"v":2')],
+    ['version 3', canonical.replace('"v":1', '"v":3')],
+    ['version 0', canonical.replace('"v":1', '"v":0')],
     ['a string version', canonical.replace('"v":1', '"v":"1"')],
     ['no version', canonical.replace(',"v":1', '')],
     ['an upper-case tenant id', canonical.replace('8c1f0d3e', '8C1F0D3E')],

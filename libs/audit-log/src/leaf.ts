@@ -3,11 +3,18 @@ import { canonicalJson, canonicalJsonBytes, type JsonObject, type JsonValue } fr
 import { AuditLogError } from './errors';
 
 /**
- * The versioned leaf envelope: a leaf is the RFC 8785 bytes of `{ "v": 1, ...entry }`.
+ * The versioned leaf envelope: a leaf is the RFC 8785 bytes of `{ "v": <version>, ...entry }`.
  * These bytes are stored and hashed as they are and never re-derived; `decodeLeaf`
  * accepts only bytes that are exactly what `encodeLeaf` would produce.
+ *
+ * Versions share the envelope and differ in what the server puts in the entry: in version 2
+ * a person's free text, email or name is never a clear field (the server seals it in
+ * `personal`; docs/audit-log.md, "Personal data"). Both verify the same way.
  */
-export const LEAF_VERSION = 1;
+export const LEAF_VERSION = 2;
+/** Every version `decodeLeaf` accepts (old entries keep the version they were written with). */
+export const LEAF_VERSIONS: readonly LeafVersion[] = [1, 2];
+export type LeafVersion = 1 | 2;
 
 /** The fields every entry has; everything else is free-form JSON chosen by the server. */
 export interface AuditEntryFields {
@@ -20,21 +27,22 @@ export interface AuditEntryFields {
 }
 
 export type AuditEntry = AuditEntryFields & { readonly [field: string]: JsonValue };
-export type AuditLeaf = AuditEntry & { readonly v: typeof LEAF_VERSION };
+export type AuditLeaf = AuditEntry & { readonly v: LeafVersion };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UTC_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const SCREAMING_SNAKE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
 
-export function encodeLeaf(entry: AuditEntry): Uint8Array {
+export function encodeLeaf(entry: AuditEntry, version: LeafVersion = LEAF_VERSION): Uint8Array {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw invalidEntry('an entry is a JSON object');
   if ('v' in entry) throw invalidEntry('"v" is the envelope version and is set by encodeLeaf');
   const problem = entryFieldProblem(entry);
   if (problem) throw invalidEntry(problem);
-  return canonicalJsonBytes({ v: LEAF_VERSION, ...entry });
+  if (!LEAF_VERSIONS.includes(version)) throw invalidEntry(`unsupported envelope version ${JSON.stringify(version)}`);
+  return canonicalJsonBytes({ v: version, ...entry });
 }
 
-/** Throws LEAF_INVALID unless `bytes` are a canonical version-1 leaf with valid common fields. */
+/** Throws LEAF_INVALID unless `bytes` are a canonical leaf of a known version with valid common fields. */
 export function decodeLeaf(bytes: Uint8Array): AuditLeaf {
   let text: string;
   let value: unknown;
@@ -54,7 +62,7 @@ export function decodeLeaf(bytes: Uint8Array): AuditLeaf {
   // Comparing strings is comparing bytes here: strict decoding means `text` has exactly one UTF-8 encoding.
   if (canonical !== text) throw invalidLeaf('not in RFC 8785 canonical form');
   const leaf = value as JsonObject;
-  if (leaf.v !== LEAF_VERSION) throw invalidLeaf(`unsupported envelope version ${JSON.stringify(leaf.v ?? null)}`);
+  if (!LEAF_VERSIONS.includes(leaf.v as LeafVersion)) throw invalidLeaf(`unsupported envelope version ${JSON.stringify(leaf.v ?? null)}`);
   const problem = entryFieldProblem(leaf);
   if (problem) throw invalidLeaf(problem);
   return leaf as unknown as AuditLeaf;

@@ -43,7 +43,18 @@ export {
   type ExportTrailer,
 } from './export-format';
 export { nobleHasher, type Hasher } from './hash';
-export { decodeLeaf, encodeLeaf, isTenantId, isUtcMillisTimestamp, LEAF_VERSION, type AuditEntry, type AuditEntryFields, type AuditLeaf } from './leaf';
+export {
+  decodeLeaf,
+  encodeLeaf,
+  isTenantId,
+  isUtcMillisTimestamp,
+  LEAF_VERSION,
+  LEAF_VERSIONS,
+  type AuditEntry,
+  type AuditEntryFields,
+  type AuditLeaf,
+  type LeafVersion,
+} from './leaf';
 export { fillLeafTemplate, leafTemplate, type LeafTemplate, type UnplacedEntry } from './leaf-template';
 export { HASH_SIZE, type NodeSource } from './merkle';
 export { consistencyProofPlan, inclusionProofPlan, type ProofPlan } from './proof-generation';

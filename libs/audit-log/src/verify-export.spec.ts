@@ -52,6 +52,15 @@ describe('verifyExport', () => {
     expect(result.firstBadSeq).toBeUndefined();
   });
 
+  it('accepts a log written before and after a format change (version 1 leaves, then version 2)', async () => {
+    const mixed = buildSyntheticExport({ entries: ENTRIES, checkpointEvery: 16, versionOf: (seq) => (seq < 40 ? 1 : 2) });
+    const versions = mixed.lines
+      .filter((line) => line.startsWith('{"type":"entry"'))
+      .map((line) => JSON.parse(new TextDecoder().decode(decodeBase64(JSON.parse(line).leaf))).v);
+    expect(new Set(versions)).toEqual(new Set([1, 2]));
+    expect(await verifyExport(mixed.lines, { trustedKeys: [mixed.vkey] })).toMatchObject({ ok: true, checked: ENTRIES, problems: [] });
+  });
+
   it('accepts an async stream and reports progress', async () => {
     async function* stream() {
       yield* base.lines;

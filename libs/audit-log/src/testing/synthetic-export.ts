@@ -15,6 +15,7 @@ import {
   signCheckpoint,
   type AuditEntry,
   type Frontier,
+  type LeafVersion,
   type NoteSignerKey,
 } from '../index';
 
@@ -39,6 +40,8 @@ export interface SyntheticExportOptions {
   readonly contentBytes?: number;
   /** Lets a test produce a different history (e.g. one rewritten entry, consistently re-hashed). */
   readonly editEntry?: (entry: AuditEntry) => AuditEntry;
+  /** Envelope version of each leaf (default: the current one); a log written before a format change has older ones first. */
+  readonly versionOf?: (seq: number) => LeafVersion;
 }
 
 export const SYNTHETIC_TENANT_ID = '0b6f3c1e-5d2a-4f8e-9a41-7c2d9e8b1a30';
@@ -58,7 +61,7 @@ export interface SyntheticExport {
 export function buildSyntheticExport(options: SyntheticExportOptions): SyntheticExport {
   const signer = options.signer ?? syntheticSigner();
   const lines = [...syntheticExportLines({ ...options, signer })];
-  const checkpoints = lines.filter((line) => line.startsWith('{"type":"checkpoint"')).map((line) => JSON.parse(line).note as string);
+  const checkpoints = lines.filter((line) => line.startsWith('{"type":"checkpoint"')).map((line) => (JSON.parse(line) as { note: string }).note);
   return { lines, checkpoints, signer, vkey: formatVerifierKey(signer) };
 }
 
@@ -70,7 +73,8 @@ export function* syntheticExportLines(options: SyntheticExportOptions): Generato
   const toSeq = fromSeq + options.entries - 1;
   const every = options.checkpointEvery ?? 0;
   const placement = options.checkpointPlacement ?? 'interleaved';
-  const leafOf = (seq: number) => encodeLeaf((options.editEntry ?? ((e) => e))(syntheticEntry(tenantId, seq, options.contentBytes ?? 96)));
+  const leafOf = (seq: number) =>
+    encodeLeaf((options.editEntry ?? ((e) => e))(syntheticEntry(tenantId, seq, options.contentBytes ?? 96)), options.versionOf?.(seq));
 
   let frontier: Frontier = EMPTY_FRONTIER;
   for (let seq = 0; seq < fromSeq; seq++) frontier = appendToFrontier(frontier, hashLeaf(leafOf(seq))).frontier;
