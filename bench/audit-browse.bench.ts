@@ -41,7 +41,7 @@ import { provisionTenant } from '../apps/api/src/modules/tenants/provision-tenan
 import { TENANT_INITIALIZERS } from '../apps/api/src/modules/tenants/tenant-initializers';
 import { dropDatabase, withDatabase } from '../tools/runtime/src/database';
 import { startProcess, type Managed } from '../tools/runtime/src/processes';
-import { ROOT, prepareDatabase, stopProcess, waitForHttp } from '../tools/runtime/src/stack';
+import { ROOT, prepareDatabase, productionApiEnv, stopProcess, waitForHttp } from '../tools/runtime/src/stack';
 import { fillAuditLog, type AuditPopulation } from './fill-audit-log';
 import { reportFigure } from './report';
 
@@ -264,18 +264,7 @@ async function main(): Promise<void> {
     // As startApi does, but with the request log (level info) read line by line for the response times.
     api = startProcess('api', process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/api/src/main.ts')], {
       cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        DATABASE_URL: undefined,
-        APP_DATABASE_URL: database.appUrl,
-        API_PORT: String(port),
-        API_HOST: '127.0.0.1',
-        JWT_SECRET: randomBytes(32).toString('base64url'),
-        AUDIT_KEK,
-        LOG_LEVEL: 'info',
-        SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json'),
-      },
+      env: productionApiEnv(database.appUrl, port, { AUDIT_KEK, LOG_LEVEL: 'info', SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json') }),
       quiet: true,
       onLine: serverTimes.onLine,
     });

@@ -29,7 +29,7 @@ import { BENCH_APPEND_DIRECT_SQL, pgbenchScript, recordRecallStatements, sealedU
 import { closedLoop, describeLoad, openLoop, percentile, post, rateOf, type LoadResult, type Operation } from './load';
 import { reportFigure } from './report';
 import { dropDatabase, withDatabase } from '../tools/runtime/src/database';
-import { prepareDatabase, startApi, stopProcess, waitForHttp } from '../tools/runtime/src/stack';
+import { prepareDatabase, productionApiEnv, startApi, stopProcess, waitForHttp } from '../tools/runtime/src/stack';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
@@ -241,18 +241,7 @@ async function main(): Promise<void> {
   const logDir = mkdtempSync(join(tmpdir(), 'retract-recall-bench-'));
   const port = await freePort();
   const api = startApi(
-    {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: undefined,
-      APP_DATABASE_URL: database.appUrl,
-      API_PORT: String(port),
-      API_HOST: '127.0.0.1',
-      JWT_SECRET: randomBytes(32).toString('base64url'),
-      AUDIT_KEK,
-      LOG_LEVEL: 'warn',
-      DB_POOL_SIZE: String(Math.max(10, CLIENTS + 2)),
-    },
+    productionApiEnv(database.appUrl, port, { AUDIT_KEK, DB_POOL_SIZE: String(Math.max(10, CLIENTS + 2)) }),
     true,
     // BENCH_CPU_PROF=<dir>: the API writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
     process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [],

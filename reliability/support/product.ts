@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { dropDatabase, withDatabase } from '../../tools/runtime/src/database';
 import type { Managed } from '../../tools/runtime/src/processes';
 import { freePort } from '../../tools/runtime/src/ports';
-import { prepareDatabase, startApi, stopProcess, waitForHttp, type PreparedDatabase } from '../../tools/runtime/src/stack';
+import { prepareDatabase, productionApiEnv, startApi, stopProcess, waitForHttp, type PreparedDatabase } from '../../tools/runtime/src/stack';
 
 /**
  * The product as `npm start` runs it (tools/runtime/src/stack.ts): a database migrated by the
@@ -46,20 +46,7 @@ export async function startProduct(scenario: string, apiSettings: Record<string,
   });
   const port = await freePort();
   const platformToken = randomBytes(32).toString('base64url');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    // Production mode: background jobs (pending sweep, checkpoints) run as they do for operators.
-    NODE_ENV: 'production',
-    DATABASE_URL: undefined,
-    APP_DATABASE_URL: database.appUrl,
-    API_PORT: String(port),
-    API_HOST: '127.0.0.1',
-    JWT_SECRET: randomBytes(32).toString('base64url'),
-    AUDIT_KEK: randomBytes(32).toString('base64'),
-    PLATFORM_TOKEN: platformToken,
-    LOG_LEVEL: 'warn',
-    ...apiSettings,
-  };
+  const env = productionApiEnv(database.appUrl, port, { PLATFORM_TOKEN: platformToken, ...apiSettings });
   const base = new URL(`http://127.0.0.1:${port}`);
   let api: Managed | undefined;
   const product: Product = {

@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -70,6 +70,25 @@ export async function prepareDatabase(options: {
 }
 
 /** `nodeFlags` go to node itself (e.g. `--cpu-prof` for a benchmark's profile). */
+/**
+ * The environment of an API run as operators run it, on `appUrl` as the least-privilege app role, with
+ * fresh secrets: production mode, so background jobs (pending sweep, checkpoints) run as they do in service.
+ */
+export function productionApiEnv(appUrl: string, port: number, settings: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: undefined,
+    APP_DATABASE_URL: appUrl,
+    API_PORT: String(port),
+    API_HOST: '127.0.0.1',
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    AUDIT_KEK: randomBytes(32).toString('base64'),
+    LOG_LEVEL: 'warn',
+    ...settings,
+  };
+}
+
 export function startApi(env: NodeJS.ProcessEnv, quiet = false, nodeFlags: string[] = []): Managed {
   return startProcess('api', process.execPath, [...nodeFlags, '-r', '@swc-node/register', join(ROOT, 'apps/api/src/main.ts')], {
     cwd: ROOT,
