@@ -1,20 +1,10 @@
 import { CreateTenantRequestSchema } from '@retract/contracts';
 import { createDb } from '@retract/db';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ROOT } from './stack';
+import { localEmbeddedAppUrl } from './local-app-url';
 import { ProblemException } from '../../../apps/api/src/common/problem/problem';
 import { provisionTenant } from '../../../apps/api/src/modules/tenants/provision-tenant';
 import { TENANT_INITIALIZERS } from '../../../apps/api/src/modules/tenants/tenant-initializers';
-
-/** While `npm start` runs the embedded PostgreSQL, the command reaches it with the locally generated credentials. */
-function localEmbeddedAppUrl(): string | undefined {
-  const file = join(ROOT, '.data', 'secrets.json');
-  if (!existsSync(file)) return undefined;
-  const secrets = JSON.parse(readFileSync(file, 'utf8')) as { APP_DB_PASSWORD: string };
-  return `postgresql://retract_app:${encodeURIComponent(secrets.APP_DB_PASSWORD)}@127.0.0.1:${process.env.EMBEDDED_PG_PORT ?? 54329}/retract`;
-}
 
 const USAGE = `usage: npm run tenant -- create <slug> --name "Name" --admin-email admin@example.com --compliance-email officer@example.com [--locale en|zh-CN|ja] [--admin-name "Name"] [--admin-password …] [--compliance-name "Name"] [--compliance-password …]
 Connects with APP_DATABASE_URL (the retract_app role), or to the embedded database of a running "npm start". Prints a one-time password for the admin and the compliance officer when none is given.`;

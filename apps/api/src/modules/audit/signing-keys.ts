@@ -6,7 +6,7 @@ import { KEK, type KeyEncryptionKey } from './key-encryption';
 /** The log's identity in checkpoints: one origin (and key name) per tenant. */
 export const logOrigin = (tenantId: string) => `retract/${tenantId}`;
 
-const sealAad = (tenantId: string, keyName: string, publicKey: Uint8Array) =>
+export const sealAad = (tenantId: string, keyName: string, publicKey: Uint8Array) =>
   `retract:signing-key:${tenantId}:${keyName}:${Buffer.from(publicKey).toString('base64')}`;
 
 export interface PublishedKey {
