@@ -250,7 +250,7 @@ describe('write path across two API processes', () => {
   });
 
   describe('erasure', () => {
-    it("erasure through A: content B opened a moment ago is ERASED on B at once; the sender's next recall on B is sealed under a fresh key", async () => {
+    it("erasure through A: content B opened a moment ago is ERASED on B at once; the person's content recalled later on B is sealed under a fresh key", async () => {
       const alice = await loginOn(a, tenant, 'alice');
       const compliance = await loginOn(a, tenant, 'compliance');
       const open = (replica: Replica, seq: number) => replica.call('GET', `/api/v1/audit/${seq}`, { token: compliance });
@@ -258,6 +258,11 @@ describe('write path across two API processes', () => {
       const onA = await sendAndRecall(a, alice, 'sealed on A');
       // B seals one of alice's recalls too, so B holds her unwrapped data key in its cache.
       const onB = await sendAndRecall(b, alice, 'sealed on B');
+      const kept = await a.call('POST', `/api/v1/conversations/${tenant.launch}/messages`, {
+        token: alice,
+        payload: { type: 'TEXT', body: 'sent before the erasure' },
+      });
+      expect(kept.status).toBe(201);
       const before = [await open(b, onA), await open(b, onB)];
       expect(before.map((r) => [r.status, r.body.content?.state, r.body.content?.value?.body])).toEqual([
         [200, 'READABLE', 'sealed on A'],
@@ -279,9 +284,16 @@ describe('write path across two API processes', () => {
         [200, 'ERASED', undefined],
       ]);
 
-      const fresh = await sendAndRecall(b, alice, 'after the erasure');
+      // Erasure ends the person's account (docs/audit-log.md, "Personal data"); what they sent before can still be recalled by compliance.
+      expect((await b.call('GET', '/api/v1/me', { token: alice })).status).toBe(401);
+      const recalled = await b.call('POST', `/api/v1/messages/${kept.body.id}/recall`, {
+        token: compliance,
+        payload: { force: true, reason: 'after the erasure' },
+      });
+      expect(recalled.status).toBe(200);
+      const fresh = recalled.body.auditSeq as number;
       const opened = await open(b, fresh);
-      expect([opened.status, opened.body.content?.state, opened.body.content?.value?.body]).toEqual([200, 'READABLE', 'after the erasure']);
+      expect([opened.status, opened.body.content?.state, opened.body.content?.value?.body]).toEqual([200, 'READABLE', 'sent before the erasure']);
       expect(kidOf(opened.body)).not.toBe(key);
       expect((await open(a, fresh)).body.content?.state).toBe('READABLE');
     });

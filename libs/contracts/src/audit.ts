@@ -63,6 +63,11 @@ export const AuditEntryViewSchema = z.object({
   forced: z.boolean(),
   reason: z.string().nullable(),
   hasContent: z.boolean(),
+  /**
+   * The entry's sealed personal data (reason, email, quoted matters): READABLE, ERASED with its
+   * person's key, UNREADABLE; null when it has none or keeps it in the clear (entries of format 1).
+   */
+  personalData: z.enum(['READABLE', 'ERASED', 'UNREADABLE']).nullable(),
   leafHash: z.string(),
 });
 export type AuditEntryView = z.infer<typeof AuditEntryViewSchema>;

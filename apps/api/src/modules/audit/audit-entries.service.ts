@@ -9,16 +9,10 @@ import { notFound } from '../../common/problem/problem';
 import { AuditLog } from './audit-log';
 import type { AuditTicket } from './audit-ticket';
 import { ContentVault, type ContentEnvelope } from './content-vault';
-import { isHoldConfidential, toEntryView, withoutHoldSecrets, type AuditEntryColumns, type Person } from './audit-entry-view';
+import { isHoldConfidential, leafSummary, toEntryView, withoutHoldSecrets, type AuditEntryColumns } from './audit-entry-view';
+import { openPersonalData, peopleById } from './personal-data';
 
 type ListedRow = AuditEntryColumns & { actorName: string | null; actorEmail: string | null };
-
-async function peopleById(tx: Tx, tenantId: string, ids: (string | null)[]): Promise<Map<string, NonNullable<Person>>> {
-  const unique = [...new Set(ids.filter((id): id is string => Boolean(id)))];
-  if (unique.length === 0) return new Map();
-  const users = await tx.user.findMany({ where: { tenantId, id: { in: unique } }, select: { id: true, displayName: true, email: true } });
-  return new Map(users.map((user) => [user.id, user]));
-}
 
 /** Whether the caller sees legal holds' matters and subjects in the trail (those who may read the holds themselves). */
 const seesHoldSecrets = (principal: AuthenticatedPrincipal) => principal.ability.can('read', asSubject('LegalHold', { tenantId: principal.tenantId }));
@@ -51,7 +45,8 @@ export class AuditEntries {
                u.display_name AS "actorName", u.email AS "actorEmail"
           FROM audit_entries e
           -- One primary-key probe per entry (LIMIT 1 keeps the planner from hashing every user of the tenant).
-          LEFT JOIN LATERAL (SELECT display_name, email FROM users WHERE users.tenant_id = e.tenant_id AND users.id = e.actor_id LIMIT 1) u ON true
+          LEFT JOIN LATERAL (SELECT display_name, email FROM users
+                              WHERE users.tenant_id = e.tenant_id AND users.id = e.actor_id AND users.erased_at IS NULL LIMIT 1) u ON true
          WHERE e.tenant_id = ${tenantId}::uuid
            AND e.seq = ANY (ARRAY(SELECT audit_browse_seqs(
                  ${query.cursor ?? null}::bigint, ${query.limit + 1}::int, ${query.action ?? null}::audit_action, ${query.actorId ?? null}::uuid,
@@ -68,8 +63,11 @@ export class AuditEntries {
       // A filter on a person, a conversation or the text would tell, by a hold entry matching it, whom or what the hold names.
       const filtersOnHoldSecrets = Boolean(query.subjectUserId || query.conversationId || query.q);
       const shown = seesHolds || !filtersOnHoldSecrets ? page : page.filter((row) => !isHoldConfidential(row.action));
+      const summaries = shown.map(leafSummary);
+      const personal = await openPersonalData(this.vault, tx, tenantId, summaries);
+      const views = shown.map((row, i) => toEntryView(row, summaries[i], actors, personal[i]));
       return {
-        items: shown.map((row) => (seesHolds ? toEntryView(row, actors) : withoutHoldSecrets(toEntryView(row, actors)))),
+        items: seesHolds ? views : views.map(withoutHoldSecrets),
         nextCursor: rows.length > query.limit ? Number(page[page.length - 1].seq) : null,
       };
     });
@@ -106,10 +104,12 @@ export class AuditEntries {
           }
         }
       }
+      const summary = leafSummary(row);
+      const [personal] = await openPersonalData(this.vault, tx, tenantId, [summary]);
       const full: AuditEntryDetail = {
-        ...toEntryView(row, people),
+        ...toEntryView(row, summary, people, personal),
         subject: row.subjectUserId ? (people.get(row.subjectUserId) ?? null) : null,
-        details: (leaf.details ?? {}) as Record<string, unknown>,
+        details: { ...(leaf.details as Record<string, unknown> | undefined), ...personal.details },
         leaf: Buffer.from(row.leaf).toString('base64'),
         content,
         recallReach: row.action === 'MESSAGE_RECALLED' && row.messageId ? await recallReach(tx, tenantId, row.messageId, leaf.details) : null,

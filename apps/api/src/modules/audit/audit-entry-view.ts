@@ -1,5 +1,7 @@
 import type { AuditAction, AuditEntryView } from '@retract/contracts';
+import type { ContentEnvelope, EntryBinding } from './content-vault';
 
+/** A person named by an entry, resolved when it is read; an erased person resolves to null (docs/audit-log.md, "Personal data"). */
 export type Person = { id: string; displayName: string; email: string } | null;
 
 /** The columns a view is made of (a Prisma AuditEntry row has them, and so does the list query). */
@@ -20,23 +22,47 @@ export interface AuditEntryColumns {
   leafHash: Uint8Array;
 }
 
+/** What a view takes from the leaf: whether it has content, its personal data (sealed, or in the clear in format 1), what binds them. */
+export interface LeafSummary {
+  hasContent: boolean;
+  /** A format-1 entry's reason, kept in the clear before personal data was sealed. */
+  clearReason: string | null;
+  personal: ContentEnvelope | null;
+  binding: EntryBinding;
+}
+
+const isEnvelope = (value: unknown): value is ContentEnvelope =>
+  typeof value === 'object' && value !== null && typeof (value as ContentEnvelope).kid === 'string' && typeof (value as ContentEnvelope).ct === 'string';
+
 /**
- * The two leaf fields a list row shows. A plain parse, not `decodeLeaf`: checking that the bytes
- * are canonical is verification's job, and it would be most of a page's time. A leaf that does
- * not even parse still lists (verification names it); whether it has content then comes from
- * data_key_id, the column copy of its content key.
+ * A plain parse, not `decodeLeaf`: checking that the bytes are canonical is verification's job,
+ * and it would be most of a page's time. A leaf that does not even parse still lists
+ * (verification names it); whether it has content then comes from data_key_id, the column copy
+ * of its content key.
  */
-function leafSummary(row: AuditEntryColumns): { reason: string | null; hasContent: boolean } {
+export function leafSummary(row: AuditEntryColumns): LeafSummary {
+  const binding = { action: row.action, messageId: row.messageId };
   try {
-    const leaf = JSON.parse(Buffer.from(row.leaf.buffer, row.leaf.byteOffset, row.leaf.byteLength).toString('utf8')) as { reason?: unknown; content?: unknown };
-    return { reason: typeof leaf.reason === 'string' ? leaf.reason : null, hasContent: leaf.content !== null && leaf.content !== undefined };
+    const leaf = JSON.parse(Buffer.from(row.leaf.buffer, row.leaf.byteOffset, row.leaf.byteLength).toString('utf8')) as Record<string, unknown>;
+    return {
+      hasContent: leaf.content !== null && leaf.content !== undefined,
+      clearReason: typeof leaf.reason === 'string' ? leaf.reason : null,
+      personal: isEnvelope(leaf.personal) ? leaf.personal : null,
+      binding: { action: typeof leaf.action === 'string' ? leaf.action : row.action, messageId: typeof leaf.messageId === 'string' ? leaf.messageId : null },
+    };
   } catch {
-    return { reason: null, hasContent: row.dataKeyId !== null };
+    return { hasContent: row.dataKeyId !== null, clearReason: null, personal: null, binding };
   }
 }
 
-export function toEntryView(row: AuditEntryColumns, people: Map<string, NonNullable<Person>>): AuditEntryView {
-  const { reason, hasContent } = leafSummary(row);
+/** An entry's personal data as the viewer gets it (docs/audit-log.md, "Personal data"). */
+export interface OpenedPersonal {
+  state: AuditEntryView['personalData'];
+  reason: string | null;
+  details: Record<string, unknown>;
+}
+
+export function toEntryView(row: AuditEntryColumns, summary: LeafSummary, people: Map<string, NonNullable<Person>>, personal: OpenedPersonal): AuditEntryView {
   return {
     seq: Number(row.seq),
     occurredAt: row.occurredAt.toISOString(),
@@ -50,8 +76,9 @@ export function toEntryView(row: AuditEntryColumns, people: Map<string, NonNulla
     decidedBy: row.decidedBy,
     denialCode: row.denialCode,
     forced: row.forced,
-    reason,
-    hasContent,
+    reason: personal.reason,
+    hasContent: summary.hasContent,
+    personalData: personal.state,
     leafHash: Buffer.from(row.leafHash).toString('base64'),
   };
 }
@@ -71,7 +98,7 @@ export const isHoldConfidential = (action: string) => HOLD_CONFIDENTIAL_ACTIONS.
  */
 export function withoutHoldSecrets<T extends AuditEntryView>(view: T): T {
   if (!isHoldConfidential(view.action)) return view;
-  const redacted = { ...view, subjectUserId: null, conversationId: null, reason: null };
+  const redacted = { ...view, subjectUserId: null, conversationId: null, reason: null, personalData: null };
   if ('details' in view) {
     const scope = (view as { details: Record<string, unknown> }).details.scope;
     Object.assign(redacted, { subject: null, leaf: null, details: scope === undefined ? {} : { scope } });

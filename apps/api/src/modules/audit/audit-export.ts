@@ -11,8 +11,10 @@ import type { ExportQuery } from '@retract/contracts';
 import type { TenantScope, Tx } from '@retract/db';
 import { TenantDb } from '../../common/database/database.module';
 import { ProblemException } from '../../common/problem/problem';
-import { toEntryView } from './audit-entry-view';
+import { leafSummary, toEntryView } from './audit-entry-view';
 import { AuditLog } from './audit-log';
+import { ContentVault } from './content-vault';
+import { openPersonalData, peopleById } from './personal-data';
 import { SigningKeys, logOrigin } from './signing-keys';
 import { treeNodeSource } from './tree-node-source';
 
@@ -33,6 +35,7 @@ export class AuditExport {
     private readonly tenantDb: TenantDb,
     private readonly keys: SigningKeys,
     private readonly log: AuditLog,
+    private readonly vault: ContentVault,
   ) {}
 
   async resolveRange(scope: TenantScope, query: Pick<ExportQuery, 'from' | 'to' | 'fromSeq' | 'toSeq'>): Promise<ExportRange> {
@@ -108,13 +111,17 @@ export class AuditExport {
   async *csvLines(tenantId: string, range: ExportRange): AsyncGenerator<string> {
     yield 'seq,occurred_at,action,actor_id,actor_email,subject_user_id,conversation_id,message_id,policy_version,decided_by,denial_code,forced,reason,has_content,leaf_hash';
     for await (const rows of this.batches(tenantId, range)) {
-      const people = await this.tenantDb.run({ tenantId }, async (tx) => {
-        const ids = [...new Set(rows.map((row) => row.actorId).filter((id): id is string => Boolean(id)))];
-        const users = await tx.user.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true, email: true, displayName: true } });
-        return new Map(users.map((user) => [user.id, user]));
-      });
-      for (const row of rows) {
-        const view = toEntryView(row, people);
+      const summaries = rows.map(leafSummary);
+      const { people, personal } = await this.tenantDb.run({ tenantId }, async (tx) => ({
+        people: await peopleById(
+          tx,
+          tenantId,
+          rows.map((row) => row.actorId),
+        ),
+        personal: await openPersonalData(this.vault, tx, tenantId, summaries),
+      }));
+      for (const [i, row] of rows.entries()) {
+        const view = toEntryView(row, summaries[i], people, personal[i]);
         yield [
           view.seq,
           view.occurredAt,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { leafTemplate, type JsonValue } from '@retract/audit-log';
 import { afterCommit, type SqlTx } from '@retract/db';
-import { searchTextOf, unplacedEntry, type AuditDraft } from './audit-draft';
+import { personalDataOwner, personalPartOf, searchTextOf, unplacedEntry, type AuditDraft } from './audit-draft';
 import { AuditSequencer } from './audit-sequencer';
 import { AuditTicket } from './audit-ticket';
 import { ContentVault } from './content-vault';
@@ -49,18 +49,25 @@ export class AuditLog {
   }
 
   async append(tx: SqlTx, tenantId: string, draft: AuditDraft): Promise<AuditTicket> {
+    const personalValue = personalPartOf(draft);
     for (let attempt = 0; ; attempt++) {
-      const sealed = draft.content
-        ? await this.vault.seal(tx, tenantId, draft.content.subjectUserId, draft.content.value, new Date(), {
-            action: draft.action,
-            messageId: draft.messageId ?? null,
-          })
+      // One time for both seals: the same person and month give the same data key.
+      const at = new Date();
+      const binding = { action: draft.action, messageId: draft.messageId ?? null };
+      const sealed = draft.content ? await this.vault.seal(tx, tenantId, draft.content.subjectUserId, draft.content.value, at, binding) : undefined;
+      const personal = personalValue
+        ? await this.vault.seal(tx, tenantId, personalDataOwner(draft), personalValue, at, { ...binding, part: 'personal' })
         : undefined;
-      const entry = unplacedEntry(tenantId, draft, (sealed?.envelope ?? null) as JsonValue);
+      const entry = unplacedEntry(tenantId, draft, {
+        content: (sealed?.envelope ?? null) as JsonValue,
+        personal: (personal?.envelope ?? null) as JsonValue,
+      });
       const template = leafTemplate(entry);
-      const dataKeyId = sealed?.dataKeyId ?? null;
+      // The column copy names the key that seals the entry's parts (content and personal data share it).
+      const dataKeyId = sealed?.dataKeyId ?? personal?.dataKeyId ?? null;
+      const keyIds = [...new Set([sealed?.dataKeyId, personal?.dataKeyId].filter((id): id is string => id !== undefined))];
       // A data key found in this replica's cache may have been shredded since: then nothing is
-      // queued, the key is forgotten and the content sealed again under a live key.
+      // queued, the key is forgotten and the parts sealed again under a live key.
       const [row] = await tx.$queryRaw<{ id: bigint }[]>`
         INSERT INTO audit_pending (tenant_id, leaf_parts, action, actor_id, subject_user_id, conversation_id, message_id,
                                    policy_version, decided_by, denial_code, forced, data_key_id, search_text)
@@ -68,11 +75,12 @@ export class AuditLog {
                ${draft.subjectUserId ?? null}::uuid, ${draft.conversationId ?? null}::uuid, ${draft.messageId ?? null}::uuid,
                ${draft.policyVersion ?? null}::int, ${draft.decidedBy ?? null}, ${draft.denialCode ?? null}, ${draft.forced ?? false},
                ${dataKeyId}::uuid, ${searchTextOf(draft)}
-         WHERE ${dataKeyId}::uuid IS NULL
-            OR EXISTS (SELECT 1 FROM audit_data_keys k WHERE k.tenant_id = ${tenantId}::uuid AND k.id = ${dataKeyId}::uuid AND k.wrapped_key IS NOT NULL)
+         WHERE NOT EXISTS (SELECT 1 FROM unnest(${keyIds}::uuid[]) AS used (id)
+                            WHERE NOT EXISTS (SELECT 1 FROM audit_data_keys k
+                                               WHERE k.tenant_id = ${tenantId}::uuid AND k.id = used.id AND k.wrapped_key IS NOT NULL))
         RETURNING id`;
       if (!row) {
-        this.vault.forget(tenantId, dataKeyId!);
+        for (const id of keyIds) this.vault.forget(tenantId, id);
         if (attempt < 2) continue;
         throw new Error('content key was destroyed while sealing, repeatedly');
       }

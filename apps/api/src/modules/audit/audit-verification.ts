@@ -42,7 +42,8 @@ function columnProblems(row: AuditRow, expectedSeq: number): Problem[] {
     ['decidedBy', row.decidedBy, leaf.decidedBy ?? null],
     ['denialCode', row.denialCode, leaf.denialCode ?? null],
     ['forced', row.forced, leaf.forced ?? false],
-    ['dataKeyId', row.dataKeyId, (leaf.content as { kid?: string } | null)?.kid ?? null],
+    // The key that seals the entry's content, else its personal data (they share one key when both are there).
+    ['dataKeyId', row.dataKeyId, (leaf.content as { kid?: string } | null)?.kid ?? (leaf.personal as { kid?: string } | null | undefined)?.kid ?? null],
   ];
   for (const [field, column, inLeaf] of copies) {
     if (column !== inLeaf)

@@ -35,10 +35,20 @@ export type OpenedContent = { state: 'READABLE'; content: unknown } | { state: '
 /** Month of the content's creation: data keys are per subject and month so retention can shred old months only. */
 export const keyPeriod = (at: Date) => at.toISOString().slice(0, 7);
 
-export const keyAad = (tenantId: string, keyId: string, subjectUserId: string) => `retract:data-key:${tenantId}:${keyId}:${subjectUserId}`;
+const keyAad = (tenantId: string, keyId: string, subjectUserId: string) => `retract:data-key:${tenantId}:${keyId}:${subjectUserId}`;
 const legacyContentAad = (tenantId: string, keyId: string) => `retract:content:${tenantId}:${keyId}`;
 const contentAad = (tenantId: string, keyId: string, entry: EntryBinding) =>
   `retract:${entry.part ?? 'content'}:v2:${tenantId}:${keyId}:${entry.action}:${entry.messageId ?? '-'}`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+interface DataKeyRow {
+  id: string;
+  subject_user_id: string;
+  wrapped_key: Buffer | null;
+  kek_id: string;
+  destroyed_at: Date | null;
+  destroyed_reason: string | null;
+}
 
 /**
  * Encrypts recalled content under a per-subject data key (AES-256-GCM) wrapped by the tenant KEK.
@@ -94,18 +104,41 @@ export class ContentVault implements OnModuleInit {
   }
 
   /** Opens an envelope read from the entry `entry` describes; one copied from another entry is UNREADABLE. */
-  async open(tx: Tx, tenantId: string, envelope: ContentEnvelope, entry: EntryBinding): Promise<OpenedContent> {
-    const row = await tx.auditDataKey.findFirst({ where: { tenantId, id: envelope.kid } });
-    if (!row) return { state: 'UNREADABLE' };
-    if (!row.wrappedKey) return { state: 'ERASED', reason: row.destroyedReason ?? 'ERASURE', destroyedAt: row.destroyedAt!.toISOString() };
-    try {
-      const key = this.kek.unwrap(tenantId, row.kekId, row.wrappedKey, keyAad(tenantId, row.id, row.subjectUserId));
-      const aad = envelope.bind === 'entry' ? contentAad(tenantId, row.id, entry) : legacyContentAad(tenantId, row.id);
-      const plain = openParts(key, Buffer.from(envelope.nonce, 'base64'), Buffer.from(envelope.ct, 'base64'), aad).toString('utf8');
-      return { state: 'READABLE', content: JSON.parse(plain) };
-    } catch {
-      return { state: 'UNREADABLE' };
-    }
+  async open(tx: SqlTx, tenantId: string, envelope: ContentEnvelope, entry: EntryBinding): Promise<OpenedContent> {
+    return (await this.openAll(tx, tenantId, [{ envelope, entry }]))[0];
+  }
+
+  /**
+   * Opens several envelopes (a page of the trail) with one read of their keys, each key unwrapped
+   * once. Keys are read from the table every time, never from the cache: a shred on any replica
+   * makes them unreadable at once.
+   */
+  async openAll(tx: SqlTx, tenantId: string, sealed: readonly { envelope: ContentEnvelope; entry: EntryBinding }[]): Promise<OpenedContent[]> {
+    const ids = [...new Set(sealed.map(({ envelope }) => envelope.kid))].filter((id) => typeof id === 'string' && UUID.test(id));
+    const rows = ids.length
+      ? await tx.$queryRaw<DataKeyRow[]>`
+          SELECT id, subject_user_id, wrapped_key, kek_id, destroyed_at, destroyed_reason FROM audit_data_keys
+           WHERE tenant_id = ${tenantId}::uuid AND id = ANY (${ids}::uuid[])`
+      : [];
+    const keys = new Map<string, { row: DataKeyRow; key?: Buffer | null }>(rows.map((row) => [row.id, { row }]));
+    return sealed.map(({ envelope, entry }) => {
+      const found = keys.get(envelope.kid);
+      if (!found) return { state: 'UNREADABLE' };
+      const { row } = found;
+      if (!row.wrapped_key) return { state: 'ERASED', reason: row.destroyed_reason ?? 'ERASURE', destroyedAt: row.destroyed_at!.toISOString() };
+      try {
+        if (found.key === undefined) {
+          found.key = null;
+          found.key = this.kek.unwrap(tenantId, row.kek_id, row.wrapped_key, keyAad(tenantId, row.id, row.subject_user_id));
+        }
+        if (!found.key) return { state: 'UNREADABLE' };
+        const aad = envelope.bind === 'entry' ? contentAad(tenantId, row.id, entry) : legacyContentAad(tenantId, row.id);
+        const plain = openParts(found.key, Buffer.from(envelope.nonce, 'base64'), Buffer.from(envelope.ct, 'base64'), aad).toString('utf8');
+        return { state: 'READABLE', content: JSON.parse(plain) as unknown };
+      } catch {
+        return { state: 'UNREADABLE' };
+      }
+    });
   }
 
   /** Destroys the given subject's keys (all periods, or those before `periodBefore`); returns the ids destroyed. */
@@ -160,7 +193,8 @@ export class ContentVault implements OnModuleInit {
          AND NOT EXISTS (SELECT 1 FROM created)`;
     // The winner of a race committed after this statement's snapshot: a new statement sees its key.
     if (!row) [row] = await live();
-    const key = row.id === fresh.id ? fresh : { id: row.id, key: this.kek.unwrap(tenantId, row.kek_id, row.wrapped_key, keyAad(tenantId, row.id, subjectUserId)) };
+    const key =
+      row.id === fresh.id ? fresh : { id: row.id, key: this.kek.unwrap(tenantId, row.kek_id, row.wrapped_key, keyAad(tenantId, row.id, subjectUserId)) };
     if (this.keys.size >= MAX_CACHED_KEYS) this.keys.delete(this.keys.keys().next().value!);
     if (mark !== undefined && this.feed?.unchangedSince(CACHE_CHANNEL, mark)) this.keys.set(slot, key);
     return key;

@@ -10,13 +10,14 @@ export class ErasureController {
 
   @Post()
   @Endpoint({
-    summary: "Erase a person's recalled content by destroying their data keys (refused under a legal hold)",
+    summary:
+      'Erase a person: destroy their data keys (their recalled content and the personal data audit entries seal under them) and empty their account of email and name (refused under a legal hold; not oneself, nor the last active administrator or compliance officer)',
     tags: ['legal holds'],
     access: can('create', 'ErasureRequest'),
     body: ErasureRequestSchema,
     response: ErasureResultSchema,
     status: 200,
-    errors: [404, 409],
+    errors: [403, 404, 409],
   })
   erase(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Body() body: ErasureRequest) {
     return this.erasure.erase(principal, body);

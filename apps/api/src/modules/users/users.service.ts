@@ -8,13 +8,14 @@ import {
   type UpdateUserRequest,
   type UserListQuery,
 } from '@retract/contracts';
-import type { TenantScope, Tx, UserRole } from '@retract/db';
+import type { TenantScope, UserRole } from '@retract/db';
 import { TenantDb } from '../../common/database/database.module';
 import { invalidCursor } from '../../common/endpoint/keyset-cursor';
 import { ProblemException, conflict, forbidden, notFound } from '../../common/problem/problem';
 import { AuditLog } from '../audit/audit-log';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import { ROLES_NEEDING_APPROVAL, RoleGrants } from '../role-grants/role-grants.service';
+import { assertAnotherActive } from './last-holders';
 import { toUserView } from './user-view';
 
 function decodeCursor(cursor: string | undefined): string | undefined {
@@ -80,7 +81,8 @@ export class UsersService {
         action: 'USER_CREATED',
         actorId: scope.userId,
         subjectUserId: user.id,
-        details: { email: user.email, roles: user.roles, locale: user.locale },
+        details: { roles: user.roles, locale: user.locale },
+        personal: { email: user.email },
       });
       for (const role of asked.needApproval) await this.grants.request(tx, scope, user.id, role);
       return toUserView(user);
@@ -93,6 +95,7 @@ export class UsersService {
     return this.tenantDb.run(scope, async (tx) => {
       const user = await tx.user.findFirst({ where: { tenantId: scope.tenantId, id } });
       if (!user) throw notFound('user');
+      if (user.erasedAt) throw conflict('This person was erased; their account cannot change.');
       const asked = request.roles ? splitRoles(request.roles, user.roles) : { now: user.roles, needApproval: [] };
       // Nor of one about to become one: the administrator would hold the account the approval is for.
       if (passwordHash && (user.roles.includes('COMPLIANCE') || asked.needApproval.length > 0 || (await this.grants.hasPending(tx, scope.tenantId, id)))) {
@@ -102,7 +105,7 @@ export class UsersService {
       const active = request.active ?? user.active;
       // The last administrator, and the last compliance officer (who approves the next one), stay.
       for (const role of ['ADMIN', 'COMPLIANCE'] as const) {
-        if (user.roles.includes(role) && user.active && (!roles.includes(role) || !active)) await this.assertAnotherActive(tx, scope.tenantId, role, id);
+        if (user.roles.includes(role) && user.active && (!roles.includes(role) || !active)) await assertAnotherActive(tx, scope.tenantId, role, id);
       }
       const updated = await tx.user.update({
         where: { tenantId_id: { tenantId: scope.tenantId, id } },
@@ -164,10 +167,5 @@ export class UsersService {
         details: { by: 'SELF' },
       });
     });
-  }
-
-  private async assertAnotherActive(tx: Tx, tenantId: string, role: UserRole, exceptUserId: string) {
-    const others = await tx.user.count({ where: { tenantId, active: true, roles: { has: role }, id: { not: exceptUserId } } });
-    if (others === 0) throw conflict(`The organisation must keep at least one active ${role === 'ADMIN' ? 'administrator' : 'compliance officer'}.`);
   }
 }
