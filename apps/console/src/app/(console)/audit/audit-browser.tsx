@@ -163,7 +163,7 @@ export function AuditBrowser({ locale, items, nextCursor, cursor, trail, filters
                         {item.actor.displayName}
                       </button>
                     ) : (
-                      <span className="muted">{item.actorId ? t.table.unknownPerson : t.table.system}</span>
+                      <span className="muted">{item.actorId ? t.table.erasedPerson : t.table.system}</span>
                     )}
                   </td>
                   <td className="cell-about">
@@ -173,7 +173,11 @@ export function AuditBrowser({ locale, items, nextCursor, cursor, trail, filters
                       </span>
                     ) : null}{' '}
                     {item.decidedBy ? <span className="muted">{ruleLabel(item.decidedBy, t.rules)}</span> : null}
-                    {item.reason ? <span className="cell-reason">“{item.reason}”</span> : null}
+                    {item.reason ? (
+                      <span className="cell-reason">“{item.reason}”</span>
+                    ) : item.personalData === 'ERASED' ? (
+                      <span className="muted">{t.audit.reasonErased}</span>
+                    ) : null}
                   </td>
                   <td>
                     <span className="flags">

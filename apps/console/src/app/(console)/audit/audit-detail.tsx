@@ -173,10 +173,18 @@ export function AuditDetail({ seq, locale, t, onClose }: { seq: number; locale: 
             <dl className="facts facts--compact">
               <Fact label={a.occurredAt}>{formatUtc(locale, detail.occurredAt)}</Fact>
               <Fact label={a.actor}>
-                {detail.actor ? `${detail.actor.displayName} <${detail.actor.email}>` : detail.actorId ? t.table.unknownPerson : t.table.system}
+                {detail.actor ? `${detail.actor.displayName} <${detail.actor.email}>` : detail.actorId ? t.table.erasedPerson : t.table.system}
               </Fact>
               {detail.subjectUserId ? (
-                <Fact label={a.subject}>{detail.subject ? `${detail.subject.displayName} <${detail.subject.email}>` : detail.subjectUserId}</Fact>
+                <Fact label={a.subject}>
+                  {detail.subject ? (
+                    `${detail.subject.displayName} <${detail.subject.email}>`
+                  ) : (
+                    <>
+                      {t.table.erasedPerson} <code title={detail.subjectUserId}>{detail.subjectUserId}</code>
+                    </>
+                  )}
+                </Fact>
               ) : null}
               {detail.conversationId ? (
                 <Fact label={a.conversation}>
@@ -199,8 +207,14 @@ export function AuditDetail({ seq, locale, t, onClose }: { seq: number; locale: 
               {detail.denialCode ? (
                 <Fact label={a.denialCode}>{t.denialCodes[detail.denialCode as keyof typeof t.denialCodes] ?? detail.denialCode}</Fact>
               ) : null}
-              {detail.action === 'MESSAGE_RECALLED' || detail.action === 'RECALL_DENIED' || detail.reason ? (
-                <Fact label={a.reason}>{detail.reason ?? <span className="muted">{a.noReason}</span>}</Fact>
+              {detail.action === 'MESSAGE_RECALLED' || detail.action === 'RECALL_DENIED' || detail.reason || detail.personalData ? (
+                <Fact label={a.reason}>
+                  {detail.reason ?? (
+                    <span className="muted">
+                      {detail.personalData === 'ERASED' ? a.reasonErased : detail.personalData === 'UNREADABLE' ? a.reasonUnreadable : a.noReason}
+                    </span>
+                  )}
+                </Fact>
               ) : null}
               {detail.forced ? (
                 <Fact label={a.forced}>
