@@ -17,12 +17,14 @@
 import { freePort } from '../tools/runtime/src/ports';
 import { createDb, inTenant, type Db } from '@retract/db';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'node:http';
+import { LocalKeyring } from '../apps/api/src/modules/audit/key-encryption';
 import { hashPassword } from '../apps/api/src/modules/auth/passwords';
+import { MessageSeal } from '../apps/api/src/modules/messages/message-seal';
 import { provisionTenant } from '../apps/api/src/modules/tenants/provision-tenant';
 import { TENANT_INITIALIZERS } from '../apps/api/src/modules/tenants/tenant-initializers';
 import { BENCH_APPEND_DIRECT_SQL, pgbenchScript, recordRecallStatements, sealedUnderKey } from './recall-sql';
@@ -77,18 +79,27 @@ async function provision(db: Db, tenants: number, clientsPerTenant: number[], pa
   return clients;
 }
 
-/** Fresh messages (sent "now", so inside the recall window), written directly: sending is not what is measured. */
+/**
+ * Fresh messages (sent "now", so inside the recall window), written directly — sending is not what
+ * is measured — but sealed as the API seals them, so a recall opens and destroys a real message key.
+ */
 async function prepareMessages(db: Db, clients: Client[], perClient: number): Promise<Map<Client, string[]>> {
   const ids = new Map<Client, string[]>();
+  const seal = new MessageSeal(LocalKeyring.single('local-1', AUDIT_KEK));
   for (const client of clients) {
+    const fresh = Array.from({ length: perClient }, (_, i) => {
+      const id = randomUUID();
+      return { id, ...seal.seal(client.tenantId, id, { body: `benchmark message ${i + 1}`, extras: null }) };
+    });
     const rows = await inTenant(
       db,
       { tenantId: client.tenantId },
       (tx) =>
         tx.$queryRaw<{ id: string }[]>`
-        INSERT INTO messages (tenant_id, conversation_id, sender_id, type, body, sent_at)
-        SELECT ${client.tenantId}::uuid, ${client.conversationId}::uuid, ${client.userId}::uuid, 'TEXT', 'benchmark message ' || g, now()
-          FROM generate_series(1, ${perClient}) g
+        INSERT INTO messages (tenant_id, id, conversation_id, sender_id, type, sent_at, content_sealed, content_key, content_kek_id)
+        SELECT ${client.tenantId}::uuid, m.id, ${client.conversationId}::uuid, ${client.userId}::uuid, 'TEXT', now(), m.sealed, m.wrapped, 'local-1'
+          FROM unnest(${fresh.map((m) => m.id)}::uuid[], ${fresh.map((m) => m.sealed)}::bytea[], ${fresh.map((m) => Buffer.from(m.wrappedKey))}::bytea[])
+               AS m (id, sealed, wrapped)
         RETURNING id`,
     );
     ids.set(
@@ -283,6 +294,16 @@ async function main(): Promise<void> {
       halfRate,
     );
     console.log(describeLoad(`HTTP     8 tenants @ ${halfRate.toFixed(0)}/s`, paced));
+
+    // Sending, under the same load: what sealing each message at rest costs the send path.
+    const sends = await closedLoop(eightTenants, SECONDS, async (client) => {
+      const sent = await post(agent, base, `/api/v1/conversations/${client.conversationId}/messages`, client.token, {
+        type: 'TEXT',
+        body: 'benchmark message',
+      });
+      return sent.status === 201;
+    });
+    console.log(describeLoad('HTTP     send, 8 tenants', sends));
 
     const baseline = await recordedBaseline(db, database.appUrl, oneTenant[0]);
     writeFileSync(join(process.cwd(), 'bench', 'results', 'recall-baseline.pgbench.sql'), baseline(pickMessage('1')));
