@@ -35,7 +35,7 @@ export type OpenedContent = { state: 'READABLE'; content: unknown } | { state: '
 /** Month of the content's creation: data keys are per subject and month so retention can shred old months only. */
 export const keyPeriod = (at: Date) => at.toISOString().slice(0, 7);
 
-const keyAad = (tenantId: string, keyId: string, subjectUserId: string) => `retract:data-key:${tenantId}:${keyId}:${subjectUserId}`;
+export const keyAad = (tenantId: string, keyId: string, subjectUserId: string) => `retract:data-key:${tenantId}:${keyId}:${subjectUserId}`;
 const legacyContentAad = (tenantId: string, keyId: string) => `retract:content:${tenantId}:${keyId}`;
 const contentAad = (tenantId: string, keyId: string, entry: EntryBinding) =>
   `retract:${entry.part ?? 'content'}:v2:${tenantId}:${keyId}:${entry.action}:${entry.messageId ?? '-'}`;
