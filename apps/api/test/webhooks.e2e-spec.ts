@@ -1,3 +1,4 @@
+import { MAX_WEBHOOKS } from '@retract/contracts';
 import { inTenant, type Db } from '@retract/db';
 import { CONFIG, ConfigError, loadConfig } from '../src/config/config';
 import { MAX_ATTEMPTS, RETRY_BACKOFF_SECONDS, WebhookDispatcher } from '../src/modules/webhooks/webhook-dispatcher';
@@ -204,6 +205,24 @@ describe('webhooks', () => {
     expect((await deliveries(hook.id))[0]).toMatchObject({ status: 'FAILED', lastError: 'webhook deleted' });
     await sendText(test, acme.users.alice, acme.launch, 'after delete');
     expect(await deliveries(hook.id)).toHaveLength(1);
+  });
+
+  it(`keeps an organisation to ${MAX_WEBHOOKS} webhooks, concurrent registrations included, as the list's maxItems says`, async () => {
+    const org = await createMessagingTenant(test);
+    const create = () =>
+      test.request({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        token: org.users.admin.token,
+        payload: { url: 'https://hooks.example.test/many', eventTypes: ['policy.changed'] },
+      });
+    const statuses = (await Promise.all(Array.from({ length: MAX_WEBHOOKS + 5 }, create))).map((response) => response.statusCode);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(MAX_WEBHOOKS);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(5);
+    const listed = (await test.request({ method: 'GET', url: '/api/v1/webhooks', token: org.users.admin.token })).json<{ items: { id: string }[] }>().items;
+    expect(listed).toHaveLength(MAX_WEBHOOKS);
+    expect((await test.request({ method: 'DELETE', url: `/api/v1/webhooks/${listed[0].id}`, token: org.users.admin.token })).statusCode).toBe(204);
+    expect((await create()).statusCode).toBe(201);
   });
 
   describe('targets (SSRF)', () => {

@@ -1,4 +1,17 @@
 import { z } from 'zod';
+import {
+  dateTimeText,
+  displayNameText,
+  emailText,
+  hashText,
+  identifierText,
+  MAX_DATE_TIME_LENGTH,
+  MAX_DOCUMENT_LENGTH,
+  MAX_PROOF_HASHES,
+  pageOf,
+  serverText,
+} from './bounds';
+import { MAX_CONVERSATION_MEMBERS } from './conversations';
 import { freeText, searchTerm } from './text';
 
 export const AUDIT_ACTIONS = [
@@ -29,7 +42,7 @@ export const AUDIT_ACTIONS = [
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
-const isoDate = z.iso.datetime({ offset: true });
+const isoDate = z.iso.datetime({ offset: true }).max(MAX_DATE_TIME_LENGTH);
 const seqNumber = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const AuditListQuerySchema = z.strictObject({
@@ -46,11 +59,14 @@ export const AuditListQuerySchema = z.strictObject({
 });
 export type AuditListQuery = z.infer<typeof AuditListQuerySchema>;
 
-const PersonSchema = z.object({ id: z.uuid(), displayName: z.string(), email: z.string() }).nullable();
+const PersonSchema = z.object({ id: z.uuid(), displayName: displayNameText(), email: emailText() }).nullable();
+
+/** What legal holds, erasures and forced recalls quote: the request schemas bound them to 500 characters. */
+const MAX_QUOTED_TEXT_LENGTH = 500;
 
 export const AuditEntryViewSchema = z.object({
   seq: z.number().int(),
-  occurredAt: z.string(),
+  occurredAt: dateTimeText(),
   action: AuditActionSchema,
   actor: PersonSchema,
   actorId: z.uuid().nullable(),
@@ -58,48 +74,48 @@ export const AuditEntryViewSchema = z.object({
   conversationId: z.uuid().nullable(),
   messageId: z.uuid().nullable(),
   policyVersion: z.number().int().nullable(),
-  decidedBy: z.string().nullable(),
-  denialCode: z.string().nullable(),
+  decidedBy: identifierText().nullable(),
+  denialCode: identifierText().nullable(),
   forced: z.boolean(),
-  reason: z.string().nullable(),
+  reason: z.string().max(MAX_QUOTED_TEXT_LENGTH).nullable(),
   hasContent: z.boolean(),
   /**
    * The entry's sealed personal data (reason, email, quoted matters): READABLE, ERASED with its
    * person's key, UNREADABLE; null when it has none or keeps it in the clear (entries of format 1).
    */
   personalData: z.enum(['READABLE', 'ERASED', 'UNREADABLE']).nullable(),
-  leafHash: z.string(),
+  leafHash: hashText(),
 });
 export type AuditEntryView = z.infer<typeof AuditEntryViewSchema>;
 
-export const AuditListSchema = z.object({ items: z.array(AuditEntryViewSchema), nextCursor: z.number().int().nullable() });
+export const AuditListSchema = z.object({ items: pageOf(AuditEntryViewSchema), nextCursor: z.number().int().nullable() });
 
 export const AuditContentSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('READABLE'), value: z.unknown(), viewAuditSeq: z.number().int() }),
-  z.object({ state: z.literal('ERASED'), reason: z.string(), destroyedAt: z.string() }),
-  z.object({ state: z.literal('WITHHELD'), detail: z.string() }),
+  z.object({ state: z.literal('ERASED'), reason: z.string().max(MAX_QUOTED_TEXT_LENGTH), destroyedAt: dateTimeText() }),
+  z.object({ state: z.literal('WITHHELD'), detail: serverText() }),
   z.object({ state: z.literal('UNREADABLE') }),
 ]);
 
 export const AuditEntryDetailSchema = AuditEntryViewSchema.extend({
   subject: PersonSchema,
-  details: z.record(z.string(), z.unknown()),
+  details: z.record(identifierText(), z.unknown()),
   /** Null when withheld: a legal hold's entries to those who may not read legal holds. */
-  leaf: z.string().nullable(),
+  leaf: z.string().max(MAX_DOCUMENT_LENGTH).nullable(),
   content: AuditContentSchema.nullable(),
-  recallReach: z.object({ recipients: z.number().int(), applied: z.number().int(), pending: z.array(z.uuid()) }).nullable(),
+  recallReach: z.object({ recipients: z.number().int(), applied: z.number().int(), pending: z.array(z.uuid()).max(MAX_CONVERSATION_MEMBERS) }).nullable(),
 });
 export type AuditEntryDetail = z.infer<typeof AuditEntryDetailSchema>;
 
 export const SeqParamsSchema = z.strictObject({ seq: seqNumber });
 
 export const CheckpointViewSchema = z.object({
-  origin: z.string(),
+  origin: identifierText(),
   treeSize: z.number().int(),
-  rootHash: z.string(),
-  note: z.string(),
-  keyName: z.string(),
-  createdAt: z.string(),
+  rootHash: hashText(),
+  note: z.string().max(MAX_DOCUMENT_LENGTH),
+  keyName: identifierText(),
+  createdAt: dateTimeText(),
 });
 export type CheckpointView = z.infer<typeof CheckpointViewSchema>;
 
@@ -107,12 +123,12 @@ export const InclusionProofQuerySchema = z.strictObject({ seq: seqNumber, treeSi
 export const InclusionProofSchema = z.object({
   seq: z.number().int(),
   treeSize: z.number().int(),
-  leafHash: z.string(),
-  proof: z.array(z.string()),
+  leafHash: hashText(),
+  proof: z.array(hashText()).max(MAX_PROOF_HASHES),
   checkpoint: CheckpointViewSchema.nullable(),
 });
 export const ConsistencyProofQuerySchema = z.strictObject({ from: seqNumber, to: seqNumber });
-export const ConsistencyProofSchema = z.object({ from: z.number().int(), to: z.number().int(), proof: z.array(z.string()) });
+export const ConsistencyProofSchema = z.object({ from: z.number().int(), to: z.number().int(), proof: z.array(hashText()).max(MAX_PROOF_HASHES) });
 
 export const VerifyRequestSchema = z
   .strictObject({ fromSeq: seqNumber.optional(), toSeq: seqNumber.optional() })
@@ -120,13 +136,15 @@ export const VerifyRequestSchema = z
     message: 'must not exceed toSeq',
     path: ['fromSeq'],
   });
-export const VerifyProblemSchema = z.object({ seq: z.number().int().optional(), code: z.string(), message: z.string() });
+export const VerifyProblemSchema = z.object({ seq: z.number().int().optional(), code: identifierText(), message: z.string().max(MAX_DOCUMENT_LENGTH) });
+/** A verification reports at most this many problems (the first ones, in log order); `ok` is false whenever there is one. */
+export const MAX_VERIFY_PROBLEMS = 1000;
 export const VerifyResultSchema = z.object({
   ok: z.boolean(),
   checked: z.number().int(),
   treeSize: z.number().int(),
   firstBadSeq: z.number().int().optional(),
-  problems: z.array(VerifyProblemSchema),
+  problems: z.array(VerifyProblemSchema).max(MAX_VERIFY_PROBLEMS),
   latestCheckpoint: CheckpointViewSchema.nullable(),
 });
 export type VerifyResult = z.infer<typeof VerifyResultSchema>;
@@ -140,13 +158,18 @@ export const ExportQuerySchema = z.strictObject({
 });
 export type ExportQuery = z.infer<typeof ExportQuerySchema>;
 
+/** One signing key per organisation today (named after its log); room for rotations to come. */
+const MAX_SIGNING_KEYS = 100;
+
 export const PublicKeysSchema = z.object({
-  origin: z.string(),
-  keys: z.array(z.object({ name: z.string(), vkey: z.string(), algorithm: z.literal('Ed25519'), publicKey: z.string(), createdAt: z.string() })),
+  origin: identifierText(),
+  keys: z
+    .array(z.object({ name: identifierText(), vkey: z.string().max(1024), algorithm: z.literal('Ed25519'), publicKey: hashText(), createdAt: dateTimeText() }))
+    .max(MAX_SIGNING_KEYS),
 });
 
 export const LEGAL_HOLD_SCOPES = ['USER', 'CONVERSATION', 'TENANT'] as const;
-const matter = freeText(500);
+const matter = freeText(MAX_QUOTED_TEXT_LENGTH);
 export const PlaceLegalHoldRequestSchema = z.discriminatedUnion('scope', [
   z.strictObject({ scope: z.literal('USER'), subjectUserId: z.uuid(), matter }),
   z.strictObject({ scope: z.literal('CONVERSATION'), conversationId: z.uuid(), matter }),
@@ -158,17 +181,19 @@ export const LegalHoldViewSchema = z.object({
   scope: z.enum(LEGAL_HOLD_SCOPES),
   subjectUserId: z.uuid().nullable(),
   conversationId: z.uuid().nullable(),
-  matter: z.string(),
+  matter: z.string().max(MAX_QUOTED_TEXT_LENGTH),
   placedBy: z.uuid(),
-  placedAt: z.string(),
+  placedAt: dateTimeText(),
   releasedBy: z.uuid().nullable(),
-  releasedAt: z.string().nullable(),
+  releasedAt: dateTimeText().nullable(),
   active: z.boolean(),
 });
-export const LegalHoldListSchema = z.object({ items: z.array(LegalHoldViewSchema) });
+/** The legal-holds list answers the most recently placed ones, at most this many. */
+export const MAX_LEGAL_HOLDS_LISTED = 500;
+export const LegalHoldListSchema = z.object({ items: z.array(LegalHoldViewSchema).max(MAX_LEGAL_HOLDS_LISTED) });
 export const LegalHoldListQuerySchema = z.strictObject({ active: z.enum(['true', 'false']).optional() });
 export const IdParamsSchema = z.strictObject({ id: z.uuid() });
 
-export const ErasureRequestSchema = z.strictObject({ subjectUserId: z.uuid(), reason: freeText(500) });
+export const ErasureRequestSchema = z.strictObject({ subjectUserId: z.uuid(), reason: freeText(MAX_QUOTED_TEXT_LENGTH) });
 export type ErasureRequest = z.infer<typeof ErasureRequestSchema>;
 export const ErasureResultSchema = z.object({ subjectUserId: z.uuid(), keysDestroyed: z.number().int(), auditSeq: z.number().int() });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dateTimeText, displayNameText, emailText } from './bounds';
 import { LocaleSchema, RoleSchema } from './roles';
 
 const slug = z
@@ -8,6 +9,11 @@ const slug = z
   .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'lowercase letters, digits and inner hyphens');
 
 export const TenantSlugSchema = slug;
+
+/** An organisation's name, as provisioning accepts it. */
+export const MAX_TENANT_NAME_LENGTH = 200;
+/** A signed JWT with a handful of claims is well under 1 KiB. */
+const MAX_ACCESS_TOKEN_LENGTH = 4096;
 
 /**
  * How the session is handed over: `token` (the default: integrations, scripts) returns the access
@@ -28,26 +34,26 @@ export type LoginRequest = z.infer<typeof LoginRequestSchema>;
 export const UserViewSchema = z.object({
   id: z.uuid(),
   tenantId: z.uuid(),
-  email: z.string(),
-  displayName: z.string(),
-  roles: z.array(RoleSchema),
+  email: emailText(),
+  displayName: displayNameText(),
+  roles: z.array(RoleSchema).max(RoleSchema.options.length),
   locale: LocaleSchema,
   active: z.boolean(),
   /** After an administrator's password reset: only `PUT /me/password` (and `/me`, logout) is allowed until it is changed. */
   mustChangePassword: z.boolean(),
-  createdAt: z.string(),
+  createdAt: dateTimeText(),
 });
 export type UserView = z.infer<typeof UserViewSchema>;
 
 export const MeViewSchema = UserViewSchema.extend({
-  tenant: z.object({ id: z.uuid(), slug: z.string(), name: z.string(), locale: LocaleSchema }),
+  tenant: z.object({ id: z.uuid(), slug: TenantSlugSchema, name: z.string().max(MAX_TENANT_NAME_LENGTH), locale: LocaleSchema }),
 });
 export type MeView = z.infer<typeof MeViewSchema>;
 
 export const LoginResponseSchema = z.object({
   /** Only for `session: "token"`. */
-  accessToken: z.string().optional(),
-  expiresAt: z.string(),
+  accessToken: z.string().max(MAX_ACCESS_TOKEN_LENGTH).optional(),
+  expiresAt: dateTimeText(),
   user: MeViewSchema,
 });
 export type LoginResponse = z.infer<typeof LoginResponseSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cursorText, dateTimeText, displayNameText, MAX_CURSOR_LENGTH, pageOf } from './bounds';
 import { freeText } from './text';
 import { ConversationKindSchema, PolicyRuleNameSchema } from './policy';
 
@@ -12,12 +13,13 @@ export type ConversationIdParams = z.infer<typeof ConversationIdParamsSchema>;
 
 /** Members in a conversation besides its creator; the creator is always a member. */
 export const MAX_CONVERSATION_MEMBERS = 500;
+export const MAX_CONVERSATION_TITLE_LENGTH = 200;
 
 export const CreateConversationRequestSchema = z
   .strictObject({
     kind: ConversationKindSchema,
     /** Required for GROUP, not allowed for DIRECT (a direct conversation is named after the other person). */
-    title: freeText(200).optional(),
+    title: freeText(MAX_CONVERSATION_TITLE_LENGTH).optional(),
     /** The other members (the caller is added). DIRECT: exactly one id. GROUP: at least one. */
     memberIds: z
       .array(z.uuid({ error: 'must be a user id (UUID)' }), { error: 'must be a list of user ids' })
@@ -44,7 +46,7 @@ export type CreateConversationRequest = z.infer<typeof CreateConversationRequest
 
 export const ConversationMemberViewSchema = z.object({
   id: z.uuid(),
-  displayName: z.string(),
+  displayName: displayNameText(),
 });
 export type ConversationMemberView = z.infer<typeof ConversationMemberViewSchema>;
 
@@ -52,12 +54,12 @@ export const ConversationViewSchema = z.object({
   id: z.uuid(),
   kind: ConversationKindSchema,
   /** GROUP: its title. DIRECT: null (show the other member's name). */
-  title: z.string().nullable(),
+  title: z.string().max(MAX_CONVERSATION_TITLE_LENGTH).nullable(),
   createdBy: z.uuid(),
-  createdAt: z.string(),
-  members: z.array(ConversationMemberViewSchema),
+  createdAt: dateTimeText(),
+  members: z.array(ConversationMemberViewSchema).max(MAX_CONVERSATION_MEMBERS),
   /** Server time of the newest message, if any. */
-  lastMessageAt: z.string().nullable(),
+  lastMessageAt: dateTimeText().nullable(),
   /** The policy rule in force here (most specific override that applies), e.g. `CONVERSATION_KIND:GROUP`. */
   policyRule: PolicyRuleNameSchema,
   /** The recall window in force here (seconds; 0 = recall is off in this conversation). */
@@ -66,13 +68,13 @@ export const ConversationViewSchema = z.object({
 export type ConversationView = z.infer<typeof ConversationViewSchema>;
 
 export const ConversationListQuerySchema = z.strictObject({
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(MAX_CURSOR_LENGTH).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type ConversationListQuery = z.infer<typeof ConversationListQuerySchema>;
 
 export const ConversationListSchema = z.object({
-  items: z.array(ConversationViewSchema),
-  nextCursor: z.string().nullable(),
+  items: pageOf(ConversationViewSchema),
+  nextCursor: cursorText().nullable(),
 });
 export type ConversationList = z.infer<typeof ConversationListSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MessageTypeSchema } from './policy';
 import { LocaleSchema } from './roles';
+import { dateTimeText, displayNameText, serverText } from './bounds';
 
 /*
  * The durable per-tenant event log behind GET /api/v1/events (Server-Sent Events) and
@@ -20,22 +21,22 @@ export const MessageCreatedDataSchema = z.object({
   messageId: z.uuid(),
   conversationId: z.uuid(),
   senderId: z.uuid(),
-  senderName: z.string(),
+  senderName: displayNameText(),
   type: MessageTypeSchema,
-  sentAt: z.string(),
+  sentAt: dateTimeText(),
 });
 
 export const MessageRecalledDataSchema = z.object({
   messageId: z.uuid(),
   conversationId: z.uuid(),
   senderId: z.uuid(),
-  senderName: z.string(),
-  recalledAt: z.string(),
+  senderName: displayNameText(),
+  recalledAt: dateTimeText(),
   recallKind: z.enum(['SENDER', 'FORCED']),
   /** SSE: the notice in the receiving user's locale ("You recalled a message" for the sender). */
-  notice: z.string().optional(),
+  notice: serverText().optional(),
   /** Webhooks: the notice in every locale (the integrator knows its reader's locale). */
-  notices: z.partialRecord(LocaleSchema, z.string()).optional(),
+  notices: z.partialRecord(LocaleSchema, serverText()).optional(),
 });
 
 export const MessageReEditedDataSchema = MessageCreatedDataSchema.extend({
@@ -48,33 +49,41 @@ export const PolicyChangedDataSchema = z.object({
   changedBy: z.uuid().nullable(),
 });
 
+/** Event ids are a bigint's decimal digits (at most 19, and a sign PostgreSQL never gives them). */
+const eventIdText = () => z.string().max(20);
+
 export const EventEnvelopeSchema = z.discriminatedUnion('type', [
-  z.object({ id: z.string(), type: z.literal('message.created'), occurredAt: z.string(), data: MessageCreatedDataSchema }),
-  z.object({ id: z.string(), type: z.literal('message.recalled'), occurredAt: z.string(), data: MessageRecalledDataSchema }),
-  z.object({ id: z.string(), type: z.literal('message.reedited'), occurredAt: z.string(), data: MessageReEditedDataSchema }),
-  z.object({ id: z.string(), type: z.literal('policy.changed'), occurredAt: z.string(), data: PolicyChangedDataSchema }),
+  z.object({ id: eventIdText(), type: z.literal('message.created'), occurredAt: dateTimeText(), data: MessageCreatedDataSchema }),
+  z.object({ id: eventIdText(), type: z.literal('message.recalled'), occurredAt: dateTimeText(), data: MessageRecalledDataSchema }),
+  z.object({ id: eventIdText(), type: z.literal('message.reedited'), occurredAt: dateTimeText(), data: MessageReEditedDataSchema }),
+  z.object({ id: eventIdText(), type: z.literal('policy.changed'), occurredAt: dateTimeText(), data: PolicyChangedDataSchema }),
 ]);
 export type EventEnvelope = z.infer<typeof EventEnvelopeSchema>;
 
-export const EventIdSchema = z.string().regex(/^\d{1,18}$/, { error: 'must be an event id (digits)' });
+export const EventIdSchema = z
+  .string()
+  .max(18, { error: 'must be an event id (digits)' })
+  .regex(/^\d{1,18}$/, { error: 'must be an event id (digits)' });
 
 /**
  * GET /api/v1/events. With `Accept: text/event-stream` (what EventSource sends) the answer is a
  * live stream; otherwise one JSON page of the events after `lastEventId`, for clients that sync
  * by polling.
  */
+export const MAX_EVENT_PAGE = 500;
+
 export const EventStreamQuerySchema = z.strictObject({
   /** Same as the Last-Event-ID header (for clients that cannot set headers); the header wins. */
   lastEventId: EventIdSchema.optional(),
   /** JSON page size (ignored by the stream). */
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: z.coerce.number().int().min(1).max(MAX_EVENT_PAGE).default(100),
 });
 export type EventStreamQuery = z.infer<typeof EventStreamQuerySchema>;
 
 export const EventPageSchema = z.object({
-  items: z.array(EventEnvelopeSchema),
+  items: z.array(EventEnvelopeSchema).max(MAX_EVENT_PAGE),
   /** Resume from here next time (unchanged when there was nothing new). */
-  lastEventId: z.string(),
+  lastEventId: eventIdText(),
   /** More events are waiting: ask again at once. */
   hasMore: z.boolean(),
 });

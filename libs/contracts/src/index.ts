@@ -1,6 +1,7 @@
 export * from './roles';
 export * from './problem';
 export * from './text';
+export * from './bounds';
 export * from './auth';
 export * from './users';
 export * from './role-grants';

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { DecisionRuleSchema, DenialCodeSchema, MessageTypeSchema, type MessageType } from './policy';
 import type { Locale } from './roles';
+import { cursorText, dateTimeText, displayNameText, MAX_CURSOR_LENGTH, pageOf, serverText } from './bounds';
+import { MAX_CONVERSATION_MEMBERS } from './conversations';
 import { freeText, httpUrl, isBlank, storableString } from './text';
 
 /*
@@ -33,7 +35,10 @@ export const AttachmentSchema = z.strictObject({
     .max(255)
     .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/i, { error: 'must be a MIME type such as image/png' }),
   /** SHA-256 of the bytes, lower-case hex. */
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be a SHA-256 digest in lower-case hex (64 characters)' }),
+  sha256: z
+    .string()
+    .length(64, { error: 'must be a SHA-256 digest in lower-case hex (64 characters)', abort: true })
+    .regex(/^[0-9a-f]{64}$/, { error: 'must be a SHA-256 digest in lower-case hex (64 characters)' }),
   url: httpUrl,
   /** VOICE / VIDEO: length in seconds. */
   durationSeconds: z.number().min(0).max(86_400).optional(),
@@ -50,7 +55,10 @@ export type MessageLocation = z.infer<typeof LocationSchema>;
 /** RED_PACKET / TRANSFER: the amount in minor units (cents, fen) and an ISO 4217 currency. */
 export const PaymentSchema = z.strictObject({
   amountMinor: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number of minor units' }).min(1).max(1_000_000_000_000),
-  currency: z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as CNY' }),
+  currency: z
+    .string()
+    .length(3, { error: 'must be an ISO 4217 code such as CNY', abort: true })
+    .regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as CNY' }),
 });
 export type Payment = z.infer<typeof PaymentSchema>;
 
@@ -181,39 +189,39 @@ export const MessageViewSchema = z.object({
   id: z.uuid(),
   conversationId: z.uuid(),
   senderId: z.uuid(),
-  senderName: z.string(),
+  senderName: displayNameText(),
   type: MessageTypeSchema,
   /** Server time the message was accepted (UTC, ms). */
-  sentAt: z.string(),
+  sentAt: dateTimeText(),
   state: z.enum(['ACTIVE', 'RECALLED']),
   /** Content: null once recalled. */
-  body: z.string().nullable(),
+  body: z.string().max(MAX_BODY_LENGTH).nullable(),
   attachment: AttachmentSchema.nullable(),
   location: LocationSchema.nullable(),
   payment: PaymentSchema.nullable(),
   /** The message this one re-edits (a recalled message of the same sender). */
   replacesMessageId: z.uuid().nullable(),
-  recalledAt: z.string().nullable(),
+  recalledAt: dateTimeText().nullable(),
   recallKind: z.enum(['SENDER', 'FORCED']).nullable(),
   /** Localized for the viewer; present exactly when the message was recalled. */
-  notice: z.string().nullable(),
+  notice: serverText().nullable(),
   /** Sender only: until when the recalled message may still be re-edited (null when not, or no longer, possible). */
-  reEditUntil: z.string().nullable(),
+  reEditUntil: dateTimeText().nullable(),
   /** Sender only, once recalled: how many recipients applied the recall. */
   recallReach: RecallReachSchema.nullable(),
 });
 export type MessageView = z.infer<typeof MessageViewSchema>;
 
 export const MessageListQuerySchema = z.strictObject({
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(MAX_CURSOR_LENGTH).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type MessageListQuery = z.infer<typeof MessageListQuerySchema>;
 
 export const MessageListSchema = z.object({
   /** Newest first; messages the caller deleted for themself are left out. */
-  items: z.array(MessageViewSchema),
-  nextCursor: z.string().nullable(),
+  items: pageOf(MessageViewSchema),
+  nextCursor: cursorText().nullable(),
 });
 export type MessageList = z.infer<typeof MessageListSchema>;
 
@@ -249,32 +257,32 @@ export type BatchRecallRequest = z.infer<typeof BatchRecallRequestSchema>;
 /** The recalled content, handed back once to the sender (never stored anywhere but the encrypted audit record). */
 export const ReEditDraftSchema = z.object({
   type: MessageTypeSchema,
-  body: z.string().nullable(),
+  body: z.string().max(MAX_BODY_LENGTH).nullable(),
   attachment: AttachmentSchema.nullable(),
   location: LocationSchema.nullable(),
   payment: PaymentSchema.nullable(),
   /** Re-edit (POST /messages/:id/re-edit) until this server time. */
-  validUntil: z.string(),
+  validUntil: dateTimeText(),
 });
 export type ReEditDraft = z.infer<typeof ReEditDraftSchema>;
 
 export const DeliveredToSchema = z.object({
   userId: z.uuid(),
-  displayName: z.string(),
+  displayName: displayNameText(),
   /** When their device reported the download. */
-  at: z.string(),
+  at: dateTimeText(),
 });
 export type DeliveredTo = z.infer<typeof DeliveredToSchema>;
 
 export const RecallResponseSchema = z.object({
   message: MessageViewSchema,
   /** The notice in the caller's locale. */
-  notice: z.string(),
+  notice: serverText(),
   /** Present when the policy offers re-edit for this recall. */
   reEditDraft: ReEditDraftSchema.nullable(),
   auditSeq: z.number().int().min(0),
   /** IMAGE / VIDEO / FILE / VOICE: recipients who had already downloaded the attachment (it cannot be pulled back from their devices). */
-  alreadyDeliveredTo: z.array(DeliveredToSchema),
+  alreadyDeliveredTo: z.array(DeliveredToSchema).max(MAX_CONVERSATION_MEMBERS),
   policyVersion: z.number().int().min(1),
   decidedBy: DecisionRuleSchema,
   forced: z.boolean(),
@@ -302,14 +310,14 @@ export const BatchRecallResultSchema = z.object({
   /** 200 when recalled, else what a single recall would have answered (403, 409, 422, 429). */
   status: z.number().int(),
   code: DenialCodeSchema.nullable(),
-  detail: z.string().nullable(),
+  detail: serverText().nullable(),
   decidedBy: DecisionRuleSchema,
   /** The entry that records this attempt (MESSAGE_RECALLED or RECALL_DENIED); null for ALREADY_RECALLED, which is not recorded again. */
   auditSeq: z.number().int().min(0).nullable(),
   retryAfterSeconds: z.number().int().min(1).nullable(),
-  notice: z.string().nullable(),
+  notice: serverText().nullable(),
   reEditDraft: ReEditDraftSchema.nullable(),
-  alreadyDeliveredTo: z.array(DeliveredToSchema),
+  alreadyDeliveredTo: z.array(DeliveredToSchema).max(MAX_CONVERSATION_MEMBERS),
 });
 export type BatchRecallResult = z.infer<typeof BatchRecallResultSchema>;
 
@@ -319,7 +327,7 @@ export const BatchRecallResponseSchema = z.object({
   recalled: z.number().int().min(0),
   denied: z.number().int().min(0),
   /** In request order. */
-  results: z.array(BatchRecallResultSchema),
+  results: z.array(BatchRecallResultSchema).max(MAX_BATCH_REQUEST),
 });
 export type BatchRecallResponse = z.infer<typeof BatchRecallResponseSchema>;
 
@@ -338,6 +346,6 @@ export const ReceiptViewSchema = z.object({
   userId: z.uuid(),
   kind: ReceiptKindSchema,
   /** Server time of the first report (receipts are idempotent). */
-  at: z.string(),
+  at: dateTimeText(),
 });
 export type ReceiptView = z.infer<typeof ReceiptViewSchema>;

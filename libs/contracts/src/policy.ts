@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { MESSAGE_TYPES, PAYMENT_TYPES, RECALLABLE_TYPES, type PaymentType } from './policy-fields';
+import { MESSAGE_TYPES, PAYMENT_TYPES, POLICY_FIELDS, RECALLABLE_TYPES, type PaymentType } from './policy-fields';
+import { cursorText, dateTimeText, displayNameText, pageOf } from './bounds';
 import { freeText } from './text';
 
 export * from './policy-fields';
@@ -202,8 +203,11 @@ export type PolicyOverride = z.infer<typeof PolicyOverrideSchema>;
  */
 export const PolicyRuleNameSchema = z.union([
   z.literal('TENANT_DEFAULT'),
-  z.templateLiteral(['CONVERSATION_KIND:', ConversationKindSchema]),
-  z.templateLiteral(['CONVERSATION:', z.uuid()]),
+  // The patterns admit these lengths only; OpenAPI readers are told so as maxLength.
+  z
+    .templateLiteral(['CONVERSATION_KIND:', ConversationKindSchema])
+    .meta({ maxLength: 'CONVERSATION_KIND:'.length + Math.max(...CONVERSATION_KINDS.map((k) => k.length)) }),
+  z.templateLiteral(['CONVERSATION:', z.uuid()]).meta({ maxLength: 'CONVERSATION:'.length + 36 }),
 ]);
 /** `'TENANT_DEFAULT' | 'CONVERSATION_KIND:GROUP' | 'CONVERSATION_KIND:DIRECT' | `CONVERSATION:${uuid}`` */
 export type PolicyRuleName = z.infer<typeof PolicyRuleNameSchema>;
@@ -282,8 +286,13 @@ export type UpdatePolicyRequest = z.infer<typeof UpdatePolicyRequestSchema>;
  * override that was added or removed has the path `overrides[<rule>]`. `null` means
  * "not set" (an absent optional field, a missing override).
  */
+/** `overrides[CONVERSATION:<uuid>].batchRecall.maxBatch`, the longest path a diff names, is 69 characters. */
+const MAX_DIFF_PATH_LENGTH = 128;
+/** A diff names each setting once and each override's settings once, plus the overrides added or removed whole. */
+const MAX_DIFF_ENTRIES = POLICY_FIELDS.length * (1 + 2 * MAX_POLICY_OVERRIDES) + 2 * MAX_POLICY_OVERRIDES;
+
 export const PolicyDiffEntrySchema = z.object({
-  path: z.string(),
+  path: z.string().max(MAX_DIFF_PATH_LENGTH),
   from: z.unknown(),
   to: z.unknown(),
 });
@@ -292,18 +301,18 @@ export type PolicyDiffEntry = z.infer<typeof PolicyDiffEntrySchema>;
 export const PolicyVersionViewSchema = z.object({
   version: z.number().int().min(1),
   settings: PolicySettingsSchema,
-  overrides: z.array(PolicyOverrideSchema),
-  createdAt: z.string(),
+  overrides: z.array(PolicyOverrideSchema).max(MAX_POLICY_OVERRIDES),
+  createdAt: dateTimeText(),
   /** null for the version the system created with the tenant. */
-  createdBy: z.object({ id: z.uuid(), displayName: z.string() }).nullable(),
+  createdBy: z.object({ id: z.uuid(), displayName: displayNameText() }).nullable(),
   /** Changes from the previous version (for version 1: every field, from null). */
-  diff: z.array(PolicyDiffEntrySchema),
+  diff: z.array(PolicyDiffEntrySchema).max(MAX_DIFF_ENTRIES),
 });
 export type PolicyVersionView = z.infer<typeof PolicyVersionViewSchema>;
 
 export const PolicyVersionListSchema = z.object({
-  items: z.array(PolicyVersionViewSchema),
-  nextCursor: z.string().nullable(),
+  items: pageOf(PolicyVersionViewSchema),
+  nextCursor: cursorText().nullable(),
 });
 export type PolicyVersionList = z.infer<typeof PolicyVersionListSchema>;
 
@@ -348,8 +357,8 @@ export const PendingRetentionChangeSchema = z.object({
   fromDays: z.number().int(),
   toDays: z.number().int(),
   proposedBy: z.uuid(),
-  proposedAt: z.string(),
-  effectiveAt: z.string(),
+  proposedAt: dateTimeText(),
+  effectiveAt: dateTimeText(),
 });
 export const RetentionViewSchema = z.object({
   /** Days the shredding job applies now. */

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { RoleSchema } from './roles';
+import { dateTimeText, displayNameText, emailText } from './bounds';
 
 export const RoleGrantStateSchema = z.enum(['PENDING', 'APPROVED', 'REFUSED', 'REVOKED']);
 
-const PersonRefSchema = z.object({ id: z.uuid(), email: z.string(), displayName: z.string() });
+const PersonRefSchema = z.object({ id: z.uuid(), email: emailText(), displayName: displayNameText() });
 
 /** A grant of COMPLIANCE that an administrator asked for and a second compliance officer decides. */
 export const RoleGrantViewSchema = z.object({
@@ -12,7 +13,7 @@ export const RoleGrantViewSchema = z.object({
   state: RoleGrantStateSchema,
   user: PersonRefSchema,
   requestedBy: PersonRefSchema,
-  requestedAt: z.string(),
+  requestedAt: dateTimeText(),
 });
 export type RoleGrantView = z.infer<typeof RoleGrantViewSchema>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { freeText } from './text';
-import { TenantSlugSchema } from './auth';
+import { MAX_TENANT_NAME_LENGTH, TenantSlugSchema } from './auth';
+import { displayNameText, emailText, MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH } from './bounds';
 import { LocaleSchema } from './roles';
 import { PasswordSchema } from './users';
 
@@ -11,13 +12,13 @@ import { PasswordSchema } from './users';
 export const CreateTenantRequestSchema = z
   .strictObject({
     slug: TenantSlugSchema,
-    name: freeText(200),
+    name: freeText(MAX_TENANT_NAME_LENGTH),
     locale: LocaleSchema.default('en'),
-    adminEmail: z.email().max(254),
-    adminName: freeText(120).optional(),
+    adminEmail: z.email().max(MAX_EMAIL_LENGTH),
+    adminName: freeText(MAX_DISPLAY_NAME_LENGTH).optional(),
     adminPassword: PasswordSchema.optional(),
-    complianceEmail: z.email().max(254),
-    complianceName: freeText(120).optional(),
+    complianceEmail: z.email().max(MAX_EMAIL_LENGTH),
+    complianceName: freeText(MAX_DISPLAY_NAME_LENGTH).optional(),
     compliancePassword: PasswordSchema.optional(),
   })
   .refine((v) => v.adminEmail.toLowerCase() !== v.complianceEmail.toLowerCase(), {
@@ -26,11 +27,15 @@ export const CreateTenantRequestSchema = z
   });
 export type CreateTenantRequest = z.infer<typeof CreateTenantRequestSchema>;
 
+const PersonSchema = z.object({ id: z.uuid(), email: emailText(), displayName: displayNameText() });
+/** 18 random bytes in base64url. */
+const GeneratedPasswordSchema = z.string().max(64);
+
 export const CreateTenantResponseSchema = z.object({
-  tenant: z.object({ id: z.uuid(), slug: z.string(), name: z.string(), locale: LocaleSchema }),
-  admin: z.object({ id: z.uuid(), email: z.string(), displayName: z.string() }),
-  generatedPassword: z.string().optional(),
-  compliance: z.object({ id: z.uuid(), email: z.string(), displayName: z.string() }).optional(),
+  tenant: z.object({ id: z.uuid(), slug: TenantSlugSchema, name: z.string().max(MAX_TENANT_NAME_LENGTH), locale: LocaleSchema }),
+  admin: PersonSchema,
+  generatedPassword: GeneratedPasswordSchema.optional(),
+  compliance: PersonSchema.optional(),
   /** Set only when no compliance password was given: shown once, never stored in clear. */
-  complianceGeneratedPassword: z.string().optional(),
+  complianceGeneratedPassword: GeneratedPasswordSchema.optional(),
 });

@@ -39,7 +39,9 @@ export const URL_WHITESPACE_ERROR = 'must not contain tabs or line breaks, nor b
  * through, and zod's URL check returns the URL trimmed and without tabs and line breaks (as the
  * WHATWG parser reads it): such URLs are refused rather than stored changed.
  */
+export const MAX_URL_LENGTH = 2048;
+
 export const httpUrl = storableString()
-  .max(2048, { error: 'must be at most 2048 characters' })
+  .max(MAX_URL_LENGTH, { error: `must be at most ${MAX_URL_LENGTH} characters` })
   .refine((url) => url === url.trim() && !/[\t\n\r]/.test(url), { error: URL_WHITESPACE_ERROR })
-  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(MAX_URL_LENGTH));

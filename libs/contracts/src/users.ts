@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { freeText, storableString } from './text';
+import { MAX_CURSOR_LENGTH, MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH, cursorText, pageOf } from './bounds';
 import { UserViewSchema as UserViewSchemaRef } from './auth';
 import { LocaleSchema, RoleSchema } from './roles';
 
 export const PasswordSchema = storableString().min(12, 'at least 12 characters').max(1024);
 
 export const CreateUserRequestSchema = z.strictObject({
-  email: z.email().max(254),
-  displayName: freeText(120),
+  email: z.email().max(MAX_EMAIL_LENGTH),
+  displayName: freeText(MAX_DISPLAY_NAME_LENGTH),
   roles: z.array(RoleSchema).min(1).max(3),
   locale: LocaleSchema.optional(),
   password: PasswordSchema,
@@ -16,7 +17,7 @@ export type CreateUserRequest = z.infer<typeof CreateUserRequestSchema>;
 
 export const UpdateUserRequestSchema = z
   .strictObject({
-    displayName: freeText(120).optional(),
+    displayName: freeText(MAX_DISPLAY_NAME_LENGTH).optional(),
     roles: z.array(RoleSchema).min(1).max(3).optional(),
     locale: LocaleSchema.optional(),
     active: z.boolean().optional(),
@@ -28,7 +29,7 @@ export type UpdateUserRequest = z.infer<typeof UpdateUserRequestSchema>;
 
 export const UserListQuerySchema = z.strictObject({
   q: storableString().max(200).optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(MAX_CURSOR_LENGTH).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type UserListQuery = z.infer<typeof UserListQuerySchema>;
@@ -36,8 +37,8 @@ export type UserListQuery = z.infer<typeof UserListQuerySchema>;
 export const UserIdParamsSchema = z.strictObject({ id: z.uuid() });
 
 export const UserListSchema = z.object({
-  items: z.array(UserViewSchemaRef),
-  nextCursor: z.string().nullable(),
+  items: pageOf(UserViewSchemaRef),
+  nextCursor: cursorText().nullable(),
 });
 
 export const ChangePasswordRequestSchema = z.strictObject({

@@ -1,4 +1,13 @@
-import { problemType, type FieldError, type Problem, type ProblemCode } from '@retract/contracts';
+import {
+  MAX_FIELD_ERRORS,
+  MAX_FIELD_PATH_LENGTH,
+  MAX_PROBLEM_INSTANCE_LENGTH,
+  MAX_PROBLEM_TEXT_LENGTH,
+  problemType,
+  type FieldError,
+  type Problem,
+  type ProblemCode,
+} from '@retract/contracts';
 
 const TITLES: Partial<Record<ProblemCode, string>> = {
   VALIDATION_FAILED: 'The request is not valid',
@@ -56,6 +65,20 @@ export interface ProblemInit {
   extensions?: Record<string, unknown>;
 }
 
+/** Cut to `max` UTF-16 code units, ending in an ellipsis, never in half a surrogate pair. */
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  return `${/[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}
+
+/** Field errors within the document's bounds (docs/architecture.md, "API bounds"): a path built from a huge key, a message quoting one. */
+const boundFieldError = (error: FieldError): FieldError => ({
+  field: shorten(error.field, MAX_FIELD_PATH_LENGTH),
+  message: shorten(error.message, MAX_PROBLEM_TEXT_LENGTH),
+  code: error.code,
+});
+
 /** Thrown anywhere in the API; the filter renders it as application/problem+json. */
 export class ProblemException extends Error {
   constructor(readonly init: ProblemInit) {
@@ -68,10 +91,10 @@ export class ProblemException extends Error {
       type: problemType(code),
       title: this.init.title ?? TITLES[code] ?? code,
       status: this.init.status,
-      ...(this.init.detail ? { detail: this.init.detail } : {}),
-      ...(instance ? { instance } : {}),
+      ...(this.init.detail ? { detail: shorten(this.init.detail, MAX_PROBLEM_TEXT_LENGTH) } : {}),
+      ...(instance && instance.length <= MAX_PROBLEM_INSTANCE_LENGTH ? { instance } : {}),
       code,
-      ...(this.init.errors ? { errors: this.init.errors } : {}),
+      ...(this.init.errors ? { errors: this.init.errors.slice(0, MAX_FIELD_ERRORS).map(boundFieldError) } : {}),
       ...(requestId ? { requestId } : {}),
       ...this.init.extensions,
     };

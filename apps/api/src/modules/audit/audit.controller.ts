@@ -13,6 +13,7 @@ import {
   SeqParamsSchema,
   VerifyRequestSchema,
   VerifyResultSchema,
+  MAX_VERIFY_PROBLEMS,
   type AuditListQuery,
   type ExportQuery,
 } from '@retract/contracts';
@@ -104,8 +105,10 @@ export class AuditController {
     response: VerifyResultSchema,
     status: 200,
   })
-  verify(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Body() body: { fromSeq?: number; toSeq?: number }) {
-    return this.verification.verify(principal, body);
+  async verify(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Body() body: { fromSeq?: number; toSeq?: number }) {
+    const result = await this.verification.verify(principal, body);
+    // A log damaged throughout would otherwise answer a problem per entry; the first ones and firstBadSeq locate the damage.
+    return { ...result, problems: result.problems.slice(0, MAX_VERIFY_PROBLEMS) };
   }
 
   @Get('export')

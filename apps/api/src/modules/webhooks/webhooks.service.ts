@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   describeWebhookTargetRefusal,
+  MAX_WEBHOOKS,
   type CreateWebhookRequest,
   type CreatedWebhook,
   type EventType,
@@ -13,7 +14,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { TenantDb } from '../../common/database/database.module';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/endpoint/keyset-cursor';
-import { ProblemException, notFound } from '../../common/problem/problem';
+import { ProblemException, conflict, notFound } from '../../common/problem/problem';
 import { AuditLog } from '../audit/audit-log';
 import { KEK, type KeyEncryptionKey } from '../audit/key-encryption';
 import { Clock } from '../clock/clock';
@@ -78,6 +79,10 @@ export class WebhooksService {
     const secret = `whsec_${randomBytes(32).toString('base64url')}`;
     const sealed = this.kek.wrap(principal.tenantId, Buffer.from(secret, 'utf8'), secretAad(principal.tenantId, id));
     return this.tenantDb.run(principal, async (tx) => {
+      // One registration at a time per organisation, so concurrent ones cannot pass the count together.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`webhooks:${principal.tenantId}`}, 0))`;
+      const registered = await tx.webhook.count({ where: { tenantId: principal.tenantId, deletedAt: null } });
+      if (registered >= MAX_WEBHOOKS) throw conflict(`An organisation has at most ${MAX_WEBHOOKS} webhooks: delete one before adding another.`);
       const row = await tx.webhook.create({
         data: {
           tenantId: principal.tenantId,
