@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import { AppModule } from './app.module';
 import type { Config } from './config/config';
 import { useStrictJsonBodies } from './common/endpoint/json-body';
+import { useRequestRateLimit } from './common/rate-limit/request-rate-limit';
 import { sendProblem } from './common/problem/problem.filter';
 import { httpRequestDuration } from './modules/health/metrics';
 import { API_PREFIX, UNPREFIXED_ROUTES } from './modules/openapi/route-catalog';
@@ -56,6 +57,7 @@ export async function createApp(config: Config): Promise<NestFastifyApplication>
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser(['text/plain']);
   useStrictJsonBodies(fastify);
+  useRequestRateLimit(fastify, config.RATE_LIMIT_REQUESTS_PER_MINUTE, new Logger('RateLimit'));
 
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
@@ -70,7 +72,11 @@ export async function createApp(config: Config): Promise<NestFastifyApplication>
     crossOriginEmbedderPolicy: false,
   });
   await app.register(fastifyStatic, { root: dirname(require.resolve('swagger-ui-dist/package.json')), prefix: '/api/docs/assets/', decorateReply: false });
-  app.enableCors({ origin: [config.CONSOLE_ORIGIN], credentials: true, exposedHeaders: ['retry-after', 'x-request-id'] });
+  app.enableCors({
+    origin: [config.CONSOLE_ORIGIN],
+    credentials: true,
+    exposedHeaders: ['retry-after', 'x-request-id', 'ratelimit-policy', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'],
+  });
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
   app.enableShutdownHooks();
 

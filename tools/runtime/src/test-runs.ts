@@ -104,6 +104,8 @@ export async function prepareTestDatabase(
     JWT_SECRET: randomBytes(32).toString('base64url'),
     AUDIT_KEK: randomBytes(32).toString('base64'),
     SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json'),
+    // Test suites send thousands of requests a minute from one address; request-rate-limit.e2e-spec.ts sets its own small limit.
+    RATE_LIMIT_REQUESTS_PER_MINUTE: '1000000',
   };
   return { database, env };
 }

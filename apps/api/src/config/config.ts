@@ -82,6 +82,8 @@ export const ConfigSchema = z.object({
   METRICS_TOKEN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32, 'must be at least 32 characters').optional()),
   /** Open event streams (SSE) one user may hold on one API process; a further one is refused with 429. */
   EVENT_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
+  /** Requests one client address may make per minute on one API process; past it, 429 until its window ends (docs/architecture.md, "Request rate limit"). */
+  RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
   /**
    * Proxies in front of the API whose X-Forwarded-For entries are believed, counted from the API:
    * 0 = the socket's peer is the client; 1 = the peer is a proxy that appended the client's address
