@@ -6,6 +6,7 @@ export * from './auth';
 export * from './users';
 export * from './role-grants';
 export * from './audit';
+export * from './legal-hold-coverage';
 export * from './policy';
 export * from './tenants';
 export * from './conversations';

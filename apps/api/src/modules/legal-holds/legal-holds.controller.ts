@@ -1,6 +1,8 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import {
   IdParamsSchema,
+  LegalHoldCoverageQuerySchema,
+  LegalHoldCoverageSchema,
   LegalHoldListQuerySchema,
   LegalHoldListSchema,
   LegalHoldViewSchema,
@@ -25,6 +27,20 @@ export class LegalHoldsController {
   })
   list(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Query() query: { active?: 'true' | 'false' }) {
     return this.holds.list(principal, query.active === undefined ? undefined : query.active === 'true');
+  }
+
+  @Get('coverage')
+  @Endpoint({
+    summary:
+      'Which active legal holds cover a person, and why: a hold on them, on the organisation, on a conversation holding their recalled content, or on someone they sent recalled content to (erasure of the person is refused while any does)',
+    tags: ['legal holds'],
+    access: can('read', 'LegalHold'),
+    query: LegalHoldCoverageQuerySchema,
+    response: LegalHoldCoverageSchema,
+    errors: [404],
+  })
+  coverage(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Query() query: { subjectUserId: string }) {
+    return this.holds.coverage(principal, query.subjectUserId);
   }
 
   @Post()

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { PlaceLegalHoldRequest } from '@retract/contracts';
+import { MAX_COVERING_HOLDS, type LegalHoldCoverage, type PlaceLegalHoldRequest } from '@retract/contracts';
 import type { LegalHold, Tx } from '@retract/db';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { TenantDb } from '../../common/database/database.module';
 import { conflict, notFound } from '../../common/problem/problem';
 import { AuditLog } from '../audit/audit-log';
+import { peopleById } from '../audit/personal-data';
+import { holdCoverage } from './legal-hold-coverage';
 
 export function toHoldView(hold: LegalHold) {
   return {
@@ -21,43 +23,9 @@ export function toHoldView(hold: LegalHold) {
   };
 }
 
-/**
- * Active holds that cover a subject's sealed content (all of it, or only what one data key seals):
- * a hold on the whole tenant; a USER hold on them; a CONVERSATION hold on a conversation holding
- * their content; a USER hold on someone who is a member of a conversation holding their content,
- * because a hold on a person covers what others sent them too. Data keys are per sender and
- * month, so the sender's key cannot be shredded without destroying what the held person received
- * (docs/architecture.md, "Legal holds").
- */
+/** The active holds that cover a subject's sealed content (see holdCoverage), for erasure and retention. */
 export async function holdsCoveringSubject(tx: Tx, tenantId: string, subjectUserId: string, dataKeyId?: string): Promise<LegalHold[]> {
-  const active = await tx.legalHold.findMany({ where: { tenantId, releasedAt: null } });
-  const heldPeople = active.filter((hold) => hold.scope === 'USER' && hold.subjectUserId !== subjectUserId).map((hold) => hold.subjectUserId!);
-  const memberships = heldPeople.length
-    ? await tx.conversationMember.findMany({ where: { tenantId, userId: { in: heldPeople } }, select: { conversationId: true, userId: true } })
-    : [];
-  const candidates = [
-    ...active.filter((hold) => hold.scope === 'CONVERSATION').map((hold) => hold.conversationId!),
-    ...memberships.map((member) => member.conversationId),
-  ];
-  const heldConversations = candidates.length
-    ? new Set(
-        (
-          await tx.auditEntry.findMany({
-            where: { tenantId, subjectUserId, dataKeyId: dataKeyId ?? { not: null }, conversationId: { in: [...new Set(candidates)] } },
-            select: { conversationId: true },
-            distinct: ['conversationId'],
-          })
-        ).map((row) => row.conversationId),
-      )
-    : new Set<string | null>();
-  const receivedByHeldPerson = (hold: LegalHold) =>
-    memberships.some((member) => member.userId === hold.subjectUserId && heldConversations.has(member.conversationId));
-  return active.filter(
-    (hold) =>
-      hold.scope === 'TENANT' ||
-      (hold.scope === 'USER' && (hold.subjectUserId === subjectUserId || receivedByHeldPerson(hold))) ||
-      (hold.scope === 'CONVERSATION' && heldConversations.has(hold.conversationId)),
-  );
+  return (await holdCoverage(tx, tenantId, subjectUserId, dataKeyId)).map((covering) => covering.hold);
 }
 
 @Injectable()
@@ -75,6 +43,23 @@ export class LegalHolds {
         take: 500,
       });
       return { items: holds.map(toHoldView) };
+    });
+  }
+
+  /** Which active holds cover a person, and why: what the console shows before an erasure is asked for. */
+  coverage(principal: AuthenticatedPrincipal, subjectUserId: string): Promise<LegalHoldCoverage> {
+    const { tenantId } = principal;
+    return this.tenantDb.run(principal, async (tx) => {
+      if (!(await tx.user.findFirst({ where: { tenantId, id: subjectUserId }, select: { id: true } }))) throw notFound('user');
+      const covering = (await holdCoverage(tx, tenantId, subjectUserId)).slice(0, MAX_COVERING_HOLDS);
+      const people = await peopleById(tx, tenantId, [subjectUserId, ...covering.map(({ hold }) => hold.subjectUserId)]);
+      const personOf = (id: string | null) => (id ? (people.get(id) ?? null) : null);
+      return {
+        subjectUserId,
+        person: personOf(subjectUserId),
+        held: covering.length > 0,
+        holds: covering.map(({ hold, reason }) => ({ reason, hold: toHoldView(hold), heldPerson: personOf(hold.subjectUserId) })),
+      };
     });
   }
 
