@@ -34,7 +34,15 @@ export interface RecordedStatement {
 }
 
 /** A replica whose listener is up: caches fill as they do in a running API (policy, data keys). */
-const listeningFeed = { listening: true, subscribe: () => undefined, onReconnect: () => undefined } as unknown as ChangeFeed;
+const quietFeed: Pick<ChangeFeed, 'listening' | 'subscribe' | 'onReconnect' | 'mark' | 'unchangedSince'> = {
+  listening: true,
+  subscribe: () => undefined,
+  onReconnect: () => undefined,
+  mark: () => 0,
+  unchangedSince: () => true,
+};
+// The caches call only the members picked above; the bench has no database listener to give them.
+const listeningFeed = quietFeed as ChangeFeed;
 
 function recordingPool(connectionString: string): { pool: SqlPool; recorded: RecordedStatement[]; recording: { on: boolean } } {
   const pool = createSqlPool({ connectionString, maxConnections: 2, applicationName: 'retract-bench-capture' });
@@ -72,9 +80,10 @@ export interface CaptureSubject {
 /** The data key the recorded recall sealed under (the baseline binds each sender's own instead). */
 export function sealedUnderKey(statements: RecordedStatement[]): string | undefined {
   const insert = statements.find((s) => s.text.includes('INSERT INTO audit_pending'));
-  // The key id is the parameter the statement's EXISTS check compares k.id with.
-  const match = insert && /k\.id = \$(\d+)/.exec(insert.text);
-  return match ? (insert.values[Number(match[1]) - 1] as string) : undefined;
+  // The key ids are the array parameter the statement's EXISTS check unnests (one key for a recall).
+  const match = insert && /unnest\(\$(\d+)::uuid\[\]\)/.exec(insert.text);
+  const keyIds = match ? (insert.values[Number(match[1]) - 1] as string[]) : [];
+  return keyIds[0];
 }
 
 /** Runs two real recalls in-process and returns the statements of the second (steady state). */
