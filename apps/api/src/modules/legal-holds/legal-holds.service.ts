@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MAX_COVERING_HOLDS, type LegalHoldCoverage, type PlaceLegalHoldRequest } from '@retract/contracts';
+import { MAX_COVERING_HOLDS, MAX_LEGAL_HOLDS_LISTED, type LegalHoldCoverage, type PlaceLegalHoldRequest } from '@retract/contracts';
 import type { LegalHold, Tx } from '@retract/db';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { TenantDb } from '../../common/database/database.module';
@@ -40,7 +40,7 @@ export class LegalHolds {
       const holds = await tx.legalHold.findMany({
         where: { tenantId: principal.tenantId, ...(active === undefined ? {} : active ? { releasedAt: null } : { releasedAt: { not: null } }) },
         orderBy: { placedAt: 'desc' },
-        take: 500,
+        take: MAX_LEGAL_HOLDS_LISTED,
       });
       return { items: holds.map(toHoldView) };
     });
