@@ -114,7 +114,7 @@ describe('message content at rest', () => {
     expect(listed.json().items.find((m: { id: string }) => m.id === id)).toMatchObject({ attachment: { url: 'https://files.example.test/board-deck-q3.png' } });
   });
 
-  it('content and key moved to another message do not open there: the read fails instead of showing them', async () => {
+  it('content and key moved to another message do not open there: the message reads as UNREADABLE, without content, and can still be recalled', async () => {
     const secret = await sendText(test, acme.users.alice, acme.launch, 'salary review: 10%');
     const other = await sendText(test, acme.users.alice, acme.launch, 'lunch?');
     await owner.query(
@@ -123,9 +123,19 @@ describe('message content at rest', () => {
       [secret, other],
     );
     const response = await test.request({ method: 'GET', url: `/api/v1/messages/${other}`, token: acme.users.bob.token });
-    expect(response.statusCode).toBe(500);
-    expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ id: other, state: 'UNREADABLE', body: null, attachment: null });
     expect(response.body).not.toContain('salary');
+    const listed = await test.request({ method: 'GET', url: `/api/v1/conversations/${acme.launch}/messages`, token: acme.users.bob.token });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().items.find((m: { id: string }) => m.id === other)).toMatchObject({ state: 'UNREADABLE', body: null });
+    const recalled = await test.request({ method: 'POST', url: `/api/v1/messages/${other}/recall`, token: acme.users.alice.token, payload: {} });
+    expect(recalled.statusCode).toBe(200);
+    const { rows } = await owner.query<{ content_sealed: Buffer | null; content_key: Buffer | null }>(
+      'SELECT content_sealed, content_key FROM messages WHERE id = $1',
+      [other],
+    );
+    expect(rows).toEqual([{ content_sealed: null, content_key: null }]);
   });
 
   it('recalled content moved into another audit entry does not open there (compliance sees UNREADABLE, not the other message)', async () => {

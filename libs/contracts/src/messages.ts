@@ -193,8 +193,9 @@ export const MessageViewSchema = z.object({
   type: MessageTypeSchema,
   /** Server time the message was accepted (UTC, ms). */
   sentAt: dateTimeText(),
-  state: z.enum(['ACTIVE', 'RECALLED']),
-  /** Content: null once recalled. */
+  /** UNREADABLE: the stored content did not open under the message's own key (altered or moved in the database); shown without content. */
+  state: z.enum(['ACTIVE', 'RECALLED', 'UNREADABLE']),
+  /** Content: null once recalled, or when unreadable. */
   body: z.string().max(MAX_BODY_LENGTH).nullable(),
   attachment: AttachmentSchema.nullable(),
   location: LocationSchema.nullable(),

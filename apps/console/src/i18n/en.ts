@@ -653,6 +653,7 @@ export const en = {
     recalling: 'Recalling…',
     recallLeft: '{time} left to recall',
     recallClosed: 'Recall window closed',
+    unreadable: 'This message’s stored content could not be opened: it was altered or moved in the database.',
     recallReason: 'Reason for the recall',
     recallReasonRequired: 'A reason is required for this recall.',
     confirmRecall: 'Recall message',

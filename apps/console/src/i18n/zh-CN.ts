@@ -635,6 +635,7 @@ export const zhCN: Dictionary = {
     recalling: '正在撤回…',
     recallLeft: '还可撤回 {time}',
     recallClosed: '撤回时限已过',
+    unreadable: '此消息的存储内容无法打开：它在数据库中被篡改或移动。',
     recallReason: '撤回原因',
     recallReasonRequired: '此次撤回需要填写原因。',
     confirmRecall: '撤回消息',

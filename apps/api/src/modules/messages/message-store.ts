@@ -1,6 +1,6 @@
+import { Logger } from '@nestjs/common';
 import type { Attachment, ConversationKind, DeliveredTo, MessageLocation, MessageType, Payment, ReceiptKind, RecallReach } from '@retract/contracts';
 import { Prisma, type Message, type SqlTx, type Tx } from '@retract/db';
-import { ProblemException } from '../../common/problem/problem';
 import { SealOpenError } from '../audit/aead';
 import type { MessageSeal } from './message-seal';
 
@@ -37,7 +37,7 @@ export function extrasFor(content: { attachment?: Attachment; location?: Message
 
 /** A message with what every check on it needs: its conversation, the members, the sender's name. */
 export interface MessageRecord {
-  row: Message;
+  row: OpenedMessage;
   conversation: { id: string; kind: ConversationKind };
   memberIds: string[];
   senderName: string;
@@ -71,28 +71,30 @@ type LoadedRow = MessageRow & {
 const MESSAGE_COLUMNS = Prisma.sql`tenant_id, id, conversation_id, sender_id, type::text AS type, body, attachment, sent_at, replaces_message_id,
   recalled_at, recalled_by, reedit_until, content_sealed, content_key, content_kek_id`;
 
+const sealLogger = new Logger('MessageSeal');
+
+/** A message as the API handles it: `contentUnreadable` when its stored content did not open. */
+export type OpenedMessage = Message & { contentUnreadable?: true };
+
 /**
  * The message with its content opened: `body` and `attachment` hold the plaintext in memory only.
  * Content that does not open under its own key was altered or copied from another row in the
- * database: the request fails rather than showing it.
+ * database: the message is shown without content, state UNREADABLE, never with another row's
+ * content (docs/keys.md, "Messages at rest").
  */
-export function openedMessage(seal: MessageSeal, row: Message): Message {
+export function openedMessage(seal: MessageSeal, row: Message): OpenedMessage {
   if (!row.contentSealed || !row.contentKey || !row.contentKekId) return row;
   try {
     const content = seal.open(row.tenantId, row.id, { sealed: Buffer.from(row.contentSealed), wrappedKey: row.contentKey, kekId: row.contentKekId });
     return { ...row, body: content.body, attachment: content.extras as Prisma.JsonValue };
   } catch (error) {
     if (!(error instanceof SealOpenError)) throw error;
-    throw new ProblemException({
-      status: 500,
-      code: 'INTERNAL',
-      detail: 'The stored content of this message does not open under its own key: it was altered or moved in the database.',
-      extensions: { messageId: row.id },
-    });
+    sealLogger.error({ tenantId: row.tenantId, messageId: row.id }, 'stored content does not open under its own key: altered or moved in the database');
+    return { ...row, body: null, attachment: null, contentUnreadable: true };
   }
 }
 
-function messageFromRow(seal: MessageSeal, r: MessageRow): Message {
+function messageFromRow(seal: MessageSeal, r: MessageRow): OpenedMessage {
   return openedMessage(seal, {
     tenantId: r.tenant_id,
     id: r.id,

@@ -1,6 +1,6 @@
 import { recallNotice, type Locale, type MessageView, type RecallKind, type RecallReach } from '@retract/contracts';
 import type { Message } from '@retract/db';
-import { contentOf } from './message-store';
+import { contentOf, type OpenedMessage } from './message-store';
 
 export interface Viewer {
   userId: string;
@@ -13,16 +13,17 @@ export const recallKindOf = (row: Pick<Message, 'recalledBy' | 'senderId'>): Rec
 /**
  * The one mapping from a stored message to what a viewer sees: content while the message is
  * live; once recalled, no content at all, a notice in the viewer's locale, and (for the sender)
- * the re-edit deadline and the recall reach.
+ * the re-edit deadline and the recall reach. A live message whose stored content did not open is
+ * UNREADABLE: shown without content.
  */
 export function toMessageView(
-  row: Message,
+  row: OpenedMessage,
   context: { viewer: Viewer; senderName: string; now: Date; reEdited?: boolean; reach?: RecallReach | null },
 ): MessageView {
   const isSender = context.viewer.userId === row.senderId;
   const recalled = row.recalledAt !== null;
   const kind = recalled ? recallKindOf(row) : null;
-  const content = recalled ? { body: null, attachment: null, location: null, payment: null } : contentOf(row);
+  const content = recalled || row.contentUnreadable ? { body: null, attachment: null, location: null, payment: null } : contentOf(row);
   const reEditOpen =
     recalled && isSender && kind === 'SENDER' && !context.reEdited && row.reeditUntil !== null && row.reeditUntil.getTime() >= context.now.getTime();
   return {
@@ -32,7 +33,7 @@ export function toMessageView(
     senderName: context.senderName,
     type: row.type,
     sentAt: row.sentAt.toISOString(),
-    state: recalled ? 'RECALLED' : 'ACTIVE',
+    state: recalled ? 'RECALLED' : row.contentUnreadable ? 'UNREADABLE' : 'ACTIVE',
     ...content,
     replacesMessageId: row.replacesMessageId,
     recalledAt: row.recalledAt?.toISOString() ?? null,

@@ -142,6 +142,8 @@ export class RecallSteps {
         policyInForce: decision.effective.rule,
         reEditUntil: reEditUntil?.toISOString() ?? null,
         attempt: attemptToJson(attempt) as unknown as JsonValue,
+        // The stored content did not open (altered or moved in the database): the copy below is empty, and says why.
+        ...(row.contentUnreadable ? { contentUnreadable: true } : {}),
       },
       content: { subjectUserId: row.senderId, value: { type: row.type, ...content } as unknown as JsonValue },
     });

@@ -410,7 +410,7 @@ export function MessagesApp({
                 const left = now !== null ? Math.min(windowMs, Date.parse(m.sentAt) + windowMs - now) : null;
                 const canRecall = mine && !PAYMENT.has(m.type) && windowMs > 0;
                 return (
-                  <li key={m.id} className={`bubble${mine ? ' bubble--mine' : ''}`} data-testid="message" data-message-id={m.id} data-state="ACTIVE">
+                  <li key={m.id} className={`bubble${mine ? ' bubble--mine' : ''}`} data-testid="message" data-message-id={m.id} data-state={m.state}>
                     <p className="bubble__meta">
                       <span className="bubble__sender">{mine ? t.you : m.senderName}</span>{' '}
                       <time dateTime={m.sentAt} suppressHydrationWarning>
@@ -505,6 +505,15 @@ export function MessagesApp({
 }
 
 function MessageContent({ message, locale, t }: { message: MessageView; locale: string; t: T }) {
+  if (message.state === 'UNREADABLE') {
+    return (
+      <div className="bubble__body">
+        <p className="muted" role="note" data-testid="content-unreadable">
+          {t.unreadable}
+        </p>
+      </div>
+    );
+  }
   return (
     <div className="bubble__body">
       {message.type !== 'TEXT' ? <span className="badge badge--muted">{t.types[message.type]}</span> : null}
