@@ -2,6 +2,7 @@
 
 import type { AuditEntryDetail, CheckpointView } from '@retract/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { HeldBadge } from '../../../components/held-badge';
 import { ProblemAlert } from '../../../components/problem-alert';
 import { formatUtc } from '../../../i18n/dates';
 import { format } from '../../../i18n/format';
@@ -174,6 +175,12 @@ export function AuditDetail({ seq, locale, t, onClose }: { seq: number; locale: 
               <Fact label={a.occurredAt}>{formatUtc(locale, detail.occurredAt)}</Fact>
               <Fact label={a.actor}>
                 {detail.actor ? `${detail.actor.displayName} <${detail.actor.email}>` : detail.actorId ? t.table.erasedPerson : t.table.system}
+                {detail.actorId ? (
+                  <>
+                    {' '}
+                    <HeldBadge userId={detail.actorId} label={a.held} heldBy={a.heldBy} />
+                  </>
+                ) : null}
               </Fact>
               {detail.subjectUserId ? (
                 <Fact label={a.subject}>
@@ -183,7 +190,8 @@ export function AuditDetail({ seq, locale, t, onClose }: { seq: number; locale: 
                     <>
                       {t.table.erasedPerson} <code title={detail.subjectUserId}>{detail.subjectUserId}</code>
                     </>
-                  )}
+                  )}{' '}
+                  <HeldBadge userId={detail.subjectUserId} label={a.held} heldBy={a.heldBy} />
                 </Fact>
               ) : null}
               {detail.conversationId ? (

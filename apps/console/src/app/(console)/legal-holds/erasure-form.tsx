@@ -8,13 +8,23 @@ import { callApi } from '../../../lib/client-api';
 import { fieldErrorsOf } from '../../../lib/describe-problem';
 import { isUuid } from '../../../lib/params';
 import type { ProblemDetails } from '../../../lib/problem';
+import { useHoldCoverage } from '../../../lib/use-hold-coverage';
+import { HoldState, RefusingHolds } from './hold-state';
 import { TextField } from './holds';
 import { fieldText } from '../../../lib/form-fields';
 
 type T = Dictionary['legalHolds'];
 
-/** Erasure by crypto-shredding; a 409 LEGAL_HOLD_ACTIVE is shown in words with the recorded refusal. */
-export function ErasureForm({ t }: { t: T }) {
+/**
+ * Erasure by crypto-shredding. Before it is asked for, the form says whether the chosen person is
+ * held and by which holds (the API's coverage, the same rule that refuses erasure); a 409
+ * LEGAL_HOLD_ACTIVE is shown in words with the holds that refused it and the recorded refusal.
+ * `holdsRevision` changes when a hold is placed or released on the page.
+ */
+export function ErasureForm({ t, holdsRevision }: { t: T; holdsRevision: string }) {
+  const [subject, setSubject] = useState('');
+  const [erasures, setErasures] = useState(0);
+  const coverage = useHoldCoverage(subject.trim() || null, `${holdsRevision}/${erasures}`);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<ProblemDetails | null>(null);
   const [busy, setBusy] = useState(false);
@@ -43,6 +53,10 @@ export function ErasureForm({ t }: { t: T }) {
       body: { subjectUserId, reason },
     });
     setBusy(false);
+    // The person's holds are read again when what was shown may be out of date: they are now erased, or a hold refused it that was not shown.
+    const shown = coverage.state === 'done' ? coverage.coverage.holds.map((covering) => covering.hold.id) : [];
+    const refusedBy = !res.ok && Array.isArray(res.problem.extensions?.holdIds) ? (res.problem.extensions.holdIds as unknown[]) : [];
+    if (res.ok || refusedBy.some((id) => typeof id !== 'string' || !shown.includes(id))) setErasures((count) => count + 1);
     if (!res.ok) {
       setProblem(res.problem);
       const fields = fieldErrorsOf(res.problem);
@@ -50,10 +64,14 @@ export function ErasureForm({ t }: { t: T }) {
       return;
     }
     form.reset();
+    setSubject('');
     setResult(res.data);
   }
 
-  const refusedSeq = problem?.code === 'LEGAL_HOLD_ACTIVE' && typeof problem.extensions?.auditSeq === 'number' ? problem.extensions.auditSeq : null;
+  const refused = problem?.code === 'LEGAL_HOLD_ACTIVE';
+  const refusedSeq = refused && typeof problem.extensions?.auditSeq === 'number' ? problem.extensions.auditSeq : null;
+  const refusingIds =
+    refused && Array.isArray(problem.extensions?.holdIds) ? problem.extensions.holdIds.filter((id): id is string => typeof id === 'string') : [];
   return (
     <section className="card" aria-labelledby="erasure-title">
       <h2 id="erasure-title" className="card__title">
@@ -61,7 +79,15 @@ export function ErasureForm({ t }: { t: T }) {
       </h2>
       <p className="card__text">{t.erasureLead}</p>
       <form className="stack" onSubmit={onSubmit} noValidate data-testid="erasure-form">
-        <TextField name="erasureSubject" label={t.person} hint={t.personHint} error={errors.erasureSubject} list="known-people" />
+        <TextField
+          name="erasureSubject"
+          label={t.person}
+          hint={t.personHint}
+          error={errors.erasureSubject}
+          list="known-people"
+          onChange={(value) => setSubject(value.trim())}
+        />
+        <HoldState coverage={coverage} t={t.holdState} />
         <TextField name="reason" label={t.reason} hint={t.reasonHint} error={errors.reason} maxLength={500} />
         <div className={`field${errors.understand ? ' field--invalid' : ''}`}>
           <label className="check">
@@ -81,6 +107,7 @@ export function ErasureForm({ t }: { t: T }) {
         </div>
         <div data-testid="erasure-result" aria-live="polite">
           <ProblemAlert problem={problem} />
+          {refused ? <RefusingHolds holdIds={refusingIds} coverage={coverage} t={t.holdState} /> : null}
           {refusedSeq !== null ? <p className="muted">{format(t.refusedSeq, { seq: refusedSeq })}</p> : null}
           {result ? (
             <p className="notice notice--success" role="status">

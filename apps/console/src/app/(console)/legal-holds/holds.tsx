@@ -98,14 +98,15 @@ export function HoldsTable({
             {holds.map((hold) => (
               <tr key={hold.id} data-testid="hold-row">
                 <td>{t.scopes[hold.scope]}</td>
-                <td>
+                <td data-testid="hold-covers">
                   {hold.scope === 'TENANT' ? (
-                    t.wholeOrg
+                    t.coversOrganisation
                   ) : hold.scope === 'USER' ? (
-                    <span title={hold.subjectUserId ?? ''}>{nameOf(hold.subjectUserId)}</span>
+                    <span title={hold.subjectUserId ?? ''}>{format(t.coversPerson, { name: nameOf(hold.subjectUserId) })}</span>
                   ) : (
-                    <code title={hold.conversationId ?? ''}>{shortId(hold.conversationId)}</code>
+                    <span title={hold.conversationId ?? ''}>{format(t.coversConversation, { id: shortId(hold.conversationId) })}</span>
                   )}
+                  {hold.active ? <p className="muted">{t.coverNote[hold.scope]}</p> : null}
                 </td>
                 <td className="cell-about">{hold.matter}</td>
                 <td className="muted">
@@ -223,6 +224,7 @@ export function TextField({
   type = 'text',
   defaultValue,
   autoComplete = 'off',
+  onChange,
 }: {
   name: string;
   label: string;
@@ -233,6 +235,7 @@ export function TextField({
   type?: string;
   defaultValue?: string;
   autoComplete?: string;
+  onChange?: (value: string) => void;
 }) {
   const id = `field-${name}`;
   return (
@@ -246,6 +249,7 @@ export function TextField({
         maxLength={maxLength}
         defaultValue={defaultValue}
         autoComplete={autoComplete}
+        onChange={onChange ? (event) => onChange(event.currentTarget.value) : undefined}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(id, hint, error)}
       />

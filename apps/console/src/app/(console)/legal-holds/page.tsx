@@ -15,7 +15,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function LegalHoldsPage({ searchParams }: { searchParams: SearchParams }) {
   const params = parseHoldParams(await searchParams);
-  const { holds, people, retention, canChangeRetention } = await loadLegalHolds(params);
+  const { holds, activeHoldIds, people, retention, canChangeRetention } = await loadLegalHolds(params);
   const { locale, dict } = await getI18n();
   const t = dict.legalHolds;
   return (
@@ -36,7 +36,7 @@ export default async function LegalHoldsPage({ searchParams }: { searchParams: S
         </datalist>
         <div className="grid-2">
           <PlaceHoldForm t={t} />
-          <ErasureForm t={t} />
+          <ErasureForm t={t} holdsRevision={activeHoldIds} />
         </div>
         {retention.ok ? (
           <RetentionPanel retention={retention.data} canChange={canChangeRetention} locale={locale} t={dict.policy} />
