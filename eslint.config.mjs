@@ -10,7 +10,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/.next*/**', 'tmp/**', 'dist/**', '.data/**', 'libs/db/src/generated/**', 'bench/results/**', '**/*.d.ts'],
+    ignores: [
+      '**/node_modules/**',
+      '**/.next*/**',
+      'tmp/**',
+      'dist/**',
+      '.data/**',
+      'libs/db/src/generated/**',
+      'libs/sdk/src/generated/**',
+      'bench/results/**',
+      '**/*.d.ts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

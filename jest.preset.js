@@ -27,6 +27,7 @@ module.exports = {
     '^@retract/audit-log$': path.join(root, 'libs/audit-log/src/index.ts'),
     '^@retract/recall-policy$': path.join(root, 'libs/recall-policy/src/index.ts'),
     '^@retract/db$': path.join(root, 'libs/db/src/index.ts'),
+    '^@retract/sdk$': path.join(root, 'libs/sdk/src/index.ts'),
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose|canonicalize|@noble|content-disposition)/)'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
