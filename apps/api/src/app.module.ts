@@ -3,6 +3,8 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs
 import { CONFIG, type Config } from './config/config';
 import { AuthGuard } from './common/auth/auth.guard';
 import { CredentialThrottle } from './common/auth/credential-throttle';
+import { ServiceAccountLimits } from './common/auth/service-account-limits';
+import { ServiceAccountTokens } from './common/auth/service-accounts';
 import { SessionCache } from './common/auth/session-cache';
 import { SessionsRepository } from './common/auth/sessions.repository';
 import { AccessTokens } from './common/auth/tokens';
@@ -21,6 +23,8 @@ import { OpenApiController } from './modules/openapi/openapi.controller';
 import { PolicyModule } from './modules/policy/policy.module';
 import { RecallModule } from './modules/recall/recall.module';
 import { InsightsModule } from './modules/insights/insights.module';
+import { IntegrationModule } from './modules/integration/integration.module';
+import { ServiceAccountsModule } from './modules/service-accounts/service-accounts.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { RouteCatalog } from './modules/openapi/route-catalog';
 import { TenantsController } from './modules/tenants/tenants.controller';
@@ -47,6 +51,8 @@ export class AppModule {
         RecallModule,
         WebhooksModule,
         InsightsModule,
+        ServiceAccountsModule,
+        IntegrationModule,
       ],
       controllers: [AuthController, UsersController, RoleGrantsController, TenantsController, HealthController, OpenApiController],
       providers: [
@@ -54,6 +60,8 @@ export class AppModule {
         SessionsRepository,
         SessionCache,
         CredentialThrottle,
+        ServiceAccountTokens,
+        ServiceAccountLimits,
         AuthService,
         UsersService,
         RoleGrants,

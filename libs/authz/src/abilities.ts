@@ -38,6 +38,10 @@ export const SUBJECTS = [
   'Webhook',
   'Insights',
   'AuditRetention',
+  'ServiceAccount',
+  'RecallDecision',
+  'ExternalRecall',
+  'DirectoryPerson',
 ] as const;
 export type SubjectName = (typeof SUBJECTS)[number];
 
@@ -78,6 +82,7 @@ export function rulesFor(principal: Principal): AppRule[] {
     // An administrator sees the COMPLIANCE grants they asked for waiting; only compliance decides them.
     can('read', 'RoleGrant', tenant);
     can(['read', 'create', 'delete'], 'Webhook', tenant);
+    can(['read', 'create', 'delete'], 'ServiceAccount', tenant);
     can('read', 'Insights', tenant);
     can('forceRecall', 'Message', tenant);
     can('read', 'AuditEntry', tenant); // metadata only; content needs readContent
@@ -103,6 +108,33 @@ export function rulesFor(principal: Principal): AppRule[] {
 
 export function abilityFor(principal: Principal): AppAbility {
   return createMongoAbility<AppAbility>(rulesFor(principal));
+}
+
+/** A chat system calling through a service account (docs/integration.md): its organisation and scopes, no user. */
+export interface ServicePrincipal {
+  serviceAccountId: string;
+  tenantId: string;
+  scopes: readonly string[];
+}
+
+/** What each scope allows; a service account can do nothing else (not even read the policy or the audit log). */
+const SCOPE_RULES: Record<string, readonly [Action, SubjectName]> = {
+  'recall:decide': ['create', 'RecallDecision'],
+  'recall:record': ['create', 'ExternalRecall'],
+  'directory:write': ['update', 'DirectoryPerson'],
+};
+
+export function serviceRulesFor(principal: ServicePrincipal): AppRule[] {
+  const { can, rules } = new AbilityBuilder<AppAbility>(createMongoAbility);
+  for (const scope of principal.scopes) {
+    const rule = SCOPE_RULES[scope];
+    if (rule) can(rule[0], rule[1], { tenantId: principal.tenantId });
+  }
+  return rules;
+}
+
+export function serviceAbilityFor(principal: ServicePrincipal): AppAbility {
+  return createMongoAbility<AppAbility>(serviceRulesFor(principal));
 }
 
 /** Tags a plain record with its subject name so conditions are matched against it. */

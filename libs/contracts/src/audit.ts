@@ -38,6 +38,9 @@ export const AUDIT_ACTIONS = [
   'ROLE_GRANT_REVOKED',
   'RETENTION_SHORTENING_PROPOSED',
   'RETENTION_SHORTENING_CANCELLED',
+  'SERVICE_ACCOUNT_CREATED',
+  'SERVICE_ACCOUNT_REVOKED',
+  'DIRECTORY_PERSON_CHANGED',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
@@ -54,6 +57,12 @@ export const AuditListQuerySchema = z.strictObject({
   from: isoDate.optional(),
   to: isoDate.optional(),
   q: searchTerm(200).optional(),
+  /** Entries about messages of this chat system (integration mode: docs/integration.md). */
+  source: z
+    .string()
+    .max(32)
+    .regex(/^[a-z0-9][a-z0-9._-]{0,31}$/, { error: 'must be a source name such as rocketchat' })
+    .optional(),
   cursor: seqNumber.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -85,6 +94,10 @@ export const AuditEntryViewSchema = z.object({
    */
   personalData: z.enum(['READABLE', 'ERASED', 'UNREADABLE']).nullable(),
   leafHash: hashText(),
+  /** The chat system an entry came from (integration mode), null for Retract's own messaging and the console. */
+  source: z.string().max(32).nullable(),
+  /** The service account the entry was recorded through (its actor, or the chat system that reported a person's recall). */
+  serviceAccount: z.object({ id: z.uuid(), name: z.string().max(120) }).nullable(),
 });
 export type AuditEntryView = z.infer<typeof AuditEntryViewSchema>;
 

@@ -37,6 +37,10 @@ export const MessageRecalledDataSchema = z.object({
   notice: serverText().optional(),
   /** Webhooks: the notice in every locale (the integrator knows its reader's locale). */
   notices: z.partialRecord(LocaleSchema, serverText()).optional(),
+  /** A recall a chat system recorded (integration mode): the system and its own ids of the message and conversation. */
+  source: z.string().max(32).optional(),
+  externalMessageId: z.string().max(255).optional(),
+  externalConversationId: z.string().max(255).optional(),
 });
 
 export const MessageReEditedDataSchema = MessageCreatedDataSchema.extend({

@@ -16,3 +16,4 @@ export * from './webhooks';
 export * from './network-address';
 export * from './webhook-target';
 export * from './insights';
+export * from './integration';

@@ -17,6 +17,9 @@ export const PROBLEM_CODES = [
   'INTERNAL',
   'SERVICE_UNAVAILABLE',
   'DATABASE_UNAVAILABLE',
+  // Idempotency-Key (docs/integration.md): the key was used with another body; its first request is still being answered.
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_USE',
   // Recall denial codes (DESIGN §3)
   'WINDOW_EXPIRED',
   'TYPE_NOT_RECALLABLE',

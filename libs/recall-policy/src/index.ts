@@ -26,3 +26,4 @@ export { simulatePolicy, replayAttempt, type RecordedAttempt } from './simulate-
 export { diffPolicies } from './diff-policies';
 export { mergePolicySettings } from './merge-settings';
 export { planRetentionChange, effectiveRetentionDays, type RetentionChangePlan, type RetentionChangeInput } from './retention-change';
+export { externalSentAt, type ExternalSentAt, type ExternalSentAtInput } from './external-sent-at';

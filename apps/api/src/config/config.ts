@@ -84,6 +84,17 @@ export const ConfigSchema = z.object({
   EVENT_STREAMS_PER_USER: z.coerce.number().int().min(1).max(100).default(5),
   /** Requests one client address may make per minute on one API process; past it, 429 until its window ends (docs/architecture.md, "Request rate limit"). */
   RATE_LIMIT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(1200),
+  /** Requests one service account may make per minute on one API process; past it, 429 until its window ends (docs/integration.md, "Limits"). */
+  SERVICE_ACCOUNT_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
+  /** How far ahead of Retract's clock a chat system's `sentAt` may be before Retract uses its own first sight instead (docs/integration.md, "Time"). */
+  INTEGRATION_SENT_AT_SKEW_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  /** How long an Idempotency-Key of POST /recalls is remembered (docs/integration.md, "Idempotency"). */
+  IDEMPOTENCY_KEY_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
   /**
    * Proxies in front of the API whose X-Forwarded-For entries are believed, counted from the API:
    * 0 = the socket's peer is the client; 1 = the peer is a proxy that appended the client's address

@@ -7,6 +7,8 @@ import { ENDPOINT, type EndpointSpec } from '../endpoint/endpoint';
 import { forbidden, notFound, passwordChangeRequired, unauthenticated } from '../problem/problem';
 import { CredentialThrottle, tooManyAttempts } from './credential-throttle';
 import type { AuthenticatedPrincipal, RequestWithPrincipal } from './principal';
+import { ServiceAccountLimits } from './service-account-limits';
+import { isServiceToken, ServiceAccountTokens, type RequestWithServicePrincipal, type ServicePrincipal } from './service-accounts';
 import { fromConsole, fromForeignPage } from './request-origin';
 import { secretsMatch } from './secrets';
 import { SessionCache } from './session-cache';
@@ -35,13 +37,15 @@ export class AuthGuard implements CanActivate {
     private readonly tokens: AccessTokens,
     private readonly sessions: SessionCache,
     private readonly throttle: CredentialThrottle,
+    private readonly serviceTokens: ServiceAccountTokens,
+    private readonly serviceLimits: ServiceAccountLimits,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const spec = this.reflector.get<EndpointSpec | undefined>(ENDPOINT, context.getHandler());
     const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest & RequestWithPrincipal>();
+    const request = http.getRequest<FastifyRequest & RequestWithPrincipal & RequestWithServicePrincipal>();
     if (!spec) {
       this.logger.error({ route: request.routeOptions?.url }, 'route declares no access; refusing');
       throw forbidden('This route is not available.');
@@ -58,15 +62,38 @@ export class AuthGuard implements CanActivate {
       case 'platform':
         return this.checkPlatformOperator(request);
       case 'authenticated':
+        if (this.presentsServiceToken(request)) throw forbidden('Service accounts may call only the routes their scopes allow.');
         request.principal = await this.authenticate(request, http.getResponse<FastifyReply>(), write || spec.auditedRead === true, spec);
         return true;
       case 'ability': {
+        if (this.presentsServiceToken(request)) {
+          const service = await this.authenticateService(request, http.getResponse<FastifyReply>());
+          if (!service.ability.can(spec.access.action, spec.access.subject)) throw forbidden('The service account has no scope for this route.');
+          request.service = service;
+          return true;
+        }
         const principal = await this.authenticate(request, http.getResponse<FastifyReply>(), write || spec.auditedRead === true, spec);
         request.principal = principal;
         if (!principal.ability.can(spec.access.action, spec.access.subject)) throw forbidden();
         return true;
       }
     }
+  }
+
+  private presentsServiceToken(request: FastifyRequest): boolean {
+    const token = bearer(request);
+    return token !== undefined && isServiceToken(token);
+  }
+
+  /**
+   * A service token (docs/integration.md): the live account it belongs to, read on every request so
+   * a revocation holds at once, then the account's own request budget (429 past it).
+   */
+  private async authenticateService(request: FastifyRequest, reply: FastifyReply): Promise<ServicePrincipal> {
+    const service = await this.serviceTokens.authenticate(bearer(request)!);
+    if (!service) throw unauthenticated('The service token is not valid or was revoked.');
+    this.serviceLimits.admit(service, reply);
+    return service;
   }
 
   /** With METRICS_TOKEN set, only a scraper presenting it; without, anyone who can reach the API. */

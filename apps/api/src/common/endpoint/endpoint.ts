@@ -24,6 +24,8 @@ export interface EndpointSpec {
   params?: ZodType;
   query?: ZodType;
   body?: ZodType;
+  /** Request headers the route reads, for the OpenAPI document (the handler checks them: docs/integration.md, "Idempotency"). */
+  requestHeaders?: ZodType;
   /** The only shape that leaves the handler: anything not in it is stripped. */
   response?: ZodType;
   status?: number;

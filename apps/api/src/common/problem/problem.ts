@@ -35,6 +35,8 @@ const TITLES: Partial<Record<ProblemCode, string>> = {
   BATCH_DISABLED: 'Batch recall is turned off',
   REEDIT_EXPIRED: 'The message can no longer be re-edited',
   RECALL_OFF: 'Recall is turned off here',
+  IDEMPOTENCY_KEY_REUSED: 'The Idempotency-Key was used for another request',
+  IDEMPOTENCY_KEY_IN_USE: 'A request with this Idempotency-Key is still being processed',
 };
 
 const DEFAULT_CODE_BY_STATUS: Record<number, ProblemCode> = {

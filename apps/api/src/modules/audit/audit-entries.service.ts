@@ -11,6 +11,7 @@ import type { AuditTicket } from './audit-ticket';
 import { ContentVault, type ContentEnvelope } from './content-vault';
 import { isHoldConfidential, leafSummary, toEntryView, withoutHoldSecrets, type AuditEntryColumns } from './audit-entry-view';
 import { openPersonalData, peopleById } from './personal-data';
+import { integrationNames } from '../service-accounts/service-account-names';
 
 type ListedRow = AuditEntryColumns & { actorName: string | null; actorEmail: string | null };
 
@@ -51,7 +52,8 @@ export class AuditEntries {
            AND e.seq = ANY (ARRAY(SELECT audit_browse_seqs(
                  ${query.cursor ?? null}::bigint, ${query.limit + 1}::int, ${query.action ?? null}::audit_action, ${query.actorId ?? null}::uuid,
                  ${query.subjectUserId ?? null}::uuid, ${query.conversationId ?? null}::uuid, ${query.messageId ?? null}::uuid,
-                 ${query.from ? new Date(query.from) : null}::timestamptz, ${query.to ? new Date(query.to) : null}::timestamptz, ${pattern}::text)))
+                 ${query.from ? new Date(query.from) : null}::timestamptz, ${query.to ? new Date(query.to) : null}::timestamptz, ${pattern}::text,
+                 ${query.source ?? null}::text)))
          ORDER BY e.seq DESC`);
       const page = rows.slice(0, query.limit);
       const actors = new Map(
@@ -65,7 +67,12 @@ export class AuditEntries {
       const shown = seesHolds || !filtersOnHoldSecrets ? page : page.filter((row) => !isHoldConfidential(row.action));
       const summaries = shown.map(leafSummary);
       const personal = await openPersonalData(this.vault, tx, tenantId, summaries);
-      const views = shown.map((row, i) => toEntryView(row, summaries[i], actors, personal[i]));
+      const integration = await integrationNames(
+        tx,
+        tenantId,
+        shown.map((row, i) => ({ serviceAccountId: summaries[i].serviceAccountId, messageId: row.messageId })),
+      );
+      const views = shown.map((row, i) => toEntryView(row, summaries[i], actors, personal[i], integration));
       return {
         items: seesHolds ? views : views.map(withoutHoldSecrets),
         nextCursor: rows.length > query.limit ? Number(page[page.length - 1].seq) : null,
@@ -106,8 +113,9 @@ export class AuditEntries {
       }
       const summary = leafSummary(row);
       const [personal] = await openPersonalData(this.vault, tx, tenantId, [summary]);
+      const integration = await integrationNames(tx, tenantId, [{ serviceAccountId: summary.serviceAccountId, messageId: row.messageId }]);
       const full: AuditEntryDetail = {
-        ...toEntryView(row, summary, people, personal),
+        ...toEntryView(row, summary, people, personal, integration),
         subject: row.subjectUserId ? (people.get(row.subjectUserId) ?? null) : null,
         details: { ...(leaf.details as Record<string, unknown> | undefined), ...personal.details },
         leaf: Buffer.from(row.leaf).toString('base64'),

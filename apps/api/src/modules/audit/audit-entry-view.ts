@@ -29,7 +29,12 @@ export interface LeafSummary {
   clearReason: string | null;
   personal: ContentEnvelope | null;
   binding: EntryBinding;
+  /** Integration mode: the chat system and the service account an entry came through (clear `details`). */
+  source: string | null;
+  serviceAccountId: string | null;
 }
+
+const stringOr = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 const isEnvelope = (value: unknown): value is ContentEnvelope =>
   typeof value === 'object' && value !== null && typeof (value as ContentEnvelope).kid === 'string' && typeof (value as ContentEnvelope).ct === 'string';
@@ -44,14 +49,17 @@ export function leafSummary(row: AuditEntryColumns): LeafSummary {
   const binding = { action: row.action, messageId: row.messageId };
   try {
     const leaf = JSON.parse(Buffer.from(row.leaf.buffer, row.leaf.byteOffset, row.leaf.byteLength).toString('utf8')) as Record<string, unknown>;
+    const details = (typeof leaf.details === 'object' && leaf.details !== null ? leaf.details : {}) as Record<string, unknown>;
     return {
       hasContent: leaf.content !== null && leaf.content !== undefined,
       clearReason: typeof leaf.reason === 'string' ? leaf.reason : null,
       personal: isEnvelope(leaf.personal) ? leaf.personal : null,
       binding: { action: typeof leaf.action === 'string' ? leaf.action : row.action, messageId: typeof leaf.messageId === 'string' ? leaf.messageId : null },
+      source: stringOr(details.source),
+      serviceAccountId: stringOr(details.serviceAccountId),
     };
   } catch {
-    return { hasContent: row.dataKeyId !== null, clearReason: null, personal: null, binding };
+    return { hasContent: row.dataKeyId !== null, clearReason: null, personal: null, binding, source: null, serviceAccountId: null };
   }
 }
 
@@ -62,7 +70,20 @@ export interface OpenedPersonal {
   details: Record<string, unknown>;
 }
 
-export function toEntryView(row: AuditEntryColumns, summary: LeafSummary, people: Map<string, NonNullable<Person>>, personal: OpenedPersonal): AuditEntryView {
+/** Service account names and the chat systems of external messages (modules/service-accounts/service-account-names.ts). */
+export interface EntryIntegration {
+  serviceAccounts: Map<string, string>;
+  sources: Map<string, string>;
+}
+
+export function toEntryView(
+  row: AuditEntryColumns,
+  summary: LeafSummary,
+  people: Map<string, NonNullable<Person>>,
+  personal: OpenedPersonal,
+  integration: EntryIntegration = { serviceAccounts: new Map(), sources: new Map() },
+): AuditEntryView {
+  const serviceAccountName = summary.serviceAccountId ? integration.serviceAccounts.get(summary.serviceAccountId) : undefined;
   return {
     seq: Number(row.seq),
     occurredAt: row.occurredAt.toISOString(),
@@ -80,6 +101,9 @@ export function toEntryView(row: AuditEntryColumns, summary: LeafSummary, people
     hasContent: summary.hasContent,
     personalData: personal.state,
     leafHash: Buffer.from(row.leafHash).toString('base64'),
+    // An entry about a chat system's message (a recall, a content view) names its source, as the list's `source` filter matches it.
+    source: summary.source ?? (row.messageId ? (integration.sources.get(row.messageId) ?? null) : null),
+    serviceAccount: summary.serviceAccountId && serviceAccountName !== undefined ? { id: summary.serviceAccountId, name: serviceAccountName } : null,
   };
 }
 

@@ -47,7 +47,7 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Unavailable',
 };
 
-function parameters(schema: ZodType | undefined, location: 'query' | 'path'): unknown[] {
+function parameters(schema: ZodType | undefined, location: 'query' | 'path' | 'header'): unknown[] {
   if (!schema) return [];
   const json = toSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({
@@ -58,7 +58,11 @@ function parameters(schema: ZodType | undefined, location: 'query' | 'path'): un
   }));
 }
 
+/** Routes a chat system calls with its service token (docs/integration.md); no user session reaches them. */
+const SERVICE_SUBJECTS: ReadonlySet<string> = new Set(['RecallDecision', 'ExternalRecall', 'DirectoryPerson']);
+
 function securityOf(access: Access): Record<string, string[]>[] {
+  if (access.kind === 'ability' && SERVICE_SUBJECTS.has(access.subject)) return [{ serviceToken: [] }];
   switch (access.kind) {
     case 'public':
       return [];
@@ -126,7 +130,7 @@ export function buildOpenApiDocument(routes: CatalogRoute[], version: string): J
       tags: spec.tags ?? [],
       'x-required-access': describeAccess(spec.access),
       security: securityOf(spec.access),
-      parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
+      parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query'), ...parameters(spec.requestHeaders, 'header')],
       ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(spec.body, 'input') } } } } : {}),
       responses: {
         [success]: { description: 'Success', headers: rateLimitHeaders, ...(successContent && spec.status !== 204 ? { content: successContent } : {}) },
@@ -164,6 +168,12 @@ export function buildOpenApiDocument(routes: CatalogRoute[], version: string): J
           description: 'The console\'s httpOnly session cookie (POST /api/v1/auth/login with session "cookie").',
         },
         platformToken: { type: 'http', scheme: 'bearer', description: 'PLATFORM_TOKEN' },
+        serviceToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            "A service account's token (rtk_…, POST /api/v1/service-accounts): tenant-bound, limited to its scopes and to SERVICE_ACCOUNT_REQUESTS_PER_MINUTE.",
+        },
         metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN (when set; otherwise no credentials)' },
       },
     },
