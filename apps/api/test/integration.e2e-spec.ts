@@ -337,4 +337,43 @@ describe('integration mode', () => {
       expect(put.statusCode).toBe(409);
     });
   });
+
+  describe('organisations and limits', () => {
+    it("keeps each organisation's chat ids apart: the same ids in another organisation are other people and another message", async () => {
+      const other = await createTenant(test, { admin: ['ADMIN'], compliance: ['COMPLIANCE'] });
+      const otherToken = (await createServiceAccount(test, other.users.admin)).token;
+      const message = externalMessage({ sentAt: clock.now(), sender: 'u-shared' });
+      const payload = { message, actor: message.sender, content: { text: 'shared' } };
+      const mine = await recordRecall(test, token, payload);
+      const theirs = await recordRecall(test, otherToken, payload);
+      expect([mine.statusCode, theirs.statusCode]).toEqual([201, 201]);
+      expect(theirs.json().messageId).not.toBe(mine.json().messageId);
+      const sender = async (tenantId: string) =>
+        (
+          await owner().$queryRaw<{ user_id: string }[]>`
+          SELECT user_id FROM external_people WHERE tenant_id = ${tenantId}::uuid AND source = 'rocketchat' AND external_id = 'u-shared'`
+        )[0].user_id;
+      expect(await sender(other.id)).not.toBe(await sender(tenant.id));
+      const theirAudit = await test.request({ method: 'GET', url: '/api/v1/audit?source=rocketchat', token: other.users.compliance.token });
+      expect(theirAudit.json().items.map((item: { messageId: string }) => item.messageId)).not.toContain(mine.json().messageId);
+    });
+
+    it('limits requests per service account (429 with Retry-After and RateLimit headers)', async () => {
+      const limited = await startTestApp({ SERVICE_ACCOUNT_REQUESTS_PER_MINUTE: '3' });
+      try {
+        const org = await createTenant(limited, { admin: ['ADMIN'] });
+        const account = (await createServiceAccount(limited, org.users.admin, ['recall:decide'])).token;
+        const payload = { message: externalMessage({ sentAt: new Date() }), actor: { source: 'rocketchat', externalId: 'u-alice' } };
+        const answers = [];
+        for (let i = 0; i < 4; i++) answers.push(await decide(limited, account, payload));
+        expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 200, 429]);
+        expect(answers[2].headers['ratelimit-remaining']).toBe('0');
+        expect(answers[3].headers['ratelimit-policy']).toBe('3;w=60');
+        expect(Number(answers[3].headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        expect(answers[3].json().code).toBe('TOO_MANY_REQUESTS');
+      } finally {
+        await limited.close();
+      }
+    });
+  });
 });

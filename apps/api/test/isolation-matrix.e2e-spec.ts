@@ -181,4 +181,4 @@ describe('isolation matrix', () => {
 });
 
 /** References to a tenant's records (as opposed to positions in its log or pages: seqs, tree sizes, cursors, event ids). */
-const ID_KINDS = new Set<ReferenceKind>(['user', 'conversation', 'message', 'legalHold', 'roleGrant', 'retentionChange', 'webhook']);
+const ID_KINDS = new Set<ReferenceKind>(['user', 'conversation', 'message', 'legalHold', 'roleGrant', 'retentionChange', 'webhook', 'serviceAccount']);

@@ -49,6 +49,7 @@ export class TenantWorld {
   private roleGrant = '';
   private retentionChange = '';
   private webhook = '';
+  private serviceAccount = '';
   private eventId = '';
   private readonly cursors = new Map<string, Json>();
 
@@ -74,6 +75,7 @@ export class TenantWorld {
     this.recalledMessage = await this.recalledBy(alice);
     await sendText(test, alice, tenant.direct, `${marker} direct`);
     this.webhook = await this.createWebhook(['message.created']);
+    this.serviceAccount = await this.createServiceAccount();
     for (const n of [1, 2]) await sendText(test, alice, tenant.launch, `${marker} delivered to the webhook ${n}`);
     this.hold = await this.placeHold(dave.id);
     this.roleGrant = await this.requestComplianceGrant();
@@ -153,6 +155,8 @@ export class TenantWorld {
         return this.proposeShortening();
       case 'webhook':
         return actionOf(operation) === 'delete' ? this.createWebhook(['policy.changed']) : this.webhook;
+      case 'serviceAccount':
+        return actionOf(operation) === 'delete' ? this.createServiceAccount() : this.serviceAccount;
       case 'auditSeq':
         return 0;
       case 'treeSize':
@@ -177,6 +181,8 @@ export class TenantWorld {
         return this.retentionChange;
       case 'webhook':
         return this.webhook;
+      case 'serviceAccount':
+        return this.serviceAccount;
       case 'auditSeq':
         return (await this.logSize()) - 1;
       case 'user':
@@ -324,6 +330,15 @@ export class TenantWorld {
       payload: { url: this.webhookUrl, eventTypes, description: `${this.marker} hook` },
     });
     return this.expectOk(webhook, 'creating a webhook').json<{ id: string }>().id;
+  }
+
+  private async createServiceAccount(): Promise<string> {
+    const account = await this.as('ADMIN', {
+      method: 'POST',
+      url: '/api/v1/service-accounts',
+      payload: { name: `${this.marker} chat`, scopes: ['recall:decide'] },
+    });
+    return this.expectOk(account, 'creating a service account').json<{ id: string }>().id;
   }
 
   private expectOk<T extends { statusCode: number; body: string }>(response: T, what: string): T {

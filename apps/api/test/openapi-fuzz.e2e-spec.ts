@@ -178,8 +178,16 @@ interface Wire {
   remoteAddress: string;
 }
 
-function toWire(operation: Operation, sent: FuzzRequest, mutation: Mutation, token: string | undefined, limit: number, remoteAddress: string): Wire {
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+function toWire(
+  operation: Operation,
+  sent: FuzzRequest,
+  mutation: Mutation,
+  token: string | undefined,
+  limit: number,
+  remoteAddress: string,
+  extraHeaders: Record<string, string> = {},
+): Wire {
+  const headers: Record<string, string> = { ...extraHeaders, ...(token ? { authorization: `Bearer ${token}` } : {}) };
   let path = operation.path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
     const value = sent.params[name];
     return percentEncode(typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value));
@@ -298,7 +306,15 @@ describe('OpenAPI fuzzing: one field mutated, no 5xx, every error a problem, tex
           };
           const sent = applyMutation(base, mutation);
           // Each case from its own address: the fuzzer's failed logins must not throttle anyone else's.
-          const wire = toWire(operation, sent, mutation, tokenFor(world, plan.actor), limit, `10.99.${(sequence >> 8) & 255}.${sequence++ & 255}`);
+          const wire = toWire(
+            operation,
+            sent,
+            mutation,
+            tokenFor(world, plan.actor),
+            limit,
+            `10.99.${(sequence >> 8) & 255}.${sequence++ & 255}`,
+            plan.headers?.(),
+          );
           const response = await test.app.inject({
             method: wire.method as 'GET',
             url: wire.url,

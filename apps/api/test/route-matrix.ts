@@ -15,7 +15,18 @@ import type { TestApp, TestUser } from './test-app';
 export const ROLES: readonly Role[] = ['ADMIN', 'COMPLIANCE', 'EMPLOYEE'];
 
 export type ReferenceKind =
-  'user' | 'conversation' | 'message' | 'legalHold' | 'roleGrant' | 'retentionChange' | 'webhook' | 'auditSeq' | 'treeSize' | 'cursor' | 'eventId';
+  | 'user'
+  | 'conversation'
+  | 'message'
+  | 'legalHold'
+  | 'roleGrant'
+  | 'retentionChange'
+  | 'webhook'
+  | 'serviceAccount'
+  | 'auditSeq'
+  | 'treeSize'
+  | 'cursor'
+  | 'eventId';
 
 export class Unbuildable extends Error {}
 
@@ -41,7 +52,7 @@ export interface Schema {
 
 interface Parameter {
   name: string;
-  in: 'path' | 'query';
+  in: 'path' | 'query' | 'header';
   required: boolean;
   schema: Schema;
 }
@@ -130,10 +141,20 @@ const PATH_RESOURCES: Record<string, ReferenceKind> = {
   messages: 'message',
   users: 'user',
   webhooks: 'webhook',
+  'service-accounts': 'serviceAccount',
   'legal-holds': 'legalHold',
   'role-grants': 'roleGrant',
   changes: 'retentionChange',
 };
+
+/**
+ * Path parameters that name something of the caller's own organisation by a chat system's id
+ * (integration mode): any value names the caller's own namespace, so they are plain values here.
+ */
+const PATH_VALUES: Record<string, string> = { source: 'matrix', externalId: 'matrix-person' };
+
+/** Fields that look like references but hold a chat system's own ids, scoped to the caller's organisation by the service token. */
+const NOT_REFERENCES = new Set(['externalId']);
 
 const FIELD_REFERENCES: Record<string, ReferenceKind> = {
   actorId: 'user',
@@ -154,6 +175,7 @@ const FIELD_REFERENCES: Record<string, ReferenceKind> = {
 function referenceKind(name: string, schema: Schema, where: string): ReferenceKind | undefined {
   const known = FIELD_REFERENCES[name];
   if (known) return known;
+  if (NOT_REFERENCES.has(name)) return undefined;
   // Tree sizes of a consistency proof; `from`/`to` elsewhere are timestamps.
   if ((name === 'from' || name === 'to') && schema.type === 'integer') return 'treeSize';
   if (schema.format === 'uuid' || schema.items?.format === 'uuid' || /(Id|Ids|Seq|Cursor)$/.test(name))
@@ -265,7 +287,11 @@ export function shapesOf(operation: Operation): Shape[] {
   const segments = operation.path.split('/');
   for (const parameter of operation.parameters) {
     const where = `${operation.key} ${parameter.in} ${parameter.name}`;
-    if (parameter.in === 'path') {
+    // Headers (Idempotency-Key) belong to service-account routes, which every role is refused before reading them.
+    if (parameter.in === 'header') continue;
+    if (parameter.in === 'path' && PATH_VALUES[parameter.name] !== undefined) {
+      params[parameter.name] = PATH_VALUES[parameter.name];
+    } else if (parameter.in === 'path') {
       const resource = segments[segments.indexOf(`{${parameter.name}}`) - 1];
       const kind = FIELD_REFERENCES[parameter.name] ?? PATH_RESOURCES[resource];
       if (!kind) throw new Unbuildable(`${where}: no reference kind for /${resource}/{${parameter.name}} (add it to PATH_RESOURCES)`);
