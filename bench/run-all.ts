@@ -43,6 +43,7 @@ export interface BenchmarkSpec {
 /** In this order: start before console so both use the console build start-warm makes. */
 export const BENCHMARKS: BenchmarkSpec[] = [
   { name: 'recall', file: 'bench/recall.bench.ts', needsDatabase: true },
+  { name: 'decisions', file: 'bench/recall-decisions.bench.ts', needsDatabase: true },
   { name: 'audit', file: 'bench/audit-append.bench.ts', needsDatabase: true },
   { name: 'verify', file: 'bench/verifier.bench.ts', needsDatabase: false },
   { name: 'browse', file: 'bench/audit-browse.bench.ts', needsDatabase: true, optional: true },
