@@ -29,6 +29,6 @@ module.exports = {
     '^@retract/db$': path.join(root, 'libs/db/src/index.ts'),
     '^@retract/sdk$': path.join(root, 'libs/sdk/src/index.ts'),
   },
-  transformIgnorePatterns: ['/node_modules/(?!(jose|canonicalize|@noble|content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|canonicalize|@noble|content-disposition|openid-client|oauth4webapi|oidc-provider)/)'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
 };

@@ -24,6 +24,9 @@ import { PolicyModule } from './modules/policy/policy.module';
 import { RecallModule } from './modules/recall/recall.module';
 import { InsightsModule } from './modules/insights/insights.module';
 import { IntegrationModule } from './modules/integration/integration.module';
+import { SsoController } from './modules/identity/sso.controller';
+import { SsoSettingsService } from './modules/identity/sso-settings.service';
+import { SsoSignIn } from './modules/identity/sso-sign-in.service';
 import { ServiceAccountsModule } from './modules/service-accounts/service-accounts.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { RouteCatalog } from './modules/openapi/route-catalog';
@@ -54,7 +57,7 @@ export class AppModule {
         ServiceAccountsModule,
         IntegrationModule,
       ],
-      controllers: [AuthController, UsersController, RoleGrantsController, TenantsController, HealthController, OpenApiController],
+      controllers: [AuthController, UsersController, RoleGrantsController, TenantsController, HealthController, OpenApiController, SsoController],
       providers: [
         AccessTokens,
         SessionsRepository,
@@ -65,6 +68,8 @@ export class AppModule {
         AuthService,
         UsersService,
         RoleGrants,
+        SsoSettingsService,
+        SsoSignIn,
         RouteCatalog,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: EndpointInterceptor },

@@ -82,6 +82,14 @@ export class TenantWorld {
     this.retentionChange = await this.proposeShortening();
     await setPolicy(test, tenant.users.admin, () => ({ settings: { windowSeconds: 600 } }));
     this.expectOk(await this.as('COMPLIANCE', { method: 'POST', url: '/api/v1/audit/checkpoints' }), 'signing a checkpoint');
+    const sso = {
+      issuer: 'https://127.0.0.2/idp',
+      clientId: 'matrix',
+      clientSecret: 'matrix-client-secret',
+      allowedDomains: ['matrix.test'],
+      passwordLogin: true,
+    };
+    this.expectOk(await this.as('ADMIN', { method: 'PUT', url: '/api/v1/sso', payload: sso }), 'configuring single sign-on');
     const events = this.expectOk(await this.as('EMPLOYEE', { method: 'GET', url: '/api/v1/events?limit=1' }), 'reading events').json<{ lastEventId: string }>();
     this.eventId = events.lastEventId;
   }
@@ -226,6 +234,11 @@ export class TenantWorld {
       }
       case 'PUT /api/v1/policy/retention':
         return { days: 3000 };
+      // A provider address on the loopback that answers nothing: the API never fetches a real host.
+      case 'PUT /api/v1/sso':
+        return { issuer: 'https://127.0.0.2/idp', clientSecret: 'matrix-client-secret', allowedDomains: ['matrix.test'] };
+      case 'POST /api/v1/sso/test':
+        return { issuer: 'http://127.0.0.1:9/idp' };
       default:
         return {};
     }

@@ -151,10 +151,10 @@ const PATH_RESOURCES: Record<string, ReferenceKind> = {
  * Path parameters that name something of the caller's own organisation by a chat system's id
  * (integration mode): any value names the caller's own namespace, so they are plain values here.
  */
-const PATH_VALUES: Record<string, string> = { source: 'matrix', externalId: 'matrix-person' };
+const PATH_VALUES: Record<string, string> = { source: 'matrix', externalId: 'matrix-person', tenant: 'an-organisation' };
 
-/** Fields that look like references but hold a chat system's own ids, scoped to the caller's organisation by the service token. */
-const NOT_REFERENCES = new Set(['externalId']);
+/** Fields that look like references but hold another system's own ids (a chat system's, scoped by the service token; the OpenID provider's client id). */
+const NOT_REFERENCES = new Set(['externalId', 'clientId']);
 
 const FIELD_REFERENCES: Record<string, ReferenceKind> = {
   actorId: 'user',
@@ -205,8 +205,10 @@ function stringTemplate(schema: Schema, where: string): Template {
   if (schema.format === 'uri') return 'https://hooks.example.test/matrix';
   if (schema.format === 'date-time') return new Date().toISOString();
   const text = 'matrix'.padEnd(schema.minLength ?? 0, '-').slice(0, schema.maxLength ?? 200);
-  if (schema.pattern && !compilePattern(schema.pattern).test(text)) throw new Unbuildable(`${where}: no value for the pattern ${schema.pattern} (add a hint)`);
-  return text;
+  // A domain name (single sign-on's allowed domains) when the word alone does not fit the pattern.
+  const fitting = [text, 'matrix.test'].find((candidate) => !schema.pattern || compilePattern(schema.pattern).test(candidate));
+  if (fitting === undefined) throw new Unbuildable(`${where}: no value for the pattern ${schema.pattern} (add a hint)`);
+  return fitting;
 }
 
 /**
@@ -375,7 +377,7 @@ export const problemCode = (answer: Answer) => (isProblem(answer) ? (JSON.parse(
 /**
  * The permission snapshot's answer, with the caller's own tenant's data: a refused role gets 403
  * FORBIDDEN (401 on platform routes); an allowed role gets a success or one of the business answers
- * the operation documents (409, 422, 429) — never 401, 403 FORBIDDEN, 404 or 5xx, and never 400,
+ * the operation documents (409, 422, 429) or the redirect it documents (sign-in through a provider) — never 401, 403 FORBIDDEN, 404 or 5xx, and never 400,
  * which would mean the matrix did not build a valid request. Undefined when the answer fits.
  */
 export function misfit(operation: Operation, allowed: boolean, answer: Answer): string | undefined {
@@ -386,6 +388,7 @@ export function misfit(operation: Operation, allowed: boolean, answer: Answer): 
     return `refused by the snapshot, answered ${statusCode} ${problemCode(answer) ?? ''}`.trim();
   }
   if (statusCode >= 200 && statusCode < 300) return undefined;
+  if (statusCode >= 300 && statusCode < 400 && operation.statuses.includes(statusCode)) return undefined;
   const business = statusCode >= 409 && statusCode < 500 && operation.statuses.includes(statusCode);
   if (business && isProblem(answer)) return undefined;
   return `allowed by the snapshot, answered ${statusCode} ${problemCode(answer) ?? ''}${statusCode === 400 ? ` (the matrix built an invalid request: ${answer.body.slice(0, 300)})` : ''}`.trim();

@@ -42,6 +42,8 @@ export const SUBJECTS = [
   'RecallDecision',
   'ExternalRecall',
   'DirectoryPerson',
+  'SsoSettings',
+  'ScimDirectory',
 ] as const;
 export type SubjectName = (typeof SUBJECTS)[number];
 
@@ -83,6 +85,7 @@ export function rulesFor(principal: Principal): AppRule[] {
     can('read', 'RoleGrant', tenant);
     can(['read', 'create', 'delete'], 'Webhook', tenant);
     can(['read', 'create', 'delete'], 'ServiceAccount', tenant);
+    can(['read', 'update'], 'SsoSettings', tenant);
     can('read', 'Insights', tenant);
     can('forceRecall', 'Message', tenant);
     can('read', 'AuditEntry', tenant); // metadata only; content needs readContent
@@ -122,6 +125,7 @@ const SCOPE_RULES: Record<string, readonly [Action, SubjectName]> = {
   'recall:decide': ['create', 'RecallDecision'],
   'recall:record': ['create', 'ExternalRecall'],
   'directory:write': ['update', 'DirectoryPerson'],
+  scim: ['manage', 'ScimDirectory'],
 };
 
 export function serviceRulesFor(principal: ServicePrincipal): AppRule[] {

@@ -41,6 +41,9 @@ export const AUDIT_ACTIONS = [
   'SERVICE_ACCOUNT_CREATED',
   'SERVICE_ACCOUNT_REVOKED',
   'DIRECTORY_PERSON_CHANGED',
+  'SSO_CONFIGURED',
+  'SSO_USER_LINKED',
+  'SCIM_GROUP_CHANGED',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

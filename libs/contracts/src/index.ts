@@ -17,3 +17,4 @@ export * from './network-address';
 export * from './webhook-target';
 export * from './insights';
 export * from './integration';
+export * from './identity';

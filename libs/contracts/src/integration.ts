@@ -13,7 +13,8 @@ import { freeText, isBlank, storableString } from './text';
 // ---------------------------------------------------------------------------
 // Service accounts
 
-export const SERVICE_ACCOUNT_SCOPES = ['recall:decide', 'recall:record', 'directory:write'] as const;
+/** `scim`: provisioning users and groups through /scim/v2 (docs/identity.md). */
+export const SERVICE_ACCOUNT_SCOPES = ['recall:decide', 'recall:record', 'directory:write', 'scim'] as const;
 export const ServiceAccountScopeSchema = z.enum(SERVICE_ACCOUNT_SCOPES, { error: `must be one of ${SERVICE_ACCOUNT_SCOPES.join(', ')}` });
 export type ServiceAccountScope = z.infer<typeof ServiceAccountScopeSchema>;
 

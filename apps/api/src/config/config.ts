@@ -108,6 +108,14 @@ export const ConfigSchema = z.object({
     .min(1024)
     .max(50 * 1024 * 1024)
     .default(1024 * 1024),
+  /**
+   * Accept OpenID providers on plain http (a provider on the same host in tests and development).
+   * Never in production: the ID token and the client secret would cross the network in clear (docs/identity.md).
+   */
+  SSO_ALLOW_INSECURE_ISSUERS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Internal webhook receivers the operator trusts (hosts, host:port, CIDR ranges); empty = public https receivers only (docs/architecture.md, "Webhook targets"). */
   WEBHOOK_ALLOWED_TARGETS: z
     .string()

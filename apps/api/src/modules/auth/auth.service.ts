@@ -52,10 +52,25 @@ export class AuthService {
       throw invalidCredentials();
     }
     await this.throttle.loginSucceeded(request.tenant, email, address);
+    // Checked after the password, so the answer tells nothing about an account to who does not hold it.
+    if (!user.roles.includes('ADMIN') && !(await this.passwordLoginAllowed(request.tenant))) {
+      countLoginFailure('sso_required');
+      throw new ProblemException({
+        status: 403,
+        code: 'SSO_REQUIRED',
+        detail: "The organisation signs its people in through its identity provider: use 'Continue with your provider'.",
+      });
+    }
     const scope = { tenantId };
     const session = await this.sessions.create(scope, user.id, this.config.SESSION_TTL_SECONDS);
     const { token, expiresAt } = await this.tokens.issue({ userId: user.id, tenantId, sessionId: session.id });
     return { accessToken: token, expiresAt: expiresAt.toISOString(), user: await this.me(scope, user.id) };
+  }
+
+  /** Administrators keep passwords (break-glass); others only while the organisation allows it (docs/identity.md). */
+  private async passwordLoginAllowed(slug: string): Promise<boolean> {
+    const [row] = await this.db.$queryRaw<{ password_login: boolean }[]>(Prisma.sql`SELECT password_login FROM sso_sign_in_options(${slug})`);
+    return row?.password_login ?? true;
   }
 
   async me(scope: { tenantId: string }, userId: string): Promise<MeView> {

@@ -16,7 +16,7 @@ export const httpRequestDuration = new Histogram({
  * password and deactivated account alike, because /metrics is public and must not tell them apart;
  * `throttled` counts attempts refused by the rate limit before their credentials were checked.
  */
-export const LOGIN_FAILURE_REASONS = ['invalid_credentials', 'throttled'] as const;
+export const LOGIN_FAILURE_REASONS = ['invalid_credentials', 'throttled', 'sso_required'] as const;
 export type LoginFailureReason = (typeof LOGIN_FAILURE_REASONS)[number];
 
 export const loginFailures = new Counter({

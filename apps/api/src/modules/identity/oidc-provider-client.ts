@@ -1,0 +1,133 @@
+import * as oidc from 'openid-client';
+import type { SsoTestResult } from '@retract/contracts';
+
+/** How long discovery and each call to the provider may take before sign-in reports it unreachable. */
+const PROVIDER_TIMEOUT_SECONDS = 10;
+
+export interface ProviderCredentials {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** The provider's checks that failed a sign-in, reduced to what the login page tells the person. */
+export class ProviderError extends Error {
+  constructor(
+    readonly code: 'SSO_PROVIDER_REFUSED' | 'SSO_TOKEN_INVALID' | 'SSO_PROVIDER_UNREACHABLE' | 'SSO_FLOW_EXPIRED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function classify(error: unknown): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof oidc.AuthorizationResponseError || error instanceof oidc.ResponseBodyError) return new ProviderError('SSO_PROVIDER_REFUSED', message);
+  if (error instanceof TypeError || (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'))) {
+    return new ProviderError('SSO_PROVIDER_UNREACHABLE', message);
+  }
+  const code = (error as { code?: string }).code;
+  if (code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' && /state/i.test(message)) return new ProviderError('SSO_FLOW_EXPIRED', message);
+  return new ProviderError('SSO_TOKEN_INVALID', message);
+}
+
+/**
+ * The relying party (openid-client, docs/identity.md): discovery, the authorization code flow with
+ * PKCE S256, `state` and `nonce`, and the ID token's issuer, audience, expiry, nonce and signature
+ * (from the provider's JWKS: non-repudiation checks on) verified by the library.
+ */
+export class OidcProviderClient {
+  constructor(private readonly allowInsecure: boolean) {}
+
+  private options(): oidc.DiscoveryRequestOptions {
+    return {
+      timeout: PROVIDER_TIMEOUT_SECONDS,
+      execute: this.allowInsecure ? [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks] : [oidc.enableNonRepudiationChecks],
+    };
+  }
+
+  async discover(credentials: ProviderCredentials): Promise<oidc.Configuration> {
+    try {
+      return await oidc.discovery(
+        new URL(credentials.issuer),
+        credentials.clientId,
+        undefined,
+        oidc.ClientSecretPost(credentials.clientSecret),
+        this.options(),
+      );
+    } catch (error) {
+      throw new ProviderError('SSO_PROVIDER_UNREACHABLE', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** What the provider's discovery document says, for the administrator's "test connection". */
+  async probe(issuer: string): Promise<SsoTestResult> {
+    try {
+      const config = await oidc.discovery(new URL(issuer), 'retract-connection-test', undefined, oidc.None(), this.options());
+      const meta = config.serverMetadata();
+      const pkceS256 = meta.code_challenge_methods_supported?.includes('S256') ?? false;
+      return {
+        ok: pkceS256 && Boolean(meta.authorization_endpoint && meta.token_endpoint && meta.jwks_uri),
+        issuer: meta.issuer,
+        authorizationEndpoint: meta.authorization_endpoint ?? null,
+        tokenEndpoint: meta.token_endpoint ?? null,
+        jwksUri: meta.jwks_uri ?? null,
+        endSessionEndpoint: meta.end_session_endpoint ?? null,
+        pkceS256,
+        problem: pkceS256 ? null : 'The provider does not advertise PKCE with S256, which sign-in requires.',
+      };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        ok: false,
+        issuer,
+        authorizationEndpoint: null,
+        tokenEndpoint: null,
+        jwksUri: null,
+        endSessionEndpoint: null,
+        pkceS256: false,
+        problem: `Discovery failed: ${message}`.slice(0, 2000),
+      };
+    }
+  }
+
+  async authorizationUrl(config: oidc.Configuration, redirectUri: string): Promise<{ url: URL; state: string; nonce: string; codeVerifier: string }> {
+    const codeVerifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'openid email profile',
+      state,
+      nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+    });
+    return { url, state, nonce, codeVerifier };
+  }
+
+  /** Exchanges the code and answers the verified ID token's claims; any failed check throws a ProviderError. */
+  async finish(config: oidc.Configuration, callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }): Promise<oidc.IDToken> {
+    try {
+      const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
+        pkceCodeVerifier: checks.codeVerifier,
+        expectedState: checks.state,
+        expectedNonce: checks.nonce,
+        idTokenExpected: true,
+      });
+      const claims = tokens.claims();
+      if (!claims) throw new ProviderError('SSO_TOKEN_INVALID', 'the provider answered no ID token');
+      return claims;
+    } catch (error) {
+      throw classify(error);
+    }
+  }
+
+  /** RP-initiated logout, when the provider advertises an end_session_endpoint. */
+  endSessionUrl(config: oidc.Configuration, postLogoutRedirectUri: string): string | null {
+    if (!config.serverMetadata().end_session_endpoint) return null;
+    return oidc.buildEndSessionUrl(config, { client_id: config.clientMetadata().client_id, post_logout_redirect_uri: postLogoutRedirectUri }).href;
+  }
+}

@@ -1,0 +1,132 @@
+import { Body, Controller, Get, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import {
+  SignInOptionsSchema,
+  SsoCallbackQuerySchema,
+  SsoSettingsRequestSchema,
+  SsoSettingsViewSchema,
+  SsoStartParamsSchema,
+  SsoTestRequestSchema,
+  SsoTestResultSchema,
+  type SsoSettingsRequest,
+  type SsoTestRequest,
+} from '@retract/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CONFIG, type Config } from '../../config/config';
+import { CurrentPrincipal, type AuthenticatedPrincipal } from '../../common/auth/principal';
+import { setSessionCookie } from '../../common/auth/session-cookie';
+import { Endpoint, PUBLIC, can } from '../../common/endpoint/endpoint';
+import { SsoFlowSealer } from './sso-flow-cookie';
+import { SsoSettingsService } from './sso-settings.service';
+import { SsoSignIn, SsoSignInError } from './sso-sign-in.service';
+
+/** Where the console's login page shows why a sign-in through the provider did not complete. */
+const loginPage = (slug: string | undefined, code: string) => `/login?${new URLSearchParams({ ...(slug ? { tenant: slug } : {}), ssoError: code })}`;
+
+@Controller()
+export class SsoController {
+  private readonly flows: SsoFlowSealer;
+
+  constructor(
+    private readonly settings: SsoSettingsService,
+    private readonly signIn: SsoSignIn,
+    @Inject(CONFIG) config: Config,
+  ) {
+    this.flows = new SsoFlowSealer(config.JWT_SECRET);
+  }
+
+  @Get('sso')
+  @Endpoint({
+    summary: "The organisation's OpenID Connect provider (never its client secret) and the redirect URI to register there",
+    tags: ['identity'],
+    access: can('read', 'SsoSettings'),
+    response: SsoSettingsViewSchema,
+  })
+  get(@CurrentPrincipal() principal: AuthenticatedPrincipal) {
+    return this.settings.get(principal);
+  }
+
+  @Put('sso')
+  @Endpoint({
+    summary:
+      "Set the organisation's OpenID Connect provider: issuer, client id, client secret (write-only, sealed), allowed email domains, " +
+      'whether non-administrators may still use passwords, and the provider groups that grant roles; audited',
+    tags: ['identity'],
+    access: can('update', 'SsoSettings'),
+    body: SsoSettingsRequestSchema,
+    response: SsoSettingsViewSchema,
+  })
+  put(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Body() body: SsoSettingsRequest) {
+    return this.settings.put(principal, body);
+  }
+
+  @Post('sso/test')
+  @Endpoint({
+    summary: "Fetch the provider's discovery document (the given issuer, or the configured one) and report what it advertises",
+    tags: ['identity'],
+    access: can('update', 'SsoSettings'),
+    status: 200,
+    body: SsoTestRequestSchema,
+    response: SsoTestResultSchema,
+  })
+  test(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Body() body: SsoTestRequest) {
+    return this.settings.test(principal, body.issuer);
+  }
+
+  @Get('auth/sso/:tenant/options')
+  @Endpoint({
+    summary: "How an organisation's people sign in: through its provider, with a password, or both (for the login page)",
+    tags: ['auth'],
+    access: PUBLIC,
+    params: SsoStartParamsSchema,
+    response: SignInOptionsSchema,
+  })
+  options(@Param() params: { tenant: string }) {
+    return this.signIn.options(params.tenant);
+  }
+
+  @Get('auth/sso/:tenant/start')
+  @Endpoint({
+    summary: "Start signing in through the organisation's provider: 302 to its authorization endpoint (code flow, PKCE S256, state, nonce)",
+    tags: ['auth'],
+    access: PUBLIC,
+    params: SsoStartParamsSchema,
+    status: 302,
+    produces: 'text/plain',
+  })
+  async start(@Param() params: { tenant: string }, @Res({ passthrough: true }) reply: FastifyReply) {
+    try {
+      const { url, flow } = await this.signIn.start(params.tenant);
+      await this.flows.set(reply, flow);
+      void reply.redirect(url, 302);
+    } catch (error) {
+      if (!(error instanceof SsoSignInError)) throw error;
+      void reply.redirect(loginPage(params.tenant, error.code), 302);
+    }
+  }
+
+  @Get('auth/sso/callback')
+  @Endpoint({
+    summary:
+      "The provider's redirect back: verifies the ID token, creates the person on a first sign-in from an allowed domain, sets the session cookie, " +
+      'then 302 to the console (or to its login page with ssoError)',
+    tags: ['auth'],
+    access: PUBLIC,
+    query: SsoCallbackQuerySchema,
+    status: 302,
+    produces: 'text/plain',
+  })
+  async callback(@Query() query: Record<string, string | undefined>, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const flow = await this.flows.take(request, reply);
+    if (!flow) return void reply.redirect(loginPage(undefined, 'SSO_FLOW_EXPIRED'), 302);
+    if (query.error) return void reply.redirect(loginPage(flow.slug, 'SSO_PROVIDER_REFUSED'), 302);
+    try {
+      const rawQuery = request.url.slice(request.url.indexOf('?') + 1);
+      const session = await this.signIn.finish(flow, rawQuery);
+      setSessionCookie(reply, session.token, session.expiresAt);
+      void reply.redirect('/login?sso=signed-in', 302);
+    } catch (error) {
+      if (!(error instanceof SsoSignInError)) throw error;
+      void reply.redirect(loginPage(flow.slug, error.code), 302);
+    }
+  }
+}

@@ -1,0 +1,339 @@
+import { randomBytes } from 'node:crypto';
+import { signInAtProvider, startTestProvider, type TestProvider } from './fixtures/oidc-test-provider';
+import { PASSWORD, createTenant, ownerDb, startTestApp, type TestApp, type TestTenant } from './test-app';
+
+/**
+ * OpenID Connect sign-in per organisation (docs/identity.md) against a real provider (oidc-provider)
+ * driven over HTTP: configuration, the code flow with PKCE, just-in-time accounts, the group mapping,
+ * and every check of the ID token made to fail in turn.
+ */
+describe('single sign-on', () => {
+  let test: TestApp;
+  let tenant: TestTenant;
+  let provider: TestProvider;
+  let domain: string;
+  const redirectUri = 'http://localhost:3000/api/v1/auth/sso/callback';
+  const consoleHeaders = { 'sec-fetch-site': 'same-origin' };
+
+  const configure = (overrides: Record<string, unknown> = {}) =>
+    test.request({
+      method: 'PUT',
+      url: '/api/v1/sso',
+      token: tenant.users.admin.token,
+      payload: {
+        issuer: provider.issuer,
+        clientId: provider.clientId,
+        clientSecret: provider.clientSecret,
+        allowedDomains: [domain],
+        passwordLogin: true,
+        ...overrides,
+      },
+    });
+
+  /** The whole code flow as a browser runs it; answers the callback's answer. */
+  async function signIn(email: string) {
+    const start = await test.request({ method: 'GET', url: `/api/v1/auth/sso/${tenant.slug}/start` });
+    expect(start.statusCode).toBe(302);
+    const location = String(start.headers.location);
+    if (!location.startsWith(provider.issuer)) return { start, callback: start, cookie: undefined };
+    const flowCookie = [start.headers['set-cookie']].flat().find((c) => c?.startsWith('__Host-retract_sso='))!;
+    expect(flowCookie).toMatch(/HttpOnly/i);
+    expect(flowCookie).toMatch(/SameSite=Lax/i);
+    const back = new URL(await signInAtProvider(location, email, redirectUri));
+    const callback = await test.request({
+      method: 'GET',
+      url: `/api/v1/auth/sso/callback${back.search}`,
+      headers: { cookie: flowCookie.split(';')[0] },
+    });
+    const session = [callback.headers['set-cookie']].flat().find((c) => c?.startsWith('__Host-retract_session='));
+    return { start, callback, cookie: session?.split(';')[0] };
+  }
+
+  const ssoError = (response: { statusCode: number; headers: Record<string, unknown> }) => {
+    expect(response.statusCode).toBe(302);
+    return new URL(String(response.headers.location), 'http://localhost:3000').searchParams.get('ssoError');
+  };
+
+  beforeAll(async () => {
+    test = await startTestApp({ SSO_ALLOW_INSECURE_ISSUERS: 'true' });
+    tenant = await createTenant(test);
+    domain = `${tenant.slug}.test`;
+    provider = await startTestProvider({ redirectUri, postLogoutRedirectUri: 'http://localhost:3000/login' });
+  });
+  afterAll(async () => {
+    await provider?.close();
+    await test.close();
+  });
+  afterEach(() => {
+    provider.tamper = null;
+  });
+
+  describe('configuration', () => {
+    it('stores the client secret sealed, never answers it, audits the change and reports the redirect URI', async () => {
+      const put = await configure({ groupRoles: [{ group: 'retract-admins', role: 'ADMIN' }] });
+      expect(put.statusCode).toBe(200);
+      expect(put.body).not.toContain(provider.clientSecret);
+      expect(put.json()).toMatchObject({ issuer: provider.issuer, clientSecretSet: true, redirectUri, allowedDomains: [domain], enabled: true });
+      const get = await test.request({ method: 'GET', url: '/api/v1/sso', token: tenant.users.admin.token });
+      expect(get.statusCode).toBe(200);
+      expect(get.body).not.toContain(provider.clientSecret);
+      const [row] = await ownerDb().$queryRaw<{ client_secret_sealed: Buffer; kek_id: string }[]>`
+        SELECT client_secret_sealed, kek_id FROM sso_providers WHERE tenant_id = ${tenant.id}::uuid`;
+      expect(Buffer.from(row.client_secret_sealed).includes(Buffer.from(provider.clientSecret))).toBe(false);
+      expect(row.kek_id).toBe(test.config.AUDIT_KEK_ID);
+      const audit = await test.request({ method: 'GET', url: '/api/v1/audit?action=SSO_CONFIGURED', token: tenant.users.compliance.token });
+      expect(audit.statusCode).toBe(200);
+      expect(audit.json().items.length).toBeGreaterThan(0);
+      expect(audit.body).not.toContain(provider.clientSecret);
+    });
+
+    it('keeps the stored secret when an update leaves it out, and requires one for a new client id', async () => {
+      const { clientSecret: _omitted, ...rest } = {
+        clientSecret: '',
+        issuer: provider.issuer,
+        clientId: provider.clientId,
+        allowedDomains: [domain],
+        passwordLogin: true,
+      };
+      expect((await test.request({ method: 'PUT', url: '/api/v1/sso', token: tenant.users.admin.token, payload: rest })).statusCode).toBe(200);
+      const other = await test.request({ method: 'PUT', url: '/api/v1/sso', token: tenant.users.admin.token, payload: { ...rest, clientId: 'another' } });
+      expect(other.statusCode).toBe(400);
+      expect(other.json().errors[0].field).toBe('clientSecret');
+    });
+
+    it('is for administrators only', async () => {
+      for (const user of [tenant.users.compliance, tenant.users.alice]) {
+        expect((await test.request({ method: 'GET', url: '/api/v1/sso', token: user.token })).statusCode).toBe(403);
+        expect((await test.request({ method: 'PUT', url: '/api/v1/sso', token: user.token, payload: {} })).statusCode).toBe(403);
+      }
+    });
+
+    it('tests the connection by fetching discovery', async () => {
+      const ok = await test.request({ method: 'POST', url: '/api/v1/sso/test', token: tenant.users.admin.token, payload: {} });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.json()).toMatchObject({
+        ok: true,
+        issuer: provider.issuer,
+        authorizationEndpoint: `${provider.issuer}/auth`,
+        tokenEndpoint: `${provider.issuer}/token`,
+        jwksUri: `${provider.issuer}/jwks`,
+        endSessionEndpoint: `${provider.issuer}/session/end`,
+        pkceS256: true,
+        problem: null,
+      });
+      const down = await test.request({
+        method: 'POST',
+        url: '/api/v1/sso/test',
+        token: tenant.users.admin.token,
+        payload: { issuer: 'http://127.0.0.1:9/nothing' },
+      });
+      expect(down.statusCode).toBe(200);
+      expect(down.json()).toMatchObject({ ok: false, authorizationEndpoint: null });
+      expect(down.json().problem).toMatch(/Discovery failed/);
+    });
+  });
+
+  describe('sign-in', () => {
+    beforeAll(async () => {
+      expect(
+        (
+          await configure({
+            groupRoles: [
+              { group: 'retract-admins', role: 'ADMIN' },
+              { group: 'retract-compliance', role: 'COMPLIANCE' },
+            ],
+          })
+        ).statusCode,
+      ).toBe(200);
+    });
+
+    it('sends the browser to the provider with PKCE S256, state and nonce', async () => {
+      const start = await test.request({ method: 'GET', url: `/api/v1/auth/sso/${tenant.slug}/start` });
+      expect(start.statusCode).toBe(302);
+      const url = new URL(String(start.headers.location));
+      expect(`${url.origin}${url.pathname}`).toBe(`${provider.issuer}/auth`);
+      expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(url.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+      expect(url.searchParams.get('state')).toBeTruthy();
+      expect(url.searchParams.get('nonce')).toBeTruthy();
+      expect(url.searchParams.get('redirect_uri')).toBe(redirectUri);
+      expect(url.searchParams.get('client_id')).toBe(provider.clientId);
+    });
+
+    it('creates an EMPLOYEE on a first sign-in from an allowed domain and opens the same session as a password login', async () => {
+      const email = `newcomer@${domain}`;
+      provider.accounts.set(email, { sub: `sub-${randomBytes(4).toString('hex')}`, email, name: 'New Comer' });
+      const { callback, cookie } = await signIn(email);
+      expect(callback.statusCode).toBe(302);
+      expect(callback.headers.location).toBe('/login?sso=signed-in');
+      const setCookie = [callback.headers['set-cookie']].flat().find((c) => c?.startsWith('__Host-retract_session='))!;
+      expect(setCookie).toMatch(/HttpOnly/i);
+      expect(setCookie).toMatch(/Secure/i);
+      expect(setCookie).toMatch(/SameSite=Strict/i);
+      const me = await test.request({ method: 'GET', url: '/api/v1/me', headers: { cookie: cookie!, ...consoleHeaders } });
+      expect(me.statusCode).toBe(200);
+      expect(me.json()).toMatchObject({ email, displayName: 'New Comer', roles: ['EMPLOYEE'] });
+      // Logout revokes it like any session.
+      expect((await test.request({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: cookie!, ...consoleHeaders } })).statusCode).toBe(204);
+      expect((await test.request({ method: 'GET', url: '/api/v1/me', headers: { cookie: cookie!, ...consoleHeaders } })).statusCode).toBe(401);
+      // The second sign-in finds the same person by the provider's subject.
+      const again = await signIn(email);
+      const meAgain = await test.request({ method: 'GET', url: '/api/v1/me', headers: { cookie: again.cookie!, ...consoleHeaders } });
+      expect(meAgain.json().id).toBe(me.json().id);
+      const created = await test.request({
+        method: 'GET',
+        url: `/api/v1/audit?action=USER_CREATED&subjectUserId=${me.json().id}`,
+        token: tenant.users.compliance.token,
+      });
+      expect(created.json().items).toHaveLength(1);
+    });
+
+    it('gives mapped roles from the groups claim; COMPLIANCE only as a pending grant for a second officer', async () => {
+      const email = `lead@${domain}`;
+      provider.accounts.set(email, {
+        sub: `sub-${randomBytes(4).toString('hex')}`,
+        email,
+        name: 'Lead',
+        groups: ['retract-admins', 'retract-compliance', 'other'],
+      });
+      const { cookie } = await signIn(email);
+      const me = await test.request({ method: 'GET', url: '/api/v1/me', headers: { cookie: cookie!, ...consoleHeaders } });
+      expect([...me.json().roles].sort()).toEqual(['ADMIN', 'EMPLOYEE']);
+      const grants = await test.request({ method: 'GET', url: '/api/v1/role-grants', token: tenant.users.compliance.token });
+      const grant = grants.json().items.find((g: { user: { id: string } }) => g.user.id === me.json().id);
+      expect(grant).toMatchObject({ role: 'COMPLIANCE', state: 'PENDING', requestedBy: { id: tenant.users.admin.id } });
+    });
+
+    it('links an existing account of the same email to the provider subject', async () => {
+      const email = tenant.users.bob.email;
+      provider.accounts.set(email, { sub: `sub-${randomBytes(4).toString('hex')}`, email, name: 'Bob at the provider' });
+      const { cookie } = await signIn(email);
+      const me = await test.request({ method: 'GET', url: '/api/v1/me', headers: { cookie: cookie!, ...consoleHeaders } });
+      expect(me.json().id).toBe(tenant.users.bob.id);
+    });
+
+    it('refuses a domain that is not allowed, and creates nobody', async () => {
+      const email = `outsider@elsewhere-${randomBytes(3).toString('hex')}.test`;
+      provider.accounts.set(email, { sub: `sub-${randomBytes(4).toString('hex')}`, email, name: 'Outsider' });
+      const { callback, cookie } = await signIn(email);
+      expect(ssoError(callback)).toBe('SSO_DOMAIN_NOT_ALLOWED');
+      expect(cookie).toBeUndefined();
+      const [row] = await ownerDb().$queryRaw<{ n: bigint }[]>`SELECT count(*)::bigint AS n FROM users WHERE email = ${email}`;
+      expect(Number(row.n)).toBe(0);
+    });
+
+    it('refuses an email the provider says is not verified', async () => {
+      const email = `unverified@${domain}`;
+      provider.accounts.set(email, { sub: `sub-${randomBytes(4).toString('hex')}`, email, name: 'U', emailVerified: false });
+      expect(ssoError((await signIn(email)).callback)).toBe('SSO_EMAIL_NOT_VERIFIED');
+    });
+
+    it('refuses a deactivated account', async () => {
+      const email = tenant.users.alice.email;
+      provider.accounts.set(email, { sub: `sub-${randomBytes(4).toString('hex')}`, email, name: 'Alice' });
+      const off = await test.request({
+        method: 'PATCH',
+        url: `/api/v1/users/${tenant.users.alice.id}`,
+        token: tenant.users.admin.token,
+        payload: { active: false },
+      });
+      expect(off.statusCode).toBe(200);
+      expect(ssoError((await signIn(email)).callback)).toBe('SSO_ACCOUNT_DISABLED');
+    });
+
+    describe('ID token checks (the provider answers a token re-signed with one thing wrong)', () => {
+      const email = () => `checks@${domain}`;
+      beforeAll(() => {
+        provider.accounts.set(`checks@${domain}`, { sub: 'sub-checks', email: `checks@${domain}`, name: 'Checks' });
+      });
+
+      it('accepts the untouched token re-signed with the provider key (the tamper path itself works)', async () => {
+        provider.tamper = { claims: {} };
+        const { callback, cookie } = await signIn(email());
+        expect(callback.headers.location).toBe('/login?sso=signed-in');
+        expect(cookie).toBeDefined();
+      });
+
+      it.each([
+        ['a wrong nonce', { claims: { nonce: 'not-the-nonce-we-sent' } }],
+        ['a wrong audience', { claims: { aud: 'another-client' } }],
+        ['an expired token', { claims: { iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 } }],
+        ['a wrong issuer', { claims: { iss: 'https://impostor.example' } }],
+        ['a signature by another key', { foreignKey: true }],
+      ])('refuses %s', async (_name, tamper) => {
+        provider.tamper = tamper;
+        const { callback, cookie } = await signIn(email());
+        expect(ssoError(callback)).toBe('SSO_TOKEN_INVALID');
+        expect(cookie).toBeUndefined();
+      });
+    });
+
+    it('refuses a callback without the flow cookie of the browser that started it', async () => {
+      const email = `nocookie@${domain}`;
+      provider.accounts.set(email, { sub: 'sub-nocookie', email, name: 'N' });
+      const start = await test.request({ method: 'GET', url: `/api/v1/auth/sso/${tenant.slug}/start` });
+      const back = new URL(await signInAtProvider(String(start.headers.location), email, redirectUri));
+      const callback = await test.request({ method: 'GET', url: `/api/v1/auth/sso/callback${back.search}` });
+      expect(ssoError(callback)).toBe('SSO_FLOW_EXPIRED');
+      expect(callback.headers['set-cookie']?.toString() ?? '').not.toContain('__Host-retract_session=ey');
+    });
+  });
+
+  describe('password sign-in and a disabled provider', () => {
+    it('refuses passwords to non-administrators when the organisation says so; administrators keep theirs', async () => {
+      expect((await configure({ passwordLogin: false })).statusCode).toBe(200);
+      const options = await test.request({ method: 'GET', url: `/api/v1/auth/sso/${tenant.slug}/options` });
+      expect(options.json()).toEqual({ sso: true, passwordLogin: false });
+      const employee = await test.request({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { tenant: tenant.slug, email: tenant.users.bob.email, password: PASSWORD },
+      });
+      expect(employee.statusCode).toBe(403);
+      expect(employee.json().code).toBe('SSO_REQUIRED');
+      const wrong = await test.request({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { tenant: tenant.slug, email: tenant.users.bob.email, password: 'wrong password!!' },
+      });
+      expect(wrong.statusCode).toBe(401);
+      const admin = await test.request({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { tenant: tenant.slug, email: tenant.users.admin.email, password: PASSWORD },
+      });
+      expect(admin.statusCode).toBe(200);
+    });
+
+    it('a disabled provider signs nobody in, and passwords work again', async () => {
+      const email = `late@${domain}`;
+      provider.accounts.set(email, { sub: 'sub-late', email, name: 'Late' });
+      // A flow started while enabled, finished after the provider was disabled.
+      const start = await test.request({ method: 'GET', url: `/api/v1/auth/sso/${tenant.slug}/start` });
+      const flowCookie = [start.headers['set-cookie']].flat().find((c) => c?.startsWith('__Host-retract_sso='))!;
+      const back = new URL(await signInAtProvider(String(start.headers.location), email, redirectUri));
+      expect((await configure({ enabled: false, passwordLogin: false })).statusCode).toBe(200);
+      const callback = await test.request({ method: 'GET', url: `/api/v1/auth/sso/callback${back.search}`, headers: { cookie: flowCookie.split(';')[0] } });
+      expect(ssoError(callback)).toBe('SSO_NOT_CONFIGURED');
+      expect(ssoError(await test.request({ method: 'GET', url: `/api/v1/auth/sso/${tenant.slug}/start` }))).toBe('SSO_NOT_CONFIGURED');
+      expect((await test.request({ method: 'GET', url: `/api/v1/auth/sso/${tenant.slug}/options` })).json()).toEqual({ sso: false, passwordLogin: true });
+      const employee = await test.request({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { tenant: tenant.slug, email: tenant.users.bob.email, password: PASSWORD },
+      });
+      expect(employee.statusCode).toBe(200);
+    });
+
+    it('an unreachable provider sends the browser back to the login page saying so (not a 500)', async () => {
+      expect((await configure({ issuer: 'http://127.0.0.1:9/idp' })).statusCode).toBe(200);
+      expect(ssoError(await test.request({ method: 'GET', url: `/api/v1/auth/sso/${tenant.slug}/start` }))).toBe('SSO_PROVIDER_UNREACHABLE');
+    });
+
+    it('an organisation without a provider answers the login page that passwords are used', async () => {
+      const other = await createTenant(test, { admin: ['ADMIN'] });
+      expect((await test.request({ method: 'GET', url: `/api/v1/auth/sso/${other.slug}/options` })).json()).toEqual({ sso: false, passwordLogin: true });
+      expect(ssoError(await test.request({ method: 'GET', url: `/api/v1/auth/sso/${other.slug}/start` }))).toBe('SSO_NOT_CONFIGURED');
+    });
+  });
+});
