@@ -3,7 +3,7 @@
  * other languages must provide every key. Placeholders are `{name}`; see `format()`.
  * Plural messages are `{ one, other }` objects chosen with Intl.PluralRules.
  */
-import type { AuditAction, DenialCode } from '@retract/contracts';
+import type { AuditAction, DenialCode, ServiceAccountScope } from '@retract/contracts';
 
 export const en = {
   meta: {
@@ -86,6 +86,7 @@ export const en = {
     policy: 'Policy',
     users: 'Users',
     webhooks: 'Webhooks',
+    serviceAccounts: 'Service accounts',
     audit: 'Audit log',
     integrity: 'Integrity',
     exports: 'Exports',
@@ -98,6 +99,7 @@ export const en = {
     policy: 'Set how long messages may be recalled, per organisation, conversation kind or conversation.',
     users: 'Invite people, assign roles and deactivate accounts.',
     webhooks: 'Notify your chat back ends of recalls with signed webhooks.',
+    serviceAccounts: 'Let chat systems such as Rocket.Chat ask for recall decisions and record their recalls.',
     audit: 'Browse and search the tamper-evident record of every recall and refusal.',
     integrity: 'Verify the audit log against signed checkpoints and proofs.',
     exports: 'Export audit entries for an offline verifier or a regulator.',
@@ -230,6 +232,9 @@ export const en = {
     ROLE_GRANT_REVOKED: 'Role grant withdrawn',
     RETENTION_SHORTENING_PROPOSED: 'Shorter retention proposed',
     RETENTION_SHORTENING_CANCELLED: 'Shorter retention cancelled',
+    SERVICE_ACCOUNT_CREATED: 'Service account created',
+    SERVICE_ACCOUNT_REVOKED: 'Service account revoked',
+    DIRECTORY_PERSON_CHANGED: 'Person added from a chat system',
   } satisfies Record<AuditAction, string>,
   denialCodes: {
     WINDOW_EXPIRED: 'Window expired',
@@ -270,6 +275,15 @@ export const en = {
     subject: 'Person concerned',
     conversation: 'Conversation',
     message: 'Message',
+    source: 'Source',
+    sourceHint: 'Entries about a chat system’s messages, for example rocketchat.',
+    sourceInvalid: 'Enter a source name: lower-case letters, digits, dots, dashes or underscores.',
+    sourceOf: 'Source: {source}',
+    filterBySource: 'Show only entries from {source}',
+    serviceAccount: 'Service account',
+    externalMessage: 'Message id in {source}',
+    externalConversation: 'Conversation id in {source}',
+    externalSentAt: 'Sent, by {source}’s clock',
     removeFilter: 'Remove filter {name}',
     filterByActor: 'Show only entries by {name}',
     activeFilters: 'Active filters',
@@ -307,6 +321,7 @@ export const en = {
     contentUnreadable: 'The content cannot be decrypted (its key is missing).',
     contentNone: 'This entry carries no message content.',
     attachment: 'Attachment: {name} ({type}, {size})',
+    attachmentName: 'Attachment: {name}',
     location: 'Location: {label} ({lat}, {lng})',
     payment: 'Payment: {amount} {currency}',
     reach: 'Recall reach',
@@ -505,7 +520,7 @@ export const en = {
     roles: 'Roles',
     rolesHint: 'At least one. Administrators do not read recalled content unless they are also Compliance.',
     roleHints: {
-      ADMIN: 'Policy, users and webhooks',
+      ADMIN: 'Policy, users, webhooks and service accounts',
       COMPLIANCE: 'Audit log, content, exports, legal holds',
       EMPLOYEE: 'Sends and recalls messages',
     },
@@ -758,6 +773,45 @@ export const en = {
     statuses: { PENDING: 'Pending', DELIVERED: 'Delivered', FAILED: 'Failed' },
     closeDeliveries: 'Close the delivery log',
     olderDeliveries: 'Older deliveries',
+  },
+  serviceAccounts: {
+    title: 'Service accounts',
+    lead: 'A chat system that is not Retract’s own messaging (Rocket.Chat, Mattermost, Matrix) calls the API with a service account’s token: it asks whether a message may be recalled and records each recall with its content in the audit log. A service account can do only what its scopes allow.',
+    listTitle: 'Service accounts',
+    empty: 'No service accounts yet.',
+    tableLabel: 'Service accounts of the organisation',
+    name: 'Name',
+    nameHint: 'What uses it, for example “Rocket.Chat production”.',
+    scopes: 'Scopes',
+    scopesHint: 'Give only what the chat system needs. The Rocket.Chat App needs recall:decide, recall:record and directory:write.',
+    scopeNames: {
+      'recall:decide': 'Ask whether a message may be recalled (POST /api/v1/recall-decisions).',
+      'recall:record': 'Record recalls and what was recalled in the audit log (POST /api/v1/recalls).',
+      'directory:write': 'Add and update people from the chat system’s directory (PUT /api/v1/directory/people).',
+    } satisfies Record<ServiceAccountScope, string>,
+    createdBy: 'Created by',
+    created: 'Created',
+    lastUsed: 'Last used',
+    neverUsed: 'Never used',
+    status: 'Status',
+    active: 'Active',
+    revokedBadge: 'Revoked',
+    revokedOn: 'on {date}',
+    revoke: 'Revoke',
+    revokeConfirm: 'Revoke {name}? The chat system’s next request with this token is refused. This cannot be undone.',
+    confirmRevoke: 'Yes, revoke it',
+    revoked: '{name} was revoked: its token is refused from now on.',
+    createTitle: 'Create a service account',
+    create: 'Create service account',
+    creating: 'Creating…',
+    needName: 'Enter a name.',
+    needScope: 'Choose at least one scope.',
+    tokenTitle: 'Token of {name}',
+    tokenLead:
+      'Copy it now and store it in the chat system’s settings. You will not see it again: Retract keeps only its hash. If it is lost, revoke this account and create another.',
+    tokenLabel: 'Service account token',
+    copyToken: 'Copy the token of {name}',
+    tokenDone: 'I have stored the token',
   },
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { dayParam, enumParam, intListParam, intParam, textParam, uuidParam } from './params';
+import { dayParam, enumParam, intListParam, intParam, patternParam, textParam, uuidParam } from './params';
 
 describe('query parameters', () => {
   it('drops anything malformed instead of passing it on to the API', () => {
@@ -9,6 +9,7 @@ describe('query parameters', () => {
     expect(dayParam(params, 'day')).toBeUndefined();
     expect(enumParam(params, 'kind', ['A', 'B'] as const)).toBeUndefined();
     expect(intListParam(params, 'trail')).toEqual([0, 50, 100]);
+    expect(patternParam({ source: 'rocket chat' }, 'source', /^[a-z0-9][a-z0-9._-]{0,31}$/)).toBeUndefined();
   });
 
   it('reads well-formed values (first of repeated ones), trimmed and bounded', () => {
@@ -17,5 +18,6 @@ describe('query parameters', () => {
     expect(intParam({ seq: '0' }, 'seq', 1)).toBeUndefined();
     expect(dayParam({ day: '2026-11-28' }, 'day')).toBe('2026-11-28');
     expect(textParam({ q: `  ${'x'.repeat(300)} ` }, 'q')).toHaveLength(200);
+    expect(patternParam({ source: [' RocketChat ', 'x'] }, 'source', /^[a-z0-9][a-z0-9._-]{0,31}$/)).toBe('rocketchat');
   });
 });

@@ -28,6 +28,12 @@ export function enumParam<T extends string>(params: Raw, key: string, values: re
   return values.includes(value as T) ? (value as T) : undefined;
 }
 
+/** A name of a fixed shape (a chat system's source), lower-cased as the API stores it. */
+export function patternParam(params: Raw, key: string, pattern: RegExp): string | undefined {
+  const value = firstParam(params[key])?.trim().toLowerCase();
+  return value && pattern.test(value) ? value : undefined;
+}
+
 export function textParam(params: Raw, key: string, max = 200): string | undefined {
   const value = firstParam(params[key])?.trim();
   return value ? value.slice(0, max) : undefined;

@@ -1,9 +1,9 @@
 import 'server-only';
-import { AUDIT_ACTIONS, AuditListSchema, type AuditAction } from '@retract/contracts';
+import { AUDIT_ACTIONS, AuditListSchema, SOURCE_PATTERN, type AuditAction } from '@retract/contracts';
 import { utcDayBound } from '../../../i18n/dates';
 import { apiFetch } from '../../../lib/api';
 import { withQuery } from '../../../lib/client-api';
-import { dayParam, enumParam, intListParam, intParam, textParam, uuidParam } from '../../../lib/params';
+import { dayParam, enumParam, intListParam, intParam, patternParam, textParam, uuidParam } from '../../../lib/params';
 import { requireSection } from '../../../lib/sections';
 
 export const AUDIT_PAGE_SIZE = 50;
@@ -17,6 +17,8 @@ export interface AuditFilters {
   from?: string;
   to?: string;
   q?: string;
+  /** The chat system entries came from (integration mode). */
+  source?: string;
 }
 
 export interface AuditPageParams {
@@ -38,6 +40,7 @@ export function parseAuditParams(params: Record<string, string | string[] | unde
       from: dayParam(params, 'from'),
       to: dayParam(params, 'to'),
       q: textParam(params, 'q'),
+      source: patternParam(params, 'source', SOURCE_PATTERN),
     },
     cursor: intParam(params, 'cursor', 1),
     trail: intListParam(params, 'trail'),
@@ -60,6 +63,7 @@ export async function loadAuditPage({ filters, cursor }: AuditPageParams) {
     from: utcDayBound(filters.from, false),
     to: utcDayBound(filters.to, true),
     q: filters.q,
+    source: filters.source,
     cursor,
     limit: AUDIT_PAGE_SIZE,
   });

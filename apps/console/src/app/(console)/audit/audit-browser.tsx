@@ -30,6 +30,8 @@ interface Props {
   trail: number[];
   filters: AuditFilters;
   actions: readonly AuditAction[];
+  /** SOURCE_PATTERN's source, passed from the server so the browser bundle needs no schema library. */
+  sourcePattern: string;
   problem: ProblemDetails | null;
   t: AuditStrings;
 }
@@ -38,7 +40,7 @@ const ID_FILTERS = ['actor', 'subject', 'conversation', 'message'] as const;
 type IdFilter = (typeof ID_FILTERS)[number];
 
 /** Filters, the entry table with keyset paging, and the detail panel of the audit page. */
-export function AuditBrowser({ locale, items, nextCursor, cursor, trail, filters, actions, problem, t }: Props) {
+export function AuditBrowser({ locale, items, nextCursor, cursor, trail, filters, actions, sourcePattern, problem, t }: Props) {
   const { set, pending } = useUrlState();
   const searchParams = useSearchParams();
   const openSeq = parseSeq(searchParams.get('entry'));
@@ -82,7 +84,7 @@ export function AuditBrowser({ locale, items, nextCursor, cursor, trail, filters
 
   return (
     <div className="audit">
-      <FilterForm filters={filters} actions={actions} t={t} onApply={applyFilters} />
+      <FilterForm filters={filters} actions={actions} sourcePattern={sourcePattern} t={t} onApply={applyFilters} />
 
       {ID_FILTERS.some((key) => filters[key]) ? (
         <div className="chips" aria-label={t.audit.activeFilters} role="group">
@@ -162,6 +164,8 @@ export function AuditBrowser({ locale, items, nextCursor, cursor, trail, filters
                       >
                         {item.actor.displayName}
                       </button>
+                    ) : item.serviceAccount && item.serviceAccount.id === item.actorId ? (
+                      <span title={t.audit.serviceAccount}>{item.serviceAccount.name}</span>
                     ) : (
                       <span className="muted">{item.actorId ? t.table.erasedPerson : t.table.system}</span>
                     )}
@@ -183,6 +187,25 @@ export function AuditBrowser({ locale, items, nextCursor, cursor, trail, filters
                     <span className="flags">
                       {item.forced ? <span className="badge badge--warning">{t.audit.forced}</span> : null}
                       {item.hasContent ? <span className="badge badge--info">{t.audit.content}</span> : null}
+                      {item.source ? (
+                        <button
+                          type="button"
+                          className="badge badge--muted badge-button"
+                          data-testid="audit-source"
+                          title={
+                            item.serviceAccount
+                              ? `${format(t.audit.filterBySource, { source: item.source })} · ${t.audit.serviceAccount}: ${item.serviceAccount.name}`
+                              : format(t.audit.filterBySource, { source: item.source })
+                          }
+                          aria-label={`${format(t.audit.sourceOf, { source: item.source })}. ${format(t.audit.filterBySource, { source: item.source })}`}
+                          onClick={(event) => {
+                            event.stopPropagation();
+                            applyFilters({ source: item.source ?? undefined });
+                          }}
+                        >
+                          {item.source}
+                        </button>
+                      ) : null}
                     </span>
                   </td>
                 </tr>
@@ -267,22 +290,28 @@ function actionTone(action: AuditAction): string {
 function FilterForm({
   filters,
   actions,
+  sourcePattern,
   t,
   onApply,
 }: {
   filters: AuditFilters;
   actions: readonly AuditAction[];
+  sourcePattern: string;
   t: AuditStrings;
   onApply: (patch: Partial<Record<keyof AuditFilters, string | undefined>>) => void;
 }) {
   const formRef = useRef<HTMLFormElement>(null);
+  const [sourceError, setSourceError] = useState<string | null>(null);
   // The form shows the URL's filters again after back/forward navigation.
   const key = JSON.stringify(filters);
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const text = (name: string) => fieldText(data, name).trim() || undefined;
-    onApply({ action: text('action'), q: text('q'), from: text('from'), to: text('to') });
+    const source = text('source')?.toLowerCase();
+    if (source && !new RegExp(sourcePattern).test(source)) return setSourceError(t.audit.sourceInvalid);
+    setSourceError(null);
+    onApply({ action: text('action'), q: text('q'), from: text('from'), to: text('to'), source });
   }
   return (
     <form key={key} ref={formRef} className="filters card" onSubmit={onSubmit} aria-label={t.audit.filters} role="search">
@@ -308,6 +337,30 @@ function FilterForm({
           {t.audit.searchHint}
         </p>
       </div>
+      <div className={`field field--compact${sourceError ? ' field--invalid' : ''}`}>
+        <label className="field__label" htmlFor="audit-source">
+          {t.audit.source}
+        </label>
+        <input
+          id="audit-source"
+          name="source"
+          className="field__input"
+          defaultValue={filters.source ?? ''}
+          maxLength={32}
+          autoCapitalize="none"
+          spellCheck={false}
+          aria-invalid={sourceError ? true : undefined}
+          aria-describedby={sourceError ? 'audit-source-hint audit-source-error' : 'audit-source-hint'}
+        />
+        <p id="audit-source-hint" className="field__hint">
+          {t.audit.sourceHint}
+        </p>
+        {sourceError ? (
+          <p id="audit-source-error" className="field__error" role="alert">
+            {sourceError}
+          </p>
+        ) : null}
+      </div>
       <DateFilter name="from" label={t.audit.from} value={filters.from} />
       <DateFilter name="to" label={t.audit.to} value={filters.to} />
       <div className="filters__buttons">
@@ -323,6 +376,7 @@ function FilterForm({
               q: undefined,
               from: undefined,
               to: undefined,
+              source: undefined,
               actor: undefined,
               subject: undefined,
               conversation: undefined,

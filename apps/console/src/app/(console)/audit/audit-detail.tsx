@@ -174,8 +174,14 @@ export function AuditDetail({ seq, locale, t, onClose }: { seq: number; locale: 
             <dl className="facts facts--compact">
               <Fact label={a.occurredAt}>{formatUtc(locale, detail.occurredAt)}</Fact>
               <Fact label={a.actor}>
-                {detail.actor ? `${detail.actor.displayName} <${detail.actor.email}>` : detail.actorId ? t.table.erasedPerson : t.table.system}
-                {detail.actorId ? (
+                {detail.actor
+                  ? `${detail.actor.displayName} <${detail.actor.email}>`
+                  : detail.serviceAccount && detail.serviceAccount.id === detail.actorId
+                    ? `${detail.serviceAccount.name} (${a.serviceAccount})`
+                    : detail.actorId
+                      ? t.table.erasedPerson
+                      : t.table.system}
+                {detail.actorId && detail.serviceAccount?.id !== detail.actorId ? (
                   <>
                     {' '}
                     <HeldBadge userId={detail.actorId} label={a.held} heldBy={a.heldBy} />
@@ -194,6 +200,7 @@ export function AuditDetail({ seq, locale, t, onClose }: { seq: number; locale: 
                   <HeldBadge userId={detail.subjectUserId} label={a.held} heldBy={a.heldBy} />
                 </Fact>
               ) : null}
+              {detail.source ? <SourceFacts detail={detail} source={detail.source} locale={locale} t={t} /> : null}
               {detail.conversationId ? (
                 <Fact label={a.conversation}>
                   <code title={detail.conversationId}>{detail.conversationId}</code>
@@ -266,6 +273,39 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
       <dt>{label}</dt>
       <dd>{children}</dd>
     </div>
+  );
+}
+
+/** Where an integrated chat system's entry came from: the chat system, the service account, and its own ids (docs/integration.md). */
+function SourceFacts({ detail, source, locale, t }: { detail: AuditEntryDetail; source: string; locale: string; t: AuditStrings }) {
+  const a = t.audit;
+  const external = (typeof detail.details.external === 'object' && detail.details.external !== null ? detail.details.external : {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
+  const [messageId, conversationId, sentAt] = [text(external.messageId), text(external.conversationId), text(external.sentAt)];
+  return (
+    <>
+      <Fact label={a.source}>
+        <span className="badge badge--muted" data-testid="audit-detail-source">
+          {source}
+        </span>
+      </Fact>
+      {detail.serviceAccount ? (
+        <Fact label={a.serviceAccount}>
+          <span data-testid="audit-detail-service-account">{detail.serviceAccount.name}</span>
+        </Fact>
+      ) : null}
+      {messageId ? (
+        <Fact label={format(a.externalMessage, { source })}>
+          <code className="hash">{messageId}</code>
+        </Fact>
+      ) : null}
+      {conversationId ? (
+        <Fact label={format(a.externalConversation, { source })}>
+          <code className="hash">{conversationId}</code>
+        </Fact>
+      ) : null}
+      {sentAt ? <Fact label={format(a.externalSentAt, { source })}>{formatUtc(locale, sentAt)}</Fact> : null}
+    </>
   );
 }
 
@@ -371,7 +411,10 @@ function Content({ detail, locale, t }: { detail: AuditEntryDetail; locale: stri
         attachment?: { name: string; mimeType: string; size: number };
         location?: { latitude: number; longitude: number; label?: string };
         payment?: { amountMinor: number; currency: string };
+        /** An integrated chat system's recall names its files, without their bytes. */
+        attachments?: { name: string }[];
       };
+      const attachments = Array.isArray(value.attachments) ? value.attachments.filter((item) => typeof item?.name === 'string') : [];
       return (
         <div className="recalled-content" data-testid="audit-content">
           <p className="muted">{a.contentReadable}</p>
@@ -384,6 +427,13 @@ function Content({ detail, locale, t }: { detail: AuditEntryDetail; locale: stri
             <p>{format(a.location, { label: value.location.label ?? '', lat: value.location.latitude, lng: value.location.longitude })}</p>
           ) : null}
           {value.payment ? <p>{format(a.payment, { amount: (value.payment.amountMinor / 100).toFixed(2), currency: value.payment.currency })}</p> : null}
+          {attachments.length > 0 ? (
+            <ul className="id-list">
+              {attachments.map((item, index) => (
+                <li key={index}>{format(a.attachmentName, { name: item.name })}</li>
+              ))}
+            </ul>
+          ) : null}
         </div>
       );
     }

@@ -1,4 +1,4 @@
-import { AUDIT_ACTIONS } from '@retract/contracts';
+import { AUDIT_ACTIONS, SOURCE_PATTERN } from '@retract/contracts';
 import type { Metadata } from 'next';
 import { PageHeader } from '../../../components/page-header';
 import { getI18n } from '../../../i18n/locale';
@@ -27,6 +27,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         trail={params.trail}
         filters={params.filters}
         actions={AUDIT_ACTIONS}
+        sourcePattern={SOURCE_PATTERN.source}
         problem={result.ok ? null : result.problem}
         t={{ audit: dict.audit, table: dict.table, auditActions: dict.auditActions, denialCodes: dict.denialCodes, rules: dict.rules }}
       />
