@@ -2,4 +2,4 @@
 import type { KeyedOperation } from '../retrying-fetch';
 
 /** Operations whose description takes an `Idempotency-Key` header: the client sets one when the caller does not. */
-export const KEYED_OPERATIONS: readonly KeyedOperation[] = [];
+export const KEYED_OPERATIONS: readonly KeyedOperation[] = [{ method: 'POST', path: '/api/v1/recalls' }];
