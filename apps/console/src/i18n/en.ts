@@ -235,6 +235,9 @@ export const en = {
     SERVICE_ACCOUNT_CREATED: 'Service account created',
     SERVICE_ACCOUNT_REVOKED: 'Service account revoked',
     DIRECTORY_PERSON_CHANGED: 'Person added from a chat system',
+    SSO_CONFIGURED: 'Single sign-on configured',
+    SSO_USER_LINKED: 'Single sign-on account linked',
+    SCIM_GROUP_CHANGED: 'SCIM group changed',
   } satisfies Record<AuditAction, string>,
   denialCodes: {
     WINDOW_EXPIRED: 'Window expired',
@@ -788,6 +791,7 @@ export const en = {
       'recall:decide': 'Ask whether a message may be recalled (POST /api/v1/recall-decisions).',
       'recall:record': 'Record recalls and what was recalled in the audit log (POST /api/v1/recalls).',
       'directory:write': 'Add and update people from the chat system’s directory (PUT /api/v1/directory/people).',
+      scim: 'Provision people and groups over SCIM 2.0 (/scim/v2).',
     } satisfies Record<ServiceAccountScope, string>,
     createdBy: 'Created by',
     created: 'Created',

@@ -229,6 +229,9 @@ export const zhCN: Dictionary = {
     SERVICE_ACCOUNT_CREATED: '已创建服务账号',
     SERVICE_ACCOUNT_REVOKED: '已吊销服务账号',
     DIRECTORY_PERSON_CHANGED: '已从聊天系统添加人员',
+    SSO_CONFIGURED: '已配置单点登录',
+    SSO_USER_LINKED: '已关联单点登录账号',
+    SCIM_GROUP_CHANGED: 'SCIM 组已变更',
   },
   denialCodes: {
     WINDOW_EXPIRED: '超过撤回时限',
@@ -770,6 +773,7 @@ export const zhCN: Dictionary = {
       'recall:decide': '询问某条消息能否撤回（POST /api/v1/recall-decisions）。',
       'recall:record': '把撤回及被撤回的内容记入审计日志（POST /api/v1/recalls）。',
       'directory:write': '根据聊天系统的通讯录添加和更新人员（PUT /api/v1/directory/people）。',
+      scim: '通过 SCIM 2.0 配置人员和组（/scim/v2）。',
     },
     createdBy: '创建人',
     created: '创建时间',
