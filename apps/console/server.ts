@@ -9,6 +9,9 @@ import { withForwardedFor } from './src/lib/forwarded-for';
  *
  * Environment: PORT (default 3000), CONSOLE_HOST (default 127.0.0.1), CONSOLE_DIST_DIR (next.config.ts).
  */
+/** How long requests under way may take to finish once the console is asked to stop. */
+const STOP_GRACE_MS = 1_500;
+
 async function main(): Promise<void> {
   // As `next start` does: a production server unless told otherwise.
   const env = process.env as Record<string, string | undefined>;
@@ -26,9 +29,12 @@ async function main(): Promise<void> {
   });
   server.listen(port, hostname, () => console.log(`console ready on http://${hostname}:${port}`));
   // As `next start` does: finish the requests under way, then close Next, then exit as signalled.
+  // A browser's open event stream (proxied to the API) never finishes by itself and would reconnect
+  // through a kept-alive connection: after a short grace, every connection is closed.
   const stop = (code: number) => () => {
     server.close(() => void app.close().finally(() => process.exit(code)));
     server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS).unref();
   };
   process.once('SIGTERM', stop(143));
   process.once('SIGINT', stop(130));
