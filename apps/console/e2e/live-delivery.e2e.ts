@@ -196,3 +196,36 @@ test('live delivery: 20 messages and 5 recalls alternate between two windows, ea
   }
   expect([messages, recalls]).toEqual([20, 5]);
 });
+
+test('a message whose first read fails (the API answers 503 once) is read again and shown, not dropped', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const alice = await openDirect(browser, 'alice', 'alice@acme.test', 'Bob Brown');
+  const bob = await openDirect(browser, 'bob', 'bob@acme.test', 'Alice Anders');
+  const failedOnce = new Set<string>();
+  // The first read of each message in bob's window fails as an API that is briefly away would.
+  await bob.page.route(/\/api\/v1\/messages\/[0-9a-f-]{36}$/, async (route) => {
+    const id = route.request().url().split('/').pop()!;
+    if (route.request().method() !== 'GET' || failedOnce.has(id)) return route.continue();
+    failedOnce.add(id);
+    await route.fulfill({
+      status: 503,
+      contentType: 'application/problem+json',
+      headers: { 'retry-after': '1' },
+      body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, code: 'DATABASE_UNAVAILABLE' }),
+    });
+  });
+  try {
+    const run = Date.now().toString(36);
+    for (let i = 1; i <= 3; i++) {
+      const { id, at } = await send(alice, `flaky read ${run} #${i}`);
+      const ms = (await arrival(bob, 'shown', id, at + DEADLINE_MS + GRACE_MS)) - at;
+      expect(failedOnce.has(id), `bob's first read of message ${i} was refused`).toBe(true);
+      expect(ms, `message ${i} shown in bob's window after ${ms} ms`).toBeLessThanOrEqual(DEADLINE_MS);
+    }
+  } finally {
+    for (const side of [alice, bob]) {
+      await side.page.context().close();
+      await side.cutter.close();
+    }
+  }
+});

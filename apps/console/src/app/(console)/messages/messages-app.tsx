@@ -7,6 +7,7 @@ import { ProblemAlert } from '../../../components/problem-alert';
 import type { Dictionary } from '../../../i18n/en';
 import { formatLocalTime, humanDuration } from '../../../i18n/dates';
 import { format } from '../../../i18n/format';
+import { retryTransient } from '../../../lib/retry-transient';
 import { callApi } from '../../../lib/client-api';
 import { useEventStream } from '../../../lib/use-event-stream';
 import { formatBytes } from '../../../lib/labels';
@@ -131,7 +132,8 @@ export function MessagesApp({
   }, [messages, recallPrompt]);
 
   const fetchMessage = useCallback(async (id: string) => {
-    const res = await callApi<MessageView>(`/api/v1/messages/${id}`);
+    // The stream has moved past this event: a failed read is asked again, not dropped.
+    const res = await retryTransient(() => callApi<MessageView>(`/api/v1/messages/${id}`));
     return res.ok ? res.data : null;
   }, []);
 
