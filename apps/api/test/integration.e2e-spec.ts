@@ -259,6 +259,15 @@ describe('integration mode', () => {
       expect(other.json().code).toBe('IDEMPOTENCY_KEY_REUSED');
     });
 
+    it('takes a blank reason as no reason, and replays it under its key (found by fuzzing: the fingerprint met an undefined member, 500)', async () => {
+      const key = randomUUID();
+      const payload = { ...recallOf(externalMessage({ sentAt: clock.now() })), reason: ' \t\n' };
+      const first = await recordRecall(test, token, payload, key);
+      expect(first.statusCode).toBe(201);
+      const again = await recordRecall(test, token, payload, key);
+      expect({ status: again.statusCode, replayed: again.headers['idempotent-replayed'] }).toEqual({ status: 201, replayed: 'true' });
+    });
+
     it('replays a refusal too, without recording it twice', async () => {
       const key = randomUUID();
       const payload = recallOf(externalMessage({ sentAt: new Date(clock.now().getTime() - 600_000) }));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalJson } from '@retract/audit-log';
+import { canonicalJson, type JsonValue } from '@retract/audit-log';
 import { IDEMPOTENCY_KEY_PATTERN } from '@retract/contracts';
 import type { SqlTx } from '@retract/db';
 import { createHmac, hkdfSync } from 'node:crypto';
@@ -61,7 +61,10 @@ export function parseIdempotencyKey(header: string | string[] | undefined): stri
  */
 export function requestFingerprint(secret: string, body: unknown): Buffer {
   const key = Buffer.from(hkdfSync('sha256', secret, 'retract', 'retract:idempotency-fingerprint:v1', 32));
-  return createHmac('sha256', key).update(canonicalJson(body), 'utf8').digest();
+  // The validated body may hold undefined (an optional field normalised away, e.g. a blank reason):
+  // as on the wire, an undefined member is an absent one.
+  const asSent = JSON.parse(JSON.stringify(body)) as JsonValue;
+  return createHmac('sha256', key).update(canonicalJson(asSent), 'utf8').digest();
 }
 
 /**
