@@ -26,7 +26,7 @@ describe('login failures metric', () => {
     const deactivated = await test.request({ method: 'PATCH', url: `/api/v1/users/${carol.id}`, token: admin.token, payload: { active: false } });
     expect(deactivated.statusCode).toBe(200);
     const before = await failures();
-    expect(before).toEqual({ invalid_credentials: expect.any(Number), throttled: expect.any(Number) });
+    expect(before).toEqual({ invalid_credentials: expect.any(Number), sso_required: expect.any(Number), throttled: expect.any(Number) });
     const alice = tenant.users.alice.email;
     const statuses = [
       (await login(tenant.slug, `nobody@${tenant.slug}.test`, PASSWORD)).statusCode,
@@ -37,7 +37,11 @@ describe('login failures metric', () => {
       (await login(tenant.slug, alice, PASSWORD)).statusCode,
     ];
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
-    expect(await failures()).toEqual({ invalid_credentials: before.invalid_credentials + 5, throttled: before.throttled + 1 });
+    expect(await failures()).toEqual({
+      invalid_credentials: before.invalid_credentials + 5,
+      sso_required: before.sso_required,
+      throttled: before.throttled + 1,
+    });
   });
 
   it('does not count a successful login', async () => {

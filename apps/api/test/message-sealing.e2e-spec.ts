@@ -71,6 +71,20 @@ describe('message content at rest', () => {
   }
 
   it('a recall leaves neither the text nor a usable key in any page of any table, live or dead, nor in the WAL', async () => {
+    // A snapshot older than the message holds every row version it leaves behind: neither VACUUM (other
+    // test files share the database) nor page pruning may remove the dead versions this test inspects.
+    const pin = await ownerClient();
+    await pin.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await pin.query('SELECT 1');
+    try {
+      await recallLeavesNothingReadable();
+    } finally {
+      await pin.query('ROLLBACK');
+      await pin.end();
+    }
+  });
+
+  async function recallLeavesNothingReadable() {
     const { rows } = await owner.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
     const marker = `quarterly numbers ${randomBytes(8).toString('hex')}`;
     const id = await sendText(test, acme.users.alice, acme.launch, marker);
@@ -101,7 +115,7 @@ describe('message content at rest', () => {
     const [entry] = (await owner.query<{ seq: string }>(`SELECT seq FROM audit_entries WHERE message_id = $1 AND action = 'MESSAGE_RECALLED'`, [id])).rows;
     const detail = await test.request({ method: 'GET', url: `/api/v1/audit/${entry.seq}`, token: acme.users.compliance.token });
     expect(detail.json().content).toMatchObject({ state: 'READABLE', value: { body: marker } });
-  });
+  }
 
   it('seals the attachment name and URL too, and shows everything to the members as before', async () => {
     const id = await send(test, acme.users.alice, acme.direct, image('board-deck-q3.png'));

@@ -30,7 +30,7 @@ describe('service account abilities (docs/integration.md)', () => {
   });
 
   it('ignore scopes they do not know', () => {
-    const ability = serviceAbilityFor({ serviceAccountId: 'a', tenantId, scopes: ['scim', 'manage:all'] });
+    const ability = serviceAbilityFor({ serviceAccountId: 'a', tenantId, scopes: ['directory:read', 'manage:all'] });
     expect(ACTIONS.flatMap((action) => SUBJECTS.filter((subject) => ability.can(action, subject)))).toEqual([]);
   });
 });
