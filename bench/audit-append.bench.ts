@@ -14,9 +14,9 @@ import { cpus } from 'node:os';
 import { Client } from 'pg';
 import { createDb, inTenant } from '@retract/db';
 import { runAppendWorker, type WorkerResult } from '../apps/api/test/fixtures/run-workers';
-import { prepareDatabase } from '../tools/runtime/src/stack';
-import { dropDatabase, withDatabase } from '../tools/runtime/src/database';
+import { dropDatabase } from '../tools/runtime/src/database';
 import { reportFigure } from './report';
+import { prepareBenchDatabase } from './bench-database';
 
 const APPENDS = Number(process.env.BENCH_APPENDS ?? 4000);
 const IN_FLIGHT = 16;
@@ -71,13 +71,7 @@ async function bareInsert(ownerUrl: string, clients: number, tenantId: string): 
 async function main() {
   const name = `retract_bench_${Date.now()}`;
   const server = process.env.DATABASE_URL;
-  const database = await prepareDatabase({
-    databaseUrl: server ? withDatabase(server, name) : undefined,
-    database: name,
-    secrets: { APP_DB_PASSWORD: randomBytes(12).toString('hex'), EMBEDDED_PG_PASSWORD: randomBytes(12).toString('hex') },
-    embeddedPort: 54349,
-    log: () => undefined,
-  });
+  const database = await prepareBenchDatabase(name, 54349);
   const kek = randomBytes(32).toString('base64');
   const env = { APP_DATABASE_URL: database.appUrl, AUDIT_KEK: kek };
   try {

@@ -39,11 +39,12 @@ import { Client } from 'pg';
 import { hashPassword } from '../apps/api/src/modules/auth/passwords';
 import { provisionTenant } from '../apps/api/src/modules/tenants/provision-tenant';
 import { TENANT_INITIALIZERS } from '../apps/api/src/modules/tenants/tenant-initializers';
-import { dropDatabase, withDatabase } from '../tools/runtime/src/database';
+import { dropDatabase } from '../tools/runtime/src/database';
 import { startProcess, type Managed } from '../tools/runtime/src/processes';
-import { ROOT, prepareDatabase, productionApiEnv, stopProcess, waitForHttp } from '../tools/runtime/src/stack';
+import { ROOT, productionApiEnv, stopProcess, waitForHttp } from '../tools/runtime/src/stack';
 import { fillAuditLog, type AuditPopulation } from './fill-audit-log';
 import { reportFigure } from './report';
+import { prepareBenchDatabase } from './bench-database';
 
 const ENTRIES = Number(process.env.BENCH_BROWSE_ENTRIES ?? 10_000_000);
 const USERS = Number(process.env.BENCH_BROWSE_USERS ?? 2_000);
@@ -238,13 +239,7 @@ async function sampleFilters(ownerUrl: string, tenantId: string) {
 async function main(): Promise<void> {
   const server = process.env.DATABASE_URL;
   const name = KEPT_DATABASE ?? `retract_bench_browse_${Date.now()}`;
-  const database = await prepareDatabase({
-    databaseUrl: server ? withDatabase(server, name) : undefined,
-    database: name,
-    secrets: { APP_DB_PASSWORD: randomBytes(12).toString('hex'), EMBEDDED_PG_PASSWORD: randomBytes(12).toString('hex') },
-    embeddedPort: 54369,
-    log: () => undefined,
-  });
+  const database = await prepareBenchDatabase(name, 54369);
   let api: Managed | undefined;
   const serverTimes = new ServerTimes();
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });

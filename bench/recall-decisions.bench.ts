@@ -26,9 +26,10 @@ import { provisionTenant } from '../apps/api/src/modules/tenants/provision-tenan
 import { TENANT_INITIALIZERS } from '../apps/api/src/modules/tenants/tenant-initializers';
 import { closedLoop, describeLoad, httpJson, percentile, post, rateOf, type LoadResult } from './load';
 import { reportFigure } from './report';
-import { dropDatabase, withDatabase } from '../tools/runtime/src/database';
+import { dropDatabase } from '../tools/runtime/src/database';
 import { freePort } from '../tools/runtime/src/ports';
-import { prepareDatabase, productionApiEnv, startApi, stopProcess, waitForHttp } from '../tools/runtime/src/stack';
+import { productionApiEnv, startApi, stopProcess, waitForHttp } from '../tools/runtime/src/stack';
+import { prepareBenchDatabase } from './bench-database';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
@@ -116,13 +117,7 @@ function postWithKey(agent: Agent, base: URL, path: string, token: string, body:
 async function main(): Promise<void> {
   const name = `retract_bench_decisions_${Date.now()}`;
   const server = process.env.DATABASE_URL;
-  const database = await prepareDatabase({
-    databaseUrl: server ? withDatabase(server, name) : undefined,
-    database: name,
-    secrets: { APP_DB_PASSWORD: randomBytes(12).toString('hex'), EMBEDDED_PG_PASSWORD: randomBytes(12).toString('hex') },
-    embeddedPort: 54361,
-    log: () => undefined,
-  });
+  const database = await prepareBenchDatabase(name, 54361);
   const logDir = mkdtempSync(join(tmpdir(), 'retract-decisions-bench-'));
   const port = await freePort();
   const api = startApi(

@@ -30,8 +30,9 @@ import { TENANT_INITIALIZERS } from '../apps/api/src/modules/tenants/tenant-init
 import { BENCH_APPEND_DIRECT_SQL, pgbenchScript, recordRecallStatements, sealedUnderKey } from './recall-sql';
 import { closedLoop, describeLoad, openLoop, percentile, post, rateOf, type LoadResult, type Operation } from './load';
 import { reportFigure } from './report';
-import { dropDatabase, withDatabase } from '../tools/runtime/src/database';
-import { prepareDatabase, productionApiEnv, startApi, stopProcess, waitForHttp } from '../tools/runtime/src/stack';
+import { dropDatabase } from '../tools/runtime/src/database';
+import { productionApiEnv, startApi, stopProcess, waitForHttp } from '../tools/runtime/src/stack';
+import { prepareBenchDatabase } from './bench-database';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
@@ -242,13 +243,7 @@ async function recordedBaseline(db: Db, appUrl: string, client: Client): Promise
 async function main(): Promise<void> {
   const name = `retract_bench_recall_${Date.now()}`;
   const server = process.env.DATABASE_URL;
-  const database = await prepareDatabase({
-    databaseUrl: server ? withDatabase(server, name) : undefined,
-    database: name,
-    secrets: { APP_DB_PASSWORD: randomBytes(12).toString('hex'), EMBEDDED_PG_PASSWORD: randomBytes(12).toString('hex') },
-    embeddedPort: 54359,
-    log: () => undefined,
-  });
+  const database = await prepareBenchDatabase(name, 54359);
   const logDir = mkdtempSync(join(tmpdir(), 'retract-recall-bench-'));
   const port = await freePort();
   const api = startApi(
