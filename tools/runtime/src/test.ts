@@ -39,7 +39,7 @@ async function main(): Promise<number> {
     if (only !== 'browser') add(await runJest(env, jestArgs));
     if (only !== 'jest') {
       await seedDemo(database.appUrl, undefined, { auditKek: env.AUDIT_KEK });
-      add(await runBrowserTests(env, database.appUrl, log));
+      add(await runBrowserTests(env, database.appUrl, log, only === 'browser' ? jestArgs : []));
     }
   } finally {
     await release();
