@@ -19,7 +19,7 @@ export const en = {
   },
   locale: {
     label: 'Language',
-    names: { en: 'English', 'zh-CN': '简体中文' },
+    names: { en: 'English', 'zh-CN': '简体中文', ja: '日本語' },
   },
   changePassword: {
     pageTitle: 'Choose a new password',

@@ -36,7 +36,8 @@ describe('negotiateLocale', () => {
     ['zh-CN,zh;q=0.9,en;q=0.8', 'zh-CN'],
     ['zh-TW', 'zh-CN'],
     ['en-GB,en;q=0.9', 'en'],
-    ['ja-JP,ja;q=0.9,zh;q=0.5', 'zh-CN'],
+    ['ja-JP,ja;q=0.9,zh;q=0.5', 'ja'],
+    ['de-DE,zh;q=0.5', 'zh-CN'],
     ['fr-FR;q=1, en;q=0.2, zh;q=0.7', 'zh-CN'],
     ['de, *;q=0.1', undefined],
     ['zh;q=0, en', 'en'],
@@ -47,8 +48,10 @@ describe('negotiateLocale', () => {
 });
 
 describe('consoleLocaleFor', () => {
-  it('has no Japanese console: ja is not mapped (callers fall back to English)', () => {
-    expect(consoleLocaleFor('ja')).toBeUndefined();
+  it('maps Japanese, Chinese and English tags, and nothing else', () => {
+    expect(consoleLocaleFor('ja')).toBe('ja');
+    expect(consoleLocaleFor('ja-JP')).toBe('ja');
+    expect(consoleLocaleFor('fr')).toBeUndefined();
     expect(consoleLocaleFor('zh-CN')).toBe('zh-CN');
     expect(consoleLocaleFor('en')).toBe('en');
   });

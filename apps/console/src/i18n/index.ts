@@ -1,17 +1,18 @@
 import { en, type Dictionary } from './en';
+import { ja } from './ja';
 import { zhCN } from './zh-CN';
 
 export type { Dictionary };
 
-/** Languages the console is translated into. Users whose locale is `ja` see English. */
-export const CONSOLE_LOCALES = ['en', 'zh-CN'] as const;
+/** Languages the console is translated into. */
+export const CONSOLE_LOCALES = ['en', 'zh-CN', 'ja'] as const;
 export type ConsoleLocale = (typeof CONSOLE_LOCALES)[number];
 export const DEFAULT_LOCALE: ConsoleLocale = 'en';
 
 /** Cookie holding the language picked in the header switcher; it overrides the user's locale. */
 export const LOCALE_COOKIE = 'retract_locale';
 
-const dictionaries: Record<ConsoleLocale, Dictionary> = { en, 'zh-CN': zhCN };
+const dictionaries: Record<ConsoleLocale, Dictionary> = { en, 'zh-CN': zhCN, ja };
 
 export function getDictionary(locale: ConsoleLocale): Dictionary {
   return dictionaries[locale];
@@ -21,11 +22,12 @@ export function isConsoleLocale(value: unknown): value is ConsoleLocale {
   return typeof value === 'string' && (CONSOLE_LOCALES as readonly string[]).includes(value);
 }
 
-/** Maps a language tag to a console language: any Chinese tag → zh-CN, English → en, others none. */
+/** Maps a language tag to a console language: any Chinese tag → zh-CN, Japanese → ja, English → en, others none. */
 export function consoleLocaleFor(tag: string | undefined | null): ConsoleLocale | undefined {
   if (!tag) return undefined;
   const lower = tag.trim().toLowerCase();
   if (lower === 'zh' || lower.startsWith('zh-')) return 'zh-CN';
+  if (lower === 'ja' || lower.startsWith('ja-')) return 'ja';
   if (lower === 'en' || lower.startsWith('en-')) return 'en';
   return undefined;
 }

@@ -15,7 +15,7 @@ export const zhCN: Dictionary = {
   },
   locale: {
     label: '语言',
-    names: { en: 'English', 'zh-CN': '简体中文' },
+    names: { en: 'English', 'zh-CN': '简体中文', ja: '日本語' },
   },
   changePassword: {
     pageTitle: '设置新密码',
