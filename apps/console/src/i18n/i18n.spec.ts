@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { en } from './en';
 import { format, formatWait } from './format';
 import { consoleLocaleFor, negotiateLocale } from './index';
+import { ja } from './ja';
 import { zhCN } from './zh-CN';
 
 /** Every string of a dictionary by its dotted key. */
@@ -16,18 +17,25 @@ const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1
 
 describe('dictionaries', () => {
   const english = flatten(en);
-  const chinese = flatten(zhCN);
+  const translations = { 'zh-CN': flatten(zhCN), ja: flatten(ja) };
 
-  it('have the same keys', () => {
-    expect([...chinese.keys()].sort()).toEqual([...english.keys()].sort());
+  it.each(Object.entries(translations))('%s has the same keys as English', (_, translated) => {
+    expect([...translated.keys()].sort()).toEqual([...english.keys()].sort());
   });
 
-  it('use the same placeholders for every key', () => {
-    for (const [key, text] of english) expect({ key, placeholders: placeholders(chinese.get(key) ?? '') }).toEqual({ key, placeholders: placeholders(text) });
+  it.each(Object.entries(translations))('%s uses the same placeholders for every key', (_, translated) => {
+    for (const [key, text] of english)
+      expect({ key, placeholders: placeholders(translated.get(key) ?? '') }).toEqual({ key, placeholders: placeholders(text) });
   });
 
   it('have no empty strings', () => {
-    for (const [key, text] of [...english, ...chinese]) expect({ key, empty: text.trim() === '' }).toEqual({ key, empty: false });
+    for (const [key, text] of [...english, ...translations['zh-CN'], ...translations.ja])
+      expect({ key, empty: text.trim() === '' }).toEqual({ key, empty: false });
+  });
+
+  it('translate Japanese: apart from names, codes and symbols, no Japanese string is the English one', () => {
+    const untranslated = [...english].filter(([key, text]) => /[a-z]{3,} [a-z]{3,}/.test(text) && translations.ja.get(key) === text).map(([key]) => key);
+    expect(untranslated).toEqual([]);
   });
 });
 
