@@ -5,6 +5,7 @@ import { emptyTreeRoot, hashChildren, hashLeaf, leafHashesNodeSource, rootFromLe
 import { buildConsistencyProof, buildInclusionProof, consistencyProofFromLeafHashes, inclusionProofFromLeafHashes } from './proof-generation';
 import { rootFromInclusionProof, verifyConsistency, verifyInclusion } from './proof-verification';
 import { verifyExport } from './verify-export';
+import { verifyProofBundle } from './verify-proof-bundle';
 
 type WithoutHasher<F> = F extends (hasher: Hasher, ...args: infer A) => infer R ? (...args: A) => R : never;
 
@@ -36,6 +37,7 @@ export function createAuditLog(hasher: Hasher) {
     frontierFromLeafHashes: withHasher(frontierFromLeafHashes, hasher),
     assertConsistentHead: withHasher(assertConsistentHead, hasher),
     verifyExport: withHasher(verifyExport, hasher),
+    verifyProofBundle: withHasher(verifyProofBundle, hasher),
   };
 }
 

@@ -23,4 +23,5 @@ export const {
   frontierFromLeafHashes,
   assertConsistentHead,
   verifyExport,
+  verifyProofBundle,
 } = createAuditLog(nobleHasher);

@@ -91,3 +91,16 @@ export {
   type VerifyExportOptions,
   type VerifyProgress,
 } from './verify-export';
+export {
+  formatProofBundleEntry,
+  formatProofBundleHeader,
+  isProofBundleHeaderLine,
+  parseProofBundleLine,
+  PROOF_BUNDLE_FORMAT,
+  PROOF_BUNDLE_FORMAT_VERSION,
+  type ProofBundleEntry,
+  type ProofBundleHeader,
+  type ProofBundleHeaderInput,
+  type ProofBundleLine,
+} from './proof-bundle';
+export type { ProofBundleProblem, ProofBundleProblemCode, ProofBundleVerification, VerifyProofBundleOptions } from './verify-proof-bundle';

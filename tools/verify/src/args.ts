@@ -10,7 +10,9 @@ export interface VerifyArgs {
 export const USAGE = `usage: verify <export.jsonl> [--trusted-key <vkey>]... [--checkpoint <file>]... [--workers <n>] [--quiet]
 
 Checks a Retract audit export offline: every leaf, seq order, the Merkle roots against
-the signed checkpoints, and that the export is not shorter than any checkpoint.
+the signed checkpoints, and that the export is not shorter than any checkpoint. A proof
+bundle (a case's entries, each with an inclusion proof) is recognised by its header:
+every leaf and every proof against its signed checkpoint.
 
   --trusted-key <vkey>  verifier key to trust (<name>+<key id>+<base64>); repeatable.
                         Without it the export's own keys are used (compare them with

@@ -1,10 +1,13 @@
-import type { ExportVerification } from '@retract/audit-log';
+import type { ExportVerification, ProofBundleVerification } from '@retract/audit-log';
 
 const LISTED_PROBLEMS = 20;
 
 /** The verdict line: what a script or a person reads first. */
-export function verdictLine(result: ExportVerification): string {
-  if (result.ok) {
+export function verdictLine(result: ExportVerification | ProofBundleVerification): string {
+  if (result.ok && 'kind' in result) {
+    return `OK: ${result.checked} entries of a proof bundle verified (${describeSeqs(result.seqs)}), each proved in the signed tree of size ${result.treeSize}`;
+  }
+  if (result.ok && !('kind' in result)) {
     const header = result.header!;
     const range = result.checked > 0 ? `seq ${header.fromSeq}..${header.fromSeq + result.checked - 1}` : 'no entries';
     return `OK: ${result.checked} entries verified (${range}), tree size ${result.treeSize}, ${result.checkpointsVerified} checkpoints verified`;
@@ -14,9 +17,13 @@ export function verdictLine(result: ExportVerification): string {
   return `FAIL: ${result.problems[0]?.message ?? 'verification failed'}`;
 }
 
-export function detailLines(result: ExportVerification): string[] {
+export function detailLines(result: ExportVerification | ProofBundleVerification): string[] {
   const lines: string[] = [];
-  if (result.header) {
+  if (result.header && 'kind' in result) {
+    lines.push(`  tenant ${result.header.tenantId}, log ${result.header.origin}`);
+    lines.push(`  checkpoint tree size ${result.treeSize}, root ${result.rootHash ?? '(not verified)'}`);
+    lines.push(`  keys: ${result.keysUsed.join(', ')}`);
+  } else if (result.header) {
     lines.push(`  tenant ${result.header.tenantId}, log ${result.header.origin}`);
     lines.push(`  rebuilt tree size ${result.treeSize}, root ${result.rootHash}`);
     lines.push(`  keys: ${result.keysUsed.join(', ')}`);
@@ -33,4 +40,17 @@ export function detailLines(result: ExportVerification): string[] {
   }
   for (const warning of result.warnings) lines.push(`  warning: ${warning.message}`);
   return lines;
+}
+
+/** Seqs as ranges: 3, 7..9, 12. */
+function describeSeqs(seqs: readonly number[]): string {
+  if (seqs.length === 0) return 'no entries';
+  const ranges: string[] = [];
+  let start = seqs[0];
+  for (let i = 1; i <= seqs.length; i++) {
+    if (i < seqs.length && seqs[i] === seqs[i - 1] + 1) continue;
+    ranges.push(start === seqs[i - 1] ? `seq ${start}` : `seq ${start}..${seqs[i - 1]}`);
+    start = seqs[i];
+  }
+  return ranges.length > 5 ? `${ranges.slice(0, 5).join(', ')}, …` : ranges.join(', ');
 }

@@ -4,6 +4,7 @@ import { parseVerifyArgs, UsageError, USAGE } from './args';
 import { progressReporter } from './progress';
 import { detailLines, verdictLine } from './report';
 import { verifyExportFile } from './verify-file';
+import { isProofBundleFile, verifyProofBundleFile } from './verify-proof-file';
 
 export const EXIT_VERIFIED = 0;
 export const EXIT_FAILED = 1;
@@ -29,12 +30,10 @@ export async function runVerifyCommand(argv: readonly string[], io: CommandIo): 
   const progress = args.quiet ? undefined : progressReporter(io.stderr);
   let result;
   try {
-    result = await verifyExportFile(args.exportFile, {
-      trustedKeys: args.trustedKeys.length > 0 ? args.trustedKeys : undefined,
-      previousCheckpoints,
-      onProgress: progress?.onProgress,
-      workers: args.workers,
-    });
+    const options = { trustedKeys: args.trustedKeys.length > 0 ? args.trustedKeys : undefined, previousCheckpoints, onProgress: progress?.onProgress };
+    result = (await isProofBundleFile(args.exportFile))
+      ? await verifyProofBundleFile(args.exportFile, options)
+      : await verifyExportFile(args.exportFile, { ...options, workers: args.workers });
   } catch (error) {
     progress?.done();
     io.stderr.write(`verify: cannot read ${args.exportFile}: ${(error as Error).message}\n`);
