@@ -280,6 +280,7 @@ export class TenantWorld {
     }
   }
 
+  /** A user the admin creates: until they choose their own password only the routes allowed before that answer them. */
   async newUser(role: Role): Promise<TestUser> {
     const email = `${role.toLowerCase()}-${Math.random().toString(36).slice(2, 10)}@${this.tenant.slug}.test`;
     const created = this.expectOk(
@@ -313,9 +314,17 @@ export class TenantWorld {
     return this.expectOk(hold, 'placing a hold').json<{ id: string }>().id;
   }
 
-  /** A pending COMPLIANCE grant that the admin asked for, for a new employee. */
+  /** A pending COMPLIANCE grant that the admin asked for, for a new employee who has chosen their own password (so it can be approved). */
   private async requestComplianceGrant(): Promise<string> {
     const grantee = await this.newUser('EMPLOYEE');
+    this.expectOk(
+      await callAs(this.test, grantee, {
+        method: 'PUT',
+        url: '/api/v1/me/password',
+        payload: { currentPassword: PASSWORD, newPassword: `${PASSWORD} (own choice)` },
+      }),
+      'choosing their own password',
+    );
     this.expectOk(
       await this.as('ADMIN', { method: 'PATCH', url: `/api/v1/users/${grantee.id}`, payload: { roles: ['EMPLOYEE', 'COMPLIANCE'] } }),
       'asking for a COMPLIANCE grant',

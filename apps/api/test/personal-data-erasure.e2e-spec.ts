@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { AuditExport } from '../src/modules/audit/audit-export';
 import { WebhookDispatcher } from '../src/modules/webhooks/webhook-dispatcher';
 import { createMessagingTenant, recall, sendText, type MessagingTenant } from './messaging-fixtures';
-import { PASSWORD, requireEnv, startTestApp, type TestApp, type TestUser } from './test-app';
+import { PASSWORD, requireEnv, signInChoosingOwnPassword, startTestApp, type TestApp, type TestUser } from './test-app';
 import { Receiver } from './webhooks-fixtures';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -57,9 +57,8 @@ describe('erasure of a person', () => {
     const email = `erin.quillfeather.${tenant.slug}@example.test`;
     const created = await as(admin).post('/api/v1/users', { email, displayName: NAME, roles: ['EMPLOYEE'], password: PASSWORD });
     expect(created.statusCode).toBe(201);
-    const login = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant: tenant.slug, email, password: PASSWORD } });
-    expect(login.statusCode).toBe(200);
-    erin = { id: created.json().id, email, roles: ['EMPLOYEE'], token: login.json().accessToken };
+    const { token } = await signInChoosingOwnPassword(test, tenant.slug, email, PASSWORD);
+    erin = { id: created.json().id, email, roles: ['EMPLOYEE'], token };
 
     const conversation = await as(erin).post('/api/v1/conversations', { kind: 'DIRECT', memberIds: [bob.id] });
     expect(conversation.statusCode).toBe(201);

@@ -1,4 +1,4 @@
-import { createTenant, PASSWORD, startTestApp, type TestApp, type TestTenant } from './test-app';
+import { createTenant, PASSWORD, signInChoosingOwnPassword, startTestApp, type TestApp, type TestTenant } from './test-app';
 
 const PLATFORM_TOKEN = 'separation-of-duties-platform-token-0123456789';
 const NEW_PASSWORD = 'a-password-the-admin-knows';
@@ -31,7 +31,7 @@ describe('separation of duties', () => {
   const pendingGrants = async (who: string) => {
     const response = await test.request({ method: 'GET', url: '/api/v1/role-grants', token: as(who) });
     expect(response.statusCode).toBe(200);
-    return response.json().items as { id: string; role: string; user: { id: string }; requestedBy: { id: string } }[];
+    return response.json().items as { id: string; role: string; user: { id: string }; requestedBy: { id: string }; granteeMustChangePassword: boolean }[];
   };
   const grantFor = async (userId: string) => (await pendingGrants('compliance')).find((grant) => grant.user.id === userId);
   const decide = (who: string, id: string, decision: 'approve' | 'refuse') =>
@@ -53,7 +53,7 @@ describe('separation of duties', () => {
       payload: { email, displayName: local, roles: ['EMPLOYEE'], password: PASSWORD },
     });
     expect(created.statusCode).toBe(201);
-    return { id: created.json().id as string, email, token: (await login(email)).json().accessToken as string };
+    return { id: created.json().id as string, email, token: (await signInChoosingOwnPassword(test, tenant.slug, email, PASSWORD)).token };
   };
 
   describe('roles', () => {
@@ -71,11 +71,13 @@ describe('separation of duties', () => {
       const alice = tenant.users.alice;
       const granted = await patchUser('admin', alice.id, { roles: ['EMPLOYEE', 'COMPLIANCE'] });
       expect(granted.statusCode).toBe(200);
-      expect(granted.json().roles).toEqual(['EMPLOYEE']);
+      expect(granted.json()).toMatchObject({ roles: ['EMPLOYEE'], pendingRoles: ['COMPLIANCE'] });
+      const listed = (await test.request({ method: 'GET', url: `/api/v1/users?q=${encodeURIComponent(alice.email)}`, token: as('admin') })).json().items;
+      expect(listed).toMatchObject([{ id: alice.id, roles: ['EMPLOYEE'], pendingRoles: ['COMPLIANCE'] }]);
       expect(await canReadAudit(alice.token)).toBe(403);
 
       const waiting = (await pendingGrants('admin')).find((grant) => grant.user.id === alice.id);
-      expect(waiting).toMatchObject({ role: 'COMPLIANCE', requestedBy: { id: tenant.users.admin.id } });
+      expect(waiting).toMatchObject({ role: 'COMPLIANCE', requestedBy: { id: tenant.users.admin.id }, granteeMustChangePassword: false });
       expect((await test.request({ method: 'GET', url: '/api/v1/role-grants', token: alice.token })).statusCode).toBe(403);
       expect((await decide('admin', waiting!.id, 'approve')).statusCode).toBe(403);
 
@@ -103,7 +105,7 @@ describe('separation of duties', () => {
       expect((await decide('compliance', '00000000-0000-4000-8000-000000000000', 'approve')).statusCode).toBe(404);
     });
 
-    it('keeps COMPLIANCE given at creation pending too', async () => {
+    it('keeps COMPLIANCE given at creation pending, and approvable only once the grantee has chosen their own password', async () => {
       const email = `newofficer@${tenant.slug}.test`;
       const created = await test.request({
         method: 'POST',
@@ -112,9 +114,33 @@ describe('separation of duties', () => {
         payload: { email, displayName: 'New officer', roles: ['COMPLIANCE'], password: PASSWORD },
       });
       expect(created.statusCode).toBe(201);
-      expect(created.json().roles).toEqual([]);
+      expect(created.json()).toMatchObject({ roles: [], pendingRoles: ['COMPLIANCE'], mustChangePassword: true });
       expect(await canReadAudit((await login(email)).json().accessToken)).toBe(403);
-      expect((await grantFor(created.json().id))?.role).toBe('COMPLIANCE');
+      const grant = await grantFor(created.json().id);
+      expect(grant).toMatchObject({ role: 'COMPLIANCE', granteeMustChangePassword: true });
+
+      const early = await decide('compliance', grant!.id, 'approve');
+      expect(early.statusCode).toBe(409);
+      expect(early.headers['content-type']).toContain('application/problem+json');
+      expect(early.json()).toMatchObject({ code: 'CONFLICT', granteeMustChangePassword: true });
+      expect(early.json().detail).toContain('password an administrator set');
+      expect((await grantFor(created.json().id))?.id).toBe(grant!.id);
+
+      const { token } = await signInChoosingOwnPassword(test, tenant.slug, email, PASSWORD);
+      expect((await grantFor(created.json().id))?.granteeMustChangePassword).toBe(false);
+      expect((await decide('compliance', grant!.id, 'approve')).statusCode).toBe(204);
+      expect(await canReadAudit(token)).toBe(200);
+    });
+
+    it('refuses approving a grant for someone whose password an administrator reset until they choose their own; refusing stays possible', async () => {
+      const gus = await newEmployee('gus');
+      expect((await patchUser('admin', gus.id, { password: NEW_PASSWORD })).statusCode).toBe(200);
+      expect((await patchUser('admin', gus.id, { roles: ['EMPLOYEE', 'COMPLIANCE'] })).json().pendingRoles).toEqual(['COMPLIANCE']);
+      const grant = await grantFor(gus.id);
+      expect(grant?.granteeMustChangePassword).toBe(true);
+      expect((await decide('compliance', grant!.id, 'approve')).statusCode).toBe(409);
+      expect((await decide('officer', grant!.id, 'refuse')).statusCode).toBe(204);
+      expect((await auditActions(gus.id)).map((entry) => entry.action)).not.toContain('ROLE_GRANT_APPROVED');
     });
 
     it('withdraws a pending grant and revokes a held COMPLIANCE at once, both audited', async () => {
@@ -123,7 +149,12 @@ describe('separation of duties', () => {
       expect(await grantFor(dora.id)).toBeDefined();
       expect((await patchUser('admin', dora.id, { roles: ['EMPLOYEE'] })).statusCode).toBe(200);
       expect(await grantFor(dora.id)).toBeUndefined();
-      expect((await auditActions(dora.id)).map((entry) => entry.action)).toEqual(['USER_CREATED', 'ROLE_GRANT_REQUESTED', 'ROLE_GRANT_REVOKED']);
+      expect((await auditActions(dora.id)).map((entry) => entry.action)).toEqual([
+        'USER_CREATED',
+        'PASSWORD_CHANGED',
+        'ROLE_GRANT_REQUESTED',
+        'ROLE_GRANT_REVOKED',
+      ]);
 
       const officer = tenant.users.officer;
       expect(await canReadAudit(officer.token)).toBe(200);

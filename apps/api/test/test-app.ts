@@ -141,6 +141,26 @@ export async function createTenant(
   return { id: tenantId, slug, users };
 }
 
+/**
+ * A first sign-in of someone an administrator created through `POST /users`: that password is the
+ * administrator's, so they choose their own before anything else (docs/architecture.md, "Password resets").
+ * Answers the session token, which keeps working after the change, and the password chosen.
+ */
+export async function signInChoosingOwnPassword(
+  test: TestApp,
+  tenant: string,
+  email: string,
+  adminPassword: string,
+): Promise<{ token: string; password: string }> {
+  const login = await test.request({ method: 'POST', url: '/api/v1/auth/login', payload: { tenant, email, password: adminPassword } });
+  if (login.statusCode !== 200) throw new Error(`login of ${email} failed: ${login.body}`);
+  const token = login.json<{ accessToken: string }>().accessToken;
+  const password = `${adminPassword} (own choice)`;
+  const changed = await test.request({ method: 'PUT', url: '/api/v1/me/password', token, payload: { currentPassword: adminPassword, newPassword: password } });
+  if (changed.statusCode !== 204) throw new Error(`password change of ${email} failed: ${changed.body}`);
+  return { token, password };
+}
+
 export function ownerDb(): Db {
   const db = createDb({ connectionString: requireEnv('TEST_OWNER_DATABASE_URL'), maxConnections: 2 });
   ownerConnections.add(db);

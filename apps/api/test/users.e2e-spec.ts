@@ -1,4 +1,4 @@
-import { createTenant, PASSWORD, startTestApp, type TestApp, type TestTenant } from './test-app';
+import { createTenant, PASSWORD, signInChoosingOwnPassword, startTestApp, type TestApp, type TestTenant } from './test-app';
 
 describe('users administration', () => {
   let test: TestApp;
@@ -43,6 +43,24 @@ describe('users administration', () => {
     });
   });
 
+  it('makes someone created with an administrator’s password choose their own before anything else', async () => {
+    const email = `first-login@${tenant.slug}.test`;
+    const created = await test.request({ method: 'POST', url: '/api/v1/users', token: tenant.users.admin.token, payload: newUser(email) });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ mustChangePassword: true, pendingRoles: [] });
+    const login = await test.request({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { tenant: tenant.slug, email, password: 'a-long-enough-password' },
+    });
+    expect(login.json().user.mustChangePassword).toBe(true);
+    const blocked = await test.request({ method: 'GET', url: '/api/v1/conversations', token: login.json().accessToken });
+    expect(blocked.statusCode).toBe(403);
+    expect(blocked.json().passwordChangeRequired).toBe(true);
+    const listed = (await test.request({ method: 'GET', url: `/api/v1/users?q=first-login`, token: tenant.users.admin.token })).json().items;
+    expect(listed).toMatchObject([{ email, mustChangePassword: true }]);
+  });
+
   it('pages through users with a cursor', async () => {
     const first = await test.request({ method: 'GET', url: '/api/v1/users?limit=2', token: tenant.users.admin.token });
     const page1 = first.json();
@@ -77,12 +95,7 @@ describe('users administration', () => {
       payload: newUser(`promo@${tenant.slug}.test`),
     });
     const id = created.json().id;
-    const login = await test.request({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      payload: { tenant: tenant.slug, email: `promo@${tenant.slug}.test`, password: 'a-long-enough-password' },
-    });
-    const token = login.json().accessToken;
+    const { token } = await signInChoosingOwnPassword(test, tenant.slug, `promo@${tenant.slug}.test`, 'a-long-enough-password');
     expect((await test.request({ method: 'GET', url: '/api/v1/users', token })).statusCode).toBe(403);
     const patched = await test.request({
       method: 'PATCH',

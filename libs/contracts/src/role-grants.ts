@@ -14,6 +14,11 @@ export const RoleGrantViewSchema = z.object({
   user: PersonRefSchema,
   requestedBy: PersonRefSchema,
   requestedAt: dateTimeText(),
+  /**
+   * The grantee still signs in with a password an administrator set (at creation or a reset): approval is
+   * refused (409) until they have chosen their own, so the account approved is not the administrator's.
+   */
+  granteeMustChangePassword: z.boolean(),
 });
 export type RoleGrantView = z.infer<typeof RoleGrantViewSchema>;
 

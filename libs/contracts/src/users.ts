@@ -11,6 +11,7 @@ export const CreateUserRequestSchema = z.strictObject({
   displayName: freeText(MAX_DISPLAY_NAME_LENGTH),
   roles: z.array(RoleSchema).min(1).max(3),
   locale: LocaleSchema.optional(),
+  /** Known to the administrator who sets it, so the user must choose their own at the first sign-in. */
   password: PasswordSchema,
 });
 export type CreateUserRequest = z.infer<typeof CreateUserRequestSchema>;
@@ -36,8 +37,15 @@ export type UserListQuery = z.infer<typeof UserListQuerySchema>;
 
 export const UserIdParamsSchema = z.strictObject({ id: z.uuid() });
 
+/** A user as administrators manage them: with the roles still waiting for a compliance officer's approval. */
+export const ManagedUserViewSchema = UserViewSchemaRef.extend({
+  /** Roles asked for but not yet held (COMPLIANCE until a second person approves it; docs/architecture.md, "Who can do what"). */
+  pendingRoles: z.array(RoleSchema).max(RoleSchema.options.length),
+});
+export type ManagedUserView = z.infer<typeof ManagedUserViewSchema>;
+
 export const UserListSchema = z.object({
-  items: pageOf(UserViewSchemaRef),
+  items: pageOf(ManagedUserViewSchema),
   nextCursor: cursorText().nullable(),
 });
 

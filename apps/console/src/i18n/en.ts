@@ -117,6 +117,8 @@ export const en = {
     requested: 'Asked for',
     requestedBy: 'by {name}',
     awaiting: 'Awaiting compliance approval',
+    adminPassword: 'Still signs in with the password an administrator set',
+    approveAfterOwnPassword: 'Approval is possible once they have signed in and chosen their own password, so the account you approve is not one an administrator holds.',
     approve: 'Approve',
     refuse: 'Refuse',
     ownGrant: 'Another compliance officer decides this one',
@@ -545,6 +547,9 @@ export const en = {
     emailTaken: 'A user with this email already exists in the organisation.',
     lastAdmin: 'The organisation must keep at least one active administrator: give another person the Administrator role first.',
     you: 'you',
+    pendingRole: '{role}: awaiting approval',
+    pendingNotice: '{roles}: awaiting a compliance officer’s approval.',
+    passwordNotChosen: 'Password not yet chosen',
   },
   policy: {
     title: 'Recall policy',

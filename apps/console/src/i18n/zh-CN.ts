@@ -112,6 +112,8 @@ export const zhCN: Dictionary = {
     requested: '申请时间',
     requestedBy: '申请人：{name}',
     awaiting: '等待合规人员批准',
+    adminPassword: '仍在使用管理员设置的密码登录',
+    approveAfterOwnPassword: '此人登录并设置自己的密码后才能批准，以免你批准的账户由管理员掌握。',
     approve: '批准',
     refuse: '拒绝',
     ownGrant: '此项由另一位合规人员决定',
@@ -537,6 +539,9 @@ export const zhCN: Dictionary = {
     emailTaken: '组织中已存在使用此邮箱的用户。',
     lastAdmin: '组织必须保留至少一名启用的管理员：请先将管理员角色授予其他人。',
     you: '你',
+    pendingRole: '{role}：待批准',
+    pendingNotice: '{roles}：等待合规人员批准。',
+    passwordNotChosen: '尚未设置自己的密码',
   },
   policy: {
     title: '撤回策略',

@@ -1,5 +1,5 @@
-import type { Locale, MeView, UserView } from '@retract/contracts';
-import type { Tenant, User } from '@retract/db';
+import type { Locale, ManagedUserView, MeView, UserView } from '@retract/contracts';
+import type { Tenant, User, UserRole } from '@retract/db';
 
 export function toUserView(user: User): UserView {
   return {
@@ -17,4 +17,8 @@ export function toUserView(user: User): UserView {
 
 export function toMeView(user: User, tenant: Tenant): MeView {
   return { ...toUserView(user), tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, locale: tenant.locale as Locale } };
+}
+
+export function toManagedUserView(user: User, pendingRoles: readonly UserRole[]): ManagedUserView {
+  return { ...toUserView(user), pendingRoles: [...pendingRoles] };
 }

@@ -6,7 +6,7 @@ import {
   UserIdParamsSchema,
   UserListQuerySchema,
   UserListSchema,
-  UserViewSchema,
+  ManagedUserViewSchema,
   type ChangePasswordRequest,
   type CreateUserRequest,
   type UpdateUserRequest,
@@ -28,11 +28,12 @@ export class UsersController {
 
   @Post('users')
   @Endpoint({
-    summary: 'Create a user',
+    summary:
+      'Create a user: the password given is the administrator’s, so the user must choose their own at the first sign-in; COMPLIANCE waits for a compliance officer’s approval (answered in pendingRoles); audited',
     tags: ['users'],
     access: can('create', 'User'),
     body: CreateUserRequestSchema,
-    response: UserViewSchema,
+    response: ManagedUserViewSchema,
     status: 201,
     errors: [409],
   })
@@ -43,12 +44,12 @@ export class UsersController {
   @Patch('users/:id')
   @Endpoint({
     summary:
-      'Change a user: name, locale, roles, password reset, or deactivate (their sessions end at once); never your own roles; COMPLIANCE waits for a compliance officer’s approval; a compliance officer’s password is theirs alone; every change is audited',
+      'Change a user: name, locale, roles, password reset, or deactivate (their sessions end at once); never your own roles; COMPLIANCE waits for a compliance officer’s approval (answered in pendingRoles); a reset password must be replaced at the next sign-in; a compliance officer’s password is theirs alone; every change is audited',
     tags: ['users'],
     access: can('update', 'User'),
     params: UserIdParamsSchema,
     body: UpdateUserRequestSchema,
-    response: UserViewSchema,
+    response: ManagedUserViewSchema,
     errors: [404, 409],
   })
   update(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Param() params: { id: string }, @Body() body: UpdateUserRequest) {

@@ -16,7 +16,7 @@ import { AuditLog } from '../audit/audit-log';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import { ROLES_NEEDING_APPROVAL, RoleGrants } from '../role-grants/role-grants.service';
 import { assertAnotherActive } from './last-holders';
-import { toUserView } from './user-view';
+import { toManagedUserView } from './user-view';
 
 function decodeCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined;
@@ -55,7 +55,15 @@ export class UsersService {
         take: query.limit + 1,
       });
       const page = rows.slice(0, query.limit);
-      return { items: page.map(toUserView), nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1].email) : null };
+      const pending = await this.grants.pendingRoles(
+        tx,
+        scope.tenantId,
+        page.map((user) => user.id),
+      );
+      return {
+        items: page.map((user) => toManagedUserView(user, pending.get(user.id) ?? [])),
+        nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1].email) : null,
+      };
     });
   }
 
@@ -75,6 +83,8 @@ export class UsersService {
           roles: asked.now,
           locale: request.locale ?? tenant?.locale ?? 'en',
           passwordHash,
+          // The administrator chose this password: the user replaces it at the first sign-in.
+          mustChangePassword: true,
         },
       });
       await this.log.append(tx, scope.tenantId, {
@@ -85,7 +95,7 @@ export class UsersService {
         personal: { email: user.email },
       });
       for (const role of asked.needApproval) await this.grants.request(tx, scope, user.id, role);
-      return toUserView(user);
+      return toManagedUserView(user, asked.needApproval);
     });
   }
 
@@ -133,7 +143,8 @@ export class UsersService {
       if (!sameRoles) await record('ROLE_CHANGED', { from: user.roles, to: roles });
       if (active !== user.active) await record(active ? 'USER_REACTIVATED' : 'USER_DEACTIVATED', {});
       if (passwordHash) await record('PASSWORD_CHANGED', { by: 'ADMIN_RESET' });
-      return toUserView(updated);
+      const pending = await this.grants.pendingRoles(tx, scope.tenantId, [id]);
+      return toManagedUserView(updated, pending.get(id) ?? []);
     });
   }
 

@@ -67,12 +67,21 @@ export function RoleGrants({ locale, meId, grants, canDecide, problem, t, roleNa
             <tbody>
               {grants.map((grant) => {
                 const own = grant.user.id === meId || grant.requestedBy.id === meId;
+                const adminPasswordId = `grant-${grant.id}-admin-password`;
                 return (
                   <tr key={grant.id} data-testid="role-grant-row">
                     <td>
                       {grant.user.displayName}
                       <br />
                       <span className="muted">{grant.user.email}</span>
+                      {grant.granteeMustChangePassword ? (
+                        <>
+                          <br />
+                          <span id={adminPasswordId} className="badge badge--warning" data-testid="grantee-admin-password">
+                            {t.adminPassword}
+                          </span>
+                        </>
+                      ) : null}
                     </td>
                     <td>{roleNames[grant.role]}</td>
                     <td className="muted">
@@ -87,7 +96,14 @@ export function RoleGrants({ locale, meId, grants, canDecide, problem, t, roleNa
                         <span className="muted">{t.ownGrant}</span>
                       ) : (
                         <>
-                          <button type="button" className="button" disabled={busy !== null} onClick={() => void decide(grant, 'approve')}>
+                          <button
+                            type="button"
+                            className="button"
+                            disabled={busy !== null || grant.granteeMustChangePassword}
+                            aria-describedby={grant.granteeMustChangePassword ? adminPasswordId : undefined}
+                            title={grant.granteeMustChangePassword ? t.approveAfterOwnPassword : undefined}
+                            onClick={() => void decide(grant, 'approve')}
+                          >
                             {t.approve}
                           </button>{' '}
                           <button type="button" className="button button--quiet" disabled={busy !== null} onClick={() => void decide(grant, 'refuse')}>

@@ -1,6 +1,6 @@
 'use client';
 
-import type { Locale, Role, UserView } from '@retract/contracts';
+import type { Locale, ManagedUserView, Role } from '@retract/contracts';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Fragment, useCallback, useState, type FormEvent } from 'react';
 import { describedBy, Field } from '../../../components/field';
@@ -25,7 +25,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 interface Props {
   locale: string;
   meId: string;
-  users: UserView[];
+  users: ManagedUserView[];
   nextCursor: string | null;
   params: UsersParams;
   problem: ProblemDetails | null;
@@ -53,8 +53,9 @@ export function UsersBrowser({ locale, meId, users, nextCursor, params, problem,
     window.history.pushState(null, '', query ? `?${query}` : window.location.pathname);
   }, []);
 
-  function done(message: string) {
-    setNotice(message);
+  function done(message: string, saved: ManagedUserView) {
+    const pendingRoles = saved.pendingRoles.map((role) => roleNames[role]).join(', ');
+    setNotice(pendingRoles ? `${message} ${format(t.pendingNotice, { roles: pendingRoles })}` : message);
     setPanel({ edit: null, new: null });
     router.refresh();
   }
@@ -86,7 +87,13 @@ export function UsersBrowser({ locale, meId, users, nextCursor, params, problem,
 
       <SuccessNotice message={notice} testId="users-notice" />
       {creating ? (
-        <CreateUser t={t} table={table} roleNames={roleNames} onDone={(name) => done(format(t.created, { name }))} onCancel={() => setPanel({ new: null })} />
+        <CreateUser
+          t={t}
+          table={table}
+          roleNames={roleNames}
+          onDone={(saved) => done(format(t.created, { name: saved.displayName }), saved)}
+          onCancel={() => setPanel({ new: null })}
+        />
       ) : null}
       <ProblemAlert problem={problem} />
 
@@ -122,10 +129,24 @@ export function UsersBrowser({ locale, meId, users, nextCursor, params, problem,
                             {roleNames[role]}
                           </span>
                         ))}
+                        {user.pendingRoles.map((role) => (
+                          <span key={role} className="badge badge--warning" data-testid="pending-role">
+                            {format(t.pendingRole, { role: roleNames[role] })}
+                          </span>
+                        ))}
                       </span>
                     </td>
                     <td>{t.locales[user.locale]}</td>
-                    <td>{user.active ? <span className="badge badge--success">{t.active}</span> : <span className="badge badge--muted">{t.inactive}</span>}</td>
+                    <td>
+                      <span className="flags">
+                        {user.active ? <span className="badge badge--success">{t.active}</span> : <span className="badge badge--muted">{t.inactive}</span>}
+                        {user.active && user.mustChangePassword ? (
+                          <span className="badge badge--muted" data-testid="password-not-chosen">
+                            {t.passwordNotChosen}
+                          </span>
+                        ) : null}
+                      </span>
+                    </td>
                     <td className="muted nowrap">{formatUtcDate(locale, user.createdAt)}</td>
                     <td>
                       <button
@@ -148,7 +169,7 @@ export function UsersBrowser({ locale, meId, users, nextCursor, params, problem,
                           t={t}
                           table={table}
                           roleNames={roleNames}
-                          onDone={(name) => done(format(t.saved, { name }))}
+                          onDone={(saved) => done(format(t.saved, { name: saved.displayName }), saved)}
                           onCancel={() => setPanel({ edit: null })}
                         />
                       </td>
@@ -193,11 +214,20 @@ interface FormProps {
   t: T;
   table: Dictionary['table'];
   roleNames: Dictionary['roles'];
-  onDone: (name: string) => void;
+  onDone: (saved: ManagedUserView) => void;
   onCancel: () => void;
 }
 
-function RoleChecks({ t, roleNames, selected, error }: { t: T; roleNames: Dictionary['roles']; selected: readonly Role[]; error?: string }) {
+interface RoleChecksProps {
+  t: T;
+  roleNames: Dictionary['roles'];
+  selected: readonly Role[];
+  /** Asked for and awaiting approval: checked, marked, and kept unless unchecked (unchecking withdraws the grant). */
+  pending?: readonly Role[];
+  error?: string;
+}
+
+function RoleChecks({ t, roleNames, selected, pending = [], error }: RoleChecksProps) {
   return (
     <fieldset className={`fieldset${error ? ' field--invalid' : ''}`} aria-describedby={error ? 'roles-error' : 'roles-hint'}>
       <legend>{t.roles}</legend>
@@ -207,9 +237,10 @@ function RoleChecks({ t, roleNames, selected, error }: { t: T; roleNames: Dictio
       <div className="checks checks--column">
         {ROLES.map((role) => (
           <label key={role} className="check">
-            <input type="checkbox" name="roles" value={role} defaultChecked={selected.includes(role)} />
+            <input type="checkbox" name="roles" value={role} defaultChecked={selected.includes(role) || pending.includes(role)} />
             <span>
               <strong>{roleNames[role]}</strong> <span className="muted">— {t.roleHints[role]}</span>
+              {pending.includes(role) ? <span className="badge badge--warning">{format(t.pendingRole, { role: roleNames[role] })}</span> : null}
             </span>
           </label>
         ))}
@@ -250,14 +281,14 @@ function CreateUser({ t, table, roleNames, onDone, onCancel }: FormProps) {
       return;
     }
     setBusy(true);
-    const res = await callApi<UserView>('/api/v1/users', { method: 'POST', body });
+    const res = await callApi<ManagedUserView>('/api/v1/users', { method: 'POST', body });
     setBusy(false);
     if (!res.ok) {
       if (res.status === 409) setErrors({ email: t.emailTaken });
       else fail(res.problem);
       return;
     }
-    onDone(res.data.displayName);
+    onDone(res.data);
   }
 
   return (
@@ -325,7 +356,7 @@ function CreateUser({ t, table, roleNames, onDone, onCancel }: FormProps) {
 }
 
 /** `self`: one's own roles are changed by another administrator (the API refuses it), so they are shown, not offered. */
-function EditUser({ user, self, t, table, roleNames, onDone, onCancel }: FormProps & { user: UserView; self: boolean }) {
+function EditUser({ user, self, t, table, roleNames, onDone, onCancel }: FormProps & { user: ManagedUserView; self: boolean }) {
   const { errors, setErrors, problem, setProblem, busy, setBusy, fail } = useFormProblem();
   const [conflict, setConflict] = useState(false);
 
@@ -333,6 +364,7 @@ function EditUser({ user, self, t, table, roleNames, onDone, onCancel }: FormPro
     event.preventDefault();
     const data = new FormData(event.currentTarget);
     const displayName = fieldText(data, 'displayName').trim();
+    const asked = [...user.roles, ...user.pendingRoles];
     const roles = self ? user.roles : (data.getAll('roles').map(String) as Role[]);
     const locale = fieldText(data, 'locale') as Locale;
     const active = data.get('active') === 'on';
@@ -345,19 +377,19 @@ function EditUser({ user, self, t, table, roleNames, onDone, onCancel }: FormPro
     if (Object.keys(next).length) return;
     const body: Record<string, unknown> = {};
     if (displayName !== user.displayName) body.displayName = displayName;
-    if (roles.slice().sort().join() !== user.roles.slice().sort().join()) body.roles = roles;
+    if (!self && roles.slice().sort().join() !== asked.slice().sort().join()) body.roles = roles;
     if (locale !== user.locale) body.locale = locale;
     if (active !== user.active) body.active = active;
     if (Object.keys(body).length === 0) return onCancel();
     setBusy(true);
-    const res = await callApi<UserView>(`/api/v1/users/${user.id}`, { method: 'PATCH', body });
+    const res = await callApi<ManagedUserView>(`/api/v1/users/${user.id}`, { method: 'PATCH', body });
     setBusy(false);
     if (!res.ok) {
       if (res.status === 409) setConflict(true);
       else fail(res.problem);
       return;
     }
-    onDone(res.data.displayName);
+    onDone(res.data);
   }
 
   const id = `edit-${user.id.slice(0, 8)}`;
@@ -399,7 +431,7 @@ function EditUser({ user, self, t, table, roleNames, onDone, onCancel }: FormPro
           {t.ownRoles}
         </p>
       ) : (
-        <RoleChecks t={t} roleNames={roleNames} selected={user.roles} error={errors.roles} />
+        <RoleChecks t={t} roleNames={roleNames} selected={user.roles} pending={user.pendingRoles} error={errors.roles} />
       )}
       {conflict ? (
         <p className="alert alert--error" role="alert" data-testid="last-admin">
