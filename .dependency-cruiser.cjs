@@ -3,7 +3,7 @@
 // everything else with tsconfig.base.json.
 const FRAMEWORKS = '(^|/)node_modules/(@nestjs|@prisma|@fastify|fastify|next|react|react-dom|pg|prom-client|rxjs)/';
 /** Libraries that hold pure domain logic: no framework, no database driver. */
-const PURE_LIBS = '^libs/(contracts|authz|audit-log|recall-policy)/';
+const PURE_LIBS = '^libs/(contracts|authz|audit-log|recall-policy|scim)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

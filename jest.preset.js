@@ -28,6 +28,7 @@ module.exports = {
     '^@retract/recall-policy$': path.join(root, 'libs/recall-policy/src/index.ts'),
     '^@retract/db$': path.join(root, 'libs/db/src/index.ts'),
     '^@retract/sdk$': path.join(root, 'libs/sdk/src/index.ts'),
+    '^@retract/scim$': path.join(root, 'libs/scim/src/index.ts'),
   },
   transformIgnorePatterns: ['/node_modules/(?!(jose|canonicalize|@noble|content-disposition|openid-client|oauth4webapi|oidc-provider)/)'],
   moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],

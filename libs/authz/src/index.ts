@@ -1,2 +1,3 @@
 export * from './abilities';
 export * from './navigation';
+export * from './group-roles';
