@@ -74,6 +74,17 @@ describe('operator access', () => {
       expect(scraped.body).toContain('retract_login_failures_total');
     });
 
+    it('takes the scheme name in any case (RFC 9110 §11.1), as every bearer token the API reads', async () => {
+      for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+        const scraped = await test.request({ method: 'GET', url: '/metrics', headers: { authorization: `${scheme} ${METRICS_TOKEN}` } });
+        expect(scraped.statusCode).toBe(200);
+      }
+      const tenant = await createTenant(test, { admin: ['ADMIN'] });
+      const me = await test.request({ method: 'GET', url: '/api/v1/me', headers: { authorization: `bearer ${tenant.users.admin.token}` } });
+      expect(me.statusCode).toBe(200);
+      expect((await test.request({ method: 'GET', url: '/metrics', headers: { authorization: `Basic ${METRICS_TOKEN}` } })).statusCode).toBe(401);
+    });
+
     it('stays open without METRICS_TOKEN', async () => {
       const open = await startTestApp({ METRICS_TOKEN: '' });
       try {

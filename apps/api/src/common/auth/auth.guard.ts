@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CONFIG, type Config } from '../../config/config';
 import { ENDPOINT, type EndpointSpec } from '../endpoint/endpoint';
 import { forbidden, notFound, passwordChangeRequired, unauthenticated } from '../problem/problem';
+import { bearerToken } from './bearer-token';
 import { CredentialThrottle, tooManyAttempts } from './credential-throttle';
 import type { AuthenticatedPrincipal, RequestWithPrincipal } from './principal';
 import { ServiceAccountLimits } from './service-account-limits';
@@ -17,10 +18,7 @@ import { AccessTokens } from './tokens';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function bearer(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-}
+const bearer = (request: FastifyRequest): string | undefined => bearerToken(request.headers.authorization);
 
 /**
  * Global guard: every route must declare its access (deny by default). The tenant and user come
