@@ -4,7 +4,7 @@ import { createApp } from './http-server';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  await createConnection(config.APP_DATABASE_URL);
+  await createConnection(config.APP_DATABASE_URL, config.AUDIT_KEK_ID);
   const app = await createApp(config);
   await app.listen({ port: config.API_PORT, host: config.API_HOST });
 }
