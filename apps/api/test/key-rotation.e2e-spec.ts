@@ -21,6 +21,8 @@ describe('KEK rotation command', () => {
   let owner: Client;
   let before: TestApp;
   let acme: MessagingTenant;
+  // Nothing listens there: the webhook and the provider are only sealed secrets to re-wrap.
+  const unreachableTargets = { WEBHOOK_ALLOWED_TARGETS: '127.0.0.1:9', SSO_ALLOWED_ISSUERS: '127.0.0.1:9', SSO_ALLOW_INSECURE_ISSUERS: 'true' };
 
   beforeAll(async () => {
     await createDatabaseIfMissing(ownerUrl);
@@ -28,7 +30,7 @@ describe('KEK rotation command', () => {
     owner = new Client({ connectionString: ownerUrl });
     await owner.connect();
     await owner.query(`GRANT CONNECT ON DATABASE "${name}" TO retract_app`);
-    before = await startTestApp({ APP_DATABASE_URL: appUrl, AUDIT_KEK: first, AUDIT_KEK_ID: 'local-1', WEBHOOK_ALLOWED_TARGETS: '127.0.0.1:9' });
+    before = await startTestApp({ APP_DATABASE_URL: appUrl, AUDIT_KEK: first, AUDIT_KEK_ID: 'local-1', ...unreachableTargets });
     acme = await createMessagingTenant(before);
   }, 60_000);
   afterAll(async () => {
@@ -50,12 +52,13 @@ describe('KEK rotation command', () => {
         `SELECT (SELECT count(*) FROM audit_data_keys WHERE kek_id = $1 AND wrapped_key IS NOT NULL)
               + (SELECT count(*) FROM audit_signing_keys WHERE kek_id = $1)
               + (SELECT count(*) FROM webhooks WHERE kek_id = $1)
+              + (SELECT count(*) FROM sso_providers WHERE kek_id = $1)
               + (SELECT count(*) FROM messages WHERE content_kek_id = $1) AS n`,
         [kekId],
       )
     ).rows[0].n;
 
-  it('re-wraps every data key, signing key, webhook secret and message key under the new KEK, seals clear rows, and retires the old KEK', async () => {
+  it('re-wraps every data key, signing key, webhook secret, SSO client secret and message key under the new KEK, seals clear rows, and retires the old KEK', async () => {
     const { alice, bob, admin, compliance } = acme.users;
     const live = await sendText(before, alice, acme.launch, 'still readable after rotation');
     const recalled = await sendText(before, alice, acme.launch, 'recalled before rotation');
@@ -68,6 +71,19 @@ describe('KEK rotation command', () => {
       payload: { url: 'http://127.0.0.1:9/hook', eventTypes: ['message.created'] },
     });
     expect(hook.statusCode).toBe(201);
+    const sso = await before.request({
+      method: 'PUT',
+      url: '/api/v1/sso',
+      token: admin.token,
+      payload: {
+        issuer: 'http://127.0.0.1:9/idp',
+        clientId: 'retract',
+        clientSecret: 'sealed client secret',
+        allowedDomains: ['example.com'],
+        passwordLogin: true,
+      },
+    });
+    expect(sso.statusCode).toBe(200);
     const clear = '0b0b0b0b-0000-4000-8000-00000000c1ea';
     await owner.query(`INSERT INTO messages (tenant_id, id, conversation_id, sender_id, type, body) VALUES ($1, $2, $3, $4, 'TEXT', 'stored in clear')`, [
       acme.id,
@@ -75,13 +91,13 @@ describe('KEK rotation command', () => {
       acme.launch,
       alice.id,
     ]);
-    expect(await wrappedUnder('local-1')).toBe('4');
+    expect(await wrappedUnder('local-1')).toBe('5');
 
     const rotated = keys('rotate', { AUDIT_KEKS: `local-1:${first},k2:${second}`, AUDIT_KEK_ID: 'k2' });
     expect(rotated.stderr).toBe('');
     expect(rotated.status).toBe(0);
     expect(rotated.stdout).toMatch(
-      /organisation 1\/1 \([0-9a-f-]{36}\): 1 data keys, 1 signing keys, 1 webhook secrets, 1 message keys re-wrapped; 1 messages sealed/,
+      /organisation 1\/1 \([0-9a-f-]{36}\): 1 data keys, 1 signing keys, 1 webhook secrets, 1 SSO client secrets, 1 message keys re-wrapped; 1 messages sealed/,
     );
     expect(rotated.stdout).toMatch(/retired local-1: nothing is wrapped under it any more/);
     expect(await wrappedUnder('local-1')).toBe('0');
@@ -89,8 +105,12 @@ describe('KEK rotation command', () => {
     expect((await owner.query('SELECT body, content_kek_id FROM messages WHERE id = $1', [clear])).rows).toEqual([{ body: null, content_kek_id: 'k2' }]);
 
     // An API holding only the new KEK reads, opens recalled content, signs and verifies: the old one can be destroyed.
-    const after = await startTestApp({ APP_DATABASE_URL: appUrl, AUDIT_KEK: '', AUDIT_KEKS: `k2:${second}`, AUDIT_KEK_ID: 'k2' });
+    const after = await startTestApp({ APP_DATABASE_URL: appUrl, AUDIT_KEK: '', AUDIT_KEKS: `k2:${second}`, AUDIT_KEK_ID: 'k2', ...unreachableTargets });
     try {
+      // Starting a sign-in unseals the client secret before it reaches for the provider (which is not there).
+      const start = await after.request({ method: 'GET', url: `/api/v1/auth/sso/${acme.slug}/start` });
+      expect(start.statusCode).toBe(302);
+      expect(String(start.headers.location)).toContain('ssoError=SSO_PROVIDER_UNREACHABLE');
       for (const [id, body] of [
         [live, 'still readable after rotation'],
         [clear, 'stored in clear'],

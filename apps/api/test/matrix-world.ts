@@ -23,7 +23,12 @@ import { PASSWORD, type TestApp, type TestUser } from './test-app';
 const WEBHOOK_TARGET = '127.0.0.1:9';
 
 /** Settings of the test app the worlds live in: the platform route switched on, the webhook target allowed. */
-export const MATRIX_APP_SETTINGS = { PLATFORM_TOKEN: randomBytes(32).toString('base64url'), WEBHOOK_ALLOWED_TARGETS: WEBHOOK_TARGET };
+// The provider address the matrix configures (nothing answers there) is an internal one the operator allows.
+export const MATRIX_APP_SETTINGS = {
+  PLATFORM_TOKEN: randomBytes(32).toString('base64url'),
+  WEBHOOK_ALLOWED_TARGETS: WEBHOOK_TARGET,
+  SSO_ALLOWED_ISSUERS: '127.0.0.2',
+};
 
 /** Who calls as each role: the messaging tenant's admin, compliance officer, and alice (an employee). */
 const CALLER_OF_ROLE: Record<Role, string> = { ADMIN: 'admin', COMPLIANCE: 'compliance', EMPLOYEE: 'alice' };

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { signInAtProvider, startTestProvider, type TestProvider } from './fixtures/oidc-test-provider';
-import { PASSWORD, createTenant, ownerDb, startTestApp, type TestApp, type TestTenant } from './test-app';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError, loadConfig } from '../src/config/config';
+import { ProviderAddressRefused, ProviderAddresses } from '../src/modules/identity/provider-fetch';
+import { CookieJar, signInAtProvider, startTestProvider, type TestProvider } from './fixtures/oidc-test-provider';
+import { PASSWORD, createTenant, ownerDb, requireEnv, startTestApp, type TestApp, type TestTenant } from './test-app';
 
 /**
  * OpenID Connect sign-in per organisation (docs/identity.md) against a real provider (oidc-provider)
@@ -46,7 +50,8 @@ describe('single sign-on', () => {
       headers: { cookie: flowCookie.split(';')[0] },
     });
     const session = [callback.headers['set-cookie']].flat().find((c) => c?.startsWith('__Host-retract_session='));
-    return { start, callback, cookie: session?.split(';')[0] };
+    const logout = [callback.headers['set-cookie']].flat().find((c) => c?.startsWith('__Host-retract_sso_logout='));
+    return { start, callback, cookie: session?.split(';')[0], logoutCookie: logout?.split(';')[0] };
   }
 
   const ssoError = (response: { statusCode: number; headers: Record<string, unknown> }) => {
@@ -55,7 +60,7 @@ describe('single sign-on', () => {
   };
 
   beforeAll(async () => {
-    test = await startTestApp({ SSO_ALLOW_INSECURE_ISSUERS: 'true' });
+    test = await startTestApp({ SSO_ALLOW_INSECURE_ISSUERS: 'true', SSO_ALLOWED_ISSUERS: '127.0.0.1' });
     tenant = await createTenant(test);
     domain = `${tenant.slug}.test`;
     provider = await startTestProvider({ redirectUri, postLogoutRedirectUri: 'http://localhost:3000/login' });
@@ -99,6 +104,15 @@ describe('single sign-on', () => {
       const other = await test.request({ method: 'PUT', url: '/api/v1/sso', token: tenant.users.admin.token, payload: { ...rest, clientId: 'another' } });
       expect(other.statusCode).toBe(400);
       expect(other.json().errors[0].field).toBe('clientSecret');
+    });
+
+    it('names the provider on the login page as the administrator set it, else by the issuer host', async () => {
+      expect((await configure({ providerName: 'Acme Identity' })).json()).toMatchObject({ providerName: 'Acme Identity' });
+      const named = await test.request({ method: 'GET', url: `/api/v1/auth/sso/${tenant.slug}/options` });
+      expect(named.json()).toEqual({ sso: true, passwordLogin: true, providerName: 'Acme Identity' });
+      expect((await configure()).json()).toMatchObject({ providerName: null });
+      const unnamed = await test.request({ method: 'GET', url: `/api/v1/auth/sso/${tenant.slug}/options` });
+      expect(unnamed.json()).toEqual({ sso: true, passwordLogin: true, providerName: '127.0.0.1' });
     });
 
     it('is for administrators only', async () => {
@@ -186,6 +200,47 @@ describe('single sign-on', () => {
         token: tenant.users.compliance.token,
       });
       expect(created.json().items).toHaveLength(1);
+    });
+
+    it('logs out at the provider after the Retract session ends (RP-initiated logout with id_token_hint), back to the login page', async () => {
+      const email = `leaver@${domain}`;
+      provider.accounts.set(email, { sub: `sub-${randomBytes(4).toString('hex')}`, email, name: 'Leaver' });
+      const { cookie, logoutCookie } = await signIn(email);
+      expect(logoutCookie).toBeDefined();
+      expect((await test.request({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: cookie!, ...consoleHeaders } })).statusCode).toBe(204);
+      const logout = await test.request({ method: 'GET', url: '/api/v1/auth/sso/logout', headers: { cookie: logoutCookie! } });
+      expect(logout.statusCode).toBe(302);
+      expect([logout.headers['set-cookie']].flat().join('\n')).toMatch(/__Host-retract_sso_logout=;/);
+      const endSession = new URL(String(logout.headers.location));
+      expect(`${endSession.origin}${endSession.pathname}`).toBe(`${provider.issuer}/session/end`);
+      expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe('http://localhost:3000/login');
+      expect(endSession.searchParams.get('client_id')).toBe(provider.clientId);
+      expect(endSession.searchParams.get('id_token_hint')?.split('.')).toHaveLength(3);
+      // The provider accepts the hint and, once the person confirms, sends the browser back to the login page.
+      const jar = new CookieJar();
+      const confirm = await fetch(endSession, { redirect: 'manual' });
+      jar.store(confirm.headers.getSetCookie());
+      const form = await confirm.text();
+      expect(confirm.status).toBe(200);
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(form)?.[1];
+      const action = /action="([^"]+)"/.exec(form)?.[1];
+      expect(xsrf && action).toBeTruthy();
+      const done = await fetch(new URL(action!, provider.issuer), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }).toString(),
+      });
+      expect(done.status).toBe(303);
+      expect(done.headers.get('location')).toMatch(/^http:\/\/localhost:3000\/login/);
+    });
+
+    it('sends a browser without a provider sign-in (or with an altered one) straight to the login page', async () => {
+      for (const cookie of [undefined, '__Host-retract_sso_logout=eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0.altered']) {
+        const logout = await test.request({ method: 'GET', url: '/api/v1/auth/sso/logout', headers: cookie ? { cookie } : {} });
+        expect(logout.statusCode).toBe(302);
+        expect(logout.headers.location).toBe('/login');
+      }
     });
 
     it('gives mapped roles from the groups claim; COMPLIANCE only as a pending grant for a second officer', async () => {
@@ -283,7 +338,7 @@ describe('single sign-on', () => {
     it('refuses passwords to non-administrators when the organisation says so; administrators keep theirs', async () => {
       expect((await configure({ passwordLogin: false })).statusCode).toBe(200);
       const options = await test.request({ method: 'GET', url: `/api/v1/auth/sso/${tenant.slug}/options` });
-      expect(options.json()).toEqual({ sso: true, passwordLogin: false });
+      expect(options.json()).toEqual({ sso: true, passwordLogin: false, providerName: '127.0.0.1' });
       const employee = await test.request({
         method: 'POST',
         url: '/api/v1/auth/login',
@@ -316,7 +371,11 @@ describe('single sign-on', () => {
       const callback = await test.request({ method: 'GET', url: `/api/v1/auth/sso/callback${back.search}`, headers: { cookie: flowCookie.split(';')[0] } });
       expect(ssoError(callback)).toBe('SSO_NOT_CONFIGURED');
       expect(ssoError(await test.request({ method: 'GET', url: `/api/v1/auth/sso/${tenant.slug}/start` }))).toBe('SSO_NOT_CONFIGURED');
-      expect((await test.request({ method: 'GET', url: `/api/v1/auth/sso/${tenant.slug}/options` })).json()).toEqual({ sso: false, passwordLogin: true });
+      expect((await test.request({ method: 'GET', url: `/api/v1/auth/sso/${tenant.slug}/options` })).json()).toEqual({
+        sso: false,
+        passwordLogin: true,
+        providerName: null,
+      });
       const employee = await test.request({
         method: 'POST',
         url: '/api/v1/auth/login',
@@ -332,8 +391,106 @@ describe('single sign-on', () => {
 
     it('an organisation without a provider answers the login page that passwords are used', async () => {
       const other = await createTenant(test, { admin: ['ADMIN'] });
-      expect((await test.request({ method: 'GET', url: `/api/v1/auth/sso/${other.slug}/options` })).json()).toEqual({ sso: false, passwordLogin: true });
+      expect((await test.request({ method: 'GET', url: `/api/v1/auth/sso/${other.slug}/options` })).json()).toEqual({
+        sso: false,
+        passwordLogin: true,
+        providerName: null,
+      });
       expect(ssoError(await test.request({ method: 'GET', url: `/api/v1/auth/sso/${other.slug}/start` }))).toBe('SSO_NOT_CONFIGURED');
+    });
+  });
+
+  describe('provider addresses (docs/identity.md, "Provider addresses")', () => {
+    let guarded: TestApp;
+    let guardedTenant: TestTenant;
+    let strict: TestApp;
+    let strictTenant: TestTenant;
+    let misleading: Server;
+
+    beforeAll(async () => {
+      guarded = await startTestApp({ SSO_ALLOW_INSECURE_ISSUERS: 'true' });
+      guardedTenant = await createTenant(guarded, { admin: ['ADMIN'] });
+      strict = await startTestApp();
+      strictTenant = await createTenant(strict, { admin: ['ADMIN'] });
+      // An allowed issuer whose discovery document sends the server's own requests elsewhere.
+      misleading = createServer((request, response) => {
+        const issuer = `http://127.0.0.1:${(misleading.address() as AddressInfo).port}`;
+        response.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            issuer,
+            authorization_endpoint: `${issuer}/auth`,
+            token_endpoint: 'http://169.254.169.254/latest/meta-data',
+            jwks_uri: `${issuer}/jwks`,
+            code_challenge_methods_supported: ['S256'],
+            response_types_supported: ['code'],
+          }),
+        );
+      });
+      await new Promise<void>((resolve) => misleading.listen(0, '127.0.0.1', resolve));
+    });
+    afterAll(async () => {
+      await new Promise((resolve) => misleading?.close(resolve));
+      await guarded?.close();
+      await strict?.close();
+    });
+
+    const put = (app: TestApp, on: TestTenant, issuer: string) =>
+      app.request({
+        method: 'PUT',
+        url: '/api/v1/sso',
+        token: on.users.admin.token,
+        payload: { issuer, clientId: 'retract', clientSecret: 'a secret', allowedDomains: ['example.com'], passwordLogin: true },
+      });
+
+    it.each([
+      ['a loopback literal', () => provider.issuer, /loopback/],
+      ['a name that resolves to loopback', () => provider.issuer.replace('127.0.0.1', 'localhost'), /resolves to a non-public address/],
+      ['the cloud metadata address (link-local)', () => 'http://169.254.169.254/latest', /link-local/],
+      ['a private address', () => 'http://10.1.2.3/realms/acme', /private/],
+    ])('refuses an issuer on %s unless SSO_ALLOWED_ISSUERS lists it', async (_name, issuer, reason) => {
+      const refused = await put(guarded, guardedTenant, issuer());
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().errors).toEqual([expect.objectContaining({ field: 'issuer', code: 'issuer_refused', message: expect.stringMatching(reason) })]);
+      const probe = await guarded.request({ method: 'POST', url: '/api/v1/sso/test', token: guardedTenant.users.admin.token, payload: { issuer: issuer() } });
+      expect(probe.statusCode).toBe(200);
+      expect(probe.json()).toMatchObject({ ok: false, authorizationEndpoint: null });
+      expect(probe.json().problem).toMatch(reason);
+    });
+
+    it('reports a discovery document that points the token endpoint at a refused address', async () => {
+      const issuer = `http://127.0.0.1:${(misleading.address() as AddressInfo).port}`;
+      const probe = await test.request({ method: 'POST', url: '/api/v1/sso/test', token: tenant.users.admin.token, payload: { issuer } });
+      expect(probe.json()).toMatchObject({ ok: false, tokenEndpoint: 'http://169.254.169.254/latest/meta-data' });
+      expect(probe.json().problem).toMatch(/endpoint of the provider is refused: http:\/\/169\.254\.169\.254 must not be a link-local address/);
+    });
+
+    it('connects to nothing it has not checked: a refused URL fails before any connection', async () => {
+      let connected = false;
+      const addresses = new ProviderAddresses([], () => {
+        connected = true;
+        return Promise.resolve(['10.0.0.7']);
+      });
+      await expect(addresses.fetch('http://internal.example/token', { method: 'POST', headers: {}, body: 'a=b', redirect: 'manual' })).rejects.toThrow(
+        ProviderAddressRefused,
+      );
+      // The name was resolved (to check it), but the private answer was refused.
+      expect(connected).toBe(true);
+    });
+
+    it('requires https unless SSO_ALLOW_INSECURE_ISSUERS, and refuses that flag in production', async () => {
+      const plain = await put(strict, strictTenant, 'http://idp.example.com/');
+      expect(plain.statusCode).toBe(400);
+      expect(plain.json().errors[0]).toMatchObject({ field: 'issuer', message: expect.stringMatching(/must use https/) });
+      const base = {
+        ...process.env,
+        APP_DATABASE_URL: requireEnv('TEST_APP_DATABASE_URL'),
+        JWT_SECRET: 'x'.repeat(32),
+        AUDIT_KEK: Buffer.alloc(32).toString('base64'),
+      };
+      expect(() => loadConfig({ ...base, NODE_ENV: 'production', SSO_ALLOW_INSECURE_ISSUERS: 'true' })).toThrow(ConfigError);
+      expect(() => loadConfig({ ...base, NODE_ENV: 'production', SSO_ALLOW_INSECURE_ISSUERS: 'true' })).toThrow(/SSO_ALLOW_INSECURE_ISSUERS/);
+      expect(loadConfig({ ...base, NODE_ENV: 'production', SSO_ALLOW_INSECURE_ISSUERS: 'false' }).SSO_ALLOW_INSECURE_ISSUERS).toBe(false);
+      expect(() => loadConfig({ ...base, SSO_ALLOWED_ISSUERS: '0.0.0.0/0' })).toThrow(/SSO_ALLOWED_ISSUERS/);
     });
   });
 });

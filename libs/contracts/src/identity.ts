@@ -13,6 +13,7 @@ export const MAX_ALLOWED_DOMAINS = 50;
 export const MAX_GROUP_ROLE_MAPPINGS = 100;
 export const MAX_GROUP_NAME_LENGTH = 255;
 const MAX_CLIENT_ID_LENGTH = 255;
+export const MAX_PROVIDER_NAME_LENGTH = 80;
 const MAX_CLIENT_SECRET_LENGTH = 1024;
 
 /** A DNS name in lower case: `example.com`, `eu.example.co.uk`. */
@@ -35,6 +36,8 @@ const uniqueBy =
 export const SsoSettingsRequestSchema = z.strictObject({
   /** The provider's issuer; its discovery document is `<issuer>/.well-known/openid-configuration`. */
   issuer: httpUrl,
+  /** What the login page's button names ("Continue with Okta"); without it, the issuer's host. */
+  providerName: storableString().min(1).max(MAX_PROVIDER_NAME_LENGTH).optional(),
   clientId: storableString().min(1).max(MAX_CLIENT_ID_LENGTH),
   /** Write-only: sealed under the organisation's KEK. Left out, the stored secret is kept (an update of the other fields). */
   clientSecret: storableString().min(1).max(MAX_CLIENT_SECRET_LENGTH).optional(),
@@ -63,6 +66,7 @@ export type SsoSettingsRequest = z.infer<typeof SsoSettingsRequestSchema>;
 
 export const SsoSettingsViewSchema = z.object({
   issuer: z.string().max(2048),
+  providerName: z.string().max(MAX_PROVIDER_NAME_LENGTH).nullable(),
   clientId: z.string().max(MAX_CLIENT_ID_LENGTH),
   /** Whether a secret is stored; the secret itself is never answered. */
   clientSecretSet: z.boolean(),
@@ -103,7 +107,12 @@ export const SsoCallbackQuerySchema = z.object({
 });
 
 /** What the login page needs to know about an organisation before anyone signs in. */
-export const SignInOptionsSchema = z.object({ sso: z.boolean(), passwordLogin: z.boolean() });
+export const SignInOptionsSchema = z.object({
+  sso: z.boolean(),
+  passwordLogin: z.boolean(),
+  /** The name on the login page's button: the one the administrator set, else the issuer's host; null without SSO. */
+  providerName: z.string().max(2048).nullable(),
+});
 export type SignInOptions = z.infer<typeof SignInOptionsSchema>;
 
 /** Why a sign-in through the provider did not complete; the console shows it on the login page. */

@@ -5,7 +5,7 @@ import { KeyRotation, type RotationCounts } from '../../../apps/api/src/modules/
 import { localAuditKek, localEmbeddedAppUrl } from './local-app-url';
 
 const USAGE = `usage: npm run keys -- rotate | status
-  rotate  re-wraps every data key, signing key, webhook secret and message key under the active KEK
+  rotate  re-wraps every data key, signing key, webhook secret, single sign-on client secret and message key under the active KEK
           (AUDIT_KEK_ID), seals messages still stored in clear, and retires every other configured KEK
           once nothing is wrapped under it (docs/keys.md)
   status  counts what is still wrapped under KEKs other than the active one
@@ -13,7 +13,8 @@ KEKs come from AUDIT_KEKS (id:base64,...) and/or AUDIT_KEK with AUDIT_KEK_ID, as
 APP_DATABASE_URL (the retract_app role), or to the embedded database of a running "npm start".`;
 
 const described = (c: RotationCounts) =>
-  `${c.dataKeys} data keys, ${c.signingKeys} signing keys, ${c.webhookSecrets} webhook secrets, ${c.messageKeys} message keys re-wrapped; ${c.messagesSealed} messages sealed`;
+  `${c.dataKeys} data keys, ${c.signingKeys} signing keys, ${c.webhookSecrets} webhook secrets, ${c.ssoClientSecrets} SSO client secrets, ` +
+  `${c.messageKeys} message keys re-wrapped; ${c.messagesSealed} messages sealed`;
 
 async function main(): Promise<number> {
   const command = process.argv[2];

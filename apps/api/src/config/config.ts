@@ -116,6 +116,19 @@ export const ConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /**
+   * Internal OpenID providers the operator trusts (hosts, host:port, CIDR ranges, as WEBHOOK_ALLOWED_TARGETS);
+   * empty = providers on public addresses only (docs/identity.md, "Provider addresses").
+   */
+  SSO_ALLOWED_ISSUERS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const parsed = parseWebhookAllowList(text);
+      if (parsed.ok) return parsed.entries;
+      ctx.addIssue({ code: 'custom', message: parsed.error });
+      return z.NEVER;
+    }),
   /** Internal webhook receivers the operator trusts (hosts, host:port, CIDR ranges); empty = public https receivers only (docs/architecture.md, "Webhook targets"). */
   WEBHOOK_ALLOWED_TARGETS: z
     .string()
@@ -137,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const withFallback = { ...env, APP_DATABASE_URL: appUrl, LISTEN_DATABASE_URL: env.LISTEN_DATABASE_URL || appUrl };
   const result = ConfigSchema.safeParse(withFallback);
   if (result.success) {
-    const problem = masterKekProblem(result.data);
+    const problem = masterKekProblem(result.data) ?? insecureIssuerProblem(result.data);
     if (problem) throw new ConfigError(`invalid configuration: ${problem}`);
     return result.data;
   }
@@ -156,6 +169,13 @@ export function masterKeks(config: Pick<Config, 'AUDIT_KEK' | 'AUDIT_KEKS' | 'AU
   if (config.AUDIT_KEK && !listed.some((k) => k.id === config.AUDIT_KEK_ID))
     listed.push({ id: config.AUDIT_KEK_ID, key: Buffer.from(config.AUDIT_KEK, 'base64') });
   return listed;
+}
+
+/** Plain-http providers are for a provider on the developer's own machine, never production (docs/identity.md). */
+function insecureIssuerProblem(config: Config): string | undefined {
+  return config.NODE_ENV === 'production' && config.SSO_ALLOW_INSECURE_ISSUERS
+    ? 'SSO_ALLOW_INSECURE_ISSUERS must not be true when NODE_ENV is production (the client secret and ID tokens would cross the network in clear)'
+    : undefined;
 }
 
 function masterKekProblem(config: Config): string | undefined {

@@ -1,6 +1,7 @@
 import { inTenantSql, sqlAutocommit, type SqlPool, type SqlTx } from '@retract/db';
 import { MessageSeal } from '../messages/message-seal';
 import type { StoredExtras } from '../messages/message-store';
+import { clientSecretAad } from '../identity/client-secret-aad';
 import { secretAad } from '../webhooks/webhooks.service';
 import { keyAad as dataKeyAad } from './content-vault';
 import type { KeyEncryptionKey } from './key-encryption';
@@ -11,6 +12,8 @@ export interface RotationCounts {
   dataKeys: number;
   signingKeys: number;
   webhookSecrets: number;
+  /** OpenID Connect client secrets (docs/identity.md). */
+  ssoClientSecrets: number;
   messageKeys: number;
   /** Messages written before sealing, sealed now. */
   messagesSealed: number;
@@ -22,7 +25,7 @@ const BATCH = 500;
 
 /**
  * KEK rotation (docs/keys.md, "Rotation"): re-wraps every wrapped data key, signing key, webhook
- * secret and message key that is not under the active KEK, seals messages still stored in clear,
+ * secret, single sign-on client secret and message key that is not under the active KEK, seals messages still stored in clear,
  * then retires every other configured KEK once nothing anywhere is wrapped under it. Runs beside
  * live API processes: each batch is its own short transaction with the rows locked, and the API
  * keeps unwrapping old values with the KEK their row names until they are re-wrapped.
@@ -50,14 +53,15 @@ export class KeyRotation {
 
   async rotate(progress: RotationProgress = () => undefined): Promise<RotationCounts> {
     if ((await this.retired()).has(this.kek.id)) throw new Error(`the active KEK ${this.kek.id} was retired by an earlier rotation: configure a new one`);
-    const total: RotationCounts = { dataKeys: 0, signingKeys: 0, webhookSecrets: 0, messageKeys: 0, messagesSealed: 0 };
+    const total: RotationCounts = { dataKeys: 0, signingKeys: 0, webhookSecrets: 0, ssoClientSecrets: 0, messageKeys: 0, messagesSealed: 0 };
     const tenants = await this.tenants();
     for (const [i, tenantId] of tenants.entries()) {
-      const counts: RotationCounts = { dataKeys: 0, signingKeys: 0, webhookSecrets: 0, messageKeys: 0, messagesSealed: 0 };
+      const counts: RotationCounts = { dataKeys: 0, signingKeys: 0, webhookSecrets: 0, ssoClientSecrets: 0, messageKeys: 0, messagesSealed: 0 };
       const report = () => progress({ tenant: i + 1, tenants: tenants.length, tenantId, counts });
       counts.dataKeys = await this.inBatches(tenantId, (tx) => this.rewrapDataKeys(tx, tenantId), report);
       counts.signingKeys = await this.inBatches(tenantId, (tx) => this.rewrapSigningKeys(tx, tenantId), report);
       counts.webhookSecrets = await this.inBatches(tenantId, (tx) => this.rewrapWebhookSecrets(tx, tenantId), report);
+      counts.ssoClientSecrets = await this.inBatches(tenantId, (tx) => this.rewrapSsoClientSecret(tx, tenantId), report);
       let after = '00000000-0000-0000-0000-000000000000';
       for (;;) {
         const batch = await inTenantSql(this.pool, { tenantId }, (tx) => this.rewrapMessages(tx, tenantId, after));
@@ -86,6 +90,7 @@ export class KeyRotation {
             SELECT kek_id FROM audit_data_keys WHERE tenant_id = ${tenantId}::uuid AND wrapped_key IS NOT NULL
             UNION ALL SELECT kek_id FROM audit_signing_keys WHERE tenant_id = ${tenantId}::uuid
             UNION ALL SELECT kek_id FROM webhooks WHERE tenant_id = ${tenantId}::uuid
+            UNION ALL SELECT kek_id FROM sso_providers WHERE tenant_id = ${tenantId}::uuid
             UNION ALL SELECT content_kek_id FROM messages WHERE tenant_id = ${tenantId}::uuid AND content_key IS NOT NULL
           ) wrapped WHERE kek_id <> ${this.kek.id} GROUP BY kek_id`,
       );
@@ -161,6 +166,20 @@ export class KeyRotation {
       const sealed = this.kek.wrap(tenantId, this.kek.unwrap(tenantId, row.kek_id, row.secret_sealed, aad), aad);
       await tx.$executeRaw`
         UPDATE webhooks SET secret_sealed = ${Buffer.from(sealed)}, kek_id = ${this.kek.id} WHERE tenant_id = ${tenantId}::uuid AND id = ${row.id}::uuid`;
+    }
+    return rows.length;
+  }
+
+  /** One row at most: an organisation has one provider. */
+  private async rewrapSsoClientSecret(tx: SqlTx, tenantId: string): Promise<number> {
+    const rows = await tx.$queryRaw<{ client_id: string; client_secret_sealed: Buffer; kek_id: string }[]>`
+      SELECT client_id, client_secret_sealed, kek_id FROM sso_providers
+       WHERE tenant_id = ${tenantId}::uuid AND kek_id <> ${this.kek.id} FOR UPDATE SKIP LOCKED`;
+    for (const row of rows) {
+      const aad = clientSecretAad(tenantId, row.client_id);
+      const sealed = this.kek.wrap(tenantId, this.kek.unwrap(tenantId, row.kek_id, row.client_secret_sealed, aad), aad);
+      await tx.$executeRaw`
+        UPDATE sso_providers SET client_secret_sealed = ${Buffer.from(sealed)}, kek_id = ${this.kek.id} WHERE tenant_id = ${tenantId}::uuid`;
     }
     return rows.length;
   }

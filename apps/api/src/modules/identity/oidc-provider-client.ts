@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client';
 import type { SsoTestResult } from '@retract/contracts';
+import { ProviderAddressRefused, type ProviderAddresses } from './provider-fetch';
 
 /** How long discovery and each call to the provider may take before sign-in reports it unreachable. */
 const PROVIDER_TIMEOUT_SECONDS = 10;
@@ -20,9 +21,20 @@ export class ProviderError extends Error {
   }
 }
 
+/** openid-client wraps what its fetch threw ("something went wrong", the refusal as the cause). */
+function refusalIn(error: unknown): ProviderAddressRefused | undefined {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    if (cause instanceof ProviderAddressRefused) return cause;
+  }
+  return undefined;
+}
+
+const messageOf = (error: unknown) => refusalIn(error)?.message ?? (error instanceof Error ? error.message : String(error));
+
 function classify(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
+  if (refusalIn(error)) return new ProviderError('SSO_PROVIDER_UNREACHABLE', message);
   if (error instanceof oidc.AuthorizationResponseError || error instanceof oidc.ResponseBodyError) return new ProviderError('SSO_PROVIDER_REFUSED', message);
   if (error instanceof TypeError || (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'))) {
     return new ProviderError('SSO_PROVIDER_UNREACHABLE', message);
@@ -38,11 +50,16 @@ function classify(error: unknown): ProviderError {
  * (from the provider's JWKS: non-repudiation checks on) verified by the library.
  */
 export class OidcProviderClient {
-  constructor(private readonly allowInsecure: boolean) {}
+  constructor(
+    private readonly allowInsecure: boolean,
+    /** Every request to the provider goes through it: public addresses or SSO_ALLOWED_ISSUERS only. */
+    readonly addresses: ProviderAddresses,
+  ) {}
 
   private options(): oidc.DiscoveryRequestOptions {
     return {
       timeout: PROVIDER_TIMEOUT_SECONDS,
+      [oidc.customFetch]: this.addresses.fetch,
       execute: this.allowInsecure ? [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks] : [oidc.enableNonRepudiationChecks],
     };
   }
@@ -57,7 +74,7 @@ export class OidcProviderClient {
         this.options(),
       );
     } catch (error) {
-      throw new ProviderError('SSO_PROVIDER_UNREACHABLE', error instanceof Error ? error.message : String(error));
+      throw new ProviderError('SSO_PROVIDER_UNREACHABLE', messageOf(error));
     }
   }
 
@@ -67,18 +84,24 @@ export class OidcProviderClient {
       const config = await oidc.discovery(new URL(issuer), 'retract-connection-test', undefined, oidc.None(), this.options());
       const meta = config.serverMetadata();
       const pkceS256 = meta.code_challenge_methods_supported?.includes('S256') ?? false;
+      const missing = (['authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const).filter((name) => !meta[name]);
+      const problem = missing.length
+        ? `The discovery document names no ${missing.join(', ')}.`
+        : !pkceS256
+          ? 'The provider does not advertise PKCE with S256, which sign-in requires.'
+          : await this.unreachableEndpoint([meta.token_endpoint!, meta.jwks_uri!]);
       return {
-        ok: pkceS256 && Boolean(meta.authorization_endpoint && meta.token_endpoint && meta.jwks_uri),
+        ok: problem === null,
         issuer: meta.issuer,
         authorizationEndpoint: meta.authorization_endpoint ?? null,
         tokenEndpoint: meta.token_endpoint ?? null,
         jwksUri: meta.jwks_uri ?? null,
         endSessionEndpoint: meta.end_session_endpoint ?? null,
         pkceS256,
-        problem: pkceS256 ? null : 'The provider does not advertise PKCE with S256, which sign-in requires.',
+        problem,
       };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       return {
         ok: false,
         issuer,
@@ -90,6 +113,19 @@ export class OidcProviderClient {
         problem: `Discovery failed: ${message}`.slice(0, 2000),
       };
     }
+  }
+
+  /** The server itself calls the token endpoint and the JWKS: an address it may not reach is a problem now, not at sign-in. */
+  private async unreachableEndpoint(urls: string[]): Promise<string | null> {
+    for (const url of urls) {
+      try {
+        await this.addresses.check(new URL(url));
+      } catch (error) {
+        if (error instanceof ProviderAddressRefused) return `An endpoint of the provider is refused: ${error.message}.`;
+        return `An endpoint of the provider is not a URL: ${url}`.slice(0, 2000);
+      }
+    }
+    return null;
   }
 
   async authorizationUrl(config: oidc.Configuration, redirectUri: string): Promise<{ url: URL; state: string; nonce: string; codeVerifier: string }> {
@@ -109,7 +145,11 @@ export class OidcProviderClient {
   }
 
   /** Exchanges the code and answers the verified ID token's claims; any failed check throws a ProviderError. */
-  async finish(config: oidc.Configuration, callbackUrl: URL, checks: { state: string; nonce: string; codeVerifier: string }): Promise<oidc.IDToken> {
+  async finish(
+    config: oidc.Configuration,
+    callbackUrl: URL,
+    checks: { state: string; nonce: string; codeVerifier: string },
+  ): Promise<{ claims: oidc.IDToken; idToken: string }> {
     try {
       const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
         pkceCodeVerifier: checks.codeVerifier,
@@ -118,16 +158,20 @@ export class OidcProviderClient {
         idTokenExpected: true,
       });
       const claims = tokens.claims();
-      if (!claims) throw new ProviderError('SSO_TOKEN_INVALID', 'the provider answered no ID token');
-      return claims;
+      if (!claims || !tokens.id_token) throw new ProviderError('SSO_TOKEN_INVALID', 'the provider answered no ID token');
+      return { claims, idToken: tokens.id_token };
     } catch (error) {
       throw classify(error);
     }
   }
 
-  /** RP-initiated logout, when the provider advertises an end_session_endpoint. */
-  endSessionUrl(config: oidc.Configuration, postLogoutRedirectUri: string): string | null {
+  /** RP-initiated logout, when the provider advertises an end_session_endpoint; the ID token as the hint when kept. */
+  endSessionUrl(config: oidc.Configuration, postLogoutRedirectUri: string, idTokenHint: string | undefined): string | null {
     if (!config.serverMetadata().end_session_endpoint) return null;
-    return oidc.buildEndSessionUrl(config, { client_id: config.clientMetadata().client_id, post_logout_redirect_uri: postLogoutRedirectUri }).href;
+    return oidc.buildEndSessionUrl(config, {
+      client_id: config.clientMetadata().client_id,
+      post_logout_redirect_uri: postLogoutRedirectUri,
+      ...(idTokenHint ? { id_token_hint: idTokenHint } : {}),
+    }).href;
   }
 }

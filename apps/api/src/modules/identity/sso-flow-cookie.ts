@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EncryptJWT, jwtDecrypt } from 'jose';
-import { hkdfSync } from 'node:crypto';
+import { CookieSealer } from './cookie-sealer';
 
 /**
  * What a sign-in through the provider must remember between leaving for the provider and coming back:
@@ -24,31 +23,19 @@ export interface SsoFlow {
 }
 
 export class SsoFlowSealer {
-  private readonly key: Uint8Array;
+  private readonly sealer: CookieSealer<keyof SsoFlow>;
 
   constructor(jwtSecret: string) {
-    this.key = new Uint8Array(hkdfSync('sha256', jwtSecret, 'retract:sso-flow:v1', 'sso-flow', 32));
+    this.sealer = new CookieSealer(jwtSecret, 'sso-flow', ['tenantId', 'slug', 'state', 'nonce', 'codeVerifier']);
   }
 
-  async seal(flow: SsoFlow): Promise<string> {
-    return new EncryptJWT({ ...flow })
-      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
-      .setIssuedAt()
-      .setExpirationTime(`${SSO_FLOW_TTL_SECONDS}s`)
-      .encrypt(this.key);
+  seal(flow: SsoFlow): Promise<string> {
+    return this.sealer.seal({ ...flow }, new Date(Date.now() + SSO_FLOW_TTL_SECONDS * 1000));
   }
 
   /** Null for a missing, altered or expired flow. */
-  async open(sealed: string | undefined): Promise<SsoFlow | null> {
-    if (!sealed || sealed.length > 4096) return null;
-    try {
-      const { payload } = await jwtDecrypt(sealed, this.key, { contentEncryptionAlgorithms: ['A256GCM'], keyManagementAlgorithms: ['dir'] });
-      const fields = ['tenantId', 'slug', 'state', 'nonce', 'codeVerifier'] as const;
-      if (!fields.every((field) => typeof payload[field] === 'string')) return null;
-      return Object.fromEntries(fields.map((field) => [field, payload[field]])) as unknown as SsoFlow;
-    } catch {
-      return null;
-    }
+  open(sealed: string | undefined): Promise<SsoFlow | null> {
+    return this.sealer.open(sealed);
   }
 
   async set(reply: FastifyReply, flow: SsoFlow): Promise<void> {

@@ -7,10 +7,10 @@ import { TenantDb } from '../../common/database/database.module';
 import { ProblemException, notFound } from '../../common/problem/problem';
 import { AuditLog } from '../audit/audit-log';
 import { KEK, type KeyEncryptionKey } from '../audit/key-encryption';
+import { clientSecretAad } from './client-secret-aad';
+import { WebhookResolver } from '../webhooks/webhook-targets';
 import { OidcProviderClient, type ProviderCredentials } from './oidc-provider-client';
-
-/** The client secret is bound to its organisation and client id: moved to another row, it does not open. */
-export const clientSecretAad = (tenantId: string, clientId: string) => `retract:sso-client-secret:${tenantId}:${clientId}`;
+import { ProviderAddressRefused, ProviderAddresses } from './provider-fetch';
 
 /** The redirect URI to register at the provider: the console's origin, which forwards /api to the API. */
 export const ssoRedirectUri = (config: Config) => `${config.CONSOLE_ORIGIN}/api/v1/auth/sso/callback`;
@@ -38,7 +38,11 @@ export class SsoSettingsService {
     @Inject(KEK) private readonly kek: KeyEncryptionKey,
     @Inject(CONFIG) private readonly config: Config,
   ) {
-    this.client = new OidcProviderClient(config.SSO_ALLOW_INSECURE_ISSUERS);
+    const resolver = new WebhookResolver();
+    this.client = new OidcProviderClient(
+      config.SSO_ALLOW_INSECURE_ISSUERS,
+      new ProviderAddresses(config.SSO_ALLOWED_ISSUERS, (host) => resolver.resolve(host)),
+    );
   }
 
   async get(principal: AuthenticatedPrincipal): Promise<SsoSettingsView> {
@@ -51,6 +55,7 @@ export class SsoSettingsService {
 
   async put(principal: AuthenticatedPrincipal, request: SsoSettingsRequest): Promise<SsoSettingsView> {
     const { tenantId } = principal;
+    await this.checkIssuer(request.issuer);
     return this.tenantDb.run(principal, async (tx) => {
       const current = await tx.ssoProvider.findFirst({ where: { tenantId } });
       // A new client id needs its own secret: the stored one is bound to the old id.
@@ -70,6 +75,7 @@ export class SsoSettingsService {
         : {};
       const fields = {
         issuer: request.issuer,
+        providerName: request.providerName ?? null,
         clientId: request.clientId,
         allowedDomains: request.allowedDomains,
         passwordLogin: request.passwordLogin,
@@ -90,6 +96,7 @@ export class SsoSettingsService {
         actorId: principal.userId,
         details: {
           issuer: request.issuer,
+          providerName: request.providerName ?? null,
           clientId: request.clientId,
           allowedDomains: request.allowedDomains,
           passwordLogin: request.passwordLogin,
@@ -99,6 +106,28 @@ export class SsoSettingsService {
         },
       });
       return (await this.view(tx, tenantId))!;
+    });
+  }
+
+  /** An issuer on an address the server may not reach is refused when it is set (docs/identity.md, "Provider addresses"). */
+  private async checkIssuer(issuer: string): Promise<void> {
+    if (!this.config.SSO_ALLOW_INSECURE_ISSUERS && new URL(issuer).protocol !== 'https:') {
+      throw this.issuerProblem('must use https (plain http only with SSO_ALLOW_INSECURE_ISSUERS, never in production)');
+    }
+    try {
+      await this.client.addresses.check(new URL(issuer));
+    } catch (error) {
+      if (!(error instanceof ProviderAddressRefused)) throw error;
+      throw this.issuerProblem(`${error.message}; an internal provider must be listed in SSO_ALLOWED_ISSUERS`);
+    }
+  }
+
+  private issuerProblem(message: string): ProblemException {
+    return new ProblemException({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      detail: `The issuer is refused: ${message}.`,
+      errors: [{ field: 'issuer', message, code: 'issuer_refused' }],
     });
   }
 
@@ -133,6 +162,7 @@ export class SsoSettingsService {
     const mappings = await tx.groupRoleMapping.findMany({ where: { tenantId }, orderBy: [{ groupName: 'asc' }, { role: 'asc' }] });
     return {
       issuer: row.issuer,
+      providerName: row.providerName,
       clientId: row.clientId,
       clientSecretSet: row.clientSecretSealed.length > 0,
       allowedDomains: row.allowedDomains,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { rolesForGroups } from '@retract/authz';
 import type { SignInOptions, SsoError } from '@retract/contracts';
-import { Prisma, type Db, type Tx, type UserRole } from '@retract/db';
+import { Prisma, type Db, type Tx } from '@retract/db';
 import type { IDToken } from 'openid-client';
 import { CONFIG, type Config } from '../../config/config';
 import { DB, TenantDb } from '../../common/database/database.module';
@@ -12,6 +13,7 @@ import { ROLES_NEEDING_APPROVAL, RoleGrants } from '../role-grants/role-grants.s
 import { ProviderError } from './oidc-provider-client';
 import { SsoSettingsService, ssoRedirectUri, type StoredProvider } from './sso-settings.service';
 import type { SsoFlow } from './sso-flow-cookie';
+import type { SsoLogout } from './sso-logout-cookie';
 
 /** A sign-in that did not complete, with the reason the login page shows. */
 export class SsoSignInError extends Error {
@@ -35,13 +37,6 @@ function emailOf(claims: IDToken): string | null {
 const groupsOf = (claims: IDToken): string[] =>
   Array.isArray(claims.groups) ? claims.groups.filter((g): g is string => typeof g === 'string').slice(0, MAX_GROUPS_READ) : [];
 
-/** Roles the organisation's mapping gives the provider's groups; EMPLOYEE always. */
-export function rolesForGroups(mapping: readonly { group: string; role: UserRole }[], groups: readonly string[]): UserRole[] {
-  const roles = new Set<UserRole>(['EMPLOYEE']);
-  for (const m of mapping) if (groups.includes(m.group)) roles.add(m.role);
-  return [...roles];
-}
-
 /**
  * Sign-in through the organisation's OpenID provider (docs/identity.md): the redirect to the provider,
  * then the callback that verifies the ID token, finds or creates the person and opens the same kind of
@@ -64,10 +59,10 @@ export class SsoSignIn {
   ) {}
 
   async options(slug: string): Promise<SignInOptions> {
-    const [row] = await this.db.$queryRaw<{ sso: boolean; password_login: boolean }[]>(
-      Prisma.sql`SELECT sso, password_login FROM sso_sign_in_options(${slug})`,
+    const [row] = await this.db.$queryRaw<{ sso: boolean; password_login: boolean; provider_name: string | null }[]>(
+      Prisma.sql`SELECT sso, password_login, provider_name FROM sso_sign_in_options(${slug})`,
     );
-    return { sso: row?.sso ?? false, passwordLogin: row?.password_login ?? true };
+    return { sso: row?.sso ?? false, passwordLogin: row?.password_login ?? true, providerName: row?.provider_name ?? null };
   }
 
   private async enabledProvider(tenantId: string | null): Promise<StoredProvider> {
@@ -92,18 +87,35 @@ export class SsoSignIn {
   }
 
   /** Verifies the provider's answer and opens a session; throws SsoSignInError with the reason otherwise. */
-  async finish(flow: SsoFlow, rawQuery: string): Promise<{ token: string; expiresAt: Date; userId: string }> {
+  async finish(flow: SsoFlow, rawQuery: string): Promise<{ token: string; expiresAt: Date; userId: string; idToken: string }> {
     const provider = await this.enabledProvider(flow.tenantId);
     try {
       const config = await this.settings.client.discover(provider);
-      const claims = await this.settings.client.finish(config, new URL(`${ssoRedirectUri(this.config)}?${rawQuery}`), flow);
-      return await this.signIn(flow.tenantId, provider, claims);
+      const { claims, idToken } = await this.settings.client.finish(config, new URL(`${ssoRedirectUri(this.config)}?${rawQuery}`), flow);
+      return { ...(await this.signIn(flow.tenantId, provider, claims)), idToken };
     } catch (error) {
       if (error instanceof ProviderError) {
         this.logger.warn({ tenantId: flow.tenantId, code: error.code, reason: error.message }, 'sign-in through the provider refused');
         throw new SsoSignInError(error.code, error.message);
       }
       throw error;
+    }
+  }
+
+  /**
+   * Where the browser goes to end its session at the provider (RP-initiated logout), back to the
+   * console's login page after; null when the provider advertises no end_session_endpoint or is gone.
+   */
+  async endSessionUrl(logout: SsoLogout): Promise<string | null> {
+    const provider = await this.tenantDb.run({ tenantId: logout.tenantId }, (tx) => this.settings.load(tx, logout.tenantId));
+    if (!provider) return null;
+    try {
+      const config = await this.settings.client.discover(provider);
+      return this.settings.client.endSessionUrl(config, `${this.config.CONSOLE_ORIGIN}/login`, logout.idToken);
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      this.logger.warn({ tenantId: logout.tenantId, code: error.code, reason: error.message }, 'the provider could not be reached to log out there');
+      return null;
     }
   }
 

@@ -16,6 +16,7 @@ import { CurrentPrincipal, type AuthenticatedPrincipal } from '../../common/auth
 import { setSessionCookie } from '../../common/auth/session-cookie';
 import { Endpoint, PUBLIC, can } from '../../common/endpoint/endpoint';
 import { SsoFlowSealer } from './sso-flow-cookie';
+import { SsoLogoutSealer } from './sso-logout-cookie';
 import { SsoSettingsService } from './sso-settings.service';
 import { SsoSignIn, SsoSignInError } from './sso-sign-in.service';
 
@@ -25,6 +26,7 @@ const loginPage = (slug: string | undefined, code: string) => `/login?${new URLS
 @Controller()
 export class SsoController {
   private readonly flows: SsoFlowSealer;
+  private readonly logouts: SsoLogoutSealer;
 
   constructor(
     private readonly settings: SsoSettingsService,
@@ -32,6 +34,7 @@ export class SsoController {
     @Inject(CONFIG) config: Config,
   ) {
     this.flows = new SsoFlowSealer(config.JWT_SECRET);
+    this.logouts = new SsoLogoutSealer(config.JWT_SECRET);
   }
 
   @Get('sso')
@@ -123,10 +126,27 @@ export class SsoController {
       const rawQuery = request.url.slice(request.url.indexOf('?') + 1);
       const session = await this.signIn.finish(flow, rawQuery);
       setSessionCookie(reply, session.token, session.expiresAt);
+      await this.logouts.set(reply, { tenantId: flow.tenantId, idToken: session.idToken }, session.expiresAt);
       void reply.redirect('/login?sso=signed-in', 302);
     } catch (error) {
       if (!(error instanceof SsoSignInError)) throw error;
       void reply.redirect(loginPage(flow.slug, error.code), 302);
     }
+  }
+
+  @Get('auth/sso/logout')
+  @Endpoint({
+    summary:
+      "After POST /auth/logout: 302 to the provider's end_session_endpoint (id_token_hint, post_logout_redirect_uri the console's login page) " +
+      'when this browser signed in through a provider that advertises one, else to the login page',
+    tags: ['auth'],
+    access: PUBLIC,
+    status: 302,
+    produces: 'text/plain',
+  })
+  async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const logout = await this.logouts.take(request, reply);
+    const endSession = logout ? await this.signIn.endSessionUrl(logout) : null;
+    void reply.redirect(endSession ?? '/login', 302);
   }
 }

@@ -39,7 +39,7 @@ function failureOf(code: string): DeliveryFailure {
  * them whatever the name resolves to by then (no DNS rebinding between check and connect), while
  * the URL's host name still goes out as Host and as TLS SNI, and the certificate is verified against it.
  */
-function pinnedLookup(addresses: readonly string[]): LookupFunction {
+export function pinnedLookup(addresses: readonly string[]): LookupFunction {
   const answers: LookupAddress[] = addresses.map((address) => ({ address, family: isIP(address) }));
   return (_hostname, options, callback) => {
     const wanted = options.family === 4 || options.family === 6 ? answers.filter((answer) => answer.family === options.family) : answers;
