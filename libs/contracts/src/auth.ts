@@ -50,6 +50,10 @@ export const MeViewSchema = UserViewSchema.extend({
 });
 export type MeView = z.infer<typeof MeViewSchema>;
 
+/** A person's own settings: their language, which the console, recall notices and problem details follow. */
+export const UpdateMeRequestSchema = z.strictObject({ locale: LocaleSchema });
+export type UpdateMeRequest = z.infer<typeof UpdateMeRequestSchema>;
+
 export const LoginResponseSchema = z.object({
   /** Only for `session: "token"`. */
   accessToken: z.string().max(MAX_ACCESS_TOKEN_LENGTH).optional(),

@@ -69,3 +69,4 @@ export type Problem = z.infer<typeof ProblemSchema>;
 
 export const PROBLEM_TYPE_BASE = 'https://retract.dev/problems/';
 export const problemType = (code: ProblemCode) => `${PROBLEM_TYPE_BASE}${code.toLowerCase().replace(/_/g, '-')}`;
+export * from './problem-details';

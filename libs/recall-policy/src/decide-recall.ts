@@ -6,6 +6,7 @@ import {
   type MessageType,
   type PolicyDocument,
   type PolicyField,
+  type ProblemDetailMessage,
 } from '@retract/contracts';
 import { HOUR_MS, toMillis, toOptionalMillis, type Instant } from './instant';
 import { mostSpecificSource, resolveEffectivePolicy, type ConversationRef, type EffectivePolicy } from './resolve-effective-policy';
@@ -74,6 +75,8 @@ export interface RecallDenied extends DecisionBase {
   retryAfterSeconds?: number;
   /** A short English explanation without any message content, for problem details and logs. */
   detail: string;
+  /** The same explanation as a catalog message, so a problem document can say it in the reader's language. */
+  explanation: ProblemDetailMessage;
 }
 
 export type RecallDecision = RecallAllowed | RecallDenied;
@@ -97,7 +100,8 @@ const ALLOWED_FIELDS: readonly PolicyField[] = [
 
 export const isBlankReason = (reason: string | null | undefined): boolean => !reason || reason.trim() === '';
 
-const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
+const ageSeconds = (ms: number) => Number((ms / 1000).toFixed(3));
+const seconds = (ms: number) => `${ageSeconds(ms)} s`;
 
 /**
  * Decides one recall (DESIGN §2, §3). Pure: no I/O, no clock other than `now`.
@@ -124,47 +128,60 @@ export function decideRecall(input: RecallDecisionInput): RecallDecision {
   const { settings } = effective;
   const base = { policyVersion, forced, effective };
 
-  const builtIn = (code: DenialCode, rule: BuiltInRule, detail: string): RecallDenied => ({
+  const builtIn = (code: DenialCode, rule: BuiltInRule, detail: string, explanation: ProblemDetailMessage): RecallDenied => ({
     allowed: false,
     code,
     rule,
     detail,
+    explanation,
     ...base,
   });
-  const denied = (code: keyof typeof CHECK_FIELDS, detail: string, extra: { retryAfterSeconds?: number } = {}): RecallDenied => ({
+  const denied = (
+    code: keyof typeof CHECK_FIELDS,
+    detail: string,
+    explanation: ProblemDetailMessage,
+    extra: { retryAfterSeconds?: number } = {},
+  ): RecallDenied => ({
     allowed: false,
     code,
     rule: mostSpecificSource(effective, CHECK_FIELDS[code]),
     detail,
+    explanation,
     ...extra,
     ...base,
   });
 
   // 1-3: facts no policy can change.
   if (actor.userId !== message.senderId && !forced) {
-    return builtIn('NOT_SENDER', 'BUILT_IN:SENDER_ONLY', 'only the sender may recall a message');
+    return builtIn('NOT_SENDER', 'BUILT_IN:SENDER_ONLY', 'only the sender may recall a message', { key: 'NOT_SENDER' });
   }
   if (recalledAt !== undefined) {
-    return builtIn('ALREADY_RECALLED', 'BUILT_IN:RECALL_ONCE', 'the message has already been recalled');
+    return builtIn('ALREADY_RECALLED', 'BUILT_IN:RECALL_ONCE', 'the message has already been recalled', { key: 'ALREADY_RECALLED' });
   }
   if (isPaymentType(message.type)) {
-    return builtIn('TYPE_NOT_RECALLABLE', 'BUILT_IN:PAYMENT_TYPES', `${message.type} is a payment and can never be recalled`);
+    return builtIn('TYPE_NOT_RECALLABLE', 'BUILT_IN:PAYMENT_TYPES', `${message.type} is a payment and can never be recalled`, {
+      key: 'TYPE_NOT_RECALLABLE.payment',
+      params: { type: message.type },
+    });
   }
 
   // 4: forced recall bypasses window, type policy and rate limit, never the reason.
   if (forced) {
     if (isBlankReason(reason)) {
-      return builtIn('REASON_REQUIRED', 'BUILT_IN:FORCED_RECALL', 'a forced recall always needs a reason');
+      return builtIn('REASON_REQUIRED', 'BUILT_IN:FORCED_RECALL', 'a forced recall always needs a reason', { key: 'REASON_REQUIRED.forced' });
     }
     return { allowed: true, rule: 'BUILT_IN:FORCED_RECALL', ...base };
   }
 
   // 5-9: the tenant's policy.
   if (settings.windowSeconds === 0) {
-    return denied('RECALL_OFF', 'recall is turned off here');
+    return denied('RECALL_OFF', 'recall is turned off here', { key: 'RECALL_OFF' });
   }
   if (!settings.recallableTypes.includes(message.type)) {
-    return denied('TYPE_NOT_RECALLABLE', `${message.type} messages may not be recalled here`);
+    return denied('TYPE_NOT_RECALLABLE', `${message.type} messages may not be recalled here`, {
+      key: 'TYPE_NOT_RECALLABLE.policy',
+      params: { type: message.type },
+    });
   }
   const age = now - sentAt;
   const limitMs = (settings.windowSeconds + settings.graceSeconds) * 1000;
@@ -172,21 +189,30 @@ export function decideRecall(input: RecallDecisionInput): RecallDecision {
     return denied(
       'WINDOW_EXPIRED',
       `the message is ${seconds(age)} old; it could be recalled for ${settings.windowSeconds} s (+${settings.graceSeconds} s grace)`,
+      { key: 'WINDOW_EXPIRED.age', params: { age: ageSeconds(age), windowSeconds: settings.windowSeconds, graceSeconds: settings.graceSeconds } },
     );
   }
   if (isBlankReason(reason)) {
     if (settings.requireReason === 'ALWAYS') {
-      return denied('REASON_REQUIRED', 'a reason is required for every recall');
+      return denied('REASON_REQUIRED', 'a reason is required for every recall', { key: 'REASON_REQUIRED.always' });
     }
     if (settings.requireReason === 'AFTER_SECONDS' && age > (settings.reasonAfterSeconds ?? 0) * 1000) {
-      return denied('REASON_REQUIRED', `a reason is required once a message is older than ${settings.reasonAfterSeconds} s`);
+      return denied('REASON_REQUIRED', `a reason is required once a message is older than ${settings.reasonAfterSeconds} s`, {
+        key: 'REASON_REQUIRED.after',
+        params: { seconds: settings.reasonAfterSeconds ?? 0 },
+      });
     }
   }
   if (settings.maxRecallsPerHour > 0 && recentRecalls.count >= settings.maxRecallsPerHour) {
     const oldest = toOptionalMillis(recentRecalls.oldestAt, 'recentRecalls.oldestAt');
     const waitMs = oldest === undefined ? HOUR_MS : oldest + HOUR_MS - now;
     const retryAfterSeconds = Math.min(3600, Math.max(1, Math.ceil(waitMs / 1000)));
-    return denied('RATE_LIMITED', `at most ${settings.maxRecallsPerHour} recalls per hour`, { retryAfterSeconds });
+    return denied(
+      'RATE_LIMITED',
+      `at most ${settings.maxRecallsPerHour} recalls per hour`,
+      { key: 'RATE_LIMITED.hourly', params: { max: settings.maxRecallsPerHour } },
+      { retryAfterSeconds },
+    );
   }
 
   const allowed: RecallAllowed = { allowed: true, rule: mostSpecificSource(effective, ALLOWED_FIELDS), ...base };

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Logger, Optional, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { negotiateLocale, type Locale } from '@retract/contracts';
 import { SessionEndedError, isDatabaseUnavailable } from '@retract/db';
 import { ZodError } from 'zod';
 import type { RequestWithPrincipal } from '../auth/principal';
@@ -51,7 +52,12 @@ export function toProblemException(error: unknown): ProblemException {
   return new ProblemException({ status: 500, code: 'INTERNAL', detail: 'An unexpected error occurred; it has been logged.' });
 }
 
-export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: unknown, logger: Logger): void {
+/** The reader's language: the signed-in person's locale, else the request's Accept-Language, else English. */
+export function problemLocale(request: FastifyRequest & RequestWithPrincipal): Locale {
+  return request.principal?.locale ?? negotiateLocale(request.headers['accept-language']) ?? 'en';
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest & RequestWithPrincipal, error: unknown, logger: Logger): void {
   const problem = toProblemException(error);
   // A 503 is expected while the database is away (the change feed logs the outage once), not a defect.
   if (problem.init.status >= 500 && problem.init.status !== 503) {
@@ -61,7 +67,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
   void reply
     .status(problem.init.status)
     .type('application/problem+json; charset=utf-8')
-    .send(problem.toProblem(request.url.split('?')[0], String(request.id)));
+    .send(problem.toProblem(request.url.split('?')[0], String(request.id), problemLocale(request)));
 }
 
 @Catch()

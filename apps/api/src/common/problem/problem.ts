@@ -3,10 +3,14 @@ import {
   MAX_FIELD_PATH_LENGTH,
   MAX_PROBLEM_INSTANCE_LENGTH,
   MAX_PROBLEM_TEXT_LENGTH,
+  generalProblemDetail,
+  problemDetailText,
   problemType,
   type FieldError,
+  type Locale,
   type Problem,
   type ProblemCode,
+  type ProblemDetailMessage,
 } from '@retract/contracts';
 
 const TITLES: Partial<Record<ProblemCode, string>> = {
@@ -59,7 +63,10 @@ export interface ProblemInit {
   status: number;
   code?: ProblemCode;
   title?: string;
+  /** English detail written at the throw site; other languages get the code's general detail (docs/architecture.md). */
   detail?: string;
+  /** The detail from the catalog (libs/contracts problem-details), in the reader's language; wins over `detail`. */
+  message?: ProblemDetailMessage;
   errors?: FieldError[];
   /** Seconds, sent as Retry-After. */
   retryAfter?: number;
@@ -84,16 +91,25 @@ const boundFieldError = (error: FieldError): FieldError => ({
 /** Thrown anywhere in the API; the filter renders it as application/problem+json. */
 export class ProblemException extends Error {
   constructor(readonly init: ProblemInit) {
-    super(init.detail ?? init.title ?? init.code ?? String(init.status));
+    super(ProblemException.detailIn(init, 'en') ?? init.title ?? init.code ?? String(init.status));
   }
 
-  toProblem(instance?: string, requestId?: string): Problem & Record<string, unknown> {
+  /** The detail in `locale`: the catalog message, else the throw site's English text, translated to the code's general detail. */
+  private static detailIn(init: ProblemInit, locale: Locale): string | undefined {
+    if (init.message) return problemDetailText(init.message, locale);
+    if (!init.detail || locale === 'en') return init.detail;
+    return generalProblemDetail(init.code ?? codeForStatus(init.status), locale);
+  }
+
+  /** The document in the reader's language: only `detail` changes; type, title and code stay stable. */
+  toProblem(instance?: string, requestId?: string, locale: Locale = 'en'): Problem & Record<string, unknown> {
     const code = this.init.code ?? codeForStatus(this.init.status);
+    const detail = ProblemException.detailIn(this.init, locale);
     return {
       type: problemType(code),
       title: this.init.title ?? TITLES[code] ?? code,
       status: this.init.status,
-      ...(this.init.detail ? { detail: shorten(this.init.detail, MAX_PROBLEM_TEXT_LENGTH) } : {}),
+      ...(detail ? { detail: shorten(detail, MAX_PROBLEM_TEXT_LENGTH) } : {}),
       ...(instance && instance.length <= MAX_PROBLEM_INSTANCE_LENGTH ? { instance } : {}),
       code,
       ...(this.init.errors ? { errors: this.init.errors.slice(0, MAX_FIELD_ERRORS).map(boundFieldError) } : {}),

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
-import { LoginRequestSchema, LoginResponseSchema, MeViewSchema, type LoginRequest } from '@retract/contracts';
+import { Body, Controller, Get, Inject, Patch, Post, Req, Res } from '@nestjs/common';
+import { LoginRequestSchema, LoginResponseSchema, MeViewSchema, UpdateMeRequestSchema, type LoginRequest, type UpdateMeRequest } from '@retract/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CONFIG, type Config } from '../../config/config';
 import { CurrentPrincipal, type AuthenticatedPrincipal } from '../../common/auth/principal';
@@ -50,5 +50,17 @@ export class AuthController {
   @Endpoint({ summary: 'The logged-in user and their organisation', tags: ['auth'], access: AUTHENTICATED, response: MeViewSchema, beforePasswordChange: true })
   me(@CurrentPrincipal() principal: AuthenticatedPrincipal) {
     return this.auth.me(principal, principal.userId);
+  }
+
+  @Patch('me')
+  @Endpoint({
+    summary: 'Change your own language (en, zh-CN, ja): the console, recall notices and problem details follow it',
+    tags: ['auth'],
+    access: AUTHENTICATED,
+    body: UpdateMeRequestSchema,
+    response: MeViewSchema,
+  })
+  updateMe(@CurrentPrincipal() principal: AuthenticatedPrincipal, @Body() body: UpdateMeRequest) {
+    return this.auth.updateMe(principal, principal.userId, principal.sessionId, body);
   }
 }

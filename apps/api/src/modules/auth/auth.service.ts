@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { LoginRequest, LoginResponse, MeView } from '@retract/contracts';
+import type { LoginRequest, LoginResponse, MeView, UpdateMeRequest } from '@retract/contracts';
 import { Prisma, type Db } from '@retract/db';
 import { CONFIG, type Config } from '../../config/config';
 import { DB, TenantDb } from '../../common/database/database.module';
@@ -82,6 +82,25 @@ export class AuthService {
       if (!user || !tenant) throw notFound('user');
       return toMeView(user, tenant);
     });
+  }
+
+  /**
+   * A person changes their own language. Not an audit entry: it grants nothing and concerns only how
+   * texts are shown to them, like an administrator's edit of it (docs/architecture.md, "Languages").
+   */
+  async updateMe(scope: { tenantId: string }, userId: string, sessionId: string, request: UpdateMeRequest): Promise<MeView> {
+    const me = await this.tenantDb.run(scope, async (tx) => {
+      const user = await tx.user.update({
+        where: { tenantId_id: { tenantId: scope.tenantId, id: userId } },
+        data: { locale: request.locale, updatedAt: new Date() },
+      });
+      const tenant = await tx.tenant.findFirst({ where: { id: scope.tenantId } });
+      if (!tenant) throw notFound('organisation');
+      return toMeView(user, tenant);
+    });
+    // The person's next request speaks the new language; other replicas drop it on the notification.
+    this.sessionCache.drop(sessionId);
+    return me;
   }
 
   async logout(scope: { tenantId: string }, sessionId: string): Promise<void> {

@@ -63,6 +63,7 @@ export function denialProblem(decision: RecallDenied, auditSeq: number | null): 
     status: DENIAL_STATUS[decision.code],
     code: decision.code,
     detail: sentence(decision.detail),
+    message: decision.explanation,
     retryAfter: decision.retryAfterSeconds,
     extensions: { decidedBy: decision.rule, policyVersion: decision.policyVersion, auditSeq },
   });

@@ -98,6 +98,7 @@ export class RecallMessages {
             code: batch.code,
             rule: batch.rule,
             detail: batch.detail,
+            explanation: { key: batch.code },
             policyVersion: batch.policyVersion,
             forced: request.force,
             effective: batch.effective,
