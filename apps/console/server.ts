@@ -1,11 +1,15 @@
 import { createServer } from 'node:http';
+import { createApiForwarder } from './src/lib/api-forwarder';
+import { apiInternalUrl } from './src/lib/api-origin';
 import { withForwardedFor } from './src/lib/forwarded-for';
 
 /**
  * The console's HTTP server: Next.js's production request handler (the same one `next start`
- * runs, with the same rewrites and proxy), behind one step of our own that records the connecting
+ * runs, with the same proxy), behind one step of our own that records the connecting
  * address in X-Forwarded-For, so the API can limit logins per browser address when it is told to
  * trust the console as one proxy hop (TRUST_PROXY_HOPS=1; docs/architecture.md, "Client addresses").
+ * `/api` goes to the API through src/lib/api-forwarder.ts rather than Next's rewrite, which answers a
+ * bare 500 and logs a stack trace for every request while the API is down.
  *
  * Environment: PORT (default 3000), CONSOLE_HOST (default 127.0.0.1), CONSOLE_DIST_DIR (next.config.ts).
  */
@@ -23,9 +27,11 @@ async function main(): Promise<void> {
   const app = next({ dev: false, dir: __dirname, hostname, port });
   const handle = app.getRequestHandler();
   await app.prepare();
+  const forwardToApi = createApiForwarder({ apiUrl: apiInternalUrl() });
   const server = createServer((request, response) => {
     request.headers['x-forwarded-for'] = withForwardedFor(request.headers['x-forwarded-for'], request.socket.remoteAddress);
-    void handle(request, response);
+    if (/^\/api(\/|\?|$)/.test(request.url ?? '')) forwardToApi(request, response);
+    else void handle(request, response);
   });
   server.listen(port, hostname, () => console.log(`console ready on http://${hostname}:${port}`));
   // As `next start` does: finish the requests under way, then close Next, then exit as signalled.

@@ -14,14 +14,19 @@ const TIMEOUT_MS = 10_000;
 
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; problem: ProblemDetails };
 
-/** A failed API call that a page cannot handle itself; the nearest error boundary shows it. */
+/**
+ * A failed API call that a page cannot handle itself; the nearest error boundary shows it. It is an
+ * answer, not a bug of the console: Next.js logs it as one line (its message), without a stack trace.
+ */
 export class ApiError extends Error {
-  constructor(
-    readonly path: string,
-    readonly problem: ProblemDetails,
-  ) {
+  declare readonly path: string;
+  declare readonly problem: ProblemDetails;
+
+  constructor(path: string, problem: ProblemDetails) {
     super(`${path}: ${problem.status} ${problem.code}${problem.detail ? ` (${problem.detail})` : ''}`);
     this.name = 'ApiError';
+    // Not enumerable, so a logged ApiError is its one line, not the problem document after it.
+    Object.defineProperties(this, { path: { value: path }, problem: { value: problem }, stack: { value: `${this.name}: ${this.message}` } });
   }
 }
 
