@@ -1,6 +1,8 @@
 'use client';
 
+import { useRef, useState } from 'react';
 import { setLocale } from '../i18n/actions';
+import { callApi } from '../lib/client-api';
 
 export interface LocaleOption {
   value: string;
@@ -8,13 +10,40 @@ export interface LocaleOption {
 }
 
 /**
- * Language picker: submits to a server action that stores the `retract_locale` cookie, after
- * which the page re-renders in that language. Options come from the server so no dictionary is
- * bundled here.
+ * Language picker. Signed in, it changes the person's own language first (PATCH /api/v1/me), so
+ * recall notices, problem details and their next sign-in on any device follow it; then, as on the
+ * login page, it submits to a server action that stores the `retract_locale` cookie, after which
+ * the page re-renders in that language. Options come from the server so no dictionary is bundled here.
  */
-export function LocaleSwitcher({ current, label, options }: { current: string; label: string; options: LocaleOption[] }) {
+export function LocaleSwitcher({
+  current,
+  label,
+  options,
+  persist,
+}: {
+  current: string;
+  label: string;
+  options: LocaleOption[];
+  /** Signed in: the words shown when the person's language could not be saved. */
+  persist?: { failed: string };
+}) {
+  const form = useRef<HTMLFormElement>(null);
+  const [failed, setFailed] = useState(false);
+
+  async function choose(locale: string) {
+    setFailed(false);
+    if (persist) {
+      const res = await callApi('/api/v1/me', { method: 'PATCH', body: { locale } });
+      if (!res.ok) {
+        setFailed(true);
+        return;
+      }
+    }
+    form.current?.requestSubmit();
+  }
+
   return (
-    <form action={setLocale} className="locale-switcher">
+    <form ref={form} action={setLocale} className="locale-switcher">
       <label htmlFor="locale-select" className="visually-hidden">
         {label}
       </label>
@@ -24,7 +53,7 @@ export function LocaleSwitcher({ current, label, options }: { current: string; l
         name="locale"
         className="locale-switcher__select"
         defaultValue={current}
-        onChange={(event) => event.currentTarget.form?.requestSubmit()}
+        onChange={(event) => void choose(event.currentTarget.value)}
       >
         {options.map((option) => (
           <option key={option.value} value={option.value} lang={option.value}>
@@ -32,6 +61,11 @@ export function LocaleSwitcher({ current, label, options }: { current: string; l
           </option>
         ))}
       </select>
+      {failed && persist ? (
+        <span className="field__error" role="alert">
+          {persist.failed}
+        </span>
+      ) : null}
     </form>
   );
 }

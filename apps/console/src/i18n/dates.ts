@@ -3,40 +3,63 @@
  * offices and time zones, and the server and the browser then render the same text (no
  * hydration mismatch). The Messages page, where people expect their own clock, uses
  * `formatLocalTime` in the browser instead.
+ *
+ * One unambiguous format per language, everywhere: the month by name in English (never
+ * 12/02/2026, which half the world reads as 12 February) and 年月日 in Chinese and Japanese, with
+ * a 24-hour clock: "2 Dec 2026, 18:07:00 UTC", "2026年12月2日 18:07:00 UTC". Day inputs (filters)
+ * use ISO yyyy-mm-dd in every language (docs/architecture.md, "Languages").
  */
 const cache = new Map<string, Intl.DateTimeFormat>();
+
+/** The Intl locale whose conventions give each console language its format. */
+const INTL_LOCALE: Record<string, string> = { en: 'en-GB', 'zh-CN': 'zh-CN', ja: 'ja-JP' };
 
 function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = `${locale}|${JSON.stringify(options)}`;
   let f = cache.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(locale, options);
+    f = new Intl.DateTimeFormat(INTL_LOCALE[locale] ?? locale, options);
     cache.set(key, f);
   }
   return f;
 }
 
+const DAY: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric' };
+const TIME: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+
+function parse(iso: string | null | undefined): Date | string | undefined {
+  if (!iso) return undefined;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date;
+}
+
+/** "2 Dec 2026, 18:07:00 UTC" / "2026年12月2日 18:07:00 UTC". */
 export function formatUtc(locale: string, iso: string | null | undefined): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return `${formatter(locale, { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(date)} UTC`;
+  const date = parse(iso);
+  if (!(date instanceof Date)) return date ?? '';
+  return `${formatter(locale, { timeZone: 'UTC', ...DAY, ...TIME, second: '2-digit' }).format(date)} UTC`;
 }
 
+/** "2 Dec 2026" / "2026年12月2日" (a UTC day). */
 export function formatUtcDate(locale: string, iso: string | null | undefined): string {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return formatter(locale, { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(date);
+  const date = parse(iso);
+  if (!(date instanceof Date)) return date ?? '';
+  return formatter(locale, { timeZone: 'UTC', ...DAY }).format(date);
 }
 
-export function formatLocalTime(locale: string, iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const sameDay = new Date().toDateString() === date.toDateString();
-  return formatter(locale, sameDay ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(
-    date,
-  );
+/** A chart's bucket: "18:00" for an hour, "2 Dec" / "12月2日" for a day or week (UTC). */
+export function formatUtcBucket(locale: string, iso: string, bucket: 'hour' | 'day' | 'week'): string {
+  const date = parse(iso);
+  if (!(date instanceof Date)) return date ?? '';
+  return formatter(locale, bucket === 'hour' ? { timeZone: 'UTC', ...TIME } : { timeZone: 'UTC', month: 'short', day: 'numeric' }).format(date);
+}
+
+/** The viewer's own clock: "18:07" today, "2 Dec 2026, 18:07" / "2026年12月2日 18:07" before. */
+export function formatLocalTime(locale: string, iso: string, now: Date = new Date()): string {
+  const date = parse(iso);
+  if (!(date instanceof Date)) return date ?? '';
+  const sameDay = now.toDateString() === date.toDateString();
+  return formatter(locale, sameDay ? TIME : { ...DAY, ...TIME }).format(date);
 }
 
 export function formatNumber(locale: string, value: number): string {

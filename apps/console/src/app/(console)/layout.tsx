@@ -52,7 +52,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
                 </span>
               </span>
             </section>
-            <LocaleSwitcher current={locale} label={dict.locale.label} options={localeOptions(dict)} />
+            <LocaleSwitcher current={locale} label={dict.locale.label} options={localeOptions(dict)} persist={{ failed: dict.locale.saveFailed }} />
             <LogoutButton label={dict.shell.logout} pendingLabel={dict.shell.loggingOut} failedLabel={dict.shell.logoutFailed} />
           </div>
         </header>

@@ -3,22 +3,16 @@ import type { Metadata } from 'next';
 import { PageHeader } from '../../../components/page-header';
 import { ServerProblem } from '../../../components/server-problem';
 import { TitledCard } from '../../../components/titled-card';
-import { formatUtc, formatUtcDate } from '../../../i18n/dates';
+import { formatUtc, formatUtcBucket, formatUtcDate } from '../../../i18n/dates';
 import { format } from '../../../i18n/format';
 import { getI18n } from '../../../i18n/locale';
 import type { SearchParams } from '../../../lib/search-params';
 import { HorizontalBars, StackedBars } from './charts';
-import { BUCKETS, loadInsights, parseInsightsParams, RANGES, type Bucket } from './_queries';
+import { BUCKETS, loadInsights, parseInsightsParams, RANGES } from './_queries';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { dict } = await getI18n();
   return { title: dict.insights.title };
-}
-
-function bucketLabel(locale: string, iso: string, bucket: Bucket): string {
-  const date = new Date(iso);
-  if (bucket === 'hour') return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
-  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'short', day: 'numeric' }).format(date);
 }
 
 /** Recall charts, rendered on the server as SVG; the period and grouping are a plain GET form. */
@@ -84,7 +78,7 @@ export default async function InsightsPage({ searchParams }: { searchParams: Sea
 
   const data = result.insights.data;
   const points = data.series.map((p) => ({
-    label: bucketLabel(locale, p.start, data.bucket),
+    label: formatUtcBucket(locale, p.start, data.bucket),
     title: format(t.barTitle, { start: formatUtc(locale, p.start), recalled: p.recalled - p.forced, forced: p.forced, denied: p.denied }),
     values: [Math.max(0, p.recalled - p.forced), p.forced, p.denied],
   }));
@@ -155,6 +149,41 @@ export default async function InsightsPage({ searchParams }: { searchParams: Sea
               </table>
             </div>
           </details>
+        </TitledCard>
+
+        <TitledCard id="by-source" title={t.bySource}>
+          {data.bySource.length === 0 ? (
+            <p className="muted">{t.bySourceEmpty}</p>
+          ) : (
+            <div className="table-scroll">
+              <table className="table" data-testid="insights-by-source">
+                <thead>
+                  <tr>
+                    <th scope="col">{t.source}</th>
+                    <th scope="col" className="num">
+                      {t.recalled}
+                    </th>
+                    <th scope="col" className="num">
+                      {t.forced}
+                    </th>
+                    <th scope="col" className="num">
+                      {t.denied}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.bySource.map((row) => (
+                    <tr key={row.source ?? ''}>
+                      <td>{row.source === null ? t.builtIn : <span className="badge">{row.source}</span>}</td>
+                      <td className="num">{nf.format(row.recalled)}</td>
+                      <td className="num">{nf.format(row.forced)}</td>
+                      <td className="num">{nf.format(row.denied)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
         </TitledCard>
 
         <div className="grid-2">
