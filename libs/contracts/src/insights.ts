@@ -11,6 +11,8 @@ export const INSIGHT_BUCKETS = ['hour', 'day', 'week'] as const;
 /** At most this many buckets per request (e.g. 31 days by hour, 3 years by week). */
 export const MAX_INSIGHT_BUCKETS = 1000;
 export const MAX_TOP_RECALLERS = 50;
+/** At most this many sources in the per-source breakdown (built-in and the chat systems, most active first). */
+export const MAX_INSIGHT_SOURCES = 100;
 
 export const RecallInsightsQuerySchema = z
   .strictObject({
@@ -35,6 +37,11 @@ export const RecallInsightsSchema = z.object({
   series: z.array(z.object({ start: dateTimeText(), recalled: count, forced: count, denied: count })).max(MAX_INSIGHT_BUCKETS),
   /** Only codes that occurred. */
   deniedByCode: z.partialRecord(DenialCodeSchema, count),
+  /**
+   * Per source (docs/integration.md, "Insights"): `source` null is Retract's own messaging, otherwise
+   * the chat system an integration named; only sources with activity, by recalls (then denials), most first.
+   */
+  bySource: z.array(z.object({ source: z.string().max(32).nullable(), recalled: count, forced: count, denied: count })).max(MAX_INSIGHT_SOURCES + 1),
   /** By recalls (then denials), most first. */
   topRecallers: z.array(z.object({ userId: z.uuid(), displayName: displayNameText(), recalled: count, denied: count })).max(MAX_TOP_RECALLERS),
 });

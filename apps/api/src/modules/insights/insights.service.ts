@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MAX_INSIGHT_BUCKETS, type DenialCode, type RecallInsights, type RecallInsightsQuery } from '@retract/contracts';
+import { MAX_INSIGHT_BUCKETS, MAX_INSIGHT_SOURCES, type DenialCode, type RecallInsights, type RecallInsightsQuery } from '@retract/contracts';
 import type { TenantScope } from '@retract/db';
 import { TenantDb } from '../../common/database/database.module';
 import { ProblemException } from '../../common/problem/problem';
@@ -56,6 +56,19 @@ export class InsightsService {
          GROUP BY actor_id
          ORDER BY recalled DESC, denied DESC, actor_id
          LIMIT ${query.top}`;
+      // A recall of a chat system's message names it in external_messages; every other one is built-in.
+      const sources = await tx.$queryRaw<{ source: string | null; recalled: number; forced: number; denied: number }[]>`
+        SELECT x.source,
+               count(*) FILTER (WHERE a.action = 'MESSAGE_RECALLED')::int AS recalled,
+               count(*) FILTER (WHERE a.action = 'MESSAGE_RECALLED' AND a.forced)::int AS forced,
+               count(*) FILTER (WHERE a.action = 'RECALL_DENIED')::int AS denied
+          FROM audit_entries a
+          LEFT JOIN external_messages x ON x.tenant_id = a.tenant_id AND x.id = a.message_id
+         WHERE a.tenant_id = ${scope.tenantId}::uuid AND a.action IN ('MESSAGE_RECALLED', 'RECALL_DENIED')
+           AND a.occurred_at >= ${from} AND a.occurred_at < ${to}
+         GROUP BY x.source
+         ORDER BY recalled DESC, denied DESC, x.source NULLS FIRST
+         LIMIT ${MAX_INSIGHT_SOURCES + 1}`;
       const users = top.length
         ? await tx.user.findMany({ where: { tenantId: scope.tenantId, id: { in: top.map((t) => t.actor_id) } }, select: { id: true, displayName: true } })
         : [];
@@ -84,6 +97,7 @@ export class InsightsService {
         totals,
         series: [...byStart.values()],
         deniedByCode,
+        bySource: sources,
         topRecallers: top.map((t) => ({ userId: t.actor_id, displayName: names.get(t.actor_id) ?? '', recalled: t.recalled, denied: t.denied })),
       };
     });
