@@ -14,6 +14,7 @@ import { useStrictJsonBodies } from './common/endpoint/json-body';
 import { useRequestRateLimit } from './common/rate-limit/request-rate-limit';
 import { sendProblem } from './common/problem/problem.filter';
 import { httpRequestDuration } from './modules/health/metrics';
+import { useScimErrors } from './modules/scim/scim-error.filter';
 import { API_PREFIX, UNPREFIXED_ROUTES } from './modules/openapi/route-catalog';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -84,6 +85,7 @@ export async function createApp(config: Config): Promise<NestFastifyApplication>
     void reply.header('x-request-id', request.id);
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
   });
+  useScimErrors(fastify);
   fastify.addHook('onResponse', async (request, reply) => {
     httpRequestDuration.observe(
       { method: request.method, route: request.routeOptions?.url ?? 'unmatched', status: String(reply.statusCode) },

@@ -1,5 +1,12 @@
 import { invalidValue } from './scim-error';
-import { MAX_DISPLAY_NAME_LENGTH, MAX_EMAIL_LENGTH, MAX_EXTERNAL_ID_LENGTH, MAX_USER_NAME_LENGTH, type ScimGroupRequest, type ScimUserRequest } from './scim-schemas';
+import {
+  MAX_DISPLAY_NAME_LENGTH,
+  MAX_EMAIL_LENGTH,
+  MAX_EXTERNAL_ID_LENGTH,
+  MAX_USER_NAME_LENGTH,
+  type ScimGroupRequest,
+  type ScimUserRequest,
+} from './scim-schemas';
 
 /** What Retract keeps of a SCIM User (docs/identity.md, "SCIM"): the rest of the resource is accepted and not stored. */
 export interface UserAttributes {
@@ -33,7 +40,8 @@ export function scimEmail(value: unknown): string {
 }
 
 export function scimUserName(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_USER_NAME_LENGTH) throw invalidValue(`userName must be 1 to ${MAX_USER_NAME_LENGTH} characters.`);
+  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_USER_NAME_LENGTH)
+    throw invalidValue(`userName must be 1 to ${MAX_USER_NAME_LENGTH} characters.`);
   return value;
 }
 
@@ -50,7 +58,8 @@ export function scimGroupName(value: unknown): string {
 
 export function scimExternalId(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
-  if (typeof value !== 'string' || value.length > MAX_EXTERNAL_ID_LENGTH) throw invalidValue(`externalId must be a string of at most ${MAX_EXTERNAL_ID_LENGTH} characters.`);
+  if (typeof value !== 'string' || value.length > MAX_EXTERNAL_ID_LENGTH)
+    throw invalidValue(`externalId must be a string of at most ${MAX_EXTERNAL_ID_LENGTH} characters.`);
   return value;
 }
 
@@ -71,7 +80,9 @@ export function userFromResource(resource: ScimUserRequest): UserAttributes {
   const userName = scimUserName(resource.userName);
   const email = primaryEmail(resource.emails ?? []) ?? (EMAIL.test(userName.trim()) ? scimEmail(userName) : null);
   if (!email) throw invalidValue('An email is required: give emails, or a userName that is an email address.');
-  const given = [resource.name?.givenName, resource.name?.familyName].filter((part): part is string => typeof part === 'string' && part.trim() !== '').join(' ');
+  const given = [resource.name?.givenName, resource.name?.familyName]
+    .filter((part): part is string => typeof part === 'string' && part.trim() !== '')
+    .join(' ');
   const name = [resource.displayName, resource.name?.formatted, given, userName].find((candidate) => typeof candidate === 'string' && candidate.trim() !== '')!;
   return {
     userName,

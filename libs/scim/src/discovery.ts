@@ -5,10 +5,9 @@ import { SCIM } from './scim-schemas';
  * The discovery documents of RFC 7644 §4: what this service supports, so a client configures itself
  * (Okta's and Entra ID's provisioning read ServiceProviderConfig; Schemas lists what Retract keeps).
  */
-export function serviceProviderConfig(baseUrl: string, documentationUri: string) {
+export function serviceProviderConfig(baseUrl: string) {
   return {
     schemas: [SCIM.serviceProviderConfig],
-    documentationUri,
     patch: { supported: true },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults: MAX_PAGE_SIZE },
@@ -21,7 +20,6 @@ export function serviceProviderConfig(baseUrl: string, documentationUri: string)
         name: 'OAuth Bearer Token',
         description: 'A Retract service-account token (rtk_…) with the scim scope, as Authorization: Bearer.',
         specUri: 'https://www.rfc-editor.org/rfc/rfc6750',
-        documentationUri,
         primary: true,
       },
     ],
@@ -45,7 +43,16 @@ export function resourceTypes(baseUrl: string) {
 
 const attribute = (
   name: string,
-  options: { type?: string; required?: boolean; caseExact?: boolean; mutability?: string; uniqueness?: string; multiValued?: boolean; subAttributes?: unknown[]; description: string },
+  options: {
+    type?: string;
+    required?: boolean;
+    caseExact?: boolean;
+    mutability?: string;
+    uniqueness?: string;
+    multiValued?: boolean;
+    subAttributes?: unknown[];
+    description: string;
+  },
 ) => ({
   name,
   type: options.type ?? 'string',
@@ -79,7 +86,11 @@ export function schemas(baseUrl: string) {
         type: 'complex',
         multiValued: true,
         description: 'The primary (else work, else first) address is the sign-in address; one is kept',
-        subAttributes: [attribute('value', { description: 'The address' }), attribute('type', { description: 'work' }), attribute('primary', { type: 'boolean', description: 'Always true' })],
+        subAttributes: [
+          attribute('value', { description: 'The address' }),
+          attribute('type', { description: 'work' }),
+          attribute('primary', { type: 'boolean', description: 'Always true' }),
+        ],
       }),
       attribute('active', { type: 'boolean', description: 'false deactivates: sessions and live event streams end at once' }),
     ],
@@ -97,7 +108,10 @@ export function schemas(baseUrl: string) {
         type: 'complex',
         multiValued: true,
         description: 'Users of the group',
-        subAttributes: [attribute('value', { mutability: 'immutable', description: 'The user id' }), attribute('display', { mutability: 'readOnly', description: 'The userName' })],
+        subAttributes: [
+          attribute('value', { mutability: 'immutable', description: 'The user id' }),
+          attribute('display', { mutability: 'readOnly', description: 'The userName' }),
+        ],
       }),
     ],
     meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${SCIM.group}` },

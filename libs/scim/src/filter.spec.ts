@@ -3,9 +3,9 @@ import { GROUP_FILTER_ATTRIBUTES, USER_FILTER_ATTRIBUTES, formatEqualityFilter, 
 import { ScimError } from './scim-error';
 
 const attributeSpelling = (attribute: string) =>
-  fc.array(fc.boolean(), { minLength: attribute.length, maxLength: attribute.length }).map((upper) =>
-    [...attribute].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join(''),
-  );
+  fc
+    .array(fc.boolean(), { minLength: attribute.length, maxLength: attribute.length })
+    .map((upper) => [...attribute].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
 
 describe('SCIM filters (RFC 7644 §3.4.2.2)', () => {
   it('reads back any value it formats, whatever the value holds (quotes, backslashes, "and", unicode)', () => {
@@ -18,9 +18,13 @@ describe('SCIM filters (RFC 7644 §3.4.2.2)', () => {
 
   it('matches attribute names and the operator without case, as the RFC says', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...GROUP_FILTER_ATTRIBUTES).chain((a) => fc.tuple(fc.constant(a), attributeSpelling(a))), attributeSpelling('eq'), ([attribute, spelled], eq) => {
-        expect(parseEqualityFilter(`${spelled} ${eq} "Sales"`, GROUP_FILTER_ATTRIBUTES)).toEqual({ attribute, value: 'Sales' });
-      }),
+      fc.property(
+        fc.constantFrom(...GROUP_FILTER_ATTRIBUTES).chain((a) => fc.tuple(fc.constant(a), attributeSpelling(a))),
+        attributeSpelling('eq'),
+        ([attribute, spelled], eq) => {
+          expect(parseEqualityFilter(`${spelled} ${eq} "Sales"`, GROUP_FILTER_ATTRIBUTES)).toEqual({ attribute, value: 'Sales' });
+        },
+      ),
     );
   });
 

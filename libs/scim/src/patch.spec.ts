@@ -3,7 +3,13 @@ import type { GroupAttributes, UserAttributes } from './attributes';
 import { applyGroupPatch, applyUserPatch, parsePatchPath, patchOperations, type PatchOperation } from './patch';
 import { SCIM } from './scim-schemas';
 
-const user: UserAttributes = { userName: 'bjensen@example.com', externalId: 'ext-1', displayName: 'Barbara Jensen', email: 'bjensen@example.com', active: true };
+const user: UserAttributes = {
+  userName: 'bjensen@example.com',
+  externalId: 'ext-1',
+  displayName: 'Barbara Jensen',
+  email: 'bjensen@example.com',
+  active: true,
+};
 const ops = (...operations: { op: string; path?: string; value?: unknown }[]) => patchOperations({ schemas: [SCIM.patchOp], Operations: operations });
 const ids = fc.uniqueArray(fc.uuid(), { maxLength: 12 });
 const group = (members: string[]): GroupAttributes => ({ displayName: 'Sales', externalId: null, members });
@@ -20,21 +26,40 @@ describe('SCIM PATCH (RFC 7644 §3.5.2)', () => {
 
     it('reads every spelling of a boolean the same way: true/false, "True"/"FALSE", with any case of op', () => {
       fc.assert(
-        fc.property(fc.boolean(), fc.constantFrom('replace', 'Replace', 'REPLACE', 'add', 'Add'), fc.constantFrom('bool', 'lower', 'title', 'upper'), (active, op, spelling) => {
-          const value = spelling === 'bool' ? active : spelling === 'lower' ? String(active) : spelling === 'upper' ? String(active).toUpperCase() : active ? 'True' : 'False';
-          expect(applyUserPatch({ ...user, active: !active }, ops({ op, path: 'active', value })).active).toBe(active);
-        }),
+        fc.property(
+          fc.boolean(),
+          fc.constantFrom('replace', 'Replace', 'REPLACE', 'add', 'Add'),
+          fc.constantFrom('bool', 'lower', 'title', 'upper'),
+          (active, op, spelling) => {
+            const value =
+              spelling === 'bool'
+                ? active
+                : spelling === 'lower'
+                  ? String(active)
+                  : spelling === 'upper'
+                    ? String(active).toUpperCase()
+                    : active
+                      ? 'True'
+                      : 'False';
+            expect(applyUserPatch({ ...user, active: !active }, ops({ op, path: 'active', value })).active).toBe(active);
+          },
+        ),
       );
     });
 
     it('is the same whether attributes come one path each or in one value object', () => {
       fc.assert(
-        fc.property(fc.boolean(), fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() !== ''), fc.option(fc.string({ minLength: 1, maxLength: 40 })), (active, displayName, externalId) => {
-          const values = { active, displayName, externalId };
-          const onePerPath = applyUserPatch(user, ops(...Object.entries(values).map(([path, value]) => ({ op: 'replace', path, value }))));
-          const oneObject = applyUserPatch(user, ops({ op: 'replace', value: values }));
-          expect(oneObject).toEqual(onePerPath);
-        }),
+        fc.property(
+          fc.boolean(),
+          fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() !== ''),
+          fc.option(fc.string({ minLength: 1, maxLength: 40 })),
+          (active, displayName, externalId) => {
+            const values = { active, displayName, externalId };
+            const onePerPath = applyUserPatch(user, ops(...Object.entries(values).map(([path, value]) => ({ op: 'replace', path, value }))));
+            const oneObject = applyUserPatch(user, ops({ op: 'replace', value: values }));
+            expect(oneObject).toEqual(onePerPath);
+          },
+        ),
       );
     });
 
@@ -60,10 +85,14 @@ describe('SCIM PATCH (RFC 7644 §3.5.2)', () => {
 
     it('refuses what is not a PatchOp: another op, no schema, a remove without path, a value that is not a boolean', () => {
       expect(() => ops({ op: 'move', path: 'active', value: true })).toThrow(expect.objectContaining({ scimType: 'invalidSyntax' }));
-      expect(() => patchOperations({ schemas: [SCIM.user], Operations: [{ op: 'replace', path: 'active', value: false }] })).toThrow(expect.objectContaining({ scimType: 'invalidSyntax' }));
+      expect(() => patchOperations({ schemas: [SCIM.user], Operations: [{ op: 'replace', path: 'active', value: false }] })).toThrow(
+        expect.objectContaining({ scimType: 'invalidSyntax' }),
+      );
       expect(() => ops({ op: 'remove' })).toThrow(expect.objectContaining({ scimType: 'noTarget' }));
       expect(() => applyUserPatch(user, ops({ op: 'replace', path: 'active', value: 'no' }))).toThrow(expect.objectContaining({ scimType: 'invalidValue' }));
-      expect(() => applyUserPatch(user, ops({ op: 'replace', path: 'emails[type eq work].value', value: 'a@b.c' }))).toThrow(expect.objectContaining({ scimType: 'invalidPath' }));
+      expect(() => applyUserPatch(user, ops({ op: 'replace', path: 'emails[type eq work].value', value: 'a@b.c' }))).toThrow(
+        expect.objectContaining({ scimType: 'invalidPath' }),
+      );
     });
   });
 
@@ -110,8 +139,17 @@ describe('SCIM PATCH (RFC 7644 §3.5.2)', () => {
 
   it('parses paths with core URNs, filters and sub-attributes', () => {
     expect(parsePatchPath('urn:ietf:params:scim:schemas:core:2.0:User:userName')).toEqual({ attribute: 'username', extension: false });
-    expect(parsePatchPath('members[value eq "2819c223"]')).toEqual({ attribute: 'members', filter: { attribute: 'value', value: '2819c223' }, extension: false });
-    expect(parsePatchPath('emails[primary eq true].value')).toEqual({ attribute: 'emails', filter: { attribute: 'primary', value: true }, sub: 'value', extension: false });
+    expect(parsePatchPath('members[value eq "2819c223"]')).toEqual({
+      attribute: 'members',
+      filter: { attribute: 'value', value: '2819c223' },
+      extension: false,
+    });
+    expect(parsePatchPath('emails[primary eq true].value')).toEqual({
+      attribute: 'emails',
+      filter: { attribute: 'primary', value: true },
+      sub: 'value',
+      extension: false,
+    });
     expect(parsePatchPath('name.givenName')).toEqual({ attribute: 'name', sub: 'givenname', extension: false });
   });
 });

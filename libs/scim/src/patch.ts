@@ -1,4 +1,14 @@
-import { primaryEmail, scimBoolean, scimDisplayName, scimEmail, scimExternalId, scimGroupName, scimUserName, type GroupAttributes, type UserAttributes } from './attributes';
+import {
+  primaryEmail,
+  scimBoolean,
+  scimDisplayName,
+  scimEmail,
+  scimExternalId,
+  scimGroupName,
+  scimUserName,
+  type GroupAttributes,
+  type UserAttributes,
+} from './attributes';
 import { ScimError, invalidValue } from './scim-error';
 import { MAX_MEMBERS_PER_REQUEST, SCIM, type ScimPatchRequest } from './scim-schemas';
 
@@ -19,7 +29,8 @@ export interface PatchPath {
   extension: boolean;
 }
 
-const ATTRIBUTE = /^([A-Za-z][A-Za-z0-9_$-]*)(?:\.([A-Za-z][A-Za-z0-9_$-]*))?(?:\[\s*([A-Za-z][A-Za-z0-9_$-]*)\s+[eE][qQ]\s+("(?:[^"\\]|\\.)*"|true|false)\s*\])?(?:\.([A-Za-z][A-Za-z0-9_$-]*))?$/;
+const ATTRIBUTE =
+  /^([A-Za-z][A-Za-z0-9_$-]*)(?:\.([A-Za-z][A-Za-z0-9_$-]*))?(?:\[\s*([A-Za-z][A-Za-z0-9_$-]*)\s+[eE][qQ]\s+("(?:[^"\\]|\\.)*"|true|false)\s*\])?(?:\.([A-Za-z][A-Za-z0-9_$-]*))?$/;
 const CORE_PREFIX = /^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/i;
 
 export function parsePatchPath(path: string): PatchPath {
@@ -32,7 +43,8 @@ export function parsePatchPath(path: string): PatchPath {
   }
   const match = ATTRIBUTE.exec(rest);
   // `name.givenName[...]` is not a path; neither is a filter on a sub-attribute.
-  if (!match || (match[2] && match[3])) throw new ScimError(400, 'invalidPath', `The path ${JSON.stringify(path.slice(0, 200))} is not a valid attribute path.`);
+  if (!match || (match[2] && match[3]))
+    throw new ScimError(400, 'invalidPath', `The path ${JSON.stringify(path.slice(0, 200))} is not a valid attribute path.`);
   const [, attribute, dotted, filterAttribute, filterLiteral, sub] = match;
   return {
     attribute: attribute.toLowerCase(),
@@ -47,7 +59,8 @@ export function patchOperations(request: ScimPatchRequest): PatchOperation[] {
   if (!request.schemas.includes(SCIM.patchOp)) throw new ScimError(400, 'invalidSyntax', `A PATCH body names the schema ${SCIM.patchOp}.`);
   return request.Operations.map((operation) => {
     const op = operation.op.toLowerCase();
-    if (op !== 'add' && op !== 'remove' && op !== 'replace') throw new ScimError(400, 'invalidSyntax', `The operation ${JSON.stringify(operation.op)} is not add, remove or replace.`);
+    if (op !== 'add' && op !== 'remove' && op !== 'replace')
+      throw new ScimError(400, 'invalidSyntax', `The operation ${JSON.stringify(operation.op)} is not add, remove or replace.`);
     if (op === 'remove' && !operation.path) throw new ScimError(400, 'noTarget', 'A remove operation needs a path.');
     return { op, ...(operation.path ? { path: operation.path } : {}), ...(operation.value !== undefined ? { value: operation.value } : {}) };
   });
@@ -59,7 +72,7 @@ function withPaths(operation: PatchOperation): { op: PatchOp; path: PatchPath; v
   if (typeof operation.value !== 'object' || operation.value === null || Array.isArray(operation.value)) {
     throw invalidValue('An operation without a path takes an object of attributes as its value.');
   }
-  return Object.entries(operation.value).map(([key, value]) => ({ op: operation.op, path: parsePatchPath(key), value }));
+  return Object.entries(operation.value as Record<string, unknown>).map(([key, value]) => ({ op: operation.op, path: parsePatchPath(key), value }));
 }
 
 const required = (attribute: string) => new ScimError(400, 'mutability', `${attribute} is required and cannot be removed.`);
@@ -88,7 +101,12 @@ export function applyUserPatch(current: UserAttributes, operations: readonly Pat
       case 'emails': {
         if (op === 'remove') throw required('emails');
         // emails[type eq "work"].value and emails[primary eq true].value name the one address Retract keeps.
-        const email = path.sub === 'value' ? scimEmail(value) : Array.isArray(value) ? primaryEmail(value as { value?: unknown }[]) : primaryEmail([value as { value?: unknown }]);
+        const email =
+          path.sub === 'value'
+            ? scimEmail(value)
+            : Array.isArray(value)
+              ? primaryEmail(value as { value?: unknown }[])
+              : primaryEmail([value as { value?: unknown }]);
         if (email) user = { ...user, email };
         break;
       }

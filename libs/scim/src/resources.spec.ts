@@ -19,7 +19,7 @@ describe('SCIM resources', () => {
   it('changes meta.version with any attribute a client sees, and only then', () => {
     fc.assert(
       fc.property(fc.constantFrom('userName', 'displayName', 'email', 'externalId', 'active'), fc.string({ minLength: 1, maxLength: 30 }), (field, text) => {
-        const changed = { ...stored, [field]: field === 'active' ? !stored.active : `${text}@x` } as StoredUser;
+        const changed = { ...stored, [field]: field === 'active' ? !stored.active : `${text}@x` };
         expect(toScimUser(changed, base).meta.version).not.toBe(toScimUser(stored, base).meta.version);
         const touched = { ...stored, updatedAt: new Date(stored.updatedAt.getTime() + 1000) };
         expect(toScimUser(touched, base).meta.version).toBe(toScimUser(stored, base).meta.version);
@@ -38,7 +38,14 @@ describe('SCIM resources', () => {
   });
 
   it('leaves members out only when asked, with the same version', () => {
-    const group = { id: 'g1', displayName: 'Sales', externalId: 'e', members: [{ id: 'u1', display: 'a@b.c' }], createdAt: stored.createdAt, updatedAt: stored.updatedAt };
+    const group = {
+      id: 'g1',
+      displayName: 'Sales',
+      externalId: 'e',
+      members: [{ id: 'u1', display: 'a@b.c' }],
+      createdAt: stored.createdAt,
+      updatedAt: stored.updatedAt,
+    };
     const full = toScimGroup(group, base);
     const bare = toScimGroup(group, base, false);
     expect(full.members).toEqual([{ value: 'u1', display: 'a@b.c', $ref: `${base}/Users/u1` }]);
@@ -52,14 +59,18 @@ describe('SCIM resources', () => {
 
   it('pages with startIndex and count as RFC 7644 §3.4.2.4 says, whatever is asked', () => {
     fc.assert(
-      fc.property(fc.option(fc.integer({ min: -1000, max: 100000 }), { nil: undefined }), fc.option(fc.integer({ min: -1000, max: 100000 }), { nil: undefined }), (start, count) => {
-        const page = pageWindow(start, count);
-        expect(page.startIndex).toBe(start !== undefined && start > 1 ? start : 1);
-        expect(page.offset).toBe(page.startIndex - 1);
-        expect(page.limit).toBeGreaterThanOrEqual(0);
-        expect(page.limit).toBeLessThanOrEqual(MAX_PAGE_SIZE);
-        if (count !== undefined && count >= 0 && count <= MAX_PAGE_SIZE) expect(page.limit).toBe(count);
-      }),
+      fc.property(
+        fc.option(fc.integer({ min: -1000, max: 100000 }), { nil: undefined }),
+        fc.option(fc.integer({ min: -1000, max: 100000 }), { nil: undefined }),
+        (start, count) => {
+          const page = pageWindow(start, count);
+          expect(page.startIndex).toBe(start !== undefined && start > 1 ? start : 1);
+          expect(page.offset).toBe(page.startIndex - 1);
+          expect(page.limit).toBeGreaterThanOrEqual(0);
+          expect(page.limit).toBeLessThanOrEqual(MAX_PAGE_SIZE);
+          if (count !== undefined && count >= 0 && count <= MAX_PAGE_SIZE) expect(page.limit).toBe(count);
+        },
+      ),
     );
   });
 

@@ -76,7 +76,13 @@ export function toScimUser(user: StoredUser, baseUrl: string): ScimUserResource 
   };
   return {
     ...content,
-    meta: { resourceType: 'User', created: user.createdAt.toISOString(), lastModified: user.updatedAt.toISOString(), location: `${baseUrl}/Users/${user.id}`, version: versionOf(content) },
+    meta: {
+      resourceType: 'User',
+      created: user.createdAt.toISOString(),
+      lastModified: user.updatedAt.toISOString(),
+      location: `${baseUrl}/Users/${user.id}`,
+      version: versionOf(content),
+    },
   };
 }
 
@@ -91,7 +97,13 @@ export interface StoredGroup extends Omit<GroupAttributes, 'members'> {
 /** `withMembers: false` answers `excludedAttributes=members` (Entra ID asks so); the version still covers them. */
 export function toScimGroup(group: StoredGroup, baseUrl: string, withMembers = true): ScimGroupResource {
   const members = group.members.map((member) => ({ value: member.id, display: member.display, $ref: `${baseUrl}/Users/${member.id}` }));
-  const content = { schemas: [SCIM.group], id: group.id, ...(group.externalId !== null ? { externalId: group.externalId } : {}), displayName: group.displayName, members };
+  const content = {
+    schemas: [SCIM.group],
+    id: group.id,
+    ...(group.externalId !== null ? { externalId: group.externalId } : {}),
+    displayName: group.displayName,
+    members,
+  };
   const meta: ResourceMeta = {
     resourceType: 'Group',
     created: group.createdAt.toISOString(),
@@ -106,7 +118,13 @@ export function toScimGroup(group: StoredGroup, baseUrl: string, withMembers = t
 
 /** Whether `excludedAttributes` (or an `attributes` list without it) leaves a group's members out. */
 export function excludesMembers(query: { attributes?: string; excludedAttributes?: string }): boolean {
-  const names = (list?: string) => (list ?? '').split(',').map((name) => name.trim().toLowerCase().replace(/^urn:ietf:params:scim:schemas:core:2\.0:group:/, ''));
+  const names = (list?: string) =>
+    (list ?? '').split(',').map((name) =>
+      name
+        .trim()
+        .toLowerCase()
+        .replace(/^urn:ietf:params:scim:schemas:core:2\.0:group:/, ''),
+    );
   if (names(query.excludedAttributes).includes('members')) return true;
   return query.attributes !== undefined && query.attributes.trim() !== '' && !names(query.attributes).includes('members');
 }

@@ -24,7 +24,11 @@ export const MAX_MEMBERS_PER_REQUEST = 1000;
 const text = (max: number) => z.string().min(1).max(max);
 const schemasList = z.array(z.string().max(200)).max(10);
 
-const EmailSchema = z.looseObject({ value: z.string().max(MAX_EMAIL_LENGTH), type: z.string().max(50).nullish(), primary: z.union([z.boolean(), z.string().max(5)]).nullish() });
+const EmailSchema = z.looseObject({
+  value: z.string().max(MAX_EMAIL_LENGTH),
+  type: z.string().max(50).nullish(),
+  primary: z.union([z.boolean(), z.string().max(5)]).nullish(),
+});
 const NameSchema = z.looseObject({
   formatted: z.string().max(500).nullish(),
   givenName: z.string().max(250).nullish(),

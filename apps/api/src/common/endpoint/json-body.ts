@@ -12,7 +12,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 export function useStrictJsonBodies(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+  // SCIM clients send application/scim+json (RFC 7644 §3.1): the same JSON, read the same way.
+  fastify.addContentTypeParser(['application/json', 'application/scim+json'], { parseAs: 'buffer' }, (request, body, done) => {
     let text: string;
     try {
       text = strictUtf8.decode(body as Buffer);

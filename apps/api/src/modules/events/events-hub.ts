@@ -1,11 +1,11 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { EventEnvelope, Locale } from '@retract/contracts';
-import { ChangeFeed } from '../../common/database/change-feed';
+import { CACHE_CHANNEL, ChangeFeed } from '../../common/database/change-feed';
 import { logBackgroundFailure } from '../../common/database/background-failure';
 import { TenantDb } from '../../common/database/database.module';
 import { toEnvelope, type EventRow } from './event-view';
 import { withSenderNames } from './sender-names';
-import type { SessionCheck } from '@retract/db';
+import type { SessionCheck, Tx } from '@retract/db';
 
 export const EVENTS_CHANNEL = 'retract_events';
 const PAGE = 500;
@@ -56,6 +56,15 @@ const toRow = (raw: RawEventRow): EventRow => ({
   createdAt: raw.created_at,
 });
 
+/** Of these sessions, those still live: not revoked, not expired, their user active. */
+async function liveSessionIds(tx: Tx, tenantId: string, sessionIds: string[]): Promise<Set<string>> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT s.id FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
+     WHERE s.tenant_id = ${tenantId}::uuid AND s.id = ANY(${sessionIds}::uuid[])
+       AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`;
+  return new Set(rows.map((row) => row.id));
+}
+
 /**
  * Live delivery of the event log to the Server-Sent Events streams of this process.
  *
@@ -80,6 +89,7 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.feed.subscribe(EVENTS_CHANNEL, (payload) => this.onNotification(payload));
+    this.feed.subscribe(CACHE_CHANNEL, (payload) => this.onInvalidation(payload));
     // Anything committed while this replica was not listening is read again.
     this.feed.onReconnect(() => this.pokeAll());
     this.safetyTimer = setInterval(() => this.pokeAll(), SAFETY_POLL_MS);
@@ -102,6 +112,37 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
     if (!tenantId) return;
     const channel = this.channels.get(tenantId);
     if (channel) void this.pump(channel);
+  }
+
+  /**
+   * A session revoked (logout, deactivation, SCIM deprovisioning) or a user changed, on any replica:
+   * the streams of that session or user are checked at once and those no longer live end now,
+   * rather than at their next event or session check.
+   */
+  private onInvalidation(payload: string): void {
+    const [kind, first, second] = payload.split(':');
+    if (kind !== 'session' && kind !== 'user') return;
+    for (const channel of this.channels.values()) {
+      const affected = [...channel.subscribers].filter(
+        (subscriber) =>
+          subscriber.sessionId && (kind === 'session' ? subscriber.sessionId === first : channel.tenantId === first && subscriber.userId === second),
+      );
+      if (affected.length > 0) void this.endDeadStreams(channel, affected);
+    }
+  }
+
+  private async endDeadStreams(channel: Channel, affected: Subscriber[]): Promise<void> {
+    try {
+      const ids = affected.map((subscriber) => subscriber.sessionId!);
+      const live = await this.tenantDb.run({ tenantId: channel.tenantId }, (tx) => liveSessionIds(tx, channel.tenantId, ids));
+      for (const subscriber of affected) {
+        if (live.has(subscriber.sessionId!) || subscriber.closed) continue;
+        subscriber.end();
+        this.unsubscribe(channel, subscriber);
+      }
+    } catch (error) {
+      logBackgroundFailure(this.logger, 'warn', 'checking the streams of an ended session failed', error, { tenantId: channel.tenantId });
+    }
   }
 
   private pokeAll(): void {
@@ -202,14 +243,8 @@ export class EventsHub implements OnModuleInit, OnModuleDestroy {
                 select: { conversationId: true, userId: true },
               })
             : [];
-          const live =
-            raw.length && sessionIds.length
-              ? await tx.$queryRaw<{ id: string }[]>`
-                SELECT s.id FROM sessions s JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id
-                 WHERE s.tenant_id = ${channel.tenantId}::uuid AND s.id = ANY(${sessionIds}::uuid[])
-                   AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`
-              : [];
-          return { rows: await withSenderNames(tx, channel.tenantId, raw.map(toRow)), members: memberRows, liveSessions: new Set(live.map((row) => row.id)) };
+          const live = raw.length && sessionIds.length ? await liveSessionIds(tx, channel.tenantId, sessionIds) : new Set<string>();
+          return { rows: await withSenderNames(tx, channel.tenantId, raw.map(toRow)), members: memberRows, liveSessions: live };
         });
         // `continue` re-checks `again`: a notification that came in during the read is not lost.
         if (rows.length === 0) continue;

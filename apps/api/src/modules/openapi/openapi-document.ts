@@ -2,7 +2,7 @@ import { PROBLEM_CODES, ProblemSchema } from '@retract/contracts';
 import { z, type ZodType } from 'zod';
 import { SESSION_COOKIE } from '../../common/auth/session-cookie';
 import { describeAccess, type Access } from '../../common/endpoint/endpoint';
-import type { CatalogRoute } from './route-catalog';
+import { inOpenApiDocument, type CatalogRoute } from './route-catalog';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -100,7 +100,7 @@ export function buildOpenApiDocument(routes: CatalogRoute[], version: string): J
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const spec = route.spec;
-    if (!spec) continue;
+    if (!spec || !inOpenApiDocument(route)) continue;
     const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
     // 429 and 500 can answer any request: the request rate limit runs before every route, and an unexpected fault is a problem too.

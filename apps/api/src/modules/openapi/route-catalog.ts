@@ -4,8 +4,11 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { ENDPOINT, type EndpointSpec } from '../../common/endpoint/endpoint';
 
 export const API_PREFIX = 'api/v1';
-/** Operational routes that live outside the versioned API prefix. */
-export const UNPREFIXED_ROUTES = ['healthz', 'readyz', 'metrics', 'api/openapi.json', 'api/docs', 'api/docs/init.js'];
+/** SCIM 2.0 provisioning has its own root, where SCIM clients expect it (docs/identity.md, "SCIM provisioning"). */
+export const SCIM_ROOT = 'scim/v2';
+/** Operational routes that live outside the versioned API prefix, and the SCIM routes. */
+export const UNPREFIXED_ROUTES = ['healthz', 'readyz', 'metrics', 'api/openapi.json', 'api/docs', 'api/docs/init.js', `${SCIM_ROOT}/{*path}`];
+const isUnprefixed = (relative: string) => UNPREFIXED_ROUTES.includes(relative) || relative.startsWith(`${SCIM_ROOT}/`);
 
 export interface CatalogRoute {
   method: string;
@@ -13,6 +16,13 @@ export interface CatalogRoute {
   spec: EndpointSpec | undefined;
   handler: string;
 }
+
+/**
+ * SCIM routes are described by SCIM's own discovery (ServiceProviderConfig, ResourceTypes, Schemas:
+ * RFC 7644 §4), which Okta and Entra ID read, and answer SCIM errors rather than problem documents;
+ * the OpenAPI document describes the /api/v1 API only (docs/identity.md, "SCIM provisioning").
+ */
+export const inOpenApiDocument = (route: CatalogRoute) => !route.path.startsWith(`/${SCIM_ROOT}/`);
 
 const joinPath = (...parts: string[]) =>
   '/' +
@@ -43,7 +53,7 @@ export class RouteCatalog {
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (methodPath === undefined || method === undefined) continue;
         const relative = joinPath(controllerPath, methodPath);
-        const unprefixed = UNPREFIXED_ROUTES.includes(relative.slice(1));
+        const unprefixed = isUnprefixed(relative.slice(1));
         routes.push({
           method: RequestMethod[method],
           path: unprefixed ? relative : joinPath(API_PREFIX, relative),
