@@ -27,6 +27,7 @@ import { IntegrationModule } from './modules/integration/integration.module';
 import { SsoController } from './modules/identity/sso.controller';
 import { SsoSettingsService } from './modules/identity/sso-settings.service';
 import { SsoSignIn } from './modules/identity/sso-sign-in.service';
+import { ScimModule } from './modules/scim/scim.module';
 import { ServiceAccountsModule } from './modules/service-accounts/service-accounts.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { RouteCatalog } from './modules/openapi/route-catalog';
@@ -56,6 +57,7 @@ export class AppModule {
         InsightsModule,
         ServiceAccountsModule,
         IntegrationModule,
+        ScimModule,
       ],
       controllers: [AuthController, UsersController, RoleGrantsController, TenantsController, HealthController, OpenApiController, SsoController],
       providers: [
