@@ -336,6 +336,18 @@ describe('integration mode', () => {
       expect(entry).toMatchObject({ serviceAccount: { name: 'Rocket.Chat' }, source: 'rocketchat', actor: null });
     });
 
+    it('lists the directory’s entries about a chat system’s people under that source, and only there', async () => {
+      const put = await test.request({ method: 'PUT', url: '/api/v1/directory/people/mattermost/m-dora', token, payload: { displayName: 'Dora' } });
+      expect(put.statusCode).toBe(200);
+      const bySource = async (source: string) =>
+        (await test.request({ method: 'GET', url: `/api/v1/audit?source=${source}&action=DIRECTORY_PERSON_CHANGED`, token: tenant.users.compliance.token }))
+          .json()
+          .items.map((item: { subjectUserId: string; source: string }) => [item.subjectUserId, item.source]);
+      expect(await bySource('mattermost')).toEqual([[put.json().userId, 'mattermost']]);
+      expect(await bySource('rocketchat')).not.toContainEqual([put.json().userId, 'mattermost']);
+      expect((await bySource('rocketchat')).length).toBeGreaterThan(0);
+    });
+
     it("refuses an email another person has (409): a chat identity is never merged into someone else's account", async () => {
       const put = await test.request({
         method: 'PUT',
