@@ -40,3 +40,24 @@ export async function signInAs(page: Page, email: string, tenant = DEMO_TENANT) 
   await signIn(page, email, DEMO_PASSWORD, tenant);
   await expect(page).not.toHaveURL(/\/login/);
 }
+
+/**
+ * The visible buttons whose label runs over more than one line, by their text. Chinese and
+ * Japanese break a line between any two characters, so a squeezed button would stack its label
+ * one character per line.
+ */
+export function wrappedButtons(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const wrapped: string[] = [];
+    for (const button of document.querySelectorAll<HTMLElement>('button, a.button')) {
+      if (!button.checkVisibility() || !button.innerText.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(button);
+      const tops = new Set([...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top)));
+      // One line may hold spans whose boxes start a pixel or two apart.
+      const lines = [...tops].sort((a, b) => a - b).filter((top, i, all) => i === 0 || top - all[i - 1] > 4);
+      if (lines.length > 1) wrapped.push(button.innerText.replace(/\s+/g, ' '));
+    }
+    return wrapped;
+  });
+}

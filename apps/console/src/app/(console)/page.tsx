@@ -5,6 +5,9 @@ import { getI18n } from '../../i18n/locale';
 import { firstParam, type SearchParams } from '../../lib/search-params';
 import { isSectionKey } from '../../lib/sections';
 import { requireSession } from '../../lib/session';
+import { AdminGlance } from './_home/admin-glance';
+import { ComplianceGlance } from './_home/compliance-glance';
+import { EmployeeGlance } from './_home/employee-glance';
 import { RoleGrants } from './users/role-grants';
 import { loadRoleGrants } from './users/_queries';
 
@@ -13,9 +16,9 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: dict.home.title };
 }
 
-/** Who is signed in, and a card for every section their roles open. */
+/** Each role's day at a glance (the same abilities as the sections), who is signed in, and a card for every section their roles open. */
 export default async function HomePage({ searchParams }: { searchParams: SearchParams }) {
-  const { me, navigation } = await requireSession();
+  const { me, navigation, ability } = await requireSession();
   const { locale, dict } = await getI18n();
   // Compliance officers decide pending role grants here: the users section is the administrators'.
   const grants = me.roles.includes('COMPLIANCE') ? await loadRoleGrants() : null;
@@ -34,6 +37,10 @@ export default async function HomePage({ searchParams }: { searchParams: SearchP
           {format(dict.home.denied, { section: dict.nav[deniedSection] })}
         </p>
       ) : null}
+
+      {ability.can('update', 'Policy') ? <AdminGlance locale={locale} dict={dict} /> : null}
+      {ability.can('readContent', 'AuditEntry') ? <ComplianceGlance locale={locale} dict={dict} /> : null}
+      {ability.can('create', 'Message') ? <EmployeeGlance locale={locale} dict={dict} meId={me.id} /> : null}
 
       <section className="card" aria-labelledby="profile-heading">
         <h2 id="profile-heading" className="card__title">
