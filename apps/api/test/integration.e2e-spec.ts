@@ -359,6 +359,50 @@ describe('integration mode', () => {
     });
   });
 
+  describe('erasure of a chat system’s person', () => {
+    it('takes the chat system’s id out of their mapping and removes the stored answers naming them; the entries keep their source', async () => {
+      const named = await test.request({ method: 'PUT', url: '/api/v1/directory/people/rocketchat/u-zoe', token, payload: { displayName: 'Zoe Quillon' } });
+      const userId = named.json().userId as string;
+      const message = externalMessage({ sentAt: clock.now(), sender: 'u-zoe' });
+      const key = randomUUID();
+      const recorded = await recordRecall(test, token, { message, actor: { source: 'rocketchat', externalId: 'u-zoe' }, reason: 'typo' }, key);
+      expect(recorded.statusCode).toBe(201);
+      const storedNaming = async () =>
+        Number(
+          (
+            await owner().$queryRaw<{ n: bigint }[]>`
+              SELECT count(*)::bigint AS n FROM idempotency_keys WHERE tenant_id = ${tenant.id}::uuid AND response::text LIKE '%Zoe Quillon%'`
+          )[0].n,
+        );
+      expect(await storedNaming()).toBe(1);
+
+      const erased = await test.request({
+        method: 'POST',
+        url: '/api/v1/erasure-requests',
+        token: tenant.users.compliance.token,
+        payload: { subjectUserId: userId, reason: 'Art. 17 request' },
+      });
+      expect(erased.statusCode).toBe(200);
+      const mappings = await owner().$queryRaw<{ external_id: string; source: string }[]>`
+        SELECT external_id, source FROM external_people WHERE tenant_id = ${tenant.id}::uuid AND user_id = ${userId}::uuid`;
+      expect(mappings).toEqual([{ external_id: `erased:${userId}`, source: 'rocketchat' }]);
+      expect(await storedNaming()).toBe(0);
+      const entry = await test.request({ method: 'GET', url: `/api/v1/audit/${erased.json().auditSeq}`, token: tenant.users.compliance.token });
+      expect(entry.json().details).toMatchObject({ chatIdentitiesErased: 1, storedAnswersRemoved: 1 });
+      const listed = await test.request({
+        method: 'GET',
+        url: '/api/v1/audit?source=rocketchat&action=DIRECTORY_PERSON_CHANGED',
+        token: tenant.users.compliance.token,
+      });
+      expect(listed.json().items.map((item: { subjectUserId: string }) => item.subjectUserId)).toContain(userId);
+
+      // The key's answer is gone: the same request is taken anew, and the message is recalled already.
+      const again = await recordRecall(test, token, { message, actor: { source: 'rocketchat', externalId: 'u-zoe' }, reason: 'typo' }, key);
+      expect(again.headers['idempotent-replayed']).toBeUndefined();
+      expect(again.body).not.toContain('Zoe Quillon');
+    });
+  });
+
   describe('organisations and limits', () => {
     it("keeps each organisation's chat ids apart: the same ids in another organisation are other people and another message", async () => {
       const other = await createTenant(test, { admin: ['ADMIN'], compliance: ['COMPLIANCE'] });

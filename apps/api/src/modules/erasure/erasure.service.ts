@@ -6,6 +6,7 @@ import { TenantDb } from '../../common/database/database.module';
 import { ProblemException, forbidden, notFound } from '../../common/problem/problem';
 import { AuditLog } from '../audit/audit-log';
 import { ContentVault } from '../audit/content-vault';
+import { forgetChatIdentity } from '../integration/forget-chat-identity';
 import { holdsCoveringSubject } from '../legal-holds/legal-holds.service';
 import { assertNotLastHolder } from '../users/last-holders';
 
@@ -29,7 +30,8 @@ async function forgetPerson(tx: Tx, tenantId: string, userId: string, now: Date)
 /**
  * GDPR Art. 17 by crypto-shredding: the subject's data keys are destroyed — their recalled content
  * and the personal data entries carry about them (reasons, email, quoted matters) with them — their
- * account is emptied of their email and name, and CONTENT_ERASED is appended; the entries stay and
+ * account is emptied of their email and name, a chat system's id for them and the stored answers
+ * naming them go (forget-chat-identity.ts), and CONTENT_ERASED is appended; the entries stay and
  * the log still verifies. A legal hold refuses it (409), and the refusal itself is recorded.
  */
 @Injectable()
@@ -66,13 +68,20 @@ export class Erasure {
       await assertNotLastHolder(tx, tenantId, subject);
       const destroyed = await this.vault.shred(tx, tenantId, { subjectUserId: request.subjectUserId }, 'ERASURE');
       if (!subject.erasedAt) await forgetPerson(tx, tenantId, subject.id, new Date());
+      const chat = await forgetChatIdentity(tx, tenantId, subject.id);
       // Its reason is sealed under a fresh key of the person: the record of why they were erased stays readable.
       const erased = await this.log.append(tx, tenantId, {
         action: 'CONTENT_ERASED',
         actorId: principal.userId,
         subjectUserId: request.subjectUserId,
         reason: request.reason,
-        details: { keysDestroyed: destroyed.length, dataKeyIds: destroyed, accountErased: true },
+        details: {
+          keysDestroyed: destroyed.length,
+          dataKeyIds: destroyed,
+          accountErased: true,
+          chatIdentitiesErased: chat.mappings,
+          storedAnswersRemoved: chat.storedAnswers,
+        },
       });
       return { refused: false as const, keysDestroyed: destroyed.length, entry: erased };
     });
