@@ -60,6 +60,27 @@ describe('events', () => {
     for (const stream of [bobs, alices]) expect(stream.events.map((e) => e.data).join('\n')).not.toContain('must not travel');
   });
 
+  it("tells the sender's stream when a recipient's device applied a recall, once per recipient, so the reach updates live", async () => {
+    const { alice, bob } = acme.users;
+    const alices = await open(alice.token);
+    const id = await sendText(test, alice, acme.direct, 'reach');
+    expect((await recall(test, alice, id)).statusCode).toBe(200);
+    const reach = async () => (await test.request({ method: 'GET', url: `/api/v1/messages/${id}`, token: alice.token })).json().recallReach;
+    expect(await reach()).toEqual({ recipients: 1, applied: 0 });
+
+    const applied = () => test.request({ method: 'POST', url: `/api/v1/messages/${id}/receipts`, token: bob.token, payload: { kind: 'RECALL_APPLIED' } });
+    expect((await applied()).statusCode).toBe(200);
+    const event = await alices.next(about(id, 'message.recall_applied'));
+    expect(event.json.data).toEqual({ messageId: id, conversationId: acme.direct, senderId: alice.id, senderName: 'alice' });
+    expect(await reach()).toEqual({ recipients: 1, applied: 1 });
+
+    // A repeated report changes nothing and announces nothing: the next event alice sees is the next message.
+    expect((await applied()).statusCode).toBe(200);
+    const after = await sendText(test, alice, acme.direct, 'after the receipt');
+    await alices.next(about(after, 'message.created'));
+    expect(alices.events.filter(about(id, 'message.recall_applied'))).toHaveLength(1);
+  });
+
   it('ends a stream before its next event once the user logs out or is deactivated', async () => {
     const own = await createMessagingTenant(test);
     const { alice, bob, carol, admin } = own.users;

@@ -13,7 +13,7 @@ import { dateTimeText, displayNameText, serverText } from './bounds';
  * `lastEventId` query parameter) to resume after being offline.
  */
 
-export const EVENT_TYPES = ['message.created', 'message.recalled', 'message.reedited', 'policy.changed'] as const;
+export const EVENT_TYPES = ['message.created', 'message.recalled', 'message.reedited', 'message.recall_applied', 'policy.changed'] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES, { error: `must be one of ${EVENT_TYPES.join(', ')}` });
 export type EventType = z.infer<typeof EventTypeSchema>;
 
@@ -48,6 +48,17 @@ export const MessageReEditedDataSchema = MessageCreatedDataSchema.extend({
   replacesMessageId: z.uuid(),
 });
 
+/**
+ * A recipient's device applied a recall (its first RECALL_APPLIED receipt): the sender reads the
+ * message again for its recall reach. Ids only: who applied it is the sender's to read.
+ */
+export const MessageRecallAppliedDataSchema = z.object({
+  messageId: z.uuid(),
+  conversationId: z.uuid(),
+  senderId: z.uuid(),
+  senderName: displayNameText(),
+});
+
 export const PolicyChangedDataSchema = z.object({
   version: z.number().int().min(1),
   changedBy: z.uuid().nullable(),
@@ -60,6 +71,7 @@ export const EventEnvelopeSchema = z.discriminatedUnion('type', [
   z.object({ id: eventIdText(), type: z.literal('message.created'), occurredAt: dateTimeText(), data: MessageCreatedDataSchema }),
   z.object({ id: eventIdText(), type: z.literal('message.recalled'), occurredAt: dateTimeText(), data: MessageRecalledDataSchema }),
   z.object({ id: eventIdText(), type: z.literal('message.reedited'), occurredAt: dateTimeText(), data: MessageReEditedDataSchema }),
+  z.object({ id: eventIdText(), type: z.literal('message.recall_applied'), occurredAt: dateTimeText(), data: MessageRecallAppliedDataSchema }),
   z.object({ id: eventIdText(), type: z.literal('policy.changed'), occurredAt: dateTimeText(), data: PolicyChangedDataSchema }),
 ]);
 export type EventEnvelope = z.infer<typeof EventEnvelopeSchema>;

@@ -289,6 +289,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/sso/logout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** After POST /auth/logout: 302 to the provider's end_session_endpoint (id_token_hint, post_logout_redirect_uri the console's login page) when this browser signed in through a provider that advertises one, else to the login page */
+    get: operations['SsoController_logout'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cases': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A case: every audit entry whose actor or subject is the person and/or whose conversation is the conversation, in the period (newest first, keyset pagination by seq) */
+    get: operations['CasesController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/cases/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A case bundle (tar): case.jsonl with every entry of the case and its inclusion proof against a checkpoint signed for the export (npm run verify checks it offline), case.csv and summary.txt; records EXPORT_CREATED */
+    get: operations['CasesController_export'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/conversations': {
     parameters: {
       query?: never;
@@ -366,7 +417,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Events of your conversations (message.created, message.recalled, message.reedited) and policy.changed. With Accept: text/event-stream, a Server-Sent Events stream resumable with Last-Event-ID (at most EVENT_STREAMS_PER_USER open per user: 429 past it); otherwise one JSON page after lastEventId. */
+    /** Events of your conversations (message.created, message.recalled, message.reedited, message.recall_applied) and policy.changed. With Accept: text/event-stream, a Server-Sent Events stream resumable with Last-Event-ID (at most EVENT_STREAMS_PER_USER open per user: 429 past it); otherwise one JSON page after lastEventId. */
     get: operations['EventsController_events'];
     put?: never;
     post?: never;
@@ -459,7 +510,8 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    patch?: never;
+    /** Change your own language (en, zh-CN, ja): the console, recall notices and problem details follow it */
+    patch: operations['AuthController_updateMe'];
     trace?: never;
   };
   '/api/v1/me/password': {
@@ -559,6 +611,23 @@ export interface paths {
     put?: never;
     /** Batch recall: several messages of one sender in one conversation; each judged on its own (per-message results). force: true for a forced recall (COMPLIANCE/ADMIN, reason required) */
     post: operations['RecallController_recallBatch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The people directory: search the organisation by name or email (keyset pagination in name order) for roles, active, erased and, for compliance officers, active legal holds */
+    get: operations['PeopleController_search'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -834,7 +903,7 @@ export interface paths {
     /** List users of the organisation */
     get: operations['UsersController_list'];
     put?: never;
-    /** Create a user */
+    /** Create a user: the password given is the administrator’s, so the user must choose their own at the first sign-in; COMPLIANCE waits for a compliance officer’s approval (answered in pendingRoles); audited */
     post: operations['UsersController_create'];
     delete?: never;
     options?: never;
@@ -855,7 +924,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Change a user: name, locale, roles, password reset, or deactivate (their sessions end at once); never your own roles; COMPLIANCE waits for a compliance officer’s approval; a compliance officer’s password is theirs alone; every change is audited */
+    /** Change a user: name, locale, roles, password reset, or deactivate (their sessions end at once); never your own roles; COMPLIANCE waits for a compliance officer’s approval (answered in pendingRoles); a reset password must be replaced at the next sign-in; a compliance officer’s password is theirs alone; every change is audited */
     patch: operations['UsersController_update'];
     trace?: never;
   };
@@ -1244,6 +1313,9 @@ export interface operations {
         content: {
           'application/json': {
             items: {
+              abridged: {
+                [key: string]: number;
+              };
               /** @enum {string} */
               action:
                 | 'MESSAGE_RECALLED'
@@ -1285,6 +1357,9 @@ export interface operations {
               conversationId: string | null;
               decidedBy: string | null;
               denialCode: string | null;
+              details: {
+                [key: string]: unknown;
+              };
               forced: boolean;
               hasContent: boolean;
               leafHash: string;
@@ -1301,6 +1376,12 @@ export interface operations {
                 name: string;
               } | null;
               source: string | null;
+              subject: {
+                displayName: string;
+                email: string;
+                /** Format: uuid */
+                id: string;
+              } | null;
               subjectUserId: string | null;
             }[];
             nextCursor: number | null;
@@ -1398,6 +1479,9 @@ export interface operations {
         };
         content: {
           'application/json': {
+            abridged: {
+              [key: string]: number;
+            };
             /** @enum {string} */
             action:
               | 'MESSAGE_RECALLED'
@@ -1462,6 +1546,20 @@ export interface operations {
                     }
                 )
               | null;
+            conversation: {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: 'DIRECT' | 'GROUP';
+              /** Format: int64 */
+              memberCount: number;
+              members: {
+                displayName: string;
+                /** Format: uuid */
+                id: string;
+              }[];
+              title: string | null;
+            } | null;
             conversationId: string | null;
             decidedBy: string | null;
             denialCode: string | null;
@@ -2514,6 +2612,7 @@ export interface operations {
         content: {
           'application/json': {
             passwordLogin: boolean;
+            providerName: string | null;
             sso: boolean;
           };
         };
@@ -2655,6 +2754,351 @@ export interface operations {
       };
       /** @description Invalid request (problem details with errors[]) */
       400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests (Retry-After) */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected fault (logged; nothing internal is disclosed) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  SsoController_logout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      302: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': unknown;
+        };
+      };
+      /** @description Too many requests (Retry-After) */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected fault (logged; nothing internal is disclosed) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  CasesController_list: {
+    parameters: {
+      query?: {
+        conversationId?: string;
+        cursor?: number;
+        from?: string;
+        limit?: number;
+        personId?: string;
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              abridged: {
+                [key: string]: number;
+              };
+              /** @enum {string} */
+              action:
+                | 'MESSAGE_RECALLED'
+                | 'RECALL_DENIED'
+                | 'MESSAGE_REEDITED'
+                | 'POLICY_CHANGED'
+                | 'ROLE_CHANGED'
+                | 'USER_CREATED'
+                | 'USER_DEACTIVATED'
+                | 'USER_REACTIVATED'
+                | 'PASSWORD_CHANGED'
+                | 'LEGAL_HOLD_PLACED'
+                | 'LEGAL_HOLD_RELEASED'
+                | 'CONTENT_ERASED'
+                | 'ERASURE_REFUSED'
+                | 'RETENTION_SHREDDED'
+                | 'EXPORT_CREATED'
+                | 'AUDIT_CONTENT_VIEWED'
+                | 'WEBHOOK_CHANGED'
+                | 'ROLE_GRANT_REQUESTED'
+                | 'ROLE_GRANT_APPROVED'
+                | 'ROLE_GRANT_REFUSED'
+                | 'ROLE_GRANT_REVOKED'
+                | 'RETENTION_SHORTENING_PROPOSED'
+                | 'RETENTION_SHORTENING_CANCELLED'
+                | 'SERVICE_ACCOUNT_CREATED'
+                | 'SERVICE_ACCOUNT_REVOKED'
+                | 'DIRECTORY_PERSON_CHANGED'
+                | 'SSO_CONFIGURED'
+                | 'SSO_USER_LINKED'
+                | 'SCIM_GROUP_CHANGED';
+              actor: {
+                displayName: string;
+                email: string;
+                /** Format: uuid */
+                id: string;
+              } | null;
+              actorId: string | null;
+              conversationId: string | null;
+              decidedBy: string | null;
+              denialCode: string | null;
+              details: {
+                [key: string]: unknown;
+              };
+              forced: boolean;
+              hasContent: boolean;
+              leafHash: string;
+              messageId: string | null;
+              occurredAt: string;
+              personalData: ('READABLE' | 'ERASED' | 'UNREADABLE') | null;
+              policyVersion: number | null;
+              reason: string | null;
+              /** Format: int64 */
+              seq: number;
+              serviceAccount: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+              } | null;
+              source: string | null;
+              subject: {
+                displayName: string;
+                email: string;
+                /** Format: uuid */
+                id: string;
+              } | null;
+              subjectUserId: string | null;
+            }[];
+            nextCursor: number | null;
+          };
+        };
+      };
+      /** @description Invalid request (problem details with errors[]) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not allowed for your roles */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for other organisations' resources) */
+      404: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests (Retry-After) */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected fault (logged; nothing internal is disclosed) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  CasesController_export: {
+    parameters: {
+      query?: {
+        conversationId?: string;
+        from?: string;
+        personId?: string;
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/x-tar': unknown;
+        };
+      };
+      /** @description Invalid request (problem details with errors[]) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not allowed for your roles */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (also for other organisations' resources) */
+      404: {
         headers: {
           'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
           'RateLimit-Limit': components['headers']['RateLimit-Limit'];
@@ -3616,6 +4060,21 @@ export interface operations {
                 }
               | {
                   data: {
+                    /** Format: uuid */
+                    conversationId: string;
+                    /** Format: uuid */
+                    messageId: string;
+                    /** Format: uuid */
+                    senderId: string;
+                    senderName: string;
+                  };
+                  id: string;
+                  occurredAt: string;
+                  /** @constant */
+                  type: 'message.recall_applied';
+                }
+              | {
+                  data: {
                     changedBy: string | null;
                     /** Format: int64 */
                     version: number;
@@ -3726,6 +4185,15 @@ export interface operations {
           'application/json': {
             /** @enum {string} */
             bucket: 'hour' | 'day' | 'week';
+            bySource: {
+              /** Format: int64 */
+              denied: number;
+              /** Format: int64 */
+              forced: number;
+              /** Format: int64 */
+              recalled: number;
+              source: string | null;
+            }[];
             deniedByCode: {
               [key: string]: number;
             };
@@ -4398,6 +4866,125 @@ export interface operations {
             /** Format: uuid */
             tenantId: string;
           };
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not allowed for your roles */
+      403: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests (Retry-After) */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected fault (logged; nothing internal is disclosed) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  AuthController_updateMe: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          locale: 'en' | 'zh-CN' | 'ja';
+        };
+      };
+    };
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            active: boolean;
+            createdAt: string;
+            displayName: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            locale: 'en' | 'zh-CN' | 'ja';
+            mustChangePassword: boolean;
+            roles: ('ADMIN' | 'COMPLIANCE' | 'EMPLOYEE')[];
+            tenant: {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              locale: 'en' | 'zh-CN' | 'ja';
+              name: string;
+              slug: string;
+            };
+            /** Format: uuid */
+            tenantId: string;
+          };
+        };
+      };
+      /** @description Invalid request (problem details with errors[]) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description Not authenticated */
@@ -5540,6 +6127,115 @@ export interface operations {
       };
       /** @description Refused by policy */
       422: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests (Retry-After) */
+      429: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected fault (logged; nothing internal is disclosed) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  PeopleController_search: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+        personId?: string;
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Success */
+      200: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              active: boolean;
+              activeHolds: number | null;
+              createdAt: string;
+              displayName: string;
+              email: string;
+              erased: boolean;
+              /** Format: uuid */
+              id: string;
+              roles: ('ADMIN' | 'COMPLIANCE' | 'EMPLOYEE')[];
+            }[];
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Invalid request (problem details with errors[]) */
+      400: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not authenticated */
+      401: {
+        headers: {
+          'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
+          'RateLimit-Limit': components['headers']['RateLimit-Limit'];
+          'RateLimit-Policy': components['headers']['RateLimit-Policy'];
+          'RateLimit-Remaining': components['headers']['RateLimit-Remaining'];
+          'RateLimit-Reset': components['headers']['RateLimit-Reset'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not allowed for your roles */
+      403: {
         headers: {
           'Access-Control-Allow-Origin': components['headers']['Access-Control-Allow-Origin'];
           'RateLimit-Limit': components['headers']['RateLimit-Limit'];
@@ -7351,6 +8047,7 @@ export interface operations {
         content: {
           'application/json': {
             items: {
+              granteeMustChangePassword: boolean;
               /** Format: uuid */
               id: string;
               requestedAt: string;
@@ -8021,6 +8718,7 @@ export interface operations {
             }[];
             issuer: string;
             passwordLogin: boolean;
+            providerName: string | null;
             redirectUri: string;
             updatedAt: string;
           };
@@ -8103,6 +8801,7 @@ export interface operations {
           }[];
           issuer: string;
           passwordLogin: boolean;
+          providerName?: string;
         };
       };
     };
@@ -8130,6 +8829,7 @@ export interface operations {
             }[];
             issuer: string;
             passwordLogin: boolean;
+            providerName: string | null;
             redirectUri: string;
             updatedAt: string;
           };
@@ -8344,6 +9044,7 @@ export interface operations {
               /** @enum {string} */
               locale: 'en' | 'zh-CN' | 'ja';
               mustChangePassword: boolean;
+              pendingRoles: ('ADMIN' | 'COMPLIANCE' | 'EMPLOYEE')[];
               roles: ('ADMIN' | 'COMPLIANCE' | 'EMPLOYEE')[];
               /** Format: uuid */
               tenantId: string;
@@ -8462,6 +9163,7 @@ export interface operations {
             /** @enum {string} */
             locale: 'en' | 'zh-CN' | 'ja';
             mustChangePassword: boolean;
+            pendingRoles: ('ADMIN' | 'COMPLIANCE' | 'EMPLOYEE')[];
             roles: ('ADMIN' | 'COMPLIANCE' | 'EMPLOYEE')[];
             /** Format: uuid */
             tenantId: string;
@@ -8593,6 +9295,7 @@ export interface operations {
             /** @enum {string} */
             locale: 'en' | 'zh-CN' | 'ja';
             mustChangePassword: boolean;
+            pendingRoles: ('ADMIN' | 'COMPLIANCE' | 'EMPLOYEE')[];
             roles: ('ADMIN' | 'COMPLIANCE' | 'EMPLOYEE')[];
             /** Format: uuid */
             tenantId: string;
@@ -8721,7 +9424,7 @@ export interface operations {
               /** Format: uuid */
               createdBy: string;
               description: string | null;
-              eventTypes: ('message.created' | 'message.recalled' | 'message.reedited' | 'policy.changed')[];
+              eventTypes: ('message.created' | 'message.recalled' | 'message.reedited' | 'message.recall_applied' | 'policy.changed')[];
               /** Format: uuid */
               id: string;
               url: string;
@@ -8794,7 +9497,7 @@ export interface operations {
       content: {
         'application/json': {
           description?: string;
-          eventTypes: ('message.created' | 'message.recalled' | 'message.reedited' | 'policy.changed')[];
+          eventTypes: ('message.created' | 'message.recalled' | 'message.reedited' | 'message.recall_applied' | 'policy.changed')[];
           url: string;
         };
       };
@@ -8816,7 +9519,7 @@ export interface operations {
             /** Format: uuid */
             createdBy: string;
             description: string | null;
-            eventTypes: ('message.created' | 'message.recalled' | 'message.reedited' | 'policy.changed')[];
+            eventTypes: ('message.created' | 'message.recalled' | 'message.reedited' | 'message.recall_applied' | 'policy.changed')[];
             /** Format: uuid */
             id: string;
             secret: string;
@@ -9030,7 +9733,7 @@ export interface operations {
               deliveredAt: string | null;
               eventId: string;
               /** @enum {string} */
-              eventType: 'message.created' | 'message.recalled' | 'message.reedited' | 'policy.changed';
+              eventType: 'message.created' | 'message.recalled' | 'message.reedited' | 'message.recall_applied' | 'policy.changed';
               /** Format: uuid */
               id: string;
               lastAttemptAt: string | null;

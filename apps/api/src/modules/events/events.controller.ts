@@ -43,7 +43,7 @@ export class EventsController {
   @Get()
   @Endpoint({
     summary:
-      'Events of your conversations (message.created, message.recalled, message.reedited) and policy.changed. ' +
+      'Events of your conversations (message.created, message.recalled, message.reedited, message.recall_applied) and policy.changed. ' +
       'With Accept: text/event-stream, a Server-Sent Events stream resumable with Last-Event-ID (at most EVENT_STREAMS_PER_USER open per user: 429 past it); ' +
       'otherwise one JSON page after lastEventId.',
     tags: ['events'],

@@ -246,21 +246,31 @@ export async function conversationMemberIds(tx: SqlTx, tenantId: string, convers
   return rows.map((r) => r.user_id);
 }
 
-/** Records a receipt once (the first report's time is kept) and returns its time. */
-export async function recordReceipt(tx: SqlTx, tenantId: string, messageId: string, userId: string, kind: ReceiptKind, at: Date): Promise<Date> {
-  const [row] = await tx.$queryRaw<{ at: Date }[]>`
+/**
+ * Records a receipt once (the first report's time is kept) and returns its time; `first` says this
+ * call recorded it (a concurrent first report that this one did not see is the other call's).
+ */
+export async function recordReceipt(
+  tx: SqlTx,
+  tenantId: string,
+  messageId: string,
+  userId: string,
+  kind: ReceiptKind,
+  at: Date,
+): Promise<{ at: Date; first: boolean }> {
+  const [row] = await tx.$queryRaw<{ at: Date; first: boolean }[]>`
     WITH inserted AS (
       INSERT INTO message_receipts (tenant_id, message_id, user_id, kind, at)
       VALUES (${tenantId}::uuid, ${messageId}::uuid, ${userId}::uuid, ${kind}::receipt_kind, ${at})
       ON CONFLICT DO NOTHING
       RETURNING at
     )
-    SELECT at FROM inserted
+    SELECT at, true AS first FROM inserted
     UNION ALL
-    SELECT at FROM message_receipts
+    SELECT at, false AS first FROM message_receipts
      WHERE tenant_id = ${tenantId}::uuid AND message_id = ${messageId}::uuid AND user_id = ${userId}::uuid AND kind = ${kind}::receipt_kind
        AND NOT EXISTS (SELECT 1 FROM inserted)`;
-  return row ? new Date(row.at) : at;
+  return row ? { at: new Date(row.at), first: row.first } : { at, first: false };
 }
 
 /** Delete for me: hides the message from one user's lists. */

@@ -151,7 +151,17 @@ export class MessagesService {
         }
         if (recalled) throw conflict('The message was recalled; its attachment is no longer available.');
       }
-      const at = await recordReceipt(tx, principal.tenantId, row.id, principal.userId, kind, now);
+      const { at, first } = await recordReceipt(tx, principal.tenantId, row.id, principal.userId, kind, now);
+      // The sender's view of the recall's reach ("removed for 1 of 2") follows without a reload.
+      if (kind === 'RECALL_APPLIED' && first) {
+        await this.events.record(tx, principal.tenantId, {
+          type: 'message.recall_applied',
+          conversationId: row.conversationId,
+          messageId: row.id,
+          payload: { messageId: row.id, conversationId: row.conversationId, senderId: row.senderId },
+          at: now,
+        });
+      }
       return { messageId: row.id, userId: principal.userId, kind, at: at.toISOString() };
     });
   }
