@@ -214,4 +214,40 @@ describe('audit API', () => {
     const verify = await test.request({ method: 'POST', url: '/api/v1/audit/verify', token: fresh.users.compliance.token, payload: {} });
     expect(verify.json().ok).toBe(true);
   });
+  it('names the people and the conversation an entry concerns, and cuts long lists in a page but not in the entry', async () => {
+    const fresh = await createTenant(test, { compliance: ['COMPLIANCE'], alice: ['EMPLOYEE'], bob: ['EMPLOYEE'] });
+    const created = await test.request({
+      method: 'POST',
+      url: '/api/v1/conversations',
+      token: fresh.users.alice.token,
+      payload: { kind: 'GROUP', title: 'Budget', memberIds: [fresh.users.bob.id] },
+    });
+    expect(created.statusCode).toBe(201);
+    const keyIds = Array.from({ length: 25 }, () => crypto.randomUUID());
+    const [recall, shred] = await appendEntries(test, fresh, [
+      recalledDraft(fresh, 'alice', 'budget draft', { conversationId: created.json().id }),
+      { action: 'RETENTION_SHREDDED', actorId: null, details: { retentionDays: 30, dataKeyIds: keyIds } },
+    ]);
+    const page = (await test.request({ method: 'GET', url: '/api/v1/audit', token: fresh.users.compliance.token })).json().items;
+    const listed = (seq: number) => page.find((item: { seq: number }) => item.seq === seq);
+    expect(listed(recall)).toMatchObject({
+      subject: { id: fresh.users.alice.id, displayName: 'alice' },
+      details: { recipients: [fresh.users.bob.id] },
+      abridged: {},
+    });
+    expect(listed(shred).details.dataKeyIds).toEqual(keyIds.slice(0, 20));
+    expect(listed(shred).abridged).toEqual({ dataKeyIds: 25 });
+    const entry = (seq: number) => test.request({ method: 'GET', url: `/api/v1/audit/${seq}`, token: fresh.users.compliance.token }).then((r) => r.json());
+    expect((await entry(shred)).details.dataKeyIds).toEqual(keyIds);
+    expect((await entry(recall)).conversation).toEqual({
+      id: created.json().id,
+      kind: 'GROUP',
+      title: 'Budget',
+      members: expect.arrayContaining([
+        { id: fresh.users.alice.id, displayName: 'alice' },
+        { id: fresh.users.bob.id, displayName: 'bob' },
+      ]),
+      memberCount: 2,
+    });
+  });
 });

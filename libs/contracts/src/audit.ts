@@ -11,7 +11,8 @@ import {
   pageOf,
   serverText,
 } from './bounds';
-import { MAX_CONVERSATION_MEMBERS } from './conversations';
+import { MAX_CONVERSATION_MEMBERS, MAX_CONVERSATION_TITLE_LENGTH } from './conversations';
+import { ConversationKindSchema } from './policy';
 import { freeText, searchTerm } from './text';
 
 export const AUDIT_ACTIONS = [
@@ -101,6 +102,15 @@ export const AuditEntryViewSchema = z.object({
   source: z.string().max(32).nullable(),
   /** The service account the entry was recorded through (its actor, or the chat system that reported a person's recall). */
   serviceAccount: z.object({ id: z.uuid(), name: z.string().max(120) }).nullable(),
+  /** The person the entry concerns, by name; null when there is none or they were erased. */
+  subject: PersonSchema,
+  /**
+   * The entry's recorded details in the clear (never its sealed personal data nor content), so a
+   * list can say what each entry is about. In a list, longer lists are cut to their first
+   * MAX_LISTED_DETAIL_ITEMS items and `abridged` gives their full length by key.
+   */
+  details: z.record(identifierText(), z.unknown()),
+  abridged: z.record(identifierText(), z.number().int()),
 });
 export type AuditEntryView = z.infer<typeof AuditEntryViewSchema>;
 
@@ -113,9 +123,24 @@ export const AuditContentSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('UNREADABLE') }),
 ]);
 
+/** How many items of each list in an entry's details a page of the audit trail carries. */
+export const MAX_LISTED_DETAIL_ITEMS = 20;
+/** How many members of an entry's conversation its detail names. */
+export const MAX_NAMED_CONVERSATION_MEMBERS = 10;
+
+export const AuditConversationSchema = z.object({
+  id: z.uuid(),
+  kind: ConversationKindSchema,
+  title: z.string().max(MAX_CONVERSATION_TITLE_LENGTH).nullable(),
+  /** Its first members by name (erased people are left out); `memberCount` counts them all. */
+  members: z.array(z.object({ id: z.uuid(), displayName: displayNameText() })).max(MAX_NAMED_CONVERSATION_MEMBERS),
+  memberCount: z.number().int(),
+});
+export type AuditConversation = z.infer<typeof AuditConversationSchema>;
+
 export const AuditEntryDetailSchema = AuditEntryViewSchema.extend({
-  subject: PersonSchema,
-  details: z.record(identifierText(), z.unknown()),
+  /** The conversation the entry names, by kind, title and members; null when none or when it is gone. */
+  conversation: AuditConversationSchema.nullable(),
   /** Null when withheld: a legal hold's entries to those who may not read legal holds. */
   leaf: z.string().max(MAX_DOCUMENT_LENGTH).nullable(),
   content: AuditContentSchema.nullable(),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { asSubject } from '@retract/authz';
 import { decodeLeaf } from '@retract/audit-log';
 import type { AuditEntryDetail, AuditListQuery } from '@retract/contracts';
-import { Prisma, type Tx } from '@retract/db';
+import { Prisma, type SqlTx, type Tx } from '@retract/db';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { TenantDb } from '../../common/database/database.module';
 import { notFound } from '../../common/problem/problem';
@@ -12,6 +12,7 @@ import { ContentVault, type ContentEnvelope } from './content-vault';
 import { isHoldConfidential, leafSummary, toEntryView, withoutHoldSecrets, type AuditEntryColumns } from './audit-entry-view';
 import { openPersonalData, peopleById } from './personal-data';
 import { integrationNames } from '../service-accounts/service-account-names';
+import { auditConversation } from './audit-conversation';
 
 type ListedRow = AuditEntryColumns & { actorName: string | null; actorEmail: string | null };
 
@@ -56,11 +57,12 @@ export class AuditEntries {
                  ${query.source ?? null}::text)))
          ORDER BY e.seq DESC`);
       const page = rows.slice(0, query.limit);
-      const actors = new Map(
+      const people = new Map(
         page
           .filter((row) => row.actorId && row.actorName !== null)
           .map((row) => [row.actorId!, { id: row.actorId!, displayName: row.actorName!, email: row.actorEmail! }]),
       );
+      for (const subject of await subjectsOf(tx, tenantId, page)) people.set(subject.id, subject);
       const seesHolds = seesHoldSecrets(principal);
       // A filter on a person, a conversation or the text would tell, by a hold entry matching it, whom or what the hold names.
       const filtersOnHoldSecrets = Boolean(query.subjectUserId || query.conversationId || query.q);
@@ -72,7 +74,7 @@ export class AuditEntries {
         tenantId,
         shown.map((row, i) => ({ serviceAccountId: summaries[i].serviceAccountId, messageId: row.messageId })),
       );
-      const views = shown.map((row, i) => toEntryView(row, summaries[i], actors, personal[i], integration));
+      const views = shown.map((row, i) => toEntryView(row, summaries[i], people, personal[i], integration));
       return {
         items: seesHolds ? views : views.map(withoutHoldSecrets),
         nextCursor: rows.length > query.limit ? Number(page[page.length - 1].seq) : null,
@@ -116,8 +118,9 @@ export class AuditEntries {
       const integration = await integrationNames(tx, tenantId, [{ serviceAccountId: summary.serviceAccountId, messageId: row.messageId }]);
       const full: AuditEntryDetail = {
         ...toEntryView(row, summary, people, personal, integration),
-        subject: row.subjectUserId ? (people.get(row.subjectUserId) ?? null) : null,
         details: { ...(leaf.details as Record<string, unknown> | undefined), ...personal.details },
+        abridged: {},
+        conversation: await auditConversation(tx, tenantId, row.conversationId),
         leaf: Buffer.from(row.leaf).toString('base64'),
         content,
         recallReach: row.action === 'MESSAGE_RECALLED' && row.messageId ? await recallReach(tx, tenantId, row.messageId, leaf.details) : null,
@@ -127,6 +130,15 @@ export class AuditEntries {
     if (view && detail.content?.state === 'READABLE') detail.content.viewAuditSeq = view.seq;
     return detail;
   }
+}
+
+/** The people a page's entries concern, by name (erased people resolve to none). */
+function subjectsOf(tx: SqlTx, tenantId: string, rows: readonly AuditEntryColumns[]) {
+  const ids = [...new Set(rows.map((row) => row.subjectUserId).filter((id): id is string => Boolean(id)))];
+  if (ids.length === 0) return Promise.resolve([]);
+  return tx.$queryRaw<{ id: string; displayName: string; email: string }[]>(Prisma.sql`
+    SELECT id, display_name AS "displayName", email FROM users
+     WHERE tenant_id = ${tenantId}::uuid AND id = ANY (${ids}::uuid[]) AND erased_at IS NULL`);
 }
 
 /** How many recipients acknowledged the recall (RECALL_APPLIED receipts) and who may still hold the content. */

@@ -1,4 +1,4 @@
-import type { AuditAction, AuditEntryView } from '@retract/contracts';
+import { MAX_LISTED_DETAIL_ITEMS, type AuditAction, type AuditEntryView } from '@retract/contracts';
 import type { ContentEnvelope, EntryBinding } from './content-vault';
 
 /** A person named by an entry, resolved when it is read; an erased person resolves to null (docs/audit-log.md, "Personal data"). */
@@ -32,6 +32,8 @@ export interface LeafSummary {
   /** Integration mode: the chat system and the service account an entry came through (clear `details`). */
   source: string | null;
   serviceAccountId: string | null;
+  /** The leaf's details in the clear (its sealed personal data is opened apart: personal-data.ts). */
+  details: Record<string, unknown>;
 }
 
 const stringOr = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -57,9 +59,10 @@ export function leafSummary(row: AuditEntryColumns): LeafSummary {
       binding: { action: typeof leaf.action === 'string' ? leaf.action : row.action, messageId: typeof leaf.messageId === 'string' ? leaf.messageId : null },
       source: stringOr(details.source),
       serviceAccountId: stringOr(details.serviceAccountId),
+      details,
     };
   } catch {
-    return { hasContent: row.dataKeyId !== null, clearReason: null, personal: null, binding, source: null, serviceAccountId: null };
+    return { hasContent: row.dataKeyId !== null, clearReason: null, personal: null, binding, source: null, serviceAccountId: null, details: {} };
   }
 }
 
@@ -104,7 +107,25 @@ export function toEntryView(
     // An entry about a chat system's message (a recall, a content view) names its source, as the list's `source` filter matches it.
     source: summary.source ?? (row.messageId ? (integration.sources.get(row.messageId) ?? null) : null),
     serviceAccount: summary.serviceAccountId && serviceAccountName !== undefined ? { id: summary.serviceAccountId, name: serviceAccountName } : null,
+    subject: row.subjectUserId ? (people.get(row.subjectUserId) ?? null) : null,
+    ...abridgedDetails(summary.details),
   };
+}
+
+/**
+ * An entry's details as a page of the trail carries them: a retention run's thousands of key ids
+ * would outweigh the page, so each list keeps its first items and the full length is told apart.
+ */
+export function abridgedDetails(details: Record<string, unknown>): Pick<AuditEntryView, 'details' | 'abridged'> {
+  const abridged: Record<string, number> = {};
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(details)) {
+    if (Array.isArray(value) && value.length > MAX_LISTED_DETAIL_ITEMS) {
+      kept[key] = value.slice(0, MAX_LISTED_DETAIL_ITEMS);
+      abridged[key] = value.length;
+    } else kept[key] = value;
+  }
+  return { details: kept, abridged };
 }
 
 /**
@@ -122,10 +143,18 @@ export const isHoldConfidential = (action: string) => HOLD_CONFIDENTIAL_ACTIONS.
  */
 export function withoutHoldSecrets<T extends AuditEntryView>(view: T): T {
   if (!isHoldConfidential(view.action)) return view;
-  const redacted = { ...view, subjectUserId: null, conversationId: null, reason: null, personalData: null };
-  if ('details' in view) {
-    const scope = (view as { details: Record<string, unknown> }).details.scope;
-    Object.assign(redacted, { subject: null, leaf: null, details: scope === undefined ? {} : { scope } });
-  }
+  const scope = view.details.scope;
+  const redacted = {
+    ...view,
+    subjectUserId: null,
+    subject: null,
+    conversationId: null,
+    reason: null,
+    personalData: null,
+    details: scope === undefined ? {} : { scope },
+    abridged: {},
+  };
+  if ('leaf' in view) Object.assign(redacted, { leaf: null });
+  if ('conversation' in view) Object.assign(redacted, { conversation: null });
   return redacted;
 }
