@@ -363,6 +363,17 @@ describe('SCIM provisioning', () => {
       expect((await scim('GET', `/Groups/${group.id}`)).json().members).toHaveLength(1);
     });
 
+    it('creates one user when two POSTs of the same userName race, and refuses the other 409 uniqueness', async () => {
+      const name = `race-${randomUUID().slice(0, 6)}@${tenant.slug}.test`;
+      const answers = await Promise.all(
+        [name, name.toUpperCase()].map((userName) =>
+          scim('POST', '/Users', { payload: { userName, emails: [{ value: `${randomUUID()}@${tenant.slug}.test` }] } }),
+        ),
+      );
+      expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409]);
+      expect((await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${name}"`)}`)).json().totalResults).toBe(1);
+    });
+
     it('refuses to deactivate the last active administrator (409) and changes nothing', async () => {
       const solo = await createTenant(test, { admin: ['ADMIN'] });
       const { token } = await createServiceAccount(test, solo.users.admin, ['scim']);
@@ -374,6 +385,24 @@ describe('SCIM provisioning', () => {
       });
       expectScimError(refused, 409);
       expect((await api('GET', '/me', solo.users.admin.token)).statusCode).toBe(200);
+    });
+  });
+
+  describe('limits', () => {
+    let limited: TestApp;
+    afterAll(async () => {
+      await limited?.close();
+    });
+
+    it('answers a service account past its request budget 429 in the SCIM shape, with Retry-After', async () => {
+      limited = await startTestApp({ SERVICE_ACCOUNT_REQUESTS_PER_MINUTE: '3' });
+      const owner = await createTenant(limited, { admin: ['ADMIN'] });
+      const { token } = await createServiceAccount(limited, owner.users.admin, ['scim']);
+      const call = () => limited.app.inject({ method: 'GET', url: '/scim/v2/Users', headers: { authorization: `Bearer ${token}` } });
+      for (let i = 0; i < 3; i++) expect((await call()).statusCode).toBe(200);
+      const refused = await call();
+      expectScimError(refused, 429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     });
   });
 });
