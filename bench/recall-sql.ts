@@ -145,7 +145,11 @@ export function pgbenchScript(statements: RecordedStatement[], variables: Map<st
       return `ARRAY[${value.map((v) => `:${variables.get(v)}::text`).join(', ')}]`;
     return literal(value);
   };
-  const body = statements.filter((s) => s.text !== 'COMMIT').map((s) => `${s.text.replace(/\$(\d+)/g, (_, n: string) => bind(s.values[Number(n) - 1]))};`);
+  // Ids the path wrote as literals (the simple query that opens a transaction takes no parameters).
+  const bindLiterals = (text: string) => text.replace(/'([0-9a-f-]{36})'/g, (quoted, id: string) => (variables.has(id) ? `:${variables.get(id)}` : quoted));
+  const body = statements
+    .filter((s) => s.text !== 'COMMIT')
+    .map((s) => `${bindLiterals(s.text).replace(/\$(\d+)/g, (_, n: string) => bind(s.values[Number(n) - 1]))};`);
   return [pick, ...body, 'SELECT bench_append_direct(:tenant_id::uuid);', 'COMMIT;', ''].join('\n');
 }
 

@@ -7,9 +7,10 @@ import { TenantDb } from '../../../common/database/database.module';
 import { CONFIG, type Config } from '../../../config/config';
 import { Clock } from '../../clock/clock';
 import { PolicyCache } from '../../policy/policy-cache';
+import { readDecisionFacts } from '../decision-facts';
 import { decideExternal, decisionView } from '../external-decision';
-import { findConversation, findPerson, placeholderName, sameRef } from '../external-directory';
-import { findExternalMessage, noteSighting, recentExternalRecalls } from '../external-messages';
+import { placeholderName, sameRef } from '../external-directory';
+import { noteSighting } from '../external-messages';
 
 /**
  * POST /recall-decisions: "may this person recall this message now?" A query: it creates no
@@ -31,10 +32,8 @@ export class DecideExternalRecall {
     const { tenantId } = service;
     const { message, actor } = request;
     return this.tenantDb.sql({ tenantId }, async (tx) => {
-      const sender = await findPerson(tx, tenantId, message.sender);
-      const actorPerson = sameRef(actor, message.sender) ? sender : await findPerson(tx, tenantId, actor);
-      const conversation = await findConversation(tx, tenantId, message.conversation);
-      const known = await findExternalMessage(tx, tenantId, message.source, message.externalId);
+      // One statement for every lookup; the recent-recall count takes no lock, as a decision records nothing.
+      const { sender, actor: actorPerson, conversation, message: known, recent } = await readDecisionFacts(tx, tenantId, message, actor, now);
       const time = externalSentAt({
         claimed: new Date(message.sentAt),
         firstSeenAt: known?.firstSeenAt,
@@ -46,7 +45,6 @@ export class DecideExternalRecall {
       // Stand-ins for people not known yet: the sender's and the actor's are equal exactly when the references are.
       const senderId = sender?.userId ?? randomUUID();
       const actorId = sameRef(actor, message.sender) ? senderId : (actorPerson?.userId ?? randomUUID());
-      const recent = actorPerson ? await recentExternalRecalls(tx, tenantId, actorPerson.userId, now, false) : { count: 0, oldestAt: null };
       const decision = decideExternal({
         policy,
         message,
