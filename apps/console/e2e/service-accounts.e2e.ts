@@ -127,6 +127,16 @@ test.describe('service accounts: an external recall from token to verified audit
     await admin.reload();
     await expect(admin.getByTestId('service-account-row').filter({ hasText: accountName }).getByTestId('service-account-last-used')).toHaveText(/UTC$/);
 
+    // The chat system's person has no email yet: the users page says so instead of a made-up address,
+    // and the insights count the recall under its source.
+    await admin.goto('/users?q=u-dana');
+    const dana = admin.getByTestId('user-row').filter({ hasText: 'u-dana' }).first();
+    await expect(dana.getByTestId('no-email')).toHaveText('no email');
+    await expect(dana).not.toContainText('.invalid');
+    await admin.goto('/insights');
+    await expect(admin.getByTestId('insights-by-source').getByRole('row').filter({ hasText: source })).toContainText('1');
+    await admin.goto('/service-accounts');
+
     // --- Compliance: the service accounts section is not theirs; the audit log filters by the source.
     const compliance = await signedIn(browser, 'compliance@acme.test');
     expect(await navLabels(compliance)).not.toContain('Service accounts');

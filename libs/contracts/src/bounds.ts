@@ -31,6 +31,12 @@ export const MAX_DOCUMENT_LENGTH = 1024 * 1024;
 
 export const dateTimeText = () => z.string().max(MAX_DATE_TIME_LENGTH);
 export const emailText = () => z.string().max(MAX_EMAIL_LENGTH);
+/**
+ * The address of someone Retract knows no email for: a chat system's person the directory has not
+ * given one (`<id>@external.invalid`), an erased person (`erased-<id>@erased.invalid`). `.invalid`
+ * never resolves (RFC 2606), so no real address ends with it; clients show "no email" instead.
+ */
+export const isPlaceholderEmail = (email: string): boolean => email.toLowerCase().endsWith('.invalid');
 export const displayNameText = () => z.string().max(MAX_DISPLAY_NAME_LENGTH);
 export const identifierText = () => z.string().max(MAX_IDENTIFIER_LENGTH);
 export const serverText = () => z.string().max(MAX_SERVER_TEXT_LENGTH);

@@ -143,6 +143,7 @@ export const en = {
     adminPassword: 'Still signs in with the password an administrator set',
     approveAfterOwnPassword:
       'Approval is possible once they have signed in and chosen their own password, so the account you approve is not one an administrator holds.',
+    noEmail: 'no email',
     approve: 'Approve',
     refuse: 'Refuse',
     ownGrant: 'Another compliance officer decides this one',
@@ -654,6 +655,7 @@ export const en = {
     needPassword: 'Use at least 12 characters.',
     emailTaken: 'A user with this email already exists in the organisation.',
     lastAdmin: 'The organisation must keep at least one active administrator: give another person the Administrator role first.',
+    noEmail: 'no email',
     you: 'you',
     pendingRole: '{role}: awaiting approval',
     pendingNotice: '{roles}: awaiting a compliance officer’s approval.',

@@ -11,7 +11,6 @@ import { randomUUID } from 'node:crypto';
 
 /** The placeholder email of a person the directory has not named (`.invalid` never resolves, RFC 2606). */
 export const placeholderEmail = (userId: string) => `${userId}@external.invalid`;
-export const isPlaceholderEmail = (email: string) => email.endsWith('@external.invalid');
 /** The chat system's id stands for the name until the directory gives one (at most 120 characters, as names are). */
 export const placeholderName = (ref: ExternalRef) => ref.externalId.slice(0, 120);
 

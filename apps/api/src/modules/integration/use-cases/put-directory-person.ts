@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { DirectoryPerson, ExternalRef, PutDirectoryPersonRequest } from '@retract/contracts';
+import { isPlaceholderEmail, type DirectoryPerson, type ExternalRef, type PutDirectoryPersonRequest } from '@retract/contracts';
 import type { ServicePrincipal } from '../../../common/auth/service-accounts';
 import { TenantDb } from '../../../common/database/database.module';
 import { conflict } from '../../../common/problem/problem';
 import { AuditLog } from '../../audit/audit-log';
 import { isUniqueViolation } from '../../messages/db-errors';
 import { recordDirectoryChange } from '../directory-audit';
-import { ensurePerson, isPlaceholderEmail } from '../external-directory';
+import { ensurePerson } from '../external-directory';
 
 /**
  * PUT /directory/people/{source}/{externalId}: the chat system's directory names a person (name,

@@ -3,6 +3,7 @@
 import type { RoleGrantView } from '@retract/contracts';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { EmailText } from '../../../components/email-text';
 import { ProblemAlert } from '../../../components/problem-alert';
 import { SuccessNotice } from '../../../components/success-notice';
 import type { Dictionary } from '../../../i18n/en';
@@ -73,7 +74,7 @@ export function RoleGrants({ locale, meId, grants, canDecide, problem, t, roleNa
                     <td>
                       {grant.user.displayName}
                       <br />
-                      <span className="muted">{grant.user.email}</span>
+                      <EmailText className="muted" email={grant.user.email} noEmail={t.noEmail} />
                       {grant.granteeMustChangePassword ? (
                         <>
                           <br />

@@ -3,6 +3,7 @@
 import type { Locale, ManagedUserView, Role } from '@retract/contracts';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Fragment, useCallback, useState, type FormEvent } from 'react';
+import { EmailText } from '../../../components/email-text';
 import { describedBy, Field } from '../../../components/field';
 import { ProblemAlert } from '../../../components/problem-alert';
 import { SubmitButton } from '../../../components/submit-button';
@@ -121,7 +122,9 @@ export function UsersBrowser({ locale, meId, users, nextCursor, params, problem,
                       <strong>{user.displayName}</strong>
                       {user.id === meId ? <span className="muted"> ({t.you})</span> : null}
                     </td>
-                    <td>{user.email}</td>
+                    <td>
+                      <EmailText email={user.email} noEmail={t.noEmail} />
+                    </td>
                     <td>
                       <span className="flags">
                         {user.roles.map((role) => (
