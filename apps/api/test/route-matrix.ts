@@ -159,6 +159,7 @@ const NOT_REFERENCES = new Set(['externalId', 'clientId']);
 const FIELD_REFERENCES: Record<string, ReferenceKind> = {
   actorId: 'user',
   subjectUserId: 'user',
+  personId: 'user',
   memberIds: 'user',
   conversationId: 'conversation',
   messageId: 'message',

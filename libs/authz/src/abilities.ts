@@ -28,6 +28,7 @@ export const SUBJECTS = [
   'Me',
   'Policy',
   'User',
+  'Person',
   'Conversation',
   'Message',
   'AuditEntry',
@@ -81,6 +82,7 @@ export function rulesFor(principal: Principal): AppRule[] {
     can('update', 'Policy', tenant);
     can('simulate', 'Policy', tenant);
     can(['read', 'create', 'update'], 'User', tenant);
+    can('read', 'Person', tenant);
     // An administrator sees the COMPLIANCE grants they asked for waiting; only compliance decides them.
     can('read', 'RoleGrant', tenant);
     can(['read', 'create', 'delete'], 'Webhook', tenant);
@@ -93,6 +95,8 @@ export function rulesFor(principal: Principal): AppRule[] {
 
   if (principal.roles.includes('COMPLIANCE')) {
     can(['read', 'readContent', 'verify', 'export'], 'AuditEntry', tenant);
+    // The people directory: whom a hold, an erasure or a case is about, without managing users.
+    can('read', 'Person', tenant);
     can(['read', 'create'], 'Checkpoint', tenant);
     can(['read', 'place', 'release'], 'LegalHold', tenant);
     can(['read', 'update'], 'RoleGrant', tenant);

@@ -18,3 +18,4 @@ export * from './webhook-target';
 export * from './insights';
 export * from './integration';
 export * from './identity';
+export * from './people';

@@ -8,7 +8,7 @@ import {
   serializeFrontier,
 } from '@retract/audit-log';
 import type { ExportQuery } from '@retract/contracts';
-import type { TenantScope, Tx } from '@retract/db';
+import type { AuditEntry, TenantScope, Tx } from '@retract/db';
 import { TenantDb } from '../../common/database/database.module';
 import { ProblemException } from '../../common/problem/problem';
 import { leafSummary, toEntryView } from './audit-entry-view';
@@ -19,6 +19,9 @@ import { SigningKeys, logOrigin } from './signing-keys';
 import { treeNodeSource } from './tree-node-source';
 
 const BATCH = 2000;
+
+export const CSV_HEADER =
+  'seq,occurred_at,action,actor_id,actor_email,subject_user_id,conversation_id,message_id,policy_version,decided_by,denial_code,forced,reason,has_content,leaf_hash';
 
 export interface ExportRange {
   fromSeq: number;
@@ -109,40 +112,43 @@ export class AuditExport {
   }
 
   async *csvLines(tenantId: string, range: ExportRange): AsyncGenerator<string> {
-    yield 'seq,occurred_at,action,actor_id,actor_email,subject_user_id,conversation_id,message_id,policy_version,decided_by,denial_code,forced,reason,has_content,leaf_hash';
-    for await (const rows of this.batches(tenantId, range)) {
-      const summaries = rows.map(leafSummary);
-      const { people, personal } = await this.tenantDb.run({ tenantId }, async (tx) => ({
-        people: await peopleById(
-          tx,
-          tenantId,
-          rows.map((row) => row.actorId),
-        ),
-        personal: await openPersonalData(this.vault, tx, tenantId, summaries),
-      }));
-      for (const [i, row] of rows.entries()) {
-        const view = toEntryView(row, summaries[i], people, personal[i]);
-        yield [
-          view.seq,
-          view.occurredAt,
-          view.action,
-          view.actorId,
-          view.actor?.email,
-          view.subjectUserId,
-          view.conversationId,
-          view.messageId,
-          view.policyVersion,
-          view.decidedBy,
-          view.denialCode,
-          view.forced,
-          view.reason,
-          view.hasContent,
-          view.leafHash,
-        ]
-          .map(csvCell)
-          .join(',');
-      }
-    }
+    yield CSV_HEADER;
+    for await (const rows of this.batches(tenantId, range)) yield* await this.csvRows(tenantId, rows);
+  }
+
+  /** CSV lines of some entries (a range's batch, a case's entries), with their people and personal data opened. */
+  async csvRows(tenantId: string, rows: readonly AuditEntry[]): Promise<string[]> {
+    const summaries = rows.map(leafSummary);
+    const { people, personal } = await this.tenantDb.run({ tenantId }, async (tx) => ({
+      people: await peopleById(
+        tx,
+        tenantId,
+        rows.map((row) => row.actorId),
+      ),
+      personal: await openPersonalData(this.vault, tx, tenantId, summaries),
+    }));
+    return rows.map((row, i) => {
+      const view = toEntryView(row, summaries[i], people, personal[i]);
+      return [
+        view.seq,
+        view.occurredAt,
+        view.action,
+        view.actorId,
+        view.actor?.email,
+        view.subjectUserId,
+        view.conversationId,
+        view.messageId,
+        view.policyVersion,
+        view.decidedBy,
+        view.denialCode,
+        view.forced,
+        view.reason,
+        view.hasContent,
+        view.leafHash,
+      ]
+        .map(csvCell)
+        .join(',');
+    });
   }
 
   /** Entries in seq order, in batches read in separate short transactions (entries never change). */

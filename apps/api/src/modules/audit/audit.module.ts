@@ -1,8 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { CONFIG, masterKeks, type Config } from '../../config/config';
+import { CaseBundle } from '../cases/case-bundle';
+import { CaseTimeline } from '../cases/case-timeline';
+import { CasesController } from '../cases/cases.controller';
 import { ErasureController } from '../erasure/erasure.controller';
 import { Erasure } from '../erasure/erasure.service';
 import { LegalHoldsController } from '../legal-holds/legal-holds.controller';
+import { PeopleController } from '../people/people.controller';
+import { PeopleDirectory } from '../people/people-directory';
 import { LegalHolds } from '../legal-holds/legal-holds.service';
 import { AuditController } from './audit.controller';
 import { AuditEntries } from './audit-entries.service';
@@ -20,11 +25,11 @@ import { SigningKeys } from './signing-keys';
 
 /**
  * The audit log: its write path (available to every module that records what it did), the
- * compliance read side, legal holds and erasure, and the checkpoint and retention jobs.
+ * compliance read side (cases, and the people directory they start from), legal holds and erasure, and the checkpoint and retention jobs.
  */
 @Global()
 @Module({
-  controllers: [AuditController, LegalHoldsController, ErasureController],
+  controllers: [AuditController, CasesController, PeopleController, LegalHoldsController, ErasureController],
   providers: [
     { provide: KEK, inject: [CONFIG], useFactory: (config: Config) => new LocalKeyring(config.AUDIT_KEK_ID, masterKeks(config)) },
     ContentVault,
@@ -40,6 +45,9 @@ import { SigningKeys } from './signing-keys';
     AuditJobs,
     LegalHolds,
     Erasure,
+    CaseTimeline,
+    CaseBundle,
+    PeopleDirectory,
   ],
   exports: [KEK, ContentVault, AuditSequencer, AuditLog, SigningKeys, Checkpoints, CheckpointSigner, AuditJobs],
 })
