@@ -13,7 +13,7 @@ test.describe('admin: recall policy', () => {
     const window = page.getByRole('spinbutton', { name: 'Recall window' });
     await window.fill('25');
     await page.getByLabel('Unit of Recall window').selectOption('hours');
-    await expect(page.getByTestId('policy-defaults')).toContainText('Must be between 0 and 86400.');
+    await expect(page.getByTestId('policy-defaults')).toContainText('Must be between 0 and 24 hours.');
     await expect(page.getByTestId('policy-save')).toBeDisabled();
 
     await window.fill('15');

@@ -43,11 +43,7 @@ export default async function PolicyPage({ searchParams }: { searchParams: Searc
             {format(t.saved, { version: params.saved })}
           </p>
         ) : null}
-        {current.ok ? (
-          <PolicyEditor key={current.data.version} locale={locale} current={current.data} t={t} table={dict.table} />
-        ) : (
-          <ServerProblem problem={current.problem} />
-        )}
+        {current.ok ? <PolicyEditor key={current.data.version} locale={locale} current={current.data} t={t} /> : <ServerProblem problem={current.problem} />}
         {retention.ok ? (
           <RetentionPanel retention={retention.data} canChange={canChangeRetention} locale={locale} t={t} />
         ) : (

@@ -1,7 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import type { PolicySettings } from '@retract/contracts';
 import { en } from '../../../i18n/en';
-import { addOverrideField, bestUnit, diffPathLabel, diffValue, humanDuration, overrideFields, setField, validatePolicy } from './policy-model';
+import {
+  addOverrideField,
+  bestUnit,
+  diffPathLabel,
+  diffValue,
+  draftOf,
+  draftSeconds,
+  humanDuration,
+  overrideFields,
+  setField,
+  shownDraft,
+  validatePolicy,
+  type DurationDraft,
+} from './policy-model';
 
 const t = en.policy;
 const defaults: PolicySettings = {
@@ -24,8 +38,18 @@ describe('validatePolicy', () => {
 
   it('names the field and the range like the API does', () => {
     const errors = validatePolicy({ ...defaults, windowSeconds: 86_401, graceSeconds: 31 }, [], t);
-    expect(errors['settings.windowSeconds']).toBe('Must be between 0 and 86400.');
+    expect(errors['settings.windowSeconds']).toBe('Must be between 0 and 86400 seconds.');
     expect(errors['settings.graceSeconds']).toBe('Must be between 0 and 30.');
+  });
+
+  it('says a duration error in the unit the field shows', () => {
+    const inHours = validatePolicy({ ...defaults, windowSeconds: 25 * 3600 }, [], t, () => 'hours');
+    expect(inHours['settings.windowSeconds']).toBe('Must be between 0 and 24 hours.');
+    const inMinutes = validatePolicy({ ...defaults, reEditWindowSeconds: 2000 * 60 }, [], t, () => 'minutes');
+    expect(inMinutes['settings.reEditWindowSeconds']).toBe('Must be between 0 and 1440 minutes.');
+    const fraction = validatePolicy({ ...defaults, windowSeconds: 0.6 }, [], t, () => 'minutes');
+    expect(fraction['settings.windowSeconds']).toBe('Must come to whole seconds: 0.01 minutes is 0.6 seconds.');
+    expect(validatePolicy({ ...defaults, windowSeconds: Number.NaN }, [], t)['settings.windowSeconds']).toBe('Enter a number.');
   });
 
   it('checks overrides, empty overrides and duplicate targets', () => {
@@ -53,6 +77,28 @@ describe('durations', () => {
     expect(humanDuration('en', 120)).toBe('2 minutes');
     expect(humanDuration('en', 5400)).toBe('1 hour 30 minutes');
     expect(humanDuration('en', 0)).toBe('0 seconds');
+  });
+});
+
+describe('duration drafts', () => {
+  const units = fc.constantFrom<DurationDraft['unit']>('seconds', 'minutes', 'hours');
+  const draft = fc.record({ text: fc.oneof(fc.integer({ min: 0, max: 100_000 }).map(String), fc.string({ maxLength: 6 })), unit: units });
+
+  it('shows a saved duration as the number and unit that stand for it exactly', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 86_400 }), (seconds) => expect(draftSeconds(draftOf(seconds))).toBe(seconds)));
+    expect(draftOf(14_400)).toEqual({ text: '4', unit: 'hours' });
+  });
+
+  it('never shows one duration while the form holds another', () => {
+    const value = fc.oneof(fc.integer({ min: 0, max: 86_400 }), fc.constant(Number.NaN));
+    fc.assert(fc.property(fc.option(draft, { nil: undefined }), value, (typed, seconds) => expect(draftSeconds(shownDraft(typed, seconds))).toBe(seconds)));
+  });
+
+  it('keeps what is typed while it stands for the value (a unit change, a trailing dot)', () => {
+    const typed = { text: '4', unit: 'hours' as const };
+    expect(shownDraft(typed, 14_400)).toBe(typed);
+    // Discard: the value went back to the saved 2 minutes; "4 hours" is no longer shown.
+    expect(shownDraft(typed, 120)).toEqual({ text: '2', unit: 'minutes' });
   });
 });
 

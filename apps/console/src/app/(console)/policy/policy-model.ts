@@ -34,34 +34,60 @@ type RangedField = keyof typeof RANGES;
 
 export type Errors = Record<string, string>;
 
-function checkNumber(errors: Errors, path: string, field: RangedField, value: unknown, t: T) {
+/** The unit a duration field shows for a value, by error path (`settings.windowSeconds`). */
+export type UnitOf = (path: string, seconds: number) => Unit;
+
+const DURATION_FIELDS = new Set<RangedField>(['windowSeconds', 'reEditWindowSeconds', 'reasonAfterSeconds']);
+
+/** A number for messages: 0.6 / 60 is 0.01, not 0.009999999999999998. */
+const tidy = (n: number) => Number(n.toPrecision(12));
+
+function checkNumber(errors: Errors, path: string, field: RangedField, value: unknown, t: T, unitOf: UnitOf) {
   if (value === undefined) return;
   const [min, max] = RANGES[field];
+  if (DURATION_FIELDS.has(field)) return checkDuration(errors, path, value, min, max, t, unitOf(path, typeof value === 'number' ? value : Number.NaN));
   if (typeof value !== 'number' || !Number.isFinite(value) || !Number.isInteger(value)) errors[path] = t.wholeNumber;
   else if (value < min || value > max) errors[path] = format(t.outOfRange, { min, max });
 }
 
-function checkSettings(errors: Errors, prefix: string, s: Partial<PolicySettings> | PolicySettingsOverride, t: T) {
-  checkNumber(errors, `${prefix}.windowSeconds`, 'windowSeconds', s.windowSeconds, t);
-  checkNumber(errors, `${prefix}.graceSeconds`, 'graceSeconds', s.graceSeconds, t);
-  checkNumber(errors, `${prefix}.reEditWindowSeconds`, 'reEditWindowSeconds', s.reEditWindowSeconds, t);
-  checkNumber(errors, `${prefix}.batchRecall.maxBatch`, 'batchRecall.maxBatch', s.batchRecall?.maxBatch, t);
+/** A duration's errors say what the field shows: "between 0 and 24 hours", not "0 and 86400". */
+function checkDuration(errors: Errors, path: string, value: unknown, min: number, max: number, t: T, unit: Unit) {
+  const unitName = unitLabel(unit, t);
+  const inUnit = (seconds: number) => tidy(seconds / UNIT_SECONDS[unit]);
+  if (typeof value !== 'number' || !Number.isFinite(value)) errors[path] = t.enterNumber;
+  else if (value < min || value > max) errors[path] = format(t.outOfRangeIn, { min: inUnit(min), max: inUnit(max), unit: unitName });
+  else if (!Number.isInteger(value)) errors[path] = format(t.wholeSeconds, { value: inUnit(value), unit: unitName, seconds: tidy(value) });
+}
+
+export function unitLabel(unit: Unit, t: T): string {
+  return unit === 'hours' ? t.unitHours : unit === 'minutes' ? t.unitMinutes : t.unitSeconds;
+}
+
+function checkSettings(errors: Errors, prefix: string, s: Partial<PolicySettings> | PolicySettingsOverride, t: T, unitOf: UnitOf) {
+  checkNumber(errors, `${prefix}.windowSeconds`, 'windowSeconds', s.windowSeconds, t, unitOf);
+  checkNumber(errors, `${prefix}.graceSeconds`, 'graceSeconds', s.graceSeconds, t, unitOf);
+  checkNumber(errors, `${prefix}.reEditWindowSeconds`, 'reEditWindowSeconds', s.reEditWindowSeconds, t, unitOf);
+  checkNumber(errors, `${prefix}.batchRecall.maxBatch`, 'batchRecall.maxBatch', s.batchRecall?.maxBatch, t, unitOf);
   if (s.requireReason === 'AFTER_SECONDS') {
-    if (s.reasonAfterSeconds === undefined) errors[`${prefix}.reasonAfterSeconds`] = format(t.outOfRange, { min: 0, max: 86_400 });
-    else checkNumber(errors, `${prefix}.reasonAfterSeconds`, 'reasonAfterSeconds', s.reasonAfterSeconds, t);
+    checkNumber(errors, `${prefix}.reasonAfterSeconds`, 'reasonAfterSeconds', s.reasonAfterSeconds ?? Number.NaN, t, unitOf);
   }
-  checkNumber(errors, `${prefix}.maxRecallsPerHour`, 'maxRecallsPerHour', s.maxRecallsPerHour, t);
-  checkNumber(errors, `${prefix}.auditRetentionDays`, 'auditRetentionDays', s.auditRetentionDays, t);
+  checkNumber(errors, `${prefix}.maxRecallsPerHour`, 'maxRecallsPerHour', s.maxRecallsPerHour, t, unitOf);
+  checkNumber(errors, `${prefix}.auditRetentionDays`, 'auditRetentionDays', s.auditRetentionDays, t, unitOf);
 }
 
 /** Field errors keyed like the API's (`settings.windowSeconds`, `overrides.0.settings.graceSeconds`). */
-export function validatePolicy(settings: PolicySettings, overrides: PolicyOverride[], t: T): Errors {
+export function validatePolicy(
+  settings: PolicySettings,
+  overrides: PolicyOverride[],
+  t: T,
+  unitOf: UnitOf = (_path, seconds) => draftOf(seconds).unit,
+): Errors {
   const errors: Errors = {};
-  checkSettings(errors, 'settings', settings, t);
+  checkSettings(errors, 'settings', settings, t, unitOf);
   const seen = new Set<string>();
   overrides.forEach((override, index) => {
     const prefix = `overrides.${index}`;
-    checkSettings(errors, `${prefix}.settings`, override.settings, t);
+    checkSettings(errors, `${prefix}.settings`, override.settings, t, unitOf);
     if (overrideFields(override.settings).length === 0) errors[`${prefix}.settings`] = t.noFields;
     if (override.target.kind === 'CONVERSATION' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(override.target.conversationId)) {
       errors[`${prefix}.target.conversationId`] = t.conversationId;
@@ -90,6 +116,36 @@ export function bestUnit(seconds: number): Unit {
   if (seconds > 0 && seconds % 3600 === 0) return 'hours';
   if (seconds > 0 && seconds % 60 === 0) return 'minutes';
   return 'seconds';
+}
+
+/** What a duration field shows: the text as typed and its unit. */
+export interface DurationDraft {
+  text: string;
+  unit: Unit;
+}
+
+/** Parses what was typed; anything that is not a number becomes NaN, which validation names. */
+export const parseNumber = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
+
+/** The seconds a draft stands for (NaN when it is not a number). */
+export function draftSeconds(draft: DurationDraft): number {
+  const n = parseNumber(draft.text);
+  return Number.isFinite(n) ? Math.round(n * UNIT_SECONDS[draft.unit] * 1000) / 1000 : Number.NaN;
+}
+
+/** How a saved duration is shown: in the largest unit that shows it exactly. */
+export function draftOf(seconds: number): DurationDraft {
+  if (!Number.isFinite(seconds)) return { text: '', unit: 'seconds' };
+  const unit = bestUnit(seconds);
+  return { text: String(seconds / UNIT_SECONDS[unit]), unit };
+}
+
+/**
+ * What a duration field shows for `seconds`: the draft being typed while it stands for exactly
+ * that value, else the value itself. A field never shows one duration while the form holds another.
+ */
+export function shownDraft(draft: DurationDraft | undefined, seconds: number): DurationDraft {
+  return draft && Object.is(draftSeconds(draft), seconds) ? draft : draftOf(seconds);
 }
 
 // ---------------------------------------------------------------------------
