@@ -3,6 +3,7 @@ import { PageHeader } from '../../../components/page-header';
 import { ServerProblem } from '../../../components/server-problem';
 import { getI18n } from '../../../i18n/locale';
 import type { SearchParams } from '../../../lib/search-params';
+import { recallRulesOf } from './message-list-model';
 import { MessagesApp } from './messages-app';
 import { loadMessages, parseMessagesParams } from './_queries';
 
@@ -28,7 +29,7 @@ export default async function MessagesPage({ searchParams }: { searchParams: Sea
         open={open}
         initialMessages={messages?.ok ? messages.data.items : []}
         initialCursor={messages?.ok ? messages.data.nextCursor : null}
-        reasonRule={policy ? { mode: policy.requireReason, afterSeconds: policy.reasonAfterSeconds ?? null } : null}
+        rules={policy ? recallRulesOf(policy) : null}
         // A server component renders once per request: the request's time is what the client's clock is compared with.
         // eslint-disable-next-line react-hooks/purity
         serverNow={Date.now()}
