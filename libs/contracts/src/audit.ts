@@ -210,12 +210,20 @@ export const PublicKeysSchema = z.object({
 });
 
 export const LEGAL_HOLD_SCOPES = ['USER', 'CONVERSATION', 'TENANT'] as const;
-const matter = freeText(MAX_QUOTED_TEXT_LENGTH);
-export const PlaceLegalHoldRequestSchema = z.discriminatedUnion('scope', [
-  z.strictObject({ scope: z.literal('USER'), subjectUserId: z.uuid(), matter }),
-  z.strictObject({ scope: z.literal('CONVERSATION'), conversationId: z.uuid(), matter }),
-  z.strictObject({ scope: z.literal('TENANT'), matter }),
-]);
+const matter = freeText(MAX_QUOTED_TEXT_LENGTH).describe(
+  'The legal matter the hold is for (a case reference, not the person’s details): personal data, sealed in the audit entry and shown only to compliance.',
+);
+export const PlaceLegalHoldRequestSchema = z
+  .discriminatedUnion('scope', [
+    z
+      .strictObject({ scope: z.literal('USER'), subjectUserId: z.uuid().describe('The person whose content the hold keeps (as sender).'), matter })
+      .describe('Hold everything one person sent.'),
+    z
+      .strictObject({ scope: z.literal('CONVERSATION'), conversationId: z.uuid().describe('The conversation whose content the hold keeps.'), matter })
+      .describe('Hold one conversation.'),
+    z.strictObject({ scope: z.literal('TENANT'), matter }).describe('Hold the whole organisation.'),
+  ])
+  .describe('A legal hold: while it is active, retention and erasure spare the content it covers.');
 export type PlaceLegalHoldRequest = z.infer<typeof PlaceLegalHoldRequestSchema>;
 export const LegalHoldViewSchema = z.object({
   id: z.uuid(),

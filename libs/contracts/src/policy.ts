@@ -273,11 +273,21 @@ export const DEFAULT_POLICY_DOCUMENT: PolicyDocument = deepFreeze({ settings: DE
  * A change to the current policy: `settings` lists only the fields to change (the others keep
  * their current value), `overrides` replaces the overrides when given and keeps them otherwise.
  */
-export const UpdatePolicyRequestSchema = z.strictObject({
-  expectedVersion: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be at least 1' }),
-  settings: PolicySettingsOverrideSchema.optional(),
-  overrides: overridesField.optional(),
-});
+export const UpdatePolicyRequestSchema = z
+  .strictObject({
+    expectedVersion: z
+      .number({ error: 'must be a number' })
+      .int({ error: 'must be a whole number' })
+      .min(1, { error: 'must be at least 1' })
+      .describe(
+        'The version this change was made from (`version` of GET /api/v1/policy). When the policy has changed since, nothing is saved: 409 VERSION_CONFLICT with `currentVersion`.',
+      ),
+    settings: PolicySettingsOverrideSchema.optional().describe(
+      'Only the fields to change; the others keep their current value. `auditRetentionDays` is refused (403): PUT /api/v1/policy/retention.',
+    ),
+    overrides: overridesField.optional().describe('Replaces every override when given (`[]` removes them all); omitted keeps the current ones.'),
+  })
+  .describe('A change to the current policy, saved as a new version (optimistic concurrency on `expectedVersion`).');
 export type UpdatePolicyRequest = z.infer<typeof UpdatePolicyRequestSchema>;
 
 /**
@@ -350,7 +360,13 @@ export const SimulationResultSchema = z.object({
 export type SimulationResult = z.infer<typeof SimulationResultSchema>;
 
 /** Audit retention, owned by compliance (docs/architecture.md, "Who can do what"). */
-export const RetentionChangeRequestSchema = z.strictObject({ days: auditRetentionDaysField });
+export const RetentionChangeRequestSchema = z
+  .strictObject({
+    days: auditRetentionDaysField.describe(
+      'Days recalled content is kept before it is crypto-shredded. Longer than now applies at once; shorter waits out the delay (a compliance officer may cancel it) and never goes below the floor.',
+    ),
+  })
+  .describe('A new audit retention (compliance only; docs/architecture.md, "Who can do what").');
 export type RetentionChangeRequest = z.infer<typeof RetentionChangeRequestSchema>;
 export const PendingRetentionChangeSchema = z.object({
   id: z.uuid(),

@@ -34,6 +34,16 @@ const toSchema = (schema: ZodType, io: 'input' | 'output'): JsonSchema => {
   return rest;
 };
 
+/** A JSON body, described by its schema's description (the body schema says what the request is). */
+function requestBody(schema: ZodType): JsonSchema {
+  const json = toSchema(schema, 'input');
+  return {
+    required: true,
+    ...(typeof json.description === 'string' ? { description: json.description } : {}),
+    content: { 'application/json': { schema: json } },
+  };
+}
+
 const STATUS_TEXT: Record<number, string> = {
   400: 'Invalid request (problem details with errors[])',
   401: 'Not authenticated',
@@ -131,7 +141,7 @@ export function buildOpenApiDocument(routes: CatalogRoute[], version: string): J
       'x-required-access': describeAccess(spec.access),
       security: securityOf(spec.access),
       parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query'), ...parameters(spec.requestHeaders, 'header')],
-      ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(spec.body, 'input') } } } } : {}),
+      ...(spec.body ? { requestBody: requestBody(spec.body) } : {}),
       responses: {
         [success]: { description: 'Success', headers: rateLimitHeaders, ...(successContent && spec.status !== 204 ? { content: successContent } : {}) },
         ...Object.fromEntries([...errorStatuses].sort().map((status) => [String(status), errorResponse(status)])),

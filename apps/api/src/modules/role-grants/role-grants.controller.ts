@@ -21,7 +21,8 @@ export class RoleGrantsController {
 
   @Post(':id/approve')
   @Endpoint({
-    summary: 'Approve a pending role grant (a compliance officer other than the grantee and the requester); audited',
+    summary:
+      'Approve a pending role grant (a compliance officer other than the grantee and the requester; no request body); 409 when already decided or while the grantee still signs in with an administrator’s password; audited',
     tags: ['users'],
     access: can('update', 'RoleGrant'),
     params: RoleGrantIdParamsSchema,
@@ -34,7 +35,7 @@ export class RoleGrantsController {
 
   @Post(':id/refuse')
   @Endpoint({
-    summary: 'Refuse a pending role grant (a compliance officer other than the grantee and the requester); audited',
+    summary: 'Refuse a pending role grant (a compliance officer other than the grantee and the requester; no request body); 409 when already decided; audited',
     tags: ['users'],
     access: can('update', 'RoleGrant'),
     params: RoleGrantIdParamsSchema,
