@@ -6,7 +6,9 @@ import { SessionEndedError, assertTenantScope, enterParameters, isSessionEnded, 
 
 /**
  * The raw-SQL surface shared by a Prisma interactive transaction and a plain `pg` transaction:
- * store modules written against it run on either (hot paths use `pg`, the rest Prisma).
+ * store modules written against it run on either (hot paths use `pg`, the rest Prisma). On a `pg`
+ * transaction (inTenantSql) statements issued without awaiting the one before go out together and
+ * run in the order issued: the hot paths send independent statements so, one round trip for all.
  */
 export interface SqlTx {
   $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T>;

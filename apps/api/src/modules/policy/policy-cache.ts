@@ -23,6 +23,11 @@ export class PolicyCache implements OnModuleInit {
     this.feed?.onReconnect(() => this.policies.clear());
   }
 
+  /** The tenant's policy when this replica holds it, without a read: lets a caller send its reads together. */
+  peek(tenantId: string): StoredPolicyVersion | undefined {
+    return this.policies.get(tenantId);
+  }
+
   async current(tx: SqlTx, tenantId: string): Promise<StoredPolicyVersion> {
     const cached = this.policies.get(tenantId);
     if (cached) return cached;

@@ -124,31 +124,35 @@ export class RecallSteps {
     const delivered = hasAttachment(row.type) && recipients.length > 0 ? await downloadedBy(tx, actor.tenantId, row.id, recipients) : [];
     const content = contentOf(row);
     const reEditUntil = decision.reEditUntil ?? null;
-    const entry = await this.audit.append(tx, actor.tenantId, {
-      action: 'MESSAGE_RECALLED',
-      actorId: actor.userId,
-      subjectUserId: row.senderId,
-      conversationId: row.conversationId,
-      messageId: row.id,
-      policyVersion: decision.policyVersion,
-      decidedBy: decision.rule,
-      forced: decision.forced,
-      reason: ctx.reason ?? null,
-      details: {
-        messageType: row.type,
-        sentAt: row.sentAt.toISOString(),
-        conversationKind: record.conversation.kind,
-        recipients,
-        alreadyDeliveredTo: delivered.map((d) => ({ userId: d.userId, at: d.at })),
-        policyInForce: decision.effective.rule,
-        reEditUntil: reEditUntil?.toISOString() ?? null,
-        attempt: attemptToJson(attempt) as unknown as JsonValue,
-        // The stored content did not open (altered or moved in the database): the copy below is empty, and says why.
-        ...(row.contentUnreadable ? { contentUnreadable: true } : {}),
-      },
-      content: { subjectUserId: row.senderId, value: { type: row.type, ...content } as unknown as JsonValue },
-    });
-    const updated = await markRecalled(tx, this.seal, actor.tenantId, row.id, { at: now, by: actor.userId, reEditUntil });
+    // The audit entry and the message's change go out together (one round trip on the pipelined
+    // connection); the event follows alone, last, as EventLog asks.
+    const [entry, updated] = await Promise.all([
+      this.audit.append(tx, actor.tenantId, {
+        action: 'MESSAGE_RECALLED',
+        actorId: actor.userId,
+        subjectUserId: row.senderId,
+        conversationId: row.conversationId,
+        messageId: row.id,
+        policyVersion: decision.policyVersion,
+        decidedBy: decision.rule,
+        forced: decision.forced,
+        reason: ctx.reason ?? null,
+        details: {
+          messageType: row.type,
+          sentAt: row.sentAt.toISOString(),
+          conversationKind: record.conversation.kind,
+          recipients,
+          alreadyDeliveredTo: delivered.map((d) => ({ userId: d.userId, at: d.at })),
+          policyInForce: decision.effective.rule,
+          reEditUntil: reEditUntil?.toISOString() ?? null,
+          attempt: attemptToJson(attempt) as unknown as JsonValue,
+          // The stored content did not open (altered or moved in the database): the copy below is empty, and says why.
+          ...(row.contentUnreadable ? { contentUnreadable: true } : {}),
+        },
+        content: { subjectUserId: row.senderId, value: { type: row.type, ...content } as unknown as JsonValue },
+      }),
+      markRecalled(tx, this.seal, actor.tenantId, row.id, { at: now, by: actor.userId, reEditUntil }),
+    ]);
     const kind = recallKindOf(updated);
     await this.events.record(tx, actor.tenantId, {
       type: 'message.recalled',

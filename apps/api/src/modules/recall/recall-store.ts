@@ -7,12 +7,15 @@ export const HOUR_MS = 3_600_000;
  * The actor's successful recalls in the hour before `now` (recorded with every attempt, so a
  * simulation can replay rate limits). When a limit applies, a per-actor advisory lock first
  * makes the count exact under concurrency: two recalls by one user cannot both see room under it.
+ * Both statements go out together on the pipelined connection: the server runs the count after the
+ * lock is granted, in a snapshot taken then.
  */
 export async function recentRecalls(tx: SqlTx, actor: { tenantId: string; userId: string }, now: Date, limited: boolean): Promise<RecentRecalls> {
-  if (limited) await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`recall:${actor.tenantId}:${actor.userId}`}, 0))`;
-  const [row] = await tx.$queryRaw<{ count: bigint; oldest: Date | null }[]>`
+  const locked = limited ? tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`recall:${actor.tenantId}:${actor.userId}`}, 0))` : undefined;
+  const counted = tx.$queryRaw<{ count: bigint; oldest: Date | null }[]>`
     SELECT count(*)::bigint AS count, min(recalled_at) AS oldest FROM messages
      WHERE tenant_id = ${actor.tenantId}::uuid AND recalled_by = ${actor.userId}::uuid
        AND recalled_at > ${new Date(now.getTime() - HOUR_MS)} AND recalled_at <= ${now}`;
+  const [, [row]] = await Promise.all([locked, counted]);
   return { count: Number(row.count), oldestAt: row.oldest };
 }

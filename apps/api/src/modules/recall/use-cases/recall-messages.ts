@@ -9,11 +9,14 @@ import {
 } from '@retract/contracts';
 import type { PolicyDocument } from '@retract/contracts';
 import { decideBatch, decideRecall, type RecallDenied, type RecentRecalls } from '@retract/recall-policy';
+import type { SqlTx } from '@retract/db';
 import { TenantDb } from '../../../common/database/database.module';
 import { ProblemException } from '../../../common/problem/problem';
 import { Clock } from '../../clock/clock';
 import type { AuditTicket } from '../../audit/audit-ticket';
+import type { MessageRecord } from '../../messages/message-store';
 import { PolicyCache } from '../../policy/policy-cache';
+import type { StoredPolicyVersion } from '../../policy/policy-store';
 import { recentRecalls } from '../recall-store';
 import {
   RecallSteps,
@@ -25,6 +28,12 @@ import {
   type AttemptContext,
   type RecallActorContext,
 } from '../recall-steps';
+
+interface AttemptReads {
+  records: Map<string, MessageRecord>;
+  policy: StoredPolicyVersion;
+  recent: RecentRecalls;
+}
 
 /** Whether any rule of the policy limits recalls per hour (then the per-actor count must be exact). */
 const rateLimited = (policy: PolicyDocument) => policy.settings.maxRecallsPerHour > 0 || policy.overrides.some((o) => (o.settings.maxRecallsPerHour ?? 0) > 0);
@@ -45,13 +54,28 @@ export class RecallMessages {
     private readonly policies: PolicyCache,
   ) {}
 
+  /**
+   * What every attempt reads: the messages (locked), the policy in force and the actor's recent
+   * recalls. With the policy in this replica's cache the reads go out together, with the
+   * transaction's opening, in one round trip (the pipelined connection runs them in this order).
+   */
+  private async read(tx: SqlTx, actor: RecallActorContext, ids: readonly string[], now: Date): Promise<AttemptReads> {
+    const cached = this.policies.peek(actor.tenantId);
+    if (cached) {
+      const [records, recent] = await Promise.all([this.steps.load(tx, actor.tenantId, ids), recentRecalls(tx, actor, now, rateLimited(cached.document))]);
+      return { records, policy: cached, recent };
+    }
+    const records = await this.steps.load(tx, actor.tenantId, ids);
+    const policy = await this.policies.current(tx, actor.tenantId);
+    return { records, policy, recent: await recentRecalls(tx, actor, now, rateLimited(policy.document)) };
+  }
+
   async recallOne(actor: RecallActorContext, messageId: string, request: RecallRequest): Promise<RecallResponse> {
     const now = this.clock.now();
     const outcome = await this.tenantDb.sql(actor, async (tx) => {
-      const record = assertMayAttempt(actor, (await this.steps.load(tx, actor.tenantId, [messageId])).get(messageId.toLowerCase()), request.force);
-      const policy = await this.policies.current(tx, actor.tenantId);
+      const { records, policy, recent } = await this.read(tx, actor, [messageId], now);
+      const record = assertMayAttempt(actor, records.get(messageId.toLowerCase()), request.force);
       const ctx: AttemptContext = { actor, now, reason: request.reason, forced: request.force, policy };
-      const recent = await recentRecalls(tx, actor, now, rateLimited(policy.document));
       const decision = decideRecall({
         policy: policy.document,
         policyVersion: policy.version,
@@ -73,11 +97,9 @@ export class RecallMessages {
     const now = this.clock.now();
     const ids = request.messageIds.map((id) => id.toLowerCase());
     const outcome = await this.tenantDb.sql(actor, async (tx) => {
-      const records = await this.steps.load(tx, actor.tenantId, ids);
+      const { records, policy, recent } = await this.read(tx, actor, ids, now);
       for (const id of ids) assertMayAttempt(actor, records.get(id), request.force);
-      const policy = await this.policies.current(tx, actor.tenantId);
       const ctx: AttemptContext = { actor, now, reason: request.reason, forced: request.force, policy, batchSize: ids.length };
-      const recent = await recentRecalls(tx, actor, now, rateLimited(policy.document));
       const batch = decideBatch({
         policy: policy.document,
         policyVersion: policy.version,
