@@ -798,7 +798,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Approve a pending role grant (a compliance officer other than the grantee and the requester); audited */
+    /** Approve a pending role grant (a compliance officer other than the grantee and the requester; no request body); 409 when already decided or while the grantee still signs in with an administrator’s password; audited */
     post: operations['RoleGrantsController_approve'];
     delete?: never;
     options?: never;
@@ -815,7 +815,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Refuse a pending role grant (a compliance officer other than the grantee and the requester); audited */
+    /** Refuse a pending role grant (a compliance officer other than the grantee and the requester; no request body); 409 when already decided; audited */
     post: operations['RoleGrantsController_refuse'];
     delete?: never;
     options?: never;
@@ -4412,24 +4412,34 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
+    /** @description A legal hold: while it is active, retention and erasure spare the content it covers. */
     requestBody: {
       content: {
         'application/json':
           | {
+              /** @description The legal matter the hold is for (a case reference, not the person’s details): personal data, sealed in the audit entry and shown only to compliance. */
               matter: string;
               /** @constant */
               scope: 'USER';
-              /** Format: uuid */
+              /**
+               * Format: uuid
+               * @description The person whose content the hold keeps (as sender).
+               */
               subjectUserId: string;
             }
           | {
-              /** Format: uuid */
+              /**
+               * Format: uuid
+               * @description The conversation whose content the hold keeps.
+               */
               conversationId: string;
+              /** @description The legal matter the hold is for (a case reference, not the person’s details): personal data, sealed in the audit entry and shown only to compliance. */
               matter: string;
               /** @constant */
               scope: 'CONVERSATION';
             }
           | {
+              /** @description The legal matter the hold is for (a case reference, not the person’s details): personal data, sealed in the audit entry and shown only to compliance. */
               matter: string;
               /** @constant */
               scope: 'TENANT';
@@ -6621,11 +6631,16 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
+    /** @description A change to the current policy, saved as a new version (optimistic concurrency on `expectedVersion`). */
     requestBody: {
       content: {
         'application/json': {
-          /** Format: int64 */
+          /**
+           * Format: int64
+           * @description The version this change was made from (`version` of GET /api/v1/policy). When the policy has changed since, nothing is saved: 409 VERSION_CONFLICT with `currentVersion`.
+           */
           expectedVersion: number;
+          /** @description Replaces every override when given (`[]` removes them all); omitted keeps the current ones. */
           overrides?: {
             settings: {
               /** Format: int32 */
@@ -6665,6 +6680,7 @@ export interface operations {
                   label?: string;
                 };
           }[];
+          /** @description Only the fields to change; the others keep their current value. `auditRetentionDays` is refused (403): PUT /api/v1/policy/retention. */
           settings?: {
             /** Format: int32 */
             auditRetentionDays?: number;
@@ -7006,10 +7022,14 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
+    /** @description A new audit retention (compliance only; docs/architecture.md, "Who can do what"). */
     requestBody: {
       content: {
         'application/json': {
-          /** Format: int32 */
+          /**
+           * Format: int32
+           * @description Days recalled content is kept before it is crypto-shredded. Longer than now applies at once; shorter waits out the delay (a compliance officer may cancel it) and never goes below the floor.
+           */
           days: number;
         };
       };
