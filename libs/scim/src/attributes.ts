@@ -1,3 +1,4 @@
+import { isStorableText } from '@retract/contracts';
 import { invalidValue } from './scim-error';
 import {
   MAX_DISPLAY_NAME_LENGTH,
@@ -27,6 +28,11 @@ export interface GroupAttributes {
 
 const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
+/** A string PostgreSQL stores exactly (no NUL, no unpaired surrogate), of `min` to `max` UTF-16 code units. */
+function storable(value: unknown, min: number, max: number): value is string {
+  return typeof value === 'string' && value.length >= min && value.length <= max && isStorableText(value);
+}
+
 /** SCIM booleans; Entra ID sends "True" and "False" as strings in PATCH values. */
 export function scimBoolean(value: unknown, attribute: string): boolean {
   if (typeof value === 'boolean') return value;
@@ -35,31 +41,33 @@ export function scimBoolean(value: unknown, attribute: string): boolean {
 }
 
 export function scimEmail(value: unknown): string {
-  if (typeof value !== 'string' || value.length > MAX_EMAIL_LENGTH || !EMAIL.test(value.trim())) throw invalidValue('The email is not an email address.');
+  if (!storable(value, 3, MAX_EMAIL_LENGTH) || !EMAIL.test(value.trim())) throw invalidValue('The email is not an email address.');
   return value.trim().toLowerCase();
 }
 
 export function scimUserName(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_USER_NAME_LENGTH)
-    throw invalidValue(`userName must be 1 to ${MAX_USER_NAME_LENGTH} characters.`);
+  if (!storable(value, 1, MAX_USER_NAME_LENGTH) || value.trim() === '') throw invalidValue(`userName must be 1 to ${MAX_USER_NAME_LENGTH} characters.`);
   return value;
 }
 
 export function scimDisplayName(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') throw invalidValue('displayName must not be empty.');
-  return value.trim().slice(0, MAX_DISPLAY_NAME_LENGTH);
+  if (!storable(value, 1, 10_000) || value.trim() === '') throw invalidValue('displayName must not be empty.');
+  const name = value.trim();
+  if (name.length <= MAX_DISPLAY_NAME_LENGTH) return name;
+  // Never half a surrogate pair at the cut.
+  const cut = name.slice(0, MAX_DISPLAY_NAME_LENGTH);
+  return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
 /** Group names are matched against the organisation's group-to-role mapping as given: never cut. */
 export function scimGroupName(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > 255) throw invalidValue('displayName must be 1 to 255 characters.');
+  if (!storable(value, 1, 255) || value.trim() === '') throw invalidValue('displayName must be 1 to 255 characters.');
   return value;
 }
 
 export function scimExternalId(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
-  if (typeof value !== 'string' || value.length > MAX_EXTERNAL_ID_LENGTH)
-    throw invalidValue(`externalId must be a string of at most ${MAX_EXTERNAL_ID_LENGTH} characters.`);
+  if (!storable(value, 1, MAX_EXTERNAL_ID_LENGTH)) throw invalidValue(`externalId must be a string of at most ${MAX_EXTERNAL_ID_LENGTH} characters.`);
   return value;
 }
 

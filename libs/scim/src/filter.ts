@@ -1,3 +1,4 @@
+import { isStorableText } from '@retract/contracts';
 import { ScimError } from './scim-error';
 
 /**
@@ -41,7 +42,7 @@ export function parseEqualityFilter<A extends string>(filter: string, attributes
   const attribute = attributes.find((a) => a.toLowerCase() === bare.toLowerCase());
   if (!attribute) throw refuse(`Filtering on ${name} is not supported.`);
   const value = jsonString(literal);
-  if (value === null) throw refuse('The value is not a valid JSON string.');
+  if (value === null || !isStorableText(value)) throw refuse('The value is not a valid JSON string of storable text.');
   return { attribute, value };
 }
 

@@ -1,3 +1,4 @@
+import { isStorableText } from '@retract/contracts';
 import {
   primaryEmail,
   scimBoolean,
@@ -123,7 +124,8 @@ function memberIds(value: unknown): string[] {
   if (list.length > MAX_MEMBERS_PER_REQUEST) throw new ScimError(400, 'tooMany', `At most ${MAX_MEMBERS_PER_REQUEST} members per operation.`);
   return list.map((member) => {
     const id = typeof member === 'object' && member !== null ? (member as { value?: unknown }).value : undefined;
-    if (typeof id !== 'string' || id === '' || id.length > 255) throw invalidValue('A member is an object with the member id as "value".');
+    if (typeof id !== 'string' || id === '' || id.length > 255 || !isStorableText(id))
+      throw invalidValue('A member is an object with the member id as "value".');
     return id;
   });
 }

@@ -99,3 +99,22 @@ describe('SCIM resources', () => {
     expect(() => userFromResource({ userName: 'no-address' })).toThrow(expect.objectContaining({ scimType: 'invalidValue' }));
   });
 });
+
+describe('what Retract stores', () => {
+  it('takes any display name as storable text within the bound, never half a surrogate pair', () => {
+    const nearTheBound = fc
+      .tuple(fc.integer({ min: 100, max: 130 }), fc.array(fc.constantFrom('😀', 'a', 'é'), { minLength: 1, maxLength: 20 }))
+      .map(([k, tail]) => 'x'.repeat(k) + tail.join(''));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 300 }), nearTheBound), (name) => {
+        try {
+          const { displayName } = userFromResource({ userName: 'a@b.c', displayName: name });
+          expect(displayName.length).toBeLessThanOrEqual(120);
+          expect(/^(?:[^\u0000\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/.test(displayName)).toBe(true);
+        } catch (error) {
+          expect(error).toMatchObject({ status: 400, scimType: 'invalidValue' });
+        }
+      }),
+    );
+  });
+});
