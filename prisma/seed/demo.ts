@@ -14,6 +14,7 @@ import { hashPassword } from '../../apps/api/src/modules/auth/passwords';
 import { Clock } from '../../apps/api/src/modules/clock/clock';
 import { EventLog } from '../../apps/api/src/modules/events/event-log';
 import { MessageSeal } from '../../apps/api/src/modules/messages/message-seal';
+import { insertMessage } from '../../apps/api/src/modules/messages/message-store';
 import { MessagesService } from '../../apps/api/src/modules/messages/messages.service';
 import { PolicyCache } from '../../apps/api/src/modules/policy/policy-cache';
 import { PolicyService } from '../../apps/api/src/modules/policy/policy.service';
@@ -21,6 +22,7 @@ import { RecallSteps } from '../../apps/api/src/modules/recall/recall-steps';
 import { RecallMessages } from '../../apps/api/src/modules/recall/use-cases/recall-messages';
 import { provisionTenant } from '../../apps/api/src/modules/tenants/provision-tenant';
 import { TENANT_INITIALIZERS } from '../../apps/api/src/modules/tenants/tenant-initializers';
+import { monthOfChat, type MonthConversation } from './demo-month';
 
 export const DEMO_PASSWORD = 'retract-demo';
 
@@ -28,6 +30,8 @@ interface DemoUser {
   email: string;
   name: string;
   roles: Role[];
+  /** Default: the organisation's. */
+  locale?: Locale;
 }
 
 interface DemoTenant {
@@ -37,6 +41,8 @@ interface DemoTenant {
   admin: DemoUser;
   users: DemoUser[];
   conversations: { kind: 'GROUP' | 'DIRECT'; title?: string; members: string[]; history: [string, string][] }[];
+  /** The month before today, played through the services (demo-month.ts). */
+  month: { seed: number; currency: string; compliance: string; conversations: MonthConversation[] };
 }
 
 export const DEMO_TENANTS: DemoTenant[] = [
@@ -50,6 +56,7 @@ export const DEMO_TENANTS: DemoTenant[] = [
       { email: 'alice@acme.test', name: 'Alice Anders', roles: ['EMPLOYEE'] },
       { email: 'bob@acme.test', name: 'Bob Brown', roles: ['EMPLOYEE'] },
       { email: 'carol@acme.test', name: 'Carol Chen', roles: ['EMPLOYEE'] },
+      { email: 'sato@acme.test', name: '佐藤 花子', roles: ['EMPLOYEE'], locale: 'ja' },
     ],
     conversations: [
       {
@@ -72,6 +79,64 @@ export const DEMO_TENANTS: DemoTenant[] = [
         ],
       },
     ],
+    month: {
+      seed: 20261,
+      currency: 'USD',
+      compliance: 'compliance@acme.test',
+      conversations: [
+        {
+          key: 'sales',
+          kind: 'GROUP',
+          title: 'Sales pipeline',
+          members: ['alice@acme.test', 'bob@acme.test', 'carol@acme.test', 'sato@acme.test'],
+          hoursUtc: [8, 18],
+          perDay: 4,
+          lines: [
+            { from: 'alice@acme.test', body: 'Globex renewal call moved to 15:00.' },
+            { from: 'alice@acme.test', body: 'Can someone send me the Q4 forecast sheet?' },
+            { from: 'alice@acme.test', body: 'Discount approved up to 12% for the Initech deal.' },
+            { from: 'bob@acme.test', body: 'Initech signed! 240 seats from January.' },
+            { from: 'bob@acme.test', body: 'Pricing deck v3 is in the shared drive.' },
+            { from: 'bob@acme.test', body: 'Their procurement wants net 60, not net 30.' },
+            { from: 'carol@acme.test', body: 'Demo environment is reset for tomorrow.' },
+            { from: 'carol@acme.test', body: '上海的客户想下周来访，谁有空？' },
+            { from: 'carol@acme.test', body: 'Updated the pipeline: 3 deals in legal review.' },
+            { from: 'sato@acme.test', body: '東京の見込み客リストを更新しました。' },
+            { from: 'sato@acme.test', body: 'Tokyo pilot starts Monday, 20 seats.' },
+            { from: 'sato@acme.test', body: '見積書を送付しました。ご確認ください。' },
+          ],
+        },
+        {
+          key: 'tokyo',
+          kind: 'GROUP',
+          title: '東京オフィス',
+          members: ['sato@acme.test', 'carol@acme.test', 'alice@acme.test'],
+          hoursUtc: [0, 9],
+          perDay: 3,
+          lines: [
+            { from: 'sato@acme.test', body: 'おはようございます。本日の定例は10時からです。' },
+            { from: 'sato@acme.test', body: '資料を共有フォルダに格納しました。' },
+            { from: 'sato@acme.test', body: '先方から契約書の修正版が届きました。' },
+            { from: 'carol@acme.test', body: 'ありがとうございます、確認します。' },
+            { from: 'carol@acme.test', body: '来週の出張の件、了解しました。' },
+            { from: 'alice@acme.test', body: 'Thanks Sato-san, I will review the contract tonight.' },
+          ],
+        },
+        {
+          key: 'support',
+          kind: 'DIRECT',
+          members: ['bob@acme.test', 'carol@acme.test'],
+          hoursUtc: [9, 17],
+          perDay: 2,
+          lines: [
+            { from: 'bob@acme.test', body: 'The customer’s admin password is in the ticket, not here.' },
+            { from: 'bob@acme.test', body: 'Can you take the Globex escalation?' },
+            { from: 'carol@acme.test', body: 'On it. Their SSO certificate expired.' },
+            { from: 'carol@acme.test', body: 'Fixed, closing the ticket.' },
+          ],
+        },
+      ],
+    },
   },
   {
     slug: 'globex',
@@ -82,6 +147,7 @@ export const DEMO_TENANTS: DemoTenant[] = [
       { email: 'compliance@globex.test', name: '合规专员', roles: ['COMPLIANCE'] },
       { email: 'wang@globex.test', name: '王伟', roles: ['EMPLOYEE'] },
       { email: 'li@globex.test', name: '李娜', roles: ['EMPLOYEE'] },
+      { email: 'zhao@globex.test', name: '赵敏', roles: ['EMPLOYEE'] },
     ],
     conversations: [
       {
@@ -93,6 +159,41 @@ export const DEMO_TENANTS: DemoTenant[] = [
         ],
       },
     ],
+    month: {
+      seed: 86021,
+      currency: 'CNY',
+      compliance: 'compliance@globex.test',
+      conversations: [
+        {
+          key: 'team',
+          kind: 'GROUP',
+          title: '华东销售',
+          members: ['wang@globex.test', 'li@globex.test', 'zhao@globex.test'],
+          hoursUtc: [1, 10],
+          perDay: 3,
+          lines: [
+            { from: 'wang@globex.test', body: '明天上午十点和客户开会，资料我来准备。' },
+            { from: 'wang@globex.test', body: '合同已经盖章，扫描件发到邮箱了。' },
+            { from: 'li@globex.test', body: '本月业绩目标完成了 85%。' },
+            { from: 'li@globex.test', body: '客户要求延期付款，请财务确认。' },
+            { from: 'zhao@globex.test', body: '发票已经开好，请查收。' },
+            { from: 'zhao@globex.test', body: '周五团建，地点待定。' },
+          ],
+        },
+        {
+          key: 'pair',
+          kind: 'DIRECT',
+          members: ['li@globex.test', 'zhao@globex.test'],
+          hoursUtc: [1, 10],
+          perDay: 2,
+          lines: [
+            { from: 'li@globex.test', body: '报价单你再核对一下数字。' },
+            { from: 'zhao@globex.test', body: '好的，马上看。' },
+            { from: 'zhao@globex.test', body: '客户的身份证号码不要发在群里。' },
+          ],
+        },
+      ],
+    },
   },
 ];
 
@@ -102,7 +203,7 @@ async function seedTenantContent(tx: Tx, seal: MessageSeal, tenantId: string, te
   ids.set(admin.email, admin.id);
   for (const user of tenant.users) {
     const created = await tx.user.create({
-      data: { tenantId, email: user.email, displayName: user.name, roles: user.roles, locale: tenant.locale, passwordHash },
+      data: { tenantId, email: user.email, displayName: user.name, roles: user.roles, locale: user.locale ?? tenant.locale, passwordHash },
     });
     ids.set(user.email, created.id);
   }
@@ -155,23 +256,37 @@ function demoAuditKek(explicit?: string): { id: string; key: string } {
   return { id, key: randomBytes(32).toString('base64') };
 }
 
-/**
- * Recall history made through the API's own services (so every audit entry, event and receipt is
- * what a real recall leaves): in acme, alice recalls a message in "Launch" that bob's device then
- * removes, tries too late on an old one, recalls a picture bob had already downloaded, and
- * compliance force-recalls a password carol posted; in globex, 王伟 recalls a message to 李娜.
- */
-async function seedRecallHistory(db: Db, pool: SqlPool, tenantId: string, tenant: DemoTenant, keyring: LocalKeyring): Promise<void> {
+/** The seed's clock: the times of the month's history while it is played, then the wall clock again. */
+class DemoClock extends Clock {
+  at: number | null = null;
+
+  override now(): Date {
+    return new Date(this.at ?? Date.now());
+  }
+}
+
+/** The API's own services as the seed uses them, all on one clock (audit entries take their time from it too). */
+function demoServices(db: Db, pool: SqlPool, keyring: LocalKeyring) {
   const tenantDb = new TenantDb(db, pool);
-  const { log: audit } = standaloneAuditLog(pool, keyring);
+  const { log: audit, sequencer } = standaloneAuditLog(pool, keyring);
+  const clock = new DemoClock();
+  sequencer.time = () => clock.now().getTime();
   const events = new EventLog();
-  const clock = new Clock();
   const seal = new MessageSeal(keyring);
-  const messages = new MessagesService(tenantDb, events, clock, seal);
-  const recalls = new RecallMessages(tenantDb, new RecallSteps(audit, events, seal), clock, new PolicyCache());
-  const policy = new PolicyService(tenantDb, audit, events, clock, new PolicyCache());
+  return {
+    clock,
+    tenantDb,
+    seal,
+    messages: new MessagesService(tenantDb, events, clock, seal),
+    recalls: new RecallMessages(tenantDb, new RecallSteps(audit, events, seal), clock, new PolicyCache()),
+    policy: new PolicyService(tenantDb, audit, events, clock, new PolicyCache()),
+  };
+}
+type DemoServices = ReturnType<typeof demoServices>;
+
+async function principals(db: Db, tenantId: string): Promise<(email: string) => AuthenticatedPrincipal> {
   const users = await inTenant(db, { tenantId }, (tx) => tx.user.findMany({ where: { tenantId } }));
-  const as = (email: string): AuthenticatedPrincipal => {
+  return (email) => {
     const user = users.find((u) => u.email === email)!;
     return {
       userId: user.id,
@@ -184,16 +299,106 @@ async function seedRecallHistory(db: Db, pool: SqlPool, tenantId: string, tenant
       ability: abilityFor({ userId: user.id, tenantId, roles: user.roles }),
     };
   };
-  const conversations = await inTenant(db, { tenantId }, (tx) => tx.conversation.findMany({ where: { tenantId }, orderBy: { createdAt: 'asc' } }));
-  const group = conversations.find((c) => c.kind === 'GROUP');
-  const direct = conversations.find((c) => c.kind === 'DIRECT')!;
-  const denied = async (work: Promise<unknown>) => {
-    try {
-      await work;
-    } catch (error) {
-      if (!(error instanceof ProblemException)) throw error;
+}
+
+/** A refusal is part of the story: the service throws it as a problem after recording it. */
+async function refused(work: Promise<unknown>): Promise<void> {
+  try {
+    await work;
+  } catch (error) {
+    if (!(error instanceof ProblemException)) throw error;
+  }
+}
+
+const DAY_MS = 24 * 3600_000;
+/** The month ends this long before the seed runs: the story of today (seedRecallHistory) comes after it. */
+const MONTH_ENDS_BEFORE_NOW_MS = 90 * 60_000;
+
+/**
+ * The last 30 days of the organisation (demo-month.ts), played in time order with the clock set to
+ * each step's time, so messages, recalls, refusals and their audit entries carry their own times and
+ * the log's times never run backwards (docs/audit-log.md, "Demo history"). Shows progress per week.
+ */
+async function seedMonth(db: Db, services: DemoServices, tenantId: string, tenant: DemoTenant, log: (line: string) => void): Promise<void> {
+  const until = Date.now() - MONTH_ENDS_BEFORE_NOW_MS;
+  const as = await principals(db, tenantId);
+  const conversationIds = new Map<string, string>();
+  await inTenant(db, { tenantId }, async (tx) => {
+    const ids = new Map((await tx.user.findMany({ where: { tenantId } })).map((u) => [u.email, u.id]));
+    for (const conversation of tenant.month.conversations) {
+      const memberIds = conversation.members.map((email) => ids.get(email)!);
+      // Older than the hand-written conversations, so those stay first in everyone's list.
+      const createdAt = new Date(until - 31 * DAY_MS);
+      const created = await tx.conversation.create({
+        data: { tenantId, kind: conversation.kind, title: conversation.title ?? null, createdBy: memberIds[0], createdAt },
+      });
+      await tx.conversationMember.createMany({ data: memberIds.map((userId) => ({ tenantId, conversationId: created.id, userId, joinedAt: createdAt })) });
+      conversationIds.set(conversation.key, created.id);
     }
-  };
+  });
+  const steps = monthOfChat(tenant.month.conversations, {
+    until,
+    compliance: tenant.month.compliance,
+    seed: tenant.month.seed,
+    currency: tenant.month.currency,
+  });
+  // Messages nobody acts on again need no service: written at their times in one transaction, sealed as the API seals them.
+  const messageIds = new Map<number, string>();
+  await services.tenantDb.sql({ tenantId }, async (tx) => {
+    for (const step of steps) {
+      if (step.kind !== 'send') continue;
+      const row = await insertMessage(tx, services.seal, {
+        tenantId,
+        conversationId: conversationIds.get(step.conversation)!,
+        senderId: as(step.from).userId,
+        type: step.type,
+        body: step.body,
+        extras: step.payment ? { payment: step.payment } : null,
+        sentAt: new Date(step.at),
+      });
+      messageIds.set(step.ref, row.id);
+    }
+  });
+  log(`  ${tenant.slug}: ${messageIds.size} messages over the last 30 days`);
+  // Recalls and refusals leave audit entries: played in time order on the clock.
+  const tally = { recalls: 0, refusals: 0 };
+  let week = -1;
+  for (const step of steps) {
+    if (step.kind === 'send') continue;
+    services.clock.at = step.at;
+    const weekOf = Math.floor((until - step.at) / (7 * DAY_MS));
+    if (weekOf !== week && week !== -1)
+      log(`  ${tenant.slug}: up to ${new Date(step.at).toISOString().slice(0, 10)} — ${tally.recalls} recalls, ${tally.refusals} refusals`);
+    week = weekOf;
+    const message = messageIds.get(step.ref)!;
+    if (step.kind === 'recall') {
+      await services.recalls.recallOne(as(step.by), message, { force: false });
+      if (step.appliedBy) await services.messages.receipt(as(step.appliedBy), message, 'RECALL_APPLIED');
+      tally.recalls += 1;
+    } else if (step.kind === 'forced') {
+      await services.recalls.recallOne(as(step.by), message, { force: true, reason: step.reason });
+      tally.recalls += 1;
+    } else {
+      await refused(services.recalls.recallOne(as(step.by), message, { force: false }));
+      tally.refusals += 1;
+    }
+  }
+  services.clock.at = null;
+  log(`  ${tenant.slug}: the last 30 days — ${messageIds.size} messages, ${tally.recalls} recalls, ${tally.refusals} refusals`);
+}
+
+/**
+ * Today's recall history, through the API's own services (so every audit entry, event and receipt is
+ * what a real recall leaves): in acme, alice recalls a message in "Launch" that bob's device then
+ * removes, tries too late on an old one, recalls a picture bob had already downloaded, and
+ * compliance force-recalls a password carol posted; in globex, 王伟 recalls a message to 李娜.
+ */
+async function seedRecallHistory(db: Db, services: DemoServices, tenantId: string, tenant: DemoTenant): Promise<void> {
+  const { messages, recalls, policy } = services;
+  const as = await principals(db, tenantId);
+  const conversations = await inTenant(db, { tenantId }, (tx) => tx.conversation.findMany({ where: { tenantId }, orderBy: { createdAt: 'desc' } }));
+  const group = conversations.find((c) => c.kind === 'GROUP' && c.title === 'Launch');
+  const direct = conversations.find((c) => c.kind === 'DIRECT')!;
 
   if (tenant.slug === 'acme' && group) {
     const alice = as('alice@acme.test');
@@ -205,7 +410,7 @@ async function seedRecallHistory(db: Db, pool: SqlPool, tenantId: string, tenant
     const old = await inTenant(db, { tenantId }, (tx) =>
       tx.message.findFirstOrThrow({ where: { tenantId, conversationId: group.id, senderId: alice.userId }, orderBy: { sentAt: 'asc' } }),
     );
-    await denied(recalls.recallOne(alice, old.id, { force: false }));
+    await refused(recalls.recallOne(alice, old.id, { force: false }));
     const picture = await messages.send(alice, direct.id, {
       type: 'IMAGE',
       body: 'Budget draft',
@@ -259,7 +464,9 @@ async function seedTenants(db: Db, pool: SqlPool, log: (line: string) => void, o
     await inTenant(db, { tenantId: created.id }, (tx) => seedTenantContent(tx, new MessageSeal(keyring), created.id, tenant, passwordHash), {
       timeoutMs: 60_000,
     });
-    await seedRecallHistory(db, pool, created.id, tenant, keyring);
+    const services = demoServices(db, pool, keyring);
+    await seedMonth(db, services, created.id, tenant, log);
+    await seedRecallHistory(db, services, created.id, tenant);
     log(`seeded demo tenant ${tenant.slug}`);
   }
 }

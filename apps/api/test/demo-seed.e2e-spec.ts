@@ -42,13 +42,58 @@ describe('demo data', () => {
     expect(forAlice.find((m) => m.recallKind === 'SENDER')).toMatchObject({ notice: 'You recalled a message', recallReach: { recipients: 2, applied: 1 } });
 
     const admin = await login('acme', 'admin@acme.test');
-    const insights = (await test.request({ method: 'GET', url: '/api/v1/insights/recalls', token: admin })).json();
-    expect(insights.totals).toEqual({ recalled: 3, forced: 1, denied: 1 });
-    expect(insights.deniedByCode).toEqual({ WINDOW_EXPIRED: 1 });
     expect((await test.request({ method: 'GET', url: '/api/v1/policy', token: admin })).json()).toMatchObject({
       version: 2,
       settings: { maxRecallsPerHour: 20 },
     });
+  });
+
+  it('a month of history: recalls and refusals spread over the last 30 days at their own times, the log in seq order with times never running backwards, and it verifies', async () => {
+    const compliance = await login('acme', 'compliance@acme.test');
+    const insights = (await test.request({ method: 'GET', url: '/api/v1/insights/recalls?bucket=day', token: compliance })).json();
+    expect(insights.totals.recalled).toBeGreaterThanOrEqual(20);
+    expect(insights.totals.forced).toBeGreaterThanOrEqual(2);
+    expect(insights.totals.denied).toBeGreaterThanOrEqual(8);
+    expect(Object.keys(insights.deniedByCode).sort()).toEqual(expect.arrayContaining(['NOT_SENDER', 'WINDOW_EXPIRED']));
+    const activeDays = insights.series.filter((day: { recalled: number; denied: number }) => day.recalled + day.denied > 0).length;
+    expect(activeDays).toBeGreaterThanOrEqual(12);
+
+    const times: number[] = [];
+    const seqs: number[] = [];
+    for (let cursor: number | undefined; ;) {
+      const page = (
+        await test.request({ method: 'GET', url: `/api/v1/audit?limit=200${cursor === undefined ? '' : `&cursor=${cursor}`}`, token: compliance })
+      ).json();
+      for (const entry of page.items) {
+        seqs.push(entry.seq);
+        times.push(Date.parse(entry.occurredAt));
+      }
+      if (page.nextCursor === null) break;
+      cursor = page.nextCursor;
+    }
+    // Newest first: seq strictly down, time never up.
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+    expect(times.every((t, i) => i === 0 || t <= times[i - 1])).toBe(true);
+    expect(times[0] - times[times.length - 1]).toBeGreaterThan(25 * 24 * 3600_000);
+    const verify = await test.request({ method: 'POST', url: '/api/v1/audit/verify', token: compliance, payload: {} });
+    expect(verify.json()).toMatchObject({ ok: true });
+  });
+
+  it('acme has a Japanese-speaking person whose conversations hold Japanese, and Chinese from a colleague', async () => {
+    const sato = await login('acme', 'sato@acme.test');
+    expect((await test.request({ method: 'GET', url: '/api/v1/me', token: sato })).json()).toMatchObject({ displayName: '佐藤 花子', locale: 'ja' });
+    const tokyo = (await test.request({ method: 'GET', url: '/api/v1/conversations', token: sato }))
+      .json()
+      .items.find((c: { title: string | null }) => c.title === '東京オフィス');
+    const bodies = (await messages(sato, tokyo.id)).map((m) => m.body ?? '');
+    expect(bodies.some((b) => /[\u3040-\u30ff]/.test(b))).toBe(true);
+    const own = (await test.request({ method: 'GET', url: '/api/v1/conversations', token: sato })).json().items as { id: string }[];
+    const notices = (await Promise.all(own.map((c) => messages(sato, c.id))))
+      .flat()
+      .filter((m) => m.recallKind === 'SENDER')
+      .map((m) => m.notice);
+    expect(notices.length).toBeGreaterThan(0);
+    expect(notices.every((notice) => /メッセージの送信を取り消しました$/.test(notice ?? ''))).toBe(true);
   });
 
   it("globex: li sees 王伟's recall as a zh-CN notice", async () => {

@@ -49,6 +49,11 @@ export class AuditSequencer implements OnModuleInit {
   private readonly logger = new Logger('AuditSequencer');
   private readonly queues = new Map<string, TenantQueue>();
   private readonly growthListeners = new Set<(tenantId: string, fromSize: number, toSize: number) => void>();
+  /**
+   * The time entries are placed at (never before the head's): wall time. Only the demo seed sets it,
+   * to write its month of history at the times it happened, in order (docs/audit-log.md, "Demo history").
+   */
+  time: () => number = () => Date.now();
 
   constructor(
     @Inject(SQL_POOL) private readonly pool: SqlPool,
@@ -172,6 +177,7 @@ export class AuditSequencer implements OnModuleInit {
     const placed = place(
       head,
       batch.map((w) => w.ticket),
+      this.time,
     );
     const [row] = await sql.$queryRaw<{ size: bigint }[]>`
       SELECT audit_integrate(${tenantId}::uuid, ${head.frontier.size}::bigint, ${placed.frontier.hashes.map((h) => Buffer.from(h))}::bytea[],
@@ -225,12 +231,12 @@ interface Placement {
 }
 
 /** Places a batch after the head: seq in order, time never running backwards, leaf bytes, hashes, the tree's new right edge. */
-function place(head: CachedHead, tickets: AuditTicket[]): Placement {
+function place(head: CachedHead, tickets: AuditTicket[], time: () => number): Placement {
   let frontier = head.frontier;
   let last = head.lastOccurredAt;
   const placement: Placement = { frontier, lastOccurredAt: last, pendingIds: [], leaves: [], leafHashes: [], occurredAt: [], nodes: [] };
   tickets.forEach((ticket, i) => {
-    last = Math.max(Date.now(), last);
+    last = Math.max(time(), last);
     const occurredAt = new Date(last).toISOString();
     const leaf = fillLeafTemplate(ticket.template, head.frontier.size + i, occurredAt);
     const leafHash = hashLeaf(leaf);
