@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { signInAs } from './helpers';
+import { signInAs, snapshot } from './helpers';
 
 /**
  * Recalling from the Messages page as an employee sees it: the countdown on their message, the
@@ -82,7 +82,7 @@ test.describe('messages: recall as the sender sees it', () => {
     await bob.context().close();
   });
 
-  test('recalling several messages asks first, then recalls them together', async ({ browser }) => {
+  test('recalling several messages asks first, then recalls them together', async ({ browser }, testInfo) => {
     test.setTimeout(60_000);
     const alice = await openDirect(browser, 'alice@acme.test', 'Bob Brown');
     const bob = await openDirect(browser, 'bob@acme.test', 'Alice Anders');
@@ -91,11 +91,13 @@ test.describe('messages: recall as the sender sees it', () => {
     for (const id of ids) await alice.locator(`[data-message-id="${id}"]`).getByRole('checkbox', { name: 'Select for recall' }).check();
     const selection = alice.getByTestId('recall-selection');
     await expect(selection).toContainText('2 selected');
+    await snapshot(alice, testInfo, 'batch-selected');
 
     // Asking first: cancelling recalls nothing.
     await selection.getByRole('button', { name: 'Recall selected (2)' }).click();
     const confirm = alice.getByTestId('recall-confirm');
     await expect(confirm).toContainText('Recall 2 messages?');
+    await snapshot(alice, testInfo, 'batch-confirm');
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await expect(confirm).toHaveCount(0);
     for (const id of ids) await expect(alice.locator(`[data-message-id="${id}"]`)).not.toHaveAttribute('data-state', 'RECALLED');
