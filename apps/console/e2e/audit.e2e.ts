@@ -24,6 +24,8 @@ test.describe('compliance: the audit log', () => {
     const seq = Number((await target.getByRole('button', { name: /^Open entry/ }).innerText()).replace('#', ''));
     await target.getByRole('button', { name: /^Open entry/ }).click();
     await expect(page).toHaveURL(new RegExp(`[?&]entry=${seq}`));
+    // Its content opens only once the officer agrees that the view is recorded.
+    await page.getByRole('dialog', { name: 'Open recalled content?' }).getByRole('button', { name: 'Open and record my view' }).click();
     const panel = page.getByTestId('audit-detail');
     await expect(panel).toBeVisible();
     await expect(panel.getByTestId('view-audited')).toContainText('Opening this entry is itself recorded in the audit log');
@@ -65,7 +67,7 @@ test.describe('compliance: the audit log', () => {
     await expect(page.getByTestId('checkpoint-signature')).toHaveAttribute('data-state', 'ok', { timeout: 15_000 });
     await page.getByRole('button', { name: 'Verify the whole log' }).click();
     await expect(page.getByTestId('verify-result')).toContainText('Verified: all', { timeout: 30_000 });
-    await expect(page.getByTestId('offline-command')).toContainText('npm run verify -- audit-export.jsonl --trusted-key');
+    await expect(page.getByTestId('offline-command')).toContainText('npm run verify -- audit-<time>-<first>-<last>.jsonl --trusted-key');
     await snapshot(page, testInfo, 'integrity');
   });
 

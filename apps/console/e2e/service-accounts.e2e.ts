@@ -158,6 +158,7 @@ test.describe('service accounts: an external recall from token to verified audit
     const entry = rows.filter({ hasText: 'Message recalled' });
     await expect(entry.getByRole('button', { name: /^Open entry/ })).toHaveText(`#${recorded.auditSeq}`);
     await entry.getByRole('button', { name: /^Open entry/ }).click();
+    await compliance.getByRole('dialog', { name: 'Open recalled content?' }).getByRole('button', { name: 'Open and record my view' }).click();
     const detail = compliance.getByTestId('audit-detail');
     await expect(detail).toBeVisible();
     await expect(detail.getByTestId('audit-content')).toContainText(recalledText);

@@ -50,7 +50,8 @@ export function parseAuditParams(params: Record<string, string | string[] | unde
 /**
  * One page of the audit trail, newest first, for a compliance officer. Re-checks the section's
  * ability (the layout is not re-rendered on every navigation) before calling the API, which
- * checks again. Keyset pagination by seq: the cost of a page does not grow with the log.
+ * checks again. Keyset pagination by seq: the cost of a page does not grow with the log. With it,
+ * the log's size.
  */
 export async function loadAuditPage({ filters, cursor }: AuditPageParams) {
   await requireSection('audit');
@@ -67,5 +68,7 @@ export async function loadAuditPage({ filters, cursor }: AuditPageParams) {
     cursor,
     limit: AUDIT_PAGE_SIZE,
   });
-  return apiFetch(path, AuditListSchema);
+  // The newest entry's seq gives the log's size, which places a page in the whole log for the pager.
+  const [page, head] = await Promise.all([apiFetch(path, AuditListSchema), apiFetch('/api/v1/audit?limit=1', AuditListSchema)]);
+  return { page, logSize: head.ok ? (head.data.items[0]?.seq ?? -1) + 1 : null };
 }

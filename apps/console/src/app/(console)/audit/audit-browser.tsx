@@ -2,15 +2,16 @@
 
 import type { AuditAction, AuditEntryView } from '@retract/contracts';
 import { useSearchParams } from 'next/navigation';
-import { useCallback, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useCallback, useRef, useState, type FormEvent } from 'react';
 import { ProblemAlert } from '../../../components/problem-alert';
 import type { Dictionary } from '../../../i18n/en';
-import { formatUtc } from '../../../i18n/dates';
 import { format } from '../../../i18n/format';
-import { ruleLabel, shortId } from '../../../lib/labels';
+import { shortId } from '../../../lib/labels';
 import type { ProblemDetails } from '../../../lib/problem';
 import { useUrlState } from '../../../lib/use-url-state';
-import { AuditDetail } from './audit-detail';
+import { AuditEntry, type Viewer } from './_detail/audit-detail';
+import { AuditPager, pagePosition } from './audit-pager';
+import { AuditTable } from './audit-table';
 import type { AuditFilters } from './_queries';
 import { fieldText } from '../../../lib/form-fields';
 
@@ -20,6 +21,8 @@ export interface AuditStrings {
   auditActions: Dictionary['auditActions'];
   denialCodes: Dictionary['denialCodes'];
   rules: Dictionary['rules'];
+  roles: Dictionary['roles'];
+  policyFields: Dictionary['policy']['fields'];
 }
 
 interface Props {
@@ -33,6 +36,10 @@ interface Props {
   /** SOURCE_PATTERN's source, passed from the server so the browser bundle needs no schema library. */
   sourcePattern: string;
   problem: ProblemDetails | null;
+  /** Entries in the whole log (null when unknown) and entries per page, for the pager's "Entries 51–100 of 1,234". */
+  logSize: number | null;
+  pageSize: number;
+  viewer: Viewer;
   t: AuditStrings;
 }
 
@@ -40,7 +47,7 @@ const ID_FILTERS = ['actor', 'subject', 'conversation', 'message'] as const;
 type IdFilter = (typeof ID_FILTERS)[number];
 
 /** Filters, the entry table with keyset paging, and the detail panel of the audit page. */
-export function AuditBrowser({ locale, items, nextCursor, cursor, trail, filters, actions, sourcePattern, problem, t }: Props) {
+export function AuditBrowser({ locale, items, nextCursor, cursor, trail, filters, actions, sourcePattern, problem, logSize, pageSize, viewer, t }: Props) {
   const { set, pending } = useUrlState();
   const searchParams = useSearchParams();
   const openSeq = parseSeq(searchParams.get('entry'));
@@ -71,15 +78,14 @@ export function AuditBrowser({ locale, items, nextCursor, cursor, trail, filters
     set({ ...patch, cursor: undefined, trail: undefined, entry: undefined });
   }
 
-  function onRowKey(event: KeyboardEvent<HTMLButtonElement>, index: number) {
-    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
-    event.preventDefault();
-    const buttons = tableRef.current?.querySelectorAll<HTMLButtonElement>('button[data-seq]');
-    buttons?.[Math.max(0, Math.min((buttons?.length ?? 1) - 1, index + (event.key === 'ArrowDown' ? 1 : -1)))]?.focus();
-  }
+  const onOpen = useCallback(
+    (seq: number) => {
+      lastOpener.current = seq;
+      openEntry(seq);
+    },
+    [openEntry],
+  );
 
-  const first = items[0]?.seq;
-  const last = items[items.length - 1]?.seq;
   const hasFilters = Object.values(filters).some(Boolean);
 
   return (
@@ -110,148 +116,43 @@ export function AuditBrowser({ locale, items, nextCursor, cursor, trail, filters
       <ProblemAlert problem={problem} testId="audit-problem" />
 
       <div className={`table-card card${pending ? ' is-pending' : ''}`} aria-busy={pending}>
-        <div className="table-scroll">
-          <table className="table" aria-label={t.audit.tableLabel} data-testid="audit-table">
-            <thead>
-              <tr>
-                <th scope="col">{t.audit.columns.seq}</th>
-                <th scope="col">{t.audit.columns.time}</th>
-                <th scope="col">{t.audit.columns.action}</th>
-                <th scope="col">{t.audit.columns.actor}</th>
-                <th scope="col">{t.audit.columns.about}</th>
-                <th scope="col">{t.audit.columns.flags}</th>
-              </tr>
-            </thead>
-            <tbody ref={tableRef}>
-              {items.map((item, index) => (
-                <tr
-                  key={item.seq}
-                  className={openSeq === item.seq ? 'is-selected' : undefined}
-                  data-testid="audit-row"
-                  onClick={() => ((lastOpener.current = item.seq), openEntry(item.seq))}
-                >
-                  <td>
-                    <button
-                      type="button"
-                      className="row-button"
-                      data-seq={item.seq}
-                      aria-label={format(t.audit.open, { seq: item.seq })}
-                      aria-expanded={openSeq === item.seq}
-                      onClick={(event) => {
-                        event.stopPropagation();
-                        lastOpener.current = item.seq;
-                        openEntry(item.seq);
-                      }}
-                      onKeyDown={(event) => onRowKey(event, index)}
-                    >
-                      #{item.seq}
-                    </button>
-                  </td>
-                  <td className="nowrap muted">{formatUtc(locale, item.occurredAt)}</td>
-                  <td>
-                    <span className={`action action--${actionTone(item.action)}`}>{t.auditActions[item.action] ?? item.action}</span>
-                  </td>
-                  <td>
-                    {item.actor ? (
-                      <button
-                        type="button"
-                        className="link-button"
-                        title={format(t.audit.filterByActor, { name: item.actor.displayName })}
-                        onClick={(event) => {
-                          event.stopPropagation();
-                          applyFilters({ actor: item.actor!.id });
-                        }}
-                      >
-                        {item.actor.displayName}
-                      </button>
-                    ) : item.serviceAccount && item.serviceAccount.id === item.actorId ? (
-                      <span title={t.audit.serviceAccount}>{item.serviceAccount.name}</span>
-                    ) : (
-                      <span className="muted">{item.actorId ? t.table.erasedPerson : t.table.system}</span>
-                    )}
-                  </td>
-                  <td className="cell-about">
-                    {item.denialCode ? (
-                      <span className="badge badge--danger">
-                        {format(t.audit.denied, { code: t.denialCodes[item.denialCode as keyof typeof t.denialCodes] ?? item.denialCode })}
-                      </span>
-                    ) : null}{' '}
-                    {item.decidedBy ? <span className="muted">{ruleLabel(item.decidedBy, t.rules)}</span> : null}
-                    {item.reason ? (
-                      <span className="cell-reason">“{item.reason}”</span>
-                    ) : item.personalData === 'ERASED' ? (
-                      <span className="muted">{t.audit.reasonErased}</span>
-                    ) : null}
-                  </td>
-                  <td>
-                    <span className="flags">
-                      {item.forced ? <span className="badge badge--warning">{t.audit.forced}</span> : null}
-                      {item.hasContent ? <span className="badge badge--info">{t.audit.content}</span> : null}
-                      {item.source ? (
-                        <button
-                          type="button"
-                          className="badge badge--muted badge-button"
-                          data-testid="audit-source"
-                          title={
-                            item.serviceAccount
-                              ? `${format(t.audit.filterBySource, { source: item.source })} · ${t.audit.serviceAccount}: ${item.serviceAccount.name}`
-                              : format(t.audit.filterBySource, { source: item.source })
-                          }
-                          aria-label={`${format(t.audit.sourceOf, { source: item.source })}. ${format(t.audit.filterBySource, { source: item.source })}`}
-                          onClick={(event) => {
-                            event.stopPropagation();
-                            applyFilters({ source: item.source ?? undefined });
-                          }}
-                        >
-                          {item.source}
-                        </button>
-                      ) : null}
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {items.length === 0 && !problem ? (
-          <p className="empty" data-testid="audit-empty">
-            {hasFilters ? t.audit.empty : t.audit.emptyLog}
-          </p>
-        ) : null}
-        <div className="pager">
-          <p className="pager__info muted" aria-live="polite">
-            {first !== undefined && last !== undefined ? format(t.audit.pageOf, { first: last, last: first }) : ''}
-          </p>
-          <div className="pager__buttons">
-            <JumpTo t={t} onJump={(seq) => set({ cursor: seq + 1, trail: undefined, entry: undefined })} />
-            <button type="button" className="button button--quiet" disabled={cursor === undefined} onClick={() => set({ cursor: undefined, trail: undefined })}>
-              {t.table.newest}
-            </button>
-            <button
-              type="button"
-              className="button button--quiet"
-              disabled={trail.length === 0}
-              onClick={() => {
-                const previous = trail[trail.length - 1];
-                set({ cursor: previous ? previous : undefined, trail: trail.slice(0, -1).join(',') || undefined });
-              }}
-            >
-              ← {t.table.newer}
-            </button>
-            <button
-              type="button"
-              className="button button--quiet"
-              data-testid="audit-older"
-              disabled={nextCursor === null}
-              onClick={() => set({ cursor: nextCursor ?? undefined, trail: [...trail, cursor ?? 0].slice(-50).join(',') })}
-            >
-              {t.table.older} →
-            </button>
-          </div>
-        </div>
+        <AuditTable
+          items={items}
+          locale={locale}
+          openSeq={openSeq}
+          empty={problem ? undefined : hasFilters ? t.audit.empty : t.audit.emptyLog}
+          bodyRef={tableRef}
+          onOpen={onOpen}
+          onFilter={applyFilters}
+          t={t}
+        />
+        <AuditPager
+          position={pagePosition({ items, cursor, trail, filtered: hasFilters, logSize, pageSize }, locale, t)}
+          atNewest={cursor === undefined}
+          hasNewer={trail.length > 0}
+          hasOlder={nextCursor !== null}
+          onNewest={() => set({ cursor: undefined, trail: undefined })}
+          onNewer={() => {
+            const previous = trail[trail.length - 1];
+            set({ cursor: previous ? previous : undefined, trail: trail.slice(0, -1).join(',') || undefined });
+          }}
+          onOlder={() => set({ cursor: nextCursor ?? undefined, trail: [...trail, cursor ?? 0].slice(-50).join(',') })}
+          onJump={(seq) => set({ cursor: seq + 1, trail: undefined, entry: undefined })}
+          t={t}
+        />
       </div>
 
-      {openSeq !== null ? <AuditDetail key={openSeq} seq={openSeq} locale={locale} t={t} onClose={closeEntry} /> : null}
+      {openSeq !== null ? (
+        <AuditEntry
+          key={openSeq}
+          seq={openSeq}
+          listedHasContent={items.find((item) => item.seq === openSeq)?.hasContent}
+          viewer={viewer}
+          locale={locale}
+          t={t}
+          onClose={closeEntry}
+        />
+      ) : null}
     </div>
   );
 }
@@ -262,29 +163,6 @@ function parseSeq(value: string | null): number | null {
 
 function filterLabel(key: IdFilter, t: AuditStrings): string {
   return key === 'actor' ? t.audit.actor : key === 'subject' ? t.audit.subject : key === 'conversation' ? t.audit.conversation : t.audit.message;
-}
-
-function actionTone(action: AuditAction): string {
-  switch (action) {
-    case 'MESSAGE_RECALLED':
-    case 'MESSAGE_REEDITED':
-      return 'recall';
-    case 'RECALL_DENIED':
-    case 'ERASURE_REFUSED':
-      return 'denied';
-    case 'CONTENT_ERASED':
-    case 'RETENTION_SHREDDED':
-    case 'RETENTION_SHORTENING_PROPOSED':
-    case 'RETENTION_SHORTENING_CANCELLED':
-    case 'LEGAL_HOLD_PLACED':
-    case 'LEGAL_HOLD_RELEASED':
-      return 'legal';
-    case 'AUDIT_CONTENT_VIEWED':
-    case 'EXPORT_CREATED':
-      return 'read';
-    default:
-      return 'admin';
-  }
 }
 
 function FilterForm({
@@ -399,34 +277,5 @@ function DateFilter({ name, label, value }: { name: 'from' | 'to'; label: string
       </label>
       <input id={`audit-${name}`} name={name} type="date" className="field__input" defaultValue={value ?? ''} />
     </div>
-  );
-}
-
-function JumpTo({ t, onJump }: { t: AuditStrings; onJump: (seq: number) => void }) {
-  const [value, setValue] = useState('');
-  return (
-    <form
-      className="jump"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (/^\d{1,16}$/.test(value.trim())) onJump(Number(value.trim()));
-      }}
-    >
-      <label htmlFor="audit-jump" className="visually-hidden">
-        {t.audit.jumpTo}
-      </label>
-      <input
-        id="audit-jump"
-        className="field__input jump__input"
-        inputMode="numeric"
-        pattern="[0-9]*"
-        placeholder={t.audit.jumpToHint}
-        value={value}
-        onChange={(event) => setValue(event.target.value)}
-      />
-      <button type="submit" className="button button--quiet">
-        {t.audit.go}
-      </button>
-    </form>
   );
 }

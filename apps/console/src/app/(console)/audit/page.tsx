@@ -1,10 +1,12 @@
+import { asSubject } from '@retract/authz';
 import { AUDIT_ACTIONS, SOURCE_PATTERN } from '@retract/contracts';
 import type { Metadata } from 'next';
 import { PageHeader } from '../../../components/page-header';
 import { getI18n } from '../../../i18n/locale';
 import type { SearchParams } from '../../../lib/search-params';
+import { requireSection } from '../../../lib/sections';
 import { AuditBrowser } from './audit-browser';
-import { loadAuditPage, parseAuditParams } from './_queries';
+import { AUDIT_PAGE_SIZE, loadAuditPage, parseAuditParams } from './_queries';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { dict } = await getI18n();
@@ -14,7 +16,8 @@ export async function generateMetadata(): Promise<Metadata> {
 /** The audit trail: filters and page position come from the URL; the open entry too. */
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
   const params = parseAuditParams(await searchParams);
-  const result = await loadAuditPage(params);
+  const { page: result, logSize } = await loadAuditPage(params);
+  const { me, ability } = await requireSection('audit');
   const { locale, dict } = await getI18n();
   return (
     <>
@@ -29,7 +32,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         actions={AUDIT_ACTIONS}
         sourcePattern={SOURCE_PATTERN.source}
         problem={result.ok ? null : result.problem}
-        t={{ audit: dict.audit, table: dict.table, auditActions: dict.auditActions, denialCodes: dict.denialCodes, rules: dict.rules }}
+        logSize={logSize}
+        pageSize={AUDIT_PAGE_SIZE}
+        viewer={{ name: me.displayName, readsContent: ability.can('readContent', asSubject('AuditEntry', { tenantId: me.tenantId })) }}
+        t={{
+          audit: dict.audit,
+          table: dict.table,
+          auditActions: dict.auditActions,
+          denialCodes: dict.denialCodes,
+          rules: dict.rules,
+          roles: dict.roles,
+          policyFields: dict.policy.fields,
+        }}
       />
     </>
   );

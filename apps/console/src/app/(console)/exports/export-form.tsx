@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ProblemAlert } from '../../../components/problem-alert';
 import type { Dictionary } from '../../../i18n/en';
@@ -8,6 +9,7 @@ import { formatNumber, utcDayBound } from '../../../i18n/dates';
 import { format } from '../../../i18n/format';
 import { withQuery } from '../../../lib/client-api';
 import { saveFile } from '../../../lib/download';
+import { exportFileName, rememberJsonlExport } from '../../../lib/export-file';
 import { formatBytes } from '../../../lib/labels';
 import { readProblem, unreachableProblem, type ProblemDetails } from '../../../lib/problem';
 import { fieldText } from '../../../lib/form-fields';
@@ -27,6 +29,7 @@ type State =
  * the audit log by the service before the first byte is sent.
  */
 export function ExportForm({ locale, logSize, t }: { locale: string; logSize: number; t: T }) {
+  const router = useRouter();
   const [format_, setFormat] = useState<'jsonl' | 'csv'>('jsonl');
   const [mode, setMode] = useState<Mode>('all');
   const [run, setRun] = useState<State>({ state: 'idle' });
@@ -51,7 +54,7 @@ export function ExportForm({ locale, logSize, t }: { locale: string; logSize: nu
     }
     const range = /^(\d+)-(-?\d+)$/.exec(res.headers.get('x-audit-range') ?? '');
     const total = range ? Math.max(0, Number(range[2]) - Number(range[1]) + 1) : null;
-    const file = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `audit-export.${format_}`;
+    const file = exportFileName(res, format_);
     const chunks: Uint8Array[] = [];
     let bytes = 0;
     let lines = 0;
@@ -77,7 +80,10 @@ export function ExportForm({ locale, logSize, t }: { locale: string; logSize: nu
       return;
     }
     saveFile(file, chunks as BlobPart[], format_ === 'csv' ? 'text/csv' : 'application/x-ndjson');
+    if (format_ === 'jsonl') rememberJsonlExport(file);
     setRun({ state: 'done', file, entries: total ?? Math.max(0, lines - 1), bytes });
+    // The service recorded the export (EXPORT_CREATED) before its first byte: the recent list shows it now.
+    router.refresh();
   }
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { DataTable } from '../../../components/data-table';
 import { PageHeader } from '../../../components/page-header';
 import { ServerProblem } from '../../../components/server-problem';
 import { formatUtc } from '../../../i18n/dates';
@@ -28,31 +29,25 @@ export default async function ExportsPage() {
           </h2>
           {!recent.ok ? (
             <ServerProblem problem={recent.problem} />
-          ) : recent.data.items.length === 0 ? (
-            <p className="muted">{t.recentEmpty}</p>
           ) : (
-            <table className="table" data-testid="recent-exports">
-              <thead>
-                <tr>
-                  <th scope="col">{dict.audit.columns.seq}</th>
-                  <th scope="col">{dict.audit.columns.time}</th>
-                  <th scope="col">{dict.audit.columns.actor}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {recent.data.items.map((item) => (
-                  <tr key={item.seq}>
-                    <td>
-                      <Link className="link" href={`/audit?action=EXPORT_CREATED&entry=${item.seq}`} prefetch={false}>
-                        {format(t.openEntry, { seq: item.seq })}
-                      </Link>
-                    </td>
-                    <td className="muted">{formatUtc(locale, item.occurredAt)}</td>
-                    <td>{item.actor?.displayName ?? dict.table.unknownPerson}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              columns={[
+                {
+                  header: dict.audit.columns.seq,
+                  cell: (item) => (
+                    <Link className="link" href={`/audit?action=EXPORT_CREATED&entry=${item.seq}`} prefetch={false}>
+                      {format(t.openEntry, { seq: item.seq })}
+                    </Link>
+                  ),
+                },
+                { header: dict.audit.columns.time, className: 'muted', cell: (item) => formatUtc(locale, item.occurredAt) },
+                { header: dict.audit.columns.actor, cell: (item) => item.actor?.displayName ?? dict.table.unknownPerson },
+              ]}
+              rows={recent.data.items}
+              rowKey={(item) => item.seq}
+              testId="recent-exports"
+              empty={t.recentEmpty}
+            />
           )}
         </section>
       </div>

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ConfirmAction } from '../../../components/confirm-action';
 import { CopyButton } from '../../../components/copy-button';
+import { DataTable } from '../../../components/data-table';
 import { describedBy, Field } from '../../../components/field';
 import { ProblemAlert } from '../../../components/problem-alert';
 import { SubmitButton } from '../../../components/submit-button';
@@ -52,75 +53,69 @@ export function ServiceAccountList({ locale, accounts, t, table }: { locale: str
         <ProblemAlert problem={problem} testId="service-accounts-problem" />
         <SuccessNotice message={notice} testId="service-accounts-notice" />
       </div>
-      {accounts.length === 0 ? (
-        <p className="empty">{t.empty}</p>
-      ) : (
-        <div className="table-scroll">
-          <table className="table" aria-label={t.tableLabel} data-testid="service-accounts-table">
-            <thead>
-              <tr>
-                <th scope="col">{t.name}</th>
-                <th scope="col">{t.scopes}</th>
-                <th scope="col">{t.createdBy}</th>
-                <th scope="col">{t.created}</th>
-                <th scope="col">{t.lastUsed}</th>
-                <th scope="col">{t.status}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t.revoke}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {activeFirst(accounts).map((account) => (
-                <tr key={account.id} data-testid="service-account-row" data-state={account.revokedAt ? 'revoked' : 'active'}>
-                  <td>
-                    <strong>{account.name}</strong>
-                  </td>
-                  <td>
-                    <span className="flags">
-                      {account.scopes.map((scope) => (
-                        <code key={scope} className="badge badge--muted" title={t.scopeNames[scope]}>
-                          {scope}
-                        </code>
-                      ))}
-                    </span>
-                  </td>
-                  <td>{account.createdBy ? account.createdBy.displayName : <span className="muted">{table.erasedPerson}</span>}</td>
-                  <td className="muted">{formatUtc(locale, account.createdAt)}</td>
-                  <td className="muted" data-testid="service-account-last-used">
-                    {account.lastUsedAt ? formatUtc(locale, account.lastUsedAt) : t.neverUsed}
-                  </td>
-                  <td>
-                    {account.revokedAt ? (
-                      <>
-                        <span className="badge badge--danger">{t.revokedBadge}</span>
-                        <p className="muted">{format(t.revokedOn, { date: formatUtc(locale, account.revokedAt) })}</p>
-                      </>
-                    ) : (
-                      <span className="badge badge--success">{t.active}</span>
-                    )}
-                  </td>
-                  <td>
-                    {account.revokedAt ? null : (
-                      <ConfirmAction
-                        open={confirming === account.id}
-                        question={format(t.revokeConfirm, { name: account.name })}
-                        label={t.revoke}
-                        confirmLabel={t.confirmRevoke}
-                        cancelLabel={table.cancel}
-                        busy={busy}
-                        onOpen={() => setConfirming(account.id)}
-                        onConfirm={() => void revoke(account)}
-                        onCancel={() => setConfirming(null)}
-                      />
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        columns={[
+          { header: t.name, cell: (account) => <strong>{account.name}</strong> },
+          {
+            header: t.scopes,
+            cell: (account) => (
+              <span className="flags">
+                {account.scopes.map((scope) => (
+                  <code key={scope} className="badge badge--muted" title={t.scopeNames[scope]}>
+                    {scope}
+                  </code>
+                ))}
+              </span>
+            ),
+          },
+          {
+            header: t.createdBy,
+            cell: (account) => (account.createdBy ? account.createdBy.displayName : <span className="muted">{table.erasedPerson}</span>),
+          },
+          { header: t.created, className: 'muted', cell: (account) => formatUtc(locale, account.createdAt) },
+          {
+            header: t.lastUsed,
+            className: 'muted',
+            cell: (account) => <span data-testid="service-account-last-used">{account.lastUsedAt ? formatUtc(locale, account.lastUsedAt) : t.neverUsed}</span>,
+          },
+          {
+            header: t.status,
+            cell: (account) =>
+              account.revokedAt ? (
+                <>
+                  <span className="badge badge--danger">{t.revokedBadge}</span>
+                  <p className="muted">{format(t.revokedOn, { date: formatUtc(locale, account.revokedAt) })}</p>
+                </>
+              ) : (
+                <span className="badge badge--success">{t.active}</span>
+              ),
+          },
+          {
+            header: t.revoke,
+            hiddenHeader: true,
+            cell: (account) =>
+              account.revokedAt ? null : (
+                <ConfirmAction
+                  open={confirming === account.id}
+                  question={format(t.revokeConfirm, { name: account.name })}
+                  label={t.revoke}
+                  confirmLabel={t.confirmRevoke}
+                  cancelLabel={table.cancel}
+                  busy={busy}
+                  onOpen={() => setConfirming(account.id)}
+                  onConfirm={() => void revoke(account)}
+                  onCancel={() => setConfirming(null)}
+                />
+              ),
+          },
+        ]}
+        rows={activeFirst(accounts)}
+        rowKey={(account) => account.id}
+        label={t.tableLabel}
+        testId="service-accounts-table"
+        rowProps={(account) => ({ 'data-testid': 'service-account-row', 'data-state': account.revokedAt ? 'revoked' : 'active' })}
+        empty={t.empty}
+      />
     </section>
   );
 }

@@ -2,7 +2,8 @@
 
 import type { Locale, ManagedUserView, Role } from '@retract/contracts';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { Fragment, useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
+import { DataTable } from '../../../components/data-table';
 import { EmailText } from '../../../components/email-text';
 import { describedBy, Field } from '../../../components/field';
 import { ProblemAlert } from '../../../components/problem-alert';
@@ -99,91 +100,85 @@ export function UsersBrowser({ locale, meId, users, nextCursor, params, problem,
       <ProblemAlert problem={problem} />
 
       <section className={`card table-card${pending ? ' is-pending' : ''}`} aria-label={t.tableLabel}>
-        <div className="table-scroll">
-          <table className="table" data-testid="users-table">
-            <thead>
-              <tr>
-                <th scope="col">{t.columns.name}</th>
-                <th scope="col">{t.columns.email}</th>
-                <th scope="col">{t.columns.roles}</th>
-                <th scope="col">{t.columns.locale}</th>
-                <th scope="col">{t.columns.status}</th>
-                <th scope="col">{t.columns.created}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t.columns.actions}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((user) => (
-                <Fragment key={user.id}>
-                  <tr data-testid="user-row" className={editing === user.id ? 'is-selected' : undefined}>
-                    <td>
-                      <strong>{user.displayName}</strong>
-                      {user.id === meId ? <span className="muted"> ({t.you})</span> : null}
-                    </td>
-                    <td>
-                      <EmailText email={user.email} noEmail={t.noEmail} />
-                    </td>
-                    <td>
-                      <span className="flags">
-                        {user.roles.map((role) => (
-                          <span key={role} className="badge">
-                            {roleNames[role]}
-                          </span>
-                        ))}
-                        {user.pendingRoles.map((role) => (
-                          <span key={role} className="badge badge--warning" data-testid="pending-role">
-                            {format(t.pendingRole, { role: roleNames[role] })}
-                          </span>
-                        ))}
-                      </span>
-                    </td>
-                    <td>{t.locales[user.locale]}</td>
-                    <td>
-                      <span className="flags">
-                        {user.active ? <span className="badge badge--success">{t.active}</span> : <span className="badge badge--muted">{t.inactive}</span>}
-                        {user.active && user.mustChangePassword ? (
-                          <span className="badge badge--muted" data-testid="password-not-chosen">
-                            {t.passwordNotChosen}
-                          </span>
-                        ) : null}
-                      </span>
-                    </td>
-                    <td className="muted nowrap">{formatUtcDate(locale, user.createdAt)}</td>
-                    <td>
-                      <button
-                        type="button"
-                        className="button button--quiet button--small"
-                        aria-label={format(t.edit, { name: user.displayName })}
-                        aria-expanded={editing === user.id}
-                        onClick={() => setPanel({ edit: editing === user.id ? null : user.id, new: null })}
-                      >
-                        {table.edit}
-                      </button>
-                    </td>
-                  </tr>
-                  {editing === user.id ? (
-                    <tr className="row-editor">
-                      <td colSpan={7}>
-                        <EditUser
-                          user={user}
-                          self={user.id === meId}
-                          t={t}
-                          table={table}
-                          roleNames={roleNames}
-                          onDone={(saved) => done(format(t.saved, { name: saved.displayName }), saved)}
-                          onCancel={() => setPanel({ edit: null })}
-                        />
-                      </td>
-                    </tr>
+        <DataTable
+          columns={[
+            {
+              header: t.columns.name,
+              cell: (user) => (
+                <>
+                  <strong>{user.displayName}</strong>
+                  {user.id === meId ? <span className="muted"> ({t.you})</span> : null}
+                </>
+              ),
+            },
+            { header: t.columns.email, cell: (user) => <EmailText email={user.email} noEmail={t.noEmail} /> },
+            {
+              header: t.columns.roles,
+              cell: (user) => (
+                <span className="flags">
+                  {user.roles.map((role) => (
+                    <span key={role} className="badge">
+                      {roleNames[role]}
+                    </span>
+                  ))}
+                  {user.pendingRoles.map((role) => (
+                    <span key={role} className="badge badge--warning" data-testid="pending-role">
+                      {format(t.pendingRole, { role: roleNames[role] })}
+                    </span>
+                  ))}
+                </span>
+              ),
+            },
+            { header: t.columns.locale, cell: (user) => t.locales[user.locale] },
+            {
+              header: t.columns.status,
+              cell: (user) => (
+                <span className="flags">
+                  {user.active ? <span className="badge badge--success">{t.active}</span> : <span className="badge badge--muted">{t.inactive}</span>}
+                  {user.active && user.mustChangePassword ? (
+                    <span className="badge badge--muted" data-testid="password-not-chosen">
+                      {t.passwordNotChosen}
+                    </span>
                   ) : null}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {users.length === 0 && !problem ? <p className="empty">{params.q ? format(t.empty, { q: params.q }) : t.emptyAll}</p> : null}
+                </span>
+              ),
+            },
+            { header: t.columns.created, className: 'muted nowrap', cell: (user) => formatUtcDate(locale, user.createdAt) },
+            {
+              header: t.columns.actions,
+              hiddenHeader: true,
+              cell: (user) => (
+                <button
+                  type="button"
+                  className="button button--quiet button--small"
+                  aria-label={format(t.edit, { name: user.displayName })}
+                  aria-expanded={editing === user.id}
+                  onClick={() => setPanel({ edit: editing === user.id ? null : user.id, new: null })}
+                >
+                  {table.edit}
+                </button>
+              ),
+            },
+          ]}
+          rows={users}
+          rowKey={(user) => user.id}
+          testId="users-table"
+          rowProps={(user) => ({ 'data-testid': 'user-row', className: editing === user.id ? 'is-selected' : undefined })}
+          below={(user) =>
+            editing === user.id ? (
+              <EditUser
+                user={user}
+                self={user.id === meId}
+                t={t}
+                table={table}
+                roleNames={roleNames}
+                onDone={(saved) => done(format(t.saved, { name: saved.displayName }), saved)}
+                onCancel={() => setPanel({ edit: null })}
+              />
+            ) : null
+          }
+          empty={problem ? undefined : params.q ? format(t.empty, { q: params.q }) : t.emptyAll}
+        />
         <div className="pager">
           <span />
           <div className="pager__buttons">

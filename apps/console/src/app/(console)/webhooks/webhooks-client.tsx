@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { ConfirmAction } from '../../../components/confirm-action';
+import { DataTable } from '../../../components/data-table';
 import { CopyButton } from '../../../components/copy-button';
 import { ProblemAlert } from '../../../components/problem-alert';
 import { SubmitButton } from '../../../components/submit-button';
@@ -57,64 +58,64 @@ export function WebhookList({
         <ProblemAlert problem={problem} />
         <SuccessNotice message={notice} />
       </div>
-      {webhooks.length === 0 ? (
-        <p className="empty">{t.empty}</p>
-      ) : (
-        <div className="table-scroll">
-          <table className="table" data-testid="webhooks-table">
-            <thead>
-              <tr>
-                <th scope="col">{t.url}</th>
-                <th scope="col">{t.events}</th>
-                <th scope="col">{t.created}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t.deliveries}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {webhooks.map((w) => (
-                <tr key={w.id} className={selected === w.id ? 'is-selected' : undefined}>
-                  <td>
-                    <code className="hash">{w.url}</code>
-                    {w.description ? <p className="muted">{w.description}</p> : null}
-                  </td>
-                  <td>
-                    <span className="flags">
-                      {w.eventTypes.map((e) => (
-                        <code key={e} className="badge badge--muted">
-                          {e}
-                        </code>
-                      ))}
-                    </span>
-                  </td>
-                  <td className="muted nowrap">{formatUtc(locale, w.createdAt)}</td>
-                  <td className="nowrap">
-                    <Link
-                      className="button button--quiet button--small"
-                      href={`/webhooks?webhook=${w.id}`}
-                      scroll={false}
-                      aria-current={selected === w.id ? 'true' : undefined}
-                    >
-                      {t.showDeliveries}
-                    </Link>{' '}
-                    <ConfirmAction
-                      open={confirming === w.id}
-                      question={format(t.removeConfirm, { url: w.url })}
-                      label={t.remove}
-                      confirmLabel={t.confirmRemove}
-                      cancelLabel={table.cancel}
-                      onOpen={() => setConfirming(w.id)}
-                      onConfirm={() => void remove(w.id)}
-                      onCancel={() => setConfirming(null)}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        columns={[
+          {
+            header: t.url,
+            cell: (w) => (
+              <>
+                <code className="hash">{w.url}</code>
+                {w.description ? <p className="muted">{w.description}</p> : null}
+              </>
+            ),
+          },
+          {
+            header: t.events,
+            cell: (w) => (
+              <span className="flags">
+                {w.eventTypes.map((e) => (
+                  <code key={e} className="badge badge--muted">
+                    {e}
+                  </code>
+                ))}
+              </span>
+            ),
+          },
+          { header: t.created, className: 'muted nowrap', cell: (w) => formatUtc(locale, w.createdAt) },
+          {
+            header: t.deliveries,
+            hiddenHeader: true,
+            className: 'nowrap',
+            cell: (w) => (
+              <>
+                <Link
+                  className="button button--quiet button--small"
+                  href={`/webhooks?webhook=${w.id}`}
+                  scroll={false}
+                  aria-current={selected === w.id ? 'true' : undefined}
+                >
+                  {t.showDeliveries}
+                </Link>{' '}
+                <ConfirmAction
+                  open={confirming === w.id}
+                  question={format(t.removeConfirm, { url: w.url })}
+                  label={t.remove}
+                  confirmLabel={t.confirmRemove}
+                  cancelLabel={table.cancel}
+                  onOpen={() => setConfirming(w.id)}
+                  onConfirm={() => void remove(w.id)}
+                  onCancel={() => setConfirming(null)}
+                />
+              </>
+            ),
+          },
+        ]}
+        rows={webhooks}
+        rowKey={(w) => w.id}
+        testId="webhooks-table"
+        rowProps={(w) => ({ className: selected === w.id ? 'is-selected' : undefined })}
+        empty={t.empty}
+      />
     </section>
   );
 }

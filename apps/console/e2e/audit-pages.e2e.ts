@@ -1,0 +1,134 @@
+import { expect, test, type Page } from '@playwright/test';
+import { signInAs, snapshot } from './helpers';
+
+/** Entries of the audit log through the console's API rewrite, as the signed-in user. */
+async function auditEntries(page: Page, query: string): Promise<{ seq: number; action: string; messageId: string | null }[]> {
+  return page.evaluate(async (q) => {
+    const res = await fetch(`/api/v1/audit?${q}`);
+    return ((await res.json()) as { items: { seq: number; action: string; messageId: string | null }[] }).items;
+  }, query);
+}
+
+test.describe('compliance: the audit, integrity and exports pages', () => {
+  test('opening recalled content asks first, says the view is recorded under your name, and can stop asking for the session', async ({ page }, testInfo) => {
+    await signInAs(page, 'compliance@acme.test');
+    await page.goto('/audit?action=MESSAGE_RECALLED');
+    const rows = page.getByTestId('audit-row');
+    await expect(rows.first()).toBeVisible();
+    const recalls = (await auditEntries(page, 'action=MESSAGE_RECALLED&limit=50')).filter((entry) => entry.messageId);
+    expect(recalls.length).toBeGreaterThan(1);
+    const [first, second] = recalls;
+    const views = async (messageId: string) => (await auditEntries(page, `action=AUDIT_CONTENT_VIEWED&messageId=${messageId}&limit=200`)).length;
+    const viewsBefore = await views(first.messageId!);
+
+    // Cancelling opens nothing and records nothing.
+    await page.getByRole('button', { name: `Open entry ${first.seq}` }).click();
+    const confirm = page.getByRole('dialog', { name: 'Open recalled content?' });
+    await expect(confirm).toBeVisible();
+    await expect(confirm).toContainText('recorded in the audit log under your name, Cora Compliance');
+    await snapshot(page, testInfo, 'content-view-confirmation');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect(confirm).toHaveCount(0);
+    await expect(page.getByTestId('audit-detail')).toHaveCount(0);
+    expect(await views(first.messageId!)).toBe(viewsBefore);
+
+    // Confirming opens the content; "don't ask again" holds for the rest of the session.
+    await page.getByRole('button', { name: `Open entry ${first.seq}` }).click();
+    await confirm.getByRole('checkbox', { name: 'Don’t ask again this session' }).check();
+    await confirm.getByRole('button', { name: 'Open and record my view' }).click();
+    await expect(page.getByTestId('audit-content')).toBeVisible();
+    await expect(page.getByTestId('view-audited')).toContainText(/Your view was recorded as entry \d+/);
+    expect(await views(first.messageId!)).toBe(viewsBefore + 1);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: `Open entry ${second.seq}` }).click();
+    await expect(page.getByTestId('audit-content')).toBeVisible();
+    await expect(confirm).toHaveCount(0);
+
+    // A shared link to an entry asks too, in a new session.
+    const fresh = await page.context().browser()!.newPage();
+    await signInAs(fresh, 'compliance@acme.test');
+    await fresh.goto(`/audit?entry=${first.seq}`);
+    await expect(fresh.getByRole('dialog', { name: 'Open recalled content?' })).toBeVisible();
+    await expect(fresh.getByTestId('audit-content')).toHaveCount(0);
+    await fresh.close();
+  });
+
+  test('every entry says what it is about, and the pager says which entries are shown', async ({ page, browser }, testInfo) => {
+    // An administrator adds a person, so the log has a user entry to describe.
+    const admin = await browser.newPage();
+    await signInAs(admin, 'admin@acme.test');
+    const created = await admin.evaluate(async () => {
+      const res = await fetch('/api/v1/users', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          email: `dana-${Date.now()}@acme.test`,
+          displayName: 'Dana Described',
+          roles: ['EMPLOYEE'],
+          password: 'Correct-horse-battery-9',
+        }),
+      });
+      return res.status;
+    });
+    expect(created).toBe(201);
+    await admin.close();
+
+    await signInAs(page, 'compliance@acme.test');
+    await page.goto('/audit');
+    const rows = page.getByTestId('audit-row');
+    await expect(rows.first()).toBeVisible();
+    const count = await rows.count();
+    for (let i = 0; i < count; i++) await expect(rows.nth(i).locator('.cell-about')).not.toBeEmpty();
+    await expect(rows.filter({ hasText: 'User created' }).first().locator('.cell-about')).toContainText('Dana Described');
+    await expect(rows.filter({ hasText: 'Policy changed' }).first().locator('.cell-about')).toContainText(/Version 1 → 2/);
+    await expect(rows.filter({ hasText: 'Policy changed' }).first().locator('.cell-about')).toContainText('→ 20');
+    await expect(page.getByTestId('audit-pager')).toHaveText(/^Entries 1–\d+ of [\d,]+, newest first$/);
+    await snapshot(page, testInfo, 'audit-about');
+  });
+
+  test('an entry names its conversation, and the jump box shows its whole hint', async ({ page }, testInfo) => {
+    await signInAs(page, 'compliance@acme.test');
+    await page.evaluate(() => sessionStorage.setItem('retract.audit.contentViewConfirmed', '1'));
+    const recalls = await auditEntries(page, 'action=MESSAGE_RECALLED&limit=50');
+    await page.goto(`/audit?action=MESSAGE_RECALLED&entry=${recalls[recalls.length - 1].seq}`);
+    const conversation = page.getByTestId('audit-conversation');
+    await expect(conversation).toContainText('Group “Launch”');
+    await expect(conversation).toContainText('Alice Anders');
+    await snapshot(page, testInfo, 'audit-conversation');
+
+    const jump = page.getByLabel('Go to entry');
+    const clipped = await jump.evaluate((input: HTMLInputElement) => {
+      const style = getComputedStyle(input);
+      const context = document.createElement('canvas').getContext('2d')!;
+      context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return context.measureText(input.placeholder).width > room;
+    });
+    expect(clipped).toBe(false);
+  });
+
+  test('exports: the recent list shows a finished export without a reload', async ({ page }, testInfo) => {
+    await signInAs(page, 'compliance@acme.test');
+    await page.goto('/exports');
+    const newestBefore = (await auditEntries(page, 'action=EXPORT_CREATED&limit=1'))[0]?.seq ?? -1;
+    const download = page.waitForEvent('download');
+    await page.getByTestId('export-start').click();
+    await download;
+    await expect(page.getByTestId('export-status')).toContainText(/Saved audit-.*\.jsonl/);
+    const newest = (await auditEntries(page, 'action=EXPORT_CREATED&limit=1'))[0].seq;
+    expect(newest).toBeGreaterThan(newestBefore);
+    await expect(page.getByTestId('recent-exports')).toContainText(`Entry ${newest}`);
+    await snapshot(page, testInfo, 'exports-recent');
+  });
+
+  test('integrity: the offline command names the file that was downloaded', async ({ page }, testInfo) => {
+    await signInAs(page, 'compliance@acme.test');
+    await page.goto('/integrity');
+    const download = page.waitForEvent('download');
+    await page.getByText('Download the full log as JSON Lines').click();
+    const file = (await download).suggestedFilename();
+    expect(file).toMatch(/^audit-.+\.jsonl$/);
+    await expect(page.getByTestId('offline-command')).toContainText(`npm run verify -- ${file} --trusted-key`);
+    await snapshot(page, testInfo, 'integrity-offline-command');
+  });
+});
