@@ -62,4 +62,16 @@ describe('event streams end with their session', () => {
     expect(await endsWithin(first, 5000)).toBe(true);
     expect(await endsWithin(another, 5000)).toBe(true);
   });
+
+  it('a logout through another API replica ends the stream held by this one at once', async () => {
+    const replica = await startTestApp();
+    try {
+      const stream = await open(tenant.users.second.token);
+      const logout = await replica.request({ method: 'POST', url: '/api/v1/auth/logout', token: tenant.users.second.token });
+      expect(logout.statusCode).toBe(204);
+      expect(await endsWithin(stream, 5000)).toBe(true);
+    } finally {
+      await replica.close();
+    }
+  });
 });
