@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from '../src/config/config';
+import { createApp } from '../src/http-server';
 import { ProviderAddressRefused, ProviderAddresses } from '../src/modules/identity/provider-fetch';
 import { CookieJar, signInAtProvider, startTestProvider, type TestProvider } from './fixtures/oidc-test-provider';
 import { PASSWORD, createTenant, ownerDb, requireEnv, startTestApp, type TestApp, type TestTenant } from './test-app';
@@ -492,5 +493,38 @@ describe('single sign-on', () => {
       expect(loadConfig({ ...base, NODE_ENV: 'production', SSO_ALLOW_INSECURE_ISSUERS: 'false' }).SSO_ALLOW_INSECURE_ISSUERS).toBe(false);
       expect(() => loadConfig({ ...base, SSO_ALLOWED_ISSUERS: '0.0.0.0/0' })).toThrow(/SSO_ALLOWED_ISSUERS/);
     });
+  });
+
+  it('answers each redirect once: no second reply after it (Fastify logs that as a 500)', async () => {
+    // The same settings as the suite's app, with the warnings Fastify writes for a second reply watched.
+    const app = await createApp({ ...test.config, LOG_LEVEL: 'warn' });
+    const warnings: string[] = [];
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onRequest', (_request, reply, done) => {
+        const warn = reply.log.warn.bind(reply.log);
+        reply.log.warn = (...args: Parameters<typeof warn>) => {
+          warnings.push(JSON.stringify(args));
+          warn(...args);
+        };
+        done();
+      });
+    await app.getHttpAdapter().getInstance().ready();
+    try {
+      expect((await configure({ passwordLogin: true, enabled: true })).statusCode).toBe(200);
+      const email = `once@${domain}`;
+      provider.accounts.set(email, { sub: 'sub-once', email, name: 'Once' });
+      const start = await app.inject({ method: 'GET', url: `/api/v1/auth/sso/${tenant.slug}/start` });
+      expect(start.statusCode).toBe(302);
+      const flowCookie = [start.headers['set-cookie']].flat().find((c) => c?.startsWith('__Host-retract_sso='))!;
+      const back = new URL(await signInAtProvider(String(start.headers.location), email, redirectUri));
+      const callback = await app.inject({ method: 'GET', url: `/api/v1/auth/sso/callback${back.search}`, headers: { cookie: flowCookie.split(';')[0] } });
+      expect(callback.headers.location).toBe('/login?sso=signed-in');
+      expect((await app.inject({ method: 'GET', url: '/api/v1/auth/sso/logout' })).statusCode).toBe(302);
+      expect(warnings.filter((w) => w.includes('FST_ERR_REP_ALREADY_SENT'))).toEqual([]);
+    } finally {
+      await app.close();
+    }
   });
 });

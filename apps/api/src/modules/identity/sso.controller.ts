@@ -23,6 +23,11 @@ import { SsoSignIn, SsoSignInError } from './sso-sign-in.service';
 /** Where the console's login page shows why a sign-in through the provider did not complete. */
 const loginPage = (slug: string | undefined, code: string) => `/login?${new URLSearchParams({ ...(slug ? { tenant: slug } : {}), ssoError: code })}`;
 
+/**
+ * The browser-facing routes answer redirects themselves (`@Res()` without passthrough): with
+ * passthrough Nest would send the handler's result after the redirect, a second reply that Fastify
+ * refuses and logs as a 500.
+ */
 @Controller()
 export class SsoController {
   private readonly flows: SsoFlowSealer;
@@ -96,14 +101,14 @@ export class SsoController {
     status: 302,
     produces: 'text/plain',
   })
-  async start(@Param() params: { tenant: string }, @Res({ passthrough: true }) reply: FastifyReply) {
+  async start(@Param() params: { tenant: string }, @Res() reply: FastifyReply) {
     try {
       const { url, flow } = await this.signIn.start(params.tenant);
       await this.flows.set(reply, flow);
-      void reply.redirect(url, 302);
+      return reply.redirect(url, 302);
     } catch (error) {
       if (!(error instanceof SsoSignInError)) throw error;
-      void reply.redirect(loginPage(params.tenant, error.code), 302);
+      return reply.redirect(loginPage(params.tenant, error.code), 302);
     }
   }
 
@@ -118,19 +123,19 @@ export class SsoController {
     status: 302,
     produces: 'text/plain',
   })
-  async callback(@Query() query: Record<string, string | undefined>, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async callback(@Query() query: Record<string, string | undefined>, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const flow = await this.flows.take(request, reply);
-    if (!flow) return void reply.redirect(loginPage(undefined, 'SSO_FLOW_EXPIRED'), 302);
-    if (query.error) return void reply.redirect(loginPage(flow.slug, 'SSO_PROVIDER_REFUSED'), 302);
+    if (!flow) return reply.redirect(loginPage(undefined, 'SSO_FLOW_EXPIRED'), 302);
+    if (query.error) return reply.redirect(loginPage(flow.slug, 'SSO_PROVIDER_REFUSED'), 302);
     try {
       const rawQuery = request.url.slice(request.url.indexOf('?') + 1);
       const session = await this.signIn.finish(flow, rawQuery);
       setSessionCookie(reply, session.token, session.expiresAt);
       await this.logouts.set(reply, { tenantId: flow.tenantId, idToken: session.idToken }, session.expiresAt);
-      void reply.redirect('/login?sso=signed-in', 302);
+      return reply.redirect('/login?sso=signed-in', 302);
     } catch (error) {
       if (!(error instanceof SsoSignInError)) throw error;
-      void reply.redirect(loginPage(flow.slug, error.code), 302);
+      return reply.redirect(loginPage(flow.slug, error.code), 302);
     }
   }
 
@@ -144,9 +149,9 @@ export class SsoController {
     status: 302,
     produces: 'text/plain',
   })
-  async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async logout(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const logout = await this.logouts.take(request, reply);
     const endSession = logout ? await this.signIn.endSessionUrl(logout) : null;
-    void reply.redirect(endSession ?? '/login', 302);
+    return reply.redirect(endSession ?? '/login', 302);
   }
 }
