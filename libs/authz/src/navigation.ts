@@ -1,7 +1,7 @@
 import type { Action, AppAbility, SubjectName } from './abilities';
 
 export interface NavItem {
-  key: 'home' | 'messages' | 'policy' | 'users' | 'audit' | 'integrity' | 'exports' | 'legalHolds' | 'insights' | 'webhooks' | 'serviceAccounts';
+  key: 'home' | 'messages' | 'policy' | 'users' | 'audit' | 'integrity' | 'exports' | 'legalHolds' | 'insights' | 'webhooks' | 'serviceAccounts' | 'sso';
   href: string;
   requires: [Action, SubjectName];
 }
@@ -14,6 +14,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'users', href: '/users', requires: ['read', 'User'] },
   { key: 'webhooks', href: '/webhooks', requires: ['read', 'Webhook'] },
   { key: 'serviceAccounts', href: '/service-accounts', requires: ['read', 'ServiceAccount'] },
+  { key: 'sso', href: '/sso', requires: ['update', 'SsoSettings'] },
   { key: 'audit', href: '/audit', requires: ['readContent', 'AuditEntry'] },
   { key: 'integrity', href: '/integrity', requires: ['verify', 'AuditEntry'] },
   { key: 'exports', href: '/exports', requires: ['export', 'AuditEntry'] },

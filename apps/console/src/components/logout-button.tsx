@@ -11,6 +11,8 @@ interface Props {
 /**
  * Ends the session through the API (which clears its httpOnly cookie), then loads the login
  * page with a full navigation so no page of the signed-in user stays in the client router cache.
+ * The navigation goes through GET /api/v1/auth/sso/logout, which ends the provider's session too
+ * when the person signed in through one (RP-initiated logout, docs/identity.md).
  */
 export function LogoutButton({ label, pendingLabel, failedLabel }: Props) {
   const [pending, setPending] = useState(false);
@@ -26,7 +28,8 @@ export function LogoutButton({ label, pendingLabel, failedLabel }: Props) {
       });
       // 401: the session had already ended, which is what the user wants.
       if (res.ok || res.status === 401) {
-        window.location.replace('/login');
+        // After a provider sign-in this continues to the provider's sign-out and back to /login; else straight to /login.
+        window.location.replace('/api/v1/auth/sso/logout');
         return;
       }
     } catch {

@@ -1,5 +1,6 @@
 'use client';
 
+import type { SignInOptions, SsoError } from '@retract/contracts';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Dictionary } from '../../../i18n/en';
 import { format, formatWait } from '../../../i18n/format';
@@ -12,7 +13,8 @@ type FieldErrors = Partial<Record<Field, string>>;
 const FIELDS: readonly Field[] = ['tenant', 'email', 'password'];
 
 type Alert =
-  | { kind: 'credentials' | 'fields' | 'disabled' | 'unavailable' | 'rateLimitedNoWait' | 'retryNow' }
+  | { kind: 'credentials' | 'fields' | 'disabled' | 'unavailable' | 'rateLimitedNoWait' | 'retryNow' | 'ssoRequired' }
+  | { kind: 'sso'; code: SsoError }
   | { kind: 'rateLimited'; seconds: number }
   | { kind: 'unexpected'; status: number };
 
@@ -21,6 +23,8 @@ interface Props {
   /** Same-origin path to open after signing in (already checked by the server). */
   next: string;
   initialTenant: string;
+  /** Why the last sign-in through the organisation's provider did not complete (the API's redirect back). */
+  ssoError: SsoError | null;
   t: Dictionary['login'];
   units: Dictionary['duration'];
 }
@@ -54,9 +58,39 @@ function fieldErrorsFrom(problem: ProblemDetails, t: Props['t']): FieldErrors {
   return errors;
 }
 
-export function LoginForm({ locale, next, initialTenant, t, units }: Props) {
+/** How the organisation typed so far signs in (docs/identity.md, "How sign-in works"); null until known. */
+function useSignInOptions(tenant: string): (SignInOptions & { slug: string }) | null {
+  const [fetched, setFetched] = useState<(SignInOptions & { slug: string }) | null>(null);
+  const slug = tenant.trim().toLowerCase();
+  const valid = isTenantSlug(slug);
+  useEffect(() => {
+    if (!valid) return;
+    const controller = new AbortController();
+    const timer = window.setTimeout(() => {
+      fetch(`/api/v1/auth/sso/${encodeURIComponent(slug)}/options`, { signal: controller.signal, headers: { accept: 'application/json' } })
+        .then((res) => (res.ok ? (res.json() as Promise<SignInOptions>) : null))
+        .then((body) => setFetched(body ? { ...body, slug } : null))
+        // Unreachable or aborted: the password form stays, and submitting it says what is wrong.
+        .catch(() => undefined);
+    }, 250);
+    return () => {
+      window.clearTimeout(timer);
+      controller.abort();
+    };
+  }, [slug, valid]);
+  // Options of an organisation typed earlier are not this one's.
+  return valid && fetched?.slug === slug ? fetched : null;
+}
+
+export function LoginForm({ locale, next, initialTenant, ssoError, t, units }: Props) {
   const [pending, setPending] = useState(false);
-  const [alert, setAlert] = useState<Alert | null>(null);
+  const [alert, setAlert] = useState<Alert | null>(ssoError ? { kind: 'sso', code: ssoError } : null);
+  const [tenant, setTenant] = useState(initialTenant);
+  const [showPassword, setShowPassword] = useState(false);
+  const options = useSignInOptions(tenant);
+  const sso = options?.sso ? { start: `/api/v1/auth/sso/${encodeURIComponent(options.slug)}/start`, provider: options.providerName ?? options.slug } : null;
+  // Without passwords for non-administrators, the password form waits behind "Administrator?".
+  const passwordShown = !sso || options?.passwordLogin === true || showPassword;
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [retryAt, setRetryAt] = useState<number | null>(null);
   const [remaining, setRemaining] = useState(0);
@@ -94,6 +128,10 @@ export function LoginForm({ locale, next, initialTenant, t, units }: Props) {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (pending || remaining > 0) return;
+    if (sso && !passwordShown) {
+      window.location.assign(sso.start);
+      return;
+    }
     const form = event.currentTarget;
     const data = new FormData(form);
     const values: Record<Field, string> = {
@@ -150,6 +188,8 @@ export function LoginForm({ locale, next, initialTenant, t, units }: Props) {
       }
     } else if (problem.status === 400 && problem.errors?.length) {
       showFieldErrors(fieldErrorsFrom(problem, t));
+    } else if (problem.status === 403 && problem.code === 'SSO_REQUIRED') {
+      setAlert({ kind: 'ssoRequired' });
     } else if (problem.status === 403) {
       setAlert({ kind: 'disabled' });
     } else if (problem.status >= 500) {
@@ -186,12 +226,23 @@ export function LoginForm({ locale, next, initialTenant, t, units }: Props) {
     case 'unexpected':
       message = format(t.unexpected, { status: alert.status });
       break;
+    case 'ssoRequired':
+      message = format(t.ssoRequired, { provider: sso?.provider ?? '' });
+      break;
+    case 'sso':
+      message = t.ssoErrors[alert.code];
+      break;
   }
 
   const describedBy = (field: Field, hint?: boolean) =>
     [hint ? `${id}-${field}-hint` : '', fieldErrors[field] ? `${id}-${field}-error` : ''].filter(Boolean).join(' ') || undefined;
 
-  const input = (field: Field, type: string, autoComplete: string, extra: { hint?: string; autoFocus?: boolean; defaultValue?: string } = {}) => (
+  const input = (
+    field: Field,
+    type: string,
+    autoComplete: string,
+    extra: { hint?: string; autoFocus?: boolean; defaultValue?: string; onChange?: (value: string) => void } = {},
+  ) => (
     <div className={`field${fieldErrors[field] ? ' field--invalid' : ''}`}>
       <label htmlFor={`${id}-${field}`} className="field__label">
         {t[field]}
@@ -212,6 +263,7 @@ export function LoginForm({ locale, next, initialTenant, t, units }: Props) {
         required
         autoFocus={extra.autoFocus}
         defaultValue={extra.defaultValue}
+        onChange={extra.onChange ? (event) => extra.onChange?.(event.target.value) : undefined}
         aria-invalid={fieldErrors[field] ? true : undefined}
         aria-describedby={describedBy(field, Boolean(extra.hint))}
         data-testid={`login-${field}`}
@@ -236,12 +288,41 @@ export function LoginForm({ locale, next, initialTenant, t, units }: Props) {
         hint: t.tenantHint,
         autoFocus: !initialTenant,
         defaultValue: initialTenant,
+        onChange: setTenant,
       })}
-      {input('email', 'email', 'username', { autoFocus: Boolean(initialTenant) })}
-      {input('password', 'password', 'current-password')}
-      <button type="submit" className="button button--primary button--block" disabled={pending || waiting} aria-busy={pending}>
-        {pending ? t.submitting : waiting ? format(t.retryIn, { wait: formatWait(locale, units, remaining) }) : t.submit}
-      </button>
+      {sso ? (
+        <div className="stack stack--tight" data-testid="login-sso">
+          <a className="button button--primary button--block" href={sso.start}>
+            {format(t.ssoContinue, { provider: sso.provider })}
+          </a>
+          {options?.passwordLogin ? (
+            <p className="muted">{t.ssoDivider}</p>
+          ) : (
+            <>
+              <p className="muted">{format(t.ssoOnlyAdminsPassword, { provider: sso.provider })}</p>
+              {showPassword ? null : (
+                <button type="button" className="button button--quiet button--block" onClick={() => setShowPassword(true)}>
+                  {t.ssoShowPassword}
+                </button>
+              )}
+            </>
+          )}
+        </div>
+      ) : null}
+      {passwordShown ? (
+        <>
+          {input('email', 'email', 'username', { autoFocus: Boolean(initialTenant) && !sso })}
+          {input('password', 'password', 'current-password')}
+          <button
+            type="submit"
+            className={sso ? 'button button--block' : 'button button--primary button--block'}
+            disabled={pending || waiting}
+            aria-busy={pending}
+          >
+            {pending ? t.submitting : waiting ? format(t.retryIn, { wait: formatWait(locale, units, remaining) }) : t.submit}
+          </button>
+        </>
+      ) : null}
     </form>
   );
 }

@@ -1,3 +1,4 @@
+import { SSO_ERRORS, type SsoError } from '@retract/contracts';
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { getI18n } from '../../../i18n/locale';
@@ -6,6 +7,9 @@ import { firstParam, type SearchParams } from '../../../lib/search-params';
 import { getSession, type Session } from '../../../lib/session';
 import { LoginForm } from './login-form';
 import { isTenantSlug } from './login-rules';
+import { SsoContinue } from './sso-continue';
+
+const isSsoError = (value: string | undefined): value is SsoError => (SSO_ERRORS as readonly string[]).includes(value ?? '');
 
 export async function generateMetadata(): Promise<Metadata> {
   const { dict } = await getI18n();
@@ -16,6 +20,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   const params = await searchParams;
   const next = safeNextPath(firstParam(params.next));
   const tenant = firstParam(params.tenant);
+  const ssoError = firstParam(params.ssoError);
 
   let session: Session | null = null;
   try {
@@ -26,12 +31,29 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   if (session) redirect(next);
 
   const { locale, dict } = await getI18n();
+  if (firstParam(params.sso) === 'signed-in') {
+    return (
+      <main id="main" className="auth__main" tabIndex={-1}>
+        <div className="auth__card card">
+          <h1 className="auth__title">{dict.login.title}</h1>
+          <SsoContinue next={next} label={dict.login.ssoSigningIn} />
+        </div>
+      </main>
+    );
+  }
   return (
     <main id="main" className="auth__main" tabIndex={-1}>
       <div className="auth__card card">
         <h1 className="auth__title">{dict.login.title}</h1>
         <p className="muted">{dict.login.intro}</p>
-        <LoginForm locale={locale} next={next} initialTenant={tenant && isTenantSlug(tenant) ? tenant : ''} t={dict.login} units={dict.duration} />
+        <LoginForm
+          locale={locale}
+          next={next}
+          initialTenant={tenant && isTenantSlug(tenant) ? tenant : ''}
+          ssoError={isSsoError(ssoError) ? ssoError : null}
+          t={dict.login}
+          units={dict.duration}
+        />
       </div>
     </main>
   );

@@ -1,0 +1,27 @@
+// The API tests declare the part of oidc-provider (which ships no types) that their provider uses.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="../../api/test/fixtures/oidc-provider.d.ts" />
+import { startTestProvider, type TestAccount } from '../../api/test/fixtures/oidc-test-provider';
+
+/**
+ * The API tests' OpenID provider (oidc-provider, ESM only) in a process of its own, for the browser
+ * tests whose Playwright runner loads test files as CommonJS. Settings and accounts come in
+ * TEST_PROVIDER (JSON); the provider's issuer and client are printed as one JSON line once it listens.
+ */
+interface Settings {
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  accounts: TestAccount[];
+}
+
+async function main() {
+  const settings = JSON.parse(process.env.TEST_PROVIDER ?? '{}') as Settings;
+  const provider = await startTestProvider({ redirectUri: settings.redirectUri, postLogoutRedirectUri: settings.postLogoutRedirectUri });
+  for (const account of settings.accounts) provider.accounts.set(account.email, account);
+  process.stdout.write(`${JSON.stringify({ issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret })}\n`);
+  const stop = () => void provider.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+void main();
