@@ -19,7 +19,7 @@ export async function EmployeeGlance({ locale, dict, meId }: { locale: string; d
   const { conversations } = await loadEmployeeGlance();
   const t = dict.home.glance;
   return (
-    <section aria-labelledby="glance-conversations" className="card" data-testid="glance-conversations">
+    <section aria-labelledby="glance-conversations" className={`card ${styles.block}`} data-testid="glance-conversations">
       <h2 id="glance-conversations" className="card__title">
         {t.conversations}
       </h2>

@@ -35,7 +35,7 @@ export function GlanceTile({
 /** The tiles of one role, under a heading. */
 export function GlanceGrid({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
   return (
-    <section aria-labelledby={id} className="home-sections" data-testid={id}>
+    <section aria-labelledby={id} className={`home-sections ${styles.block}`} data-testid={id}>
       <h2 id={id} className="section-title">
         {title}
       </h2>
