@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { DayInput } from '../../../components/day-input';
 import { ProblemAlert } from '../../../components/problem-alert';
 import type { Dictionary } from '../../../i18n/en';
 import { formatNumber, utcDayBound } from '../../../i18n/dates';
@@ -147,13 +148,13 @@ export function ExportForm({ locale, logSize, t }: { locale: string; logSize: nu
                 <label className="field__label" htmlFor="export-from">
                   {t.from}
                 </label>
-                <input id="export-from" name="from" type="date" className="field__input" aria-invalid={invalid} />
+                <DayInput id="export-from" name="from" invalid={invalid} />
               </div>
               <div className="field field--compact">
                 <label className="field__label" htmlFor="export-to">
                   {t.to}
                 </label>
-                <input id="export-to" name="to" type="date" className="field__input" aria-invalid={invalid} />
+                <DayInput id="export-to" name="to" invalid={invalid} />
               </div>
             </div>
           ) : null}

@@ -1,0 +1,26 @@
+/** What a day input shows until something is typed: ISO 8601, read the same way in every console language. */
+export const DAY_FORMAT = 'yyyy-mm-dd';
+
+/**
+ * A UTC day typed as ISO yyyy-mm-dd, the same in every console language (docs/architecture.md,
+ * "Languages"): a browser's date picker follows the browser's language, not the page's, and showed
+ * "mm/dd/yyyy" in the Chinese console. `utcDayBound` (i18n/dates.ts) reads the value.
+ */
+export function DayInput({ id, name, defaultValue, invalid }: { id: string; name: string; defaultValue?: string; invalid?: boolean }) {
+  return (
+    <input
+      id={id}
+      name={name}
+      type="text"
+      inputMode="numeric"
+      autoComplete="off"
+      spellCheck={false}
+      maxLength={10}
+      pattern="\d{4}-\d{2}-\d{2}"
+      placeholder={DAY_FORMAT}
+      className="field__input field__input--day"
+      defaultValue={defaultValue}
+      aria-invalid={invalid}
+    />
+  );
+}
