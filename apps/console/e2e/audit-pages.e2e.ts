@@ -2,10 +2,17 @@ import { expect, test, type Page } from '@playwright/test';
 import { signInAs, snapshot } from './helpers';
 
 /** Entries of the audit log through the console's API rewrite, as the signed-in user. */
-async function auditEntries(page: Page, query: string): Promise<{ seq: number; action: string; messageId: string | null }[]> {
+interface Listed {
+  seq: number;
+  action: string;
+  messageId: string | null;
+  reason: string | null;
+}
+
+async function auditEntries(page: Page, query: string): Promise<Listed[]> {
   return page.evaluate(async (q) => {
     const res = await fetch(`/api/v1/audit?${q}`);
-    return ((await res.json()) as { items: { seq: number; action: string; messageId: string | null }[] }).items;
+    return ((await res.json()) as { items: Listed[] }).items;
   }, query);
 }
 
@@ -89,8 +96,11 @@ test.describe('compliance: the audit, integrity and exports pages', () => {
   test('an entry names its conversation, and the jump box shows its whole hint', async ({ page }, testInfo) => {
     await signInAs(page, 'compliance@acme.test');
     await page.evaluate(() => sessionStorage.setItem('retract.audit.contentViewConfirmed', '1'));
-    const recalls = await auditEntries(page, 'action=MESSAGE_RECALLED&limit=50');
-    await page.goto(`/audit?action=MESSAGE_RECALLED&entry=${recalls[recalls.length - 1].seq}`);
+    // The demo's forced recall of a password posted in the "Launch" group (prisma/seed/demo.ts).
+    const recalls = await auditEntries(page, 'action=MESSAGE_RECALLED&limit=200');
+    const leak = recalls.find((entry) => entry.reason === 'Credential posted in a group conversation');
+    expect(leak).toBeDefined();
+    await page.goto(`/audit?action=MESSAGE_RECALLED&entry=${leak!.seq}`);
     const conversation = page.getByTestId('audit-conversation');
     await expect(conversation).toContainText('Group “Launch”');
     await expect(conversation).toContainText('Alice Anders');
