@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { signInAs, snapshot } from './helpers';
+import { choosePerson } from './person-picker';
 
 test.describe('compliance: the audit log', () => {
   test('filters the log, opens an entry and sees it verified in the browser', async ({ page }, testInfo) => {
@@ -95,13 +96,13 @@ test.describe('compliance: the audit log', () => {
     expect(alice).toBeTruthy();
 
     const place = page.getByTestId('place-hold-form');
-    await place.getByRole('combobox', { name: 'Person' }).fill(alice!);
+    await choosePerson(place, 'Person', 'Alice', 'alice@acme.test');
     await place.getByRole('textbox', { name: 'Matter' }).fill('Browser test matter');
     await place.getByRole('button', { name: 'Place hold' }).click();
     await expect(page.getByTestId('holds-table')).toContainText('Browser test matter');
 
     const erasure = page.getByTestId('erasure-form');
-    await erasure.getByRole('combobox', { name: 'Person' }).fill(alice!);
+    await choosePerson(erasure, 'Person', 'Alice', 'alice@acme.test');
     await erasure.getByRole('textbox', { name: 'Reason' }).fill('DSR-E2E');
     await erasure.getByLabel('I understand this cannot be undone.').check();
     await erasure.getByRole('button', { name: 'Erase content' }).click();

@@ -1,28 +1,19 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
-import { DEMO_PASSWORD, DEMO_TENANT, signInAs, snapshot } from './helpers';
-
-/** A demo person's id, from their own sign-in (compliance officers cannot list the organisation's users). */
-async function idOf(request: APIRequestContext, email: string): Promise<string> {
-  const response = await request.post('/api/v1/auth/login', { data: { tenant: DEMO_TENANT, email, password: DEMO_PASSWORD } });
-  expect(response.status()).toBe(200);
-  return ((await response.json()) as { user: { id: string } }).user.id;
-}
+import { expect, test } from '@playwright/test';
+import { signInAs, snapshot } from './helpers';
+import { choosePerson } from './person-picker';
 
 test.describe('legal hold state in the console', () => {
   test('a hold on a person says what it covers; a sender to that person shows as held, erasure is refused naming the hold; released, the state clears', async ({
     page,
-    request,
   }, testInfo) => {
     // In the demo, carol posted a message in "Launch" (alice, bob, carol) that compliance force-recalled:
     // her recalled content sits in a conversation bob is a member of.
-    const bob = await idOf(request, 'bob@acme.test');
-    const carol = await idOf(request, 'carol@acme.test');
     const matter = `Hold state ${Date.now()}`;
 
     await signInAs(page, 'compliance@acme.test');
     await page.goto('/legal-holds');
     const place = page.getByTestId('place-hold-form');
-    await place.getByRole('combobox', { name: 'Person' }).fill(bob);
+    await choosePerson(place, 'Person', 'Bob', 'bob@acme.test');
     await place.getByRole('textbox', { name: 'Matter' }).fill(matter);
     await place.getByRole('button', { name: 'Place hold' }).click();
 
@@ -32,7 +23,7 @@ test.describe('legal hold state in the console', () => {
 
     // Before anything is submitted, the erasure form says carol is held, and why.
     const erasure = page.getByTestId('erasure-form');
-    await erasure.getByRole('combobox', { name: 'Person' }).fill(carol);
+    await choosePerson(erasure, 'Person', 'Carol', 'carol@acme.test');
     const state = erasure.getByTestId('erasure-hold-state');
     await expect(state).toHaveAttribute('data-held', 'true');
     await expect(state).toContainText('Carol Chen is under legal hold: erasure will be refused');
@@ -61,7 +52,7 @@ test.describe('legal hold state in the console', () => {
 
     // Released, the hold no longer covers carol.
     await page.goto('/legal-holds');
-    await page.getByTestId('erasure-form').getByRole('combobox', { name: 'Person' }).fill(carol);
+    await choosePerson(page.getByTestId('erasure-form'), 'Person', 'Carol', 'carol@acme.test');
     await expect(page.getByTestId('erasure-hold-state')).toHaveAttribute('data-held', 'true');
     const activeRow = page.getByTestId('hold-row').filter({ hasText: matter });
     await activeRow.getByRole('button', { name: 'Release' }).click();

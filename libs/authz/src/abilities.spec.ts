@@ -24,7 +24,7 @@ describe('abilities', () => {
   it('filters navigation by role', () => {
     const keys = (roles: Parameters<typeof abilityFor>[0]['roles']) => navigationFor(abilityFor({ userId: me, tenantId, roles })).map((item) => item.key);
     expect(keys(['EMPLOYEE'])).toEqual(['home', 'messages']);
-    expect(keys(['ADMIN'])).toEqual(['home', 'policy', 'users', 'webhooks', 'serviceAccounts', 'sso', 'insights']);
-    expect(keys(['COMPLIANCE'])).toEqual(['home', 'audit', 'integrity', 'exports', 'legalHolds', 'insights']);
+    expect(keys(['ADMIN'])).toEqual(['home', 'policy', 'users', 'webhooks', 'serviceAccounts', 'sso', 'people', 'insights']);
+    expect(keys(['COMPLIANCE'])).toEqual(['home', 'people', 'audit', 'cases', 'integrity', 'exports', 'legalHolds', 'insights']);
   });
 });

@@ -1,7 +1,21 @@
 import type { Action, AppAbility, SubjectName } from './abilities';
 
 export interface NavItem {
-  key: 'home' | 'messages' | 'policy' | 'users' | 'audit' | 'integrity' | 'exports' | 'legalHolds' | 'insights' | 'webhooks' | 'serviceAccounts' | 'sso';
+  key:
+    | 'home'
+    | 'messages'
+    | 'policy'
+    | 'users'
+    | 'people'
+    | 'audit'
+    | 'cases'
+    | 'integrity'
+    | 'exports'
+    | 'legalHolds'
+    | 'insights'
+    | 'webhooks'
+    | 'serviceAccounts'
+    | 'sso';
   href: string;
   requires: [Action, SubjectName];
 }
@@ -15,7 +29,9 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { key: 'webhooks', href: '/webhooks', requires: ['read', 'Webhook'] },
   { key: 'serviceAccounts', href: '/service-accounts', requires: ['read', 'ServiceAccount'] },
   { key: 'sso', href: '/sso', requires: ['update', 'SsoSettings'] },
+  { key: 'people', href: '/people', requires: ['read', 'Person'] },
   { key: 'audit', href: '/audit', requires: ['readContent', 'AuditEntry'] },
+  { key: 'cases', href: '/cases', requires: ['readContent', 'AuditEntry'] },
   { key: 'integrity', href: '/integrity', requires: ['verify', 'AuditEntry'] },
   { key: 'exports', href: '/exports', requires: ['export', 'AuditEntry'] },
   { key: 'legalHolds', href: '/legal-holds', requires: ['read', 'LegalHold'] },

@@ -6,7 +6,20 @@ export const DAY_FORMAT = 'yyyy-mm-dd';
  * "Languages"): a browser's date picker follows the browser's language, not the page's, and showed
  * "mm/dd/yyyy" in the Chinese console. `utcDayBound` (i18n/dates.ts) reads the value.
  */
-export function DayInput({ id, name, defaultValue, invalid }: { id: string; name: string; defaultValue?: string; invalid?: boolean }) {
+export function DayInput({
+  id,
+  name,
+  defaultValue,
+  invalid,
+  describedBy,
+}: {
+  id: string;
+  name: string;
+  defaultValue?: string;
+  invalid?: boolean;
+  /** The ids of the hint and error that describe it (components/field.tsx). */
+  describedBy?: string;
+}) {
   return (
     <input
       id={id}
@@ -21,6 +34,7 @@ export function DayInput({ id, name, defaultValue, invalid }: { id: string; name
       className="field__input field__input--day"
       defaultValue={defaultValue}
       aria-invalid={invalid}
+      aria-describedby={describedBy}
     />
   );
 }

@@ -1053,6 +1053,7 @@ export const en = {
     show: 'Show case',
     needSubject: 'Choose a person or enter a conversation id.',
     badConversation: 'Enter a conversation id (a UUID).',
+    badDay: 'Enter a day as yyyy-mm-dd.',
     badPeriod: 'The start of the period is after its end.',
     pick: 'Choose a person or a conversation to see their case.',
     caseOfPerson: 'Case of {name}',

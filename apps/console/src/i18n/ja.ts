@@ -1050,6 +1050,7 @@ export const ja: Dictionary = {
     show: 'ケースを表示',
     needSubject: '人物を選択するか、会話 ID を入力してください。',
     badConversation: '会話 ID（UUID）を入力してください。',
+    badDay: '日付は yyyy-mm-dd の形式で入力してください。',
     badPeriod: '期間の開始が終了より後になっています。',
     pick: 'ケースを表示するには、人物または会話を選択してください。',
     caseOfPerson: '{name} のケース',

@@ -1032,6 +1032,7 @@ export const zhCN: Dictionary = {
     show: '查看案件',
     needSubject: '请选择人员或输入会话 ID。',
     badConversation: '请输入会话 ID（UUID）。',
+    badDay: '请按 yyyy-mm-dd 输入日期。',
     badPeriod: '开始日期晚于结束日期。',
     pick: '选择人员或会话以查看其案件。',
     caseOfPerson: '{name} 的案件',

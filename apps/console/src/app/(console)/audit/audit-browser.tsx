@@ -3,6 +3,7 @@
 import type { AuditAction, AuditEntryView } from '@retract/contracts';
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useRef, useState, type FormEvent } from 'react';
+import { PersonPicker } from '../../../components/person-picker';
 import { ProblemAlert } from '../../../components/problem-alert';
 import type { Dictionary } from '../../../i18n/en';
 import { format } from '../../../i18n/format';
@@ -23,6 +24,7 @@ export interface AuditStrings {
   rules: Dictionary['rules'];
   roles: Dictionary['roles'];
   policyFields: Dictionary['policy']['fields'];
+  personPicker: Dictionary['personPicker'];
 }
 
 interface Props {
@@ -189,7 +191,7 @@ function FilterForm({
     const source = text('source')?.toLowerCase();
     if (source && !new RegExp(sourcePattern).test(source)) return setSourceError(t.audit.sourceInvalid);
     setSourceError(null);
-    onApply({ action: text('action'), q: text('q'), from: text('from'), to: text('to'), source });
+    onApply({ action: text('action'), q: text('q'), from: text('from'), to: text('to'), source, actor: text('actor'), subject: text('subject') });
   }
   return (
     <form key={key} ref={formRef} className="filters card" onSubmit={onSubmit} aria-label={t.audit.filters} role="search">
@@ -239,6 +241,8 @@ function FilterForm({
           </p>
         ) : null}
       </div>
+      <PersonPicker id="audit-actor" name="actor" label={t.audit.actor} initialId={filters.actor} compact t={t.personPicker} />
+      <PersonPicker id="audit-subject" name="subject" label={t.audit.subject} initialId={filters.subject} compact t={t.personPicker} />
       <DateFilter name="from" label={t.audit.from} value={filters.from} />
       <DateFilter name="to" label={t.audit.to} value={filters.to} />
       <div className="filters__buttons">

@@ -43,6 +43,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           rules: dict.rules,
           roles: dict.roles,
           policyFields: dict.policy.fields,
+          personPicker: dict.personPicker,
         }}
       />
     </>

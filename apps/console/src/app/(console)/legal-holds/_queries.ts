@@ -1,5 +1,5 @@
 import 'server-only';
-import { AuditListSchema, LegalHoldCoverageSchema, LegalHoldListSchema, RetentionViewSchema, type LegalHoldViewSchema } from '@retract/contracts';
+import { LegalHoldListSchema, PeopleListSchema, RetentionViewSchema, type LegalHoldViewSchema } from '@retract/contracts';
 import type { z } from 'zod';
 import { apiFetch } from '../../../lib/api';
 import { withQuery } from '../../../lib/client-api';
@@ -21,38 +21,37 @@ export function parseHoldParams(params: Record<string, string | string[] | undef
   return { show: enumParam(params, 'show', HOLD_FILTERS) ?? 'active' };
 }
 
-/** Held people named on the page without a name from the audit trail: their names are asked for one by one, up to this many. */
-const MAX_NAMES_LOOKED_UP = 20;
+/** People named on the page (held, placed by) are looked up one by one, up to this many; the rest show a short id. */
+const MAX_NAMES_LOOKED_UP = 40;
 
 /**
- * Holds for a compliance officer, and the people they can pick from. Compliance officers may not
- * list the organisation's users (that is an admin ability), so the picker offers the people who
- * appear as actors in the recent audit trail, and the people holds are placed on (named through
- * the holds' coverage, `GET /legal-holds/coverage`); any user id can still be pasted.
+ * Holds for a compliance officer, and the names of the people they name (the people directory,
+ * `GET /people?personId=`). The forms find people by name through the person picker.
  * `activeHoldIds` changes whenever a hold is placed or released, whichever list is shown, so the
  * erasure form checks its person's holds again.
  */
 export async function loadLegalHolds({ show }: { show: HoldFilter }) {
   const session = await requireSection('legalHolds');
-  const [holds, active, recent, retention] = await Promise.all([
+  const [holds, active, retention] = await Promise.all([
     apiFetch(withQuery('/api/v1/legal-holds', { active: show === 'all' ? undefined : show === 'active' ? 'true' : 'false' }), LegalHoldListSchema),
     show === 'active' ? null : apiFetch('/api/v1/legal-holds?active=true', LegalHoldListSchema),
-    apiFetch('/api/v1/audit?limit=200', AuditListSchema),
     // Compliance officers own audit retention but have no policy section: they change it here.
     apiFetch('/api/v1/policy/retention', RetentionViewSchema),
   ]);
   const activeHolds = show === 'active' ? holds : active!;
-  const people = new Map<string, Person>();
-  if (recent.ok) for (const item of recent.data.items) if (item.actor && !people.has(item.actor.id)) people.set(item.actor.id, item.actor);
-  const heldPeople = [...new Set([...(holds.ok ? holds.data.items : []), ...(activeHolds.ok ? activeHolds.data.items : [])].map((hold) => hold.subjectUserId))];
-  const unnamed = heldPeople.filter((id): id is string => id !== null && !people.has(id)).slice(0, MAX_NAMES_LOOKED_UP);
-  const coverages = await Promise.all(unnamed.map((id) => apiFetch(withQuery('/api/v1/legal-holds/coverage', { subjectUserId: id }), LegalHoldCoverageSchema)));
-  for (const coverage of coverages) if (coverage.ok && coverage.data.person) people.set(coverage.data.person.id, coverage.data.person);
+  const named = [...new Set((holds.ok ? holds.data.items : []).flatMap((hold) => [hold.subjectUserId, hold.placedBy]))];
+  const lookups = await Promise.all(
+    named
+      .filter((id): id is string => id !== null)
+      .slice(0, MAX_NAMES_LOOKED_UP)
+      .map((id) => apiFetch(withQuery('/api/v1/people', { personId: id, limit: 1 }), PeopleListSchema)),
+  );
+  const people = lookups.flatMap((found): Person[] => (found.ok ? found.data.items.filter((person) => !person.erased) : []));
   return {
     holds,
     activeHoldIds: activeHolds.ok ? activeHolds.data.items.map((hold) => hold.id).join(',') : '',
     retention,
     canChangeRetention: session.ability.can('update', 'AuditRetention'),
-    people: [...people.values()].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+    people,
   };
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { PersonPicker } from '../../../components/person-picker';
 import { ProblemAlert } from '../../../components/problem-alert';
 import type { Dictionary } from '../../../i18n/en';
 import { format } from '../../../i18n/format';
@@ -21,9 +22,11 @@ type T = Dictionary['legalHolds'];
  * LEGAL_HOLD_ACTIVE is shown in words with the holds that refused it and the recorded refusal.
  * `holdsRevision` changes when a hold is placed or released on the page.
  */
-export function ErasureForm({ t, holdsRevision }: { t: T; holdsRevision: string }) {
+export function ErasureForm({ t, picker, holdsRevision }: { t: T; picker: Dictionary['personPicker']; holdsRevision: string }) {
   const [subject, setSubject] = useState('');
   const [erasures, setErasures] = useState(0);
+  // A new picker after each erasure: the form's reset does not reach a chosen person.
+  const [done, setDone] = useState(0);
   const coverage = useHoldCoverage(subject.trim() || null, `${holdsRevision}/${erasures}`);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<ProblemDetails | null>(null);
@@ -44,7 +47,8 @@ export function ErasureForm({ t, holdsRevision }: { t: T; holdsRevision: string 
     setProblem(null);
     setResult(null);
     if (Object.keys(next).length) {
-      (form.elements.namedItem(Object.keys(next)[0]) as HTMLElement | null)?.focus();
+      // Every field's control has the id field-<name> (the person picker's combobox too; its form value is a hidden input).
+      document.getElementById(`field-${Object.keys(next)[0]}`)?.focus();
       return;
     }
     setBusy(true);
@@ -65,6 +69,7 @@ export function ErasureForm({ t, holdsRevision }: { t: T; holdsRevision: string 
     }
     form.reset();
     setSubject('');
+    setDone((count) => count + 1);
     setResult(res.data);
   }
 
@@ -79,19 +84,25 @@ export function ErasureForm({ t, holdsRevision }: { t: T; holdsRevision: string 
       </h2>
       <p className="card__text">{t.erasureLead}</p>
       <form className="stack" onSubmit={onSubmit} noValidate data-testid="erasure-form">
-        <TextField
+        <PersonPicker
+          key={done}
+          id="field-erasureSubject"
           name="erasureSubject"
           label={t.person}
           hint={t.personHint}
           error={errors.erasureSubject}
-          list="known-people"
-          onChange={(value) => setSubject(value.trim())}
+          onChange={(person) => {
+            setSubject(person?.id ?? '');
+            if (person) setErrors(({ erasureSubject: _chosen, ...rest }) => rest);
+          }}
+          t={picker}
         />
         <HoldState coverage={coverage} t={t.holdState} />
         <TextField name="reason" label={t.reason} hint={t.reasonHint} error={errors.reason} maxLength={500} />
         <div className={`field${errors.understand ? ' field--invalid' : ''}`}>
           <label className="check">
             <input
+              id="field-understand"
               type="checkbox"
               name="understand"
               aria-invalid={errors.understand ? true : undefined}

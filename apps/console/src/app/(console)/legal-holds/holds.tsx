@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { ConfirmAction } from '../../../components/confirm-action';
 import { describedBy, Field } from '../../../components/field';
+import { PersonPicker } from '../../../components/person-picker';
 import { ProblemAlert } from '../../../components/problem-alert';
 import { SubmitButton } from '../../../components/submit-button';
 import { SuccessNotice } from '../../../components/success-notice';
@@ -150,9 +151,11 @@ export function HoldsTable({
 
 type Scope = 'USER' | 'CONVERSATION' | 'TENANT';
 
-export function PlaceHoldForm({ t }: { t: T }) {
+export function PlaceHoldForm({ t, picker }: { t: T; picker: Dictionary['personPicker'] }) {
   const router = useRouter();
   const [scope, setScope] = useState<Scope>('USER');
+  // A new picker after each hold placed: the form's reset does not reach a chosen person.
+  const [placedCount, setPlacedCount] = useState(0);
   const { errors, setErrors, problem, setProblem, busy, setBusy, fail } = useFormProblem();
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -171,7 +174,8 @@ export function PlaceHoldForm({ t }: { t: T }) {
     setNotice(null);
     setProblem(null);
     if (Object.keys(next).length) {
-      (form.elements.namedItem(Object.keys(next)[0]) as HTMLElement | null)?.focus();
+      // Every field's control has the id field-<name> (the person picker's combobox too; its form value is a hidden input).
+      document.getElementById(`field-${Object.keys(next)[0]}`)?.focus();
       return;
     }
     setBusy(true);
@@ -180,6 +184,7 @@ export function PlaceHoldForm({ t }: { t: T }) {
     setBusy(false);
     if (!res.ok) return fail(res.problem);
     form.reset();
+    setPlacedCount((count) => count + 1);
     setNotice(format(t.placed, { matter }));
     router.refresh();
   }
@@ -201,7 +206,20 @@ export function PlaceHoldForm({ t }: { t: T }) {
             ))}
           </div>
         </fieldset>
-        {scope === 'USER' ? <TextField name="subjectUserId" label={t.person} hint={t.personHint} error={errors.subjectUserId} list="known-people" /> : null}
+        {scope === 'USER' ? (
+          <PersonPicker
+            key={placedCount}
+            id="field-subjectUserId"
+            name="subjectUserId"
+            label={t.person}
+            hint={t.personHint}
+            error={errors.subjectUserId}
+            onChange={(person) => {
+              if (person) setErrors(({ subjectUserId: _chosen, ...rest }) => rest);
+            }}
+            t={picker}
+          />
+        ) : null}
         {scope === 'CONVERSATION' ? <TextField name="conversationId" label={t.conversation} hint={t.conversationHint} error={errors.conversationId} /> : null}
         <TextField name="matter" label={t.matter} hint={t.matterHint} error={errors.matter} maxLength={500} />
         <ProblemAlert problem={problem} />
@@ -219,7 +237,6 @@ export function TextField({
   label,
   hint,
   error,
-  list,
   maxLength,
   type = 'text',
   defaultValue,
@@ -230,7 +247,6 @@ export function TextField({
   label: string;
   hint?: string;
   error?: string;
-  list?: string;
   maxLength?: number;
   type?: string;
   defaultValue?: string;
@@ -245,7 +261,6 @@ export function TextField({
         name={name}
         type={type}
         className="field__input"
-        list={list}
         maxLength={maxLength}
         defaultValue={defaultValue}
         autoComplete={autoComplete}

@@ -27,16 +27,9 @@ export default async function LegalHoldsPage({ searchParams }: { searchParams: S
         ) : (
           <ServerProblem problem={holds.problem} />
         )}
-        <datalist id="known-people">
-          {people.map((p) => (
-            <option key={p.id} value={p.id}>
-              {`${p.displayName} <${p.email}>`}
-            </option>
-          ))}
-        </datalist>
         <div className="grid-2">
-          <PlaceHoldForm t={t} />
-          <ErasureForm t={t} holdsRevision={activeHoldIds} />
+          <PlaceHoldForm t={t} picker={dict.personPicker} />
+          <ErasureForm t={t} picker={dict.personPicker} holdsRevision={activeHoldIds} />
         </div>
         {retention.ok ? (
           <RetentionPanel retention={retention.data} canChange={canChangeRetention} locale={locale} t={dict.policy} />

@@ -1,10 +1,10 @@
 import type { AuditEntryDetail } from '@retract/contracts';
 import { formatUtc } from '../../../../i18n/dates';
 import { format } from '../../../../i18n/format';
-import { shortId } from '../../../../lib/labels';
+import { PersonName } from '../../../../components/person-name';
 import type { AuditStrings } from '../audit-browser';
 
-/** How far a recall got: recipients whose devices confirmed the removal, those that have not, and who already downloaded. */
+/** How far a recall got: recipients whose devices confirmed the removal, those that have not (by name), and who already downloaded. */
 export function RecallReach({ detail, locale, t }: { detail: AuditEntryDetail; locale: string; t: AuditStrings }) {
   const a = t.audit;
   const reach = detail.recallReach!;
@@ -25,7 +25,7 @@ export function RecallReach({ detail, locale, t }: { detail: AuditEntryDetail; l
               <ul className="id-list">
                 {reach.pending.map((id) => (
                   <li key={id}>
-                    <code title={id}>{shortId(id)}</code>
+                    <PersonName id={id} erasedLabel={t.table.erasedPerson} />
                   </li>
                 ))}
               </ul>
@@ -41,7 +41,7 @@ export function RecallReach({ detail, locale, t }: { detail: AuditEntryDetail; l
           <ul className="id-list">
             {delivered.map((d) => (
               <li key={d.userId}>
-                <code title={d.userId}>{shortId(d.userId)}</code> · {formatUtc(locale, d.at)}
+                <PersonName id={d.userId} erasedLabel={t.table.erasedPerson} /> · {formatUtc(locale, d.at)}
               </li>
             ))}
           </ul>
