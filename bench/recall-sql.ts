@@ -79,10 +79,10 @@ export interface CaptureSubject {
 
 /** The data key the recorded recall sealed under (the baseline binds each sender's own instead). */
 export function sealedUnderKey(statements: RecordedStatement[]): string | undefined {
-  const insert = statements.find((s) => s.text.includes('INSERT INTO audit_pending'));
-  // The key ids are the array parameter the statement's EXISTS check unnests (one key for a recall).
-  const match = insert && /unnest\(\$(\d+)::uuid\[\]\)/.exec(insert.text);
-  const keyIds = match ? (insert.values[Number(match[1]) - 1] as string[]) : [];
+  const queue = statements.find((s) => s.text.includes('audit_queue('));
+  // The key ids are audit_queue's one uuid[] parameter, whose liveness it checks (one key for a recall).
+  const match = queue && /\$(\d+)::uuid\[\]/.exec(queue.text);
+  const keyIds = match ? (queue.values[Number(match[1]) - 1] as string[]) : [];
   return keyIds[0];
 }
 

@@ -68,18 +68,13 @@ export class AuditLog {
       const keyIds = [...new Set([sealed?.dataKeyId, personal?.dataKeyId].filter((id): id is string => id !== undefined))];
       // A data key found in this replica's cache may have been shredded since: then nothing is
       // queued, the key is forgotten and the parts sealed again under a live key.
-      const [row] = await tx.$queryRaw<{ id: bigint }[]>`
-        INSERT INTO audit_pending (tenant_id, leaf_parts, action, actor_id, subject_user_id, conversation_id, message_id,
-                                   policy_version, decided_by, denial_code, forced, data_key_id, search_text)
-        SELECT ${tenantId}::uuid, ${[...template]}::text[], ${draft.action}::audit_action, ${draft.actorId}::uuid,
-               ${draft.subjectUserId ?? null}::uuid, ${draft.conversationId ?? null}::uuid, ${draft.messageId ?? null}::uuid,
-               ${draft.policyVersion ?? null}::int, ${draft.decidedBy ?? null}, ${draft.denialCode ?? null}, ${draft.forced ?? false},
-               ${dataKeyId}::uuid, ${searchTextOf(draft)}
-         WHERE NOT EXISTS (SELECT 1 FROM unnest(${keyIds}::uuid[]) AS used (id)
-                            WHERE NOT EXISTS (SELECT 1 FROM audit_data_keys k
-                                               WHERE k.tenant_id = ${tenantId}::uuid AND k.id = used.id AND k.wrapped_key IS NOT NULL))
-        RETURNING id`;
-      if (!row) {
+      // audit_queue keeps the statement's plan for the session; NULL when a key was destroyed.
+      const [row] = await tx.$queryRaw<{ id: bigint | null }[]>`
+        SELECT audit_queue(${tenantId}::uuid, ${[...template]}::text[], ${draft.action}::audit_action, ${draft.actorId}::uuid,
+                           ${draft.subjectUserId ?? null}::uuid, ${draft.conversationId ?? null}::uuid, ${draft.messageId ?? null}::uuid,
+                           ${draft.policyVersion ?? null}::int, ${draft.decidedBy ?? null}, ${draft.denialCode ?? null}, ${draft.forced ?? false},
+                           ${dataKeyId}::uuid, ${searchTextOf(draft)}, ${keyIds}::uuid[]) AS id`;
+      if (row.id === null) {
         for (const id of keyIds) this.vault.forget(tenantId, id);
         if (attempt < 2) continue;
         throw new Error('content key was destroyed while sealing, repeatedly');

@@ -22,25 +22,11 @@ export interface EventDraft {
 @Injectable()
 export class EventLog {
   async record(tx: SqlTx, tenantId: string, draft: EventDraft): Promise<bigint> {
-    // One round trip: take the next id under the head's row lock, insert the event, enqueue its deliveries.
+    // One round trip: take the next id under the head's row lock, insert the event, enqueue its deliveries
+    // (event_log_append keeps the statement's plan for the session).
     const [row] = await tx.$queryRaw<{ id: bigint }[]>`
-      WITH head AS (
-        INSERT INTO event_log_heads (tenant_id, last_id) VALUES (${tenantId}::uuid, 1)
-        ON CONFLICT (tenant_id) DO UPDATE SET last_id = event_log_heads.last_id + 1
-        RETURNING last_id
-      ), event AS (
-        INSERT INTO events (tenant_id, id, type, conversation_id, message_id, payload, created_at)
-        SELECT ${tenantId}::uuid, head.last_id, ${draft.type}, ${draft.conversationId ?? null}::uuid, ${draft.messageId ?? null}::uuid,
-               ${JSON.stringify(draft.payload)}::jsonb, ${draft.at}
-          FROM head
-        RETURNING id
-      ), deliveries AS (
-        INSERT INTO webhook_deliveries (tenant_id, webhook_id, event_id, event_type, next_attempt_at)
-        SELECT w.tenant_id, w.id, event.id, ${draft.type}, ${draft.at}
-          FROM webhooks w, event
-         WHERE w.tenant_id = ${tenantId}::uuid AND w.deleted_at IS NULL AND ${draft.type} = ANY (w.event_types)
-      )
-      SELECT id FROM event`;
+      SELECT event_log_append(${tenantId}::uuid, ${draft.type}, ${draft.conversationId ?? null}::uuid, ${draft.messageId ?? null}::uuid,
+                              ${JSON.stringify(draft.payload)}::jsonb, ${draft.at}::timestamptz) AS id`;
     return BigInt(row.id);
   }
 }
