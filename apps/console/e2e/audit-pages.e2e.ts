@@ -93,7 +93,7 @@ test.describe('compliance: the audit, integrity and exports pages', () => {
     await snapshot(page, testInfo, 'audit-about');
   });
 
-  test('an entry names its conversation, and the jump box shows its whole hint', async ({ page }, testInfo) => {
+  test('an entry names its conversation by kind, title and members', async ({ page }, testInfo) => {
     await signInAs(page, 'compliance@acme.test');
     await page.evaluate(() => sessionStorage.setItem('retract.audit.contentViewConfirmed', '1'));
     // The demo's forced recall of a password posted in the "Launch" group (prisma/seed/demo.ts).
@@ -105,7 +105,11 @@ test.describe('compliance: the audit, integrity and exports pages', () => {
     await expect(conversation).toContainText('Group “Launch”');
     await expect(conversation).toContainText('Alice Anders');
     await snapshot(page, testInfo, 'audit-conversation');
+  });
 
+  test('the entry-number box shows its whole hint', async ({ page }) => {
+    await signInAs(page, 'compliance@acme.test');
+    await page.goto('/audit');
     const jump = page.getByLabel('Go to entry');
     const clipped = await jump.evaluate((input: HTMLInputElement) => {
       const style = getComputedStyle(input);
