@@ -186,41 +186,6 @@ export default async function InsightsPage({ searchParams }: { searchParams: Sea
           )}
         </TitledCard>
 
-        <TitledCard id="by-source" title={t.bySource}>
-          {data.bySource.length === 0 ? (
-            <p className="muted">{t.bySourceEmpty}</p>
-          ) : (
-            <div className="table-scroll">
-              <table className="table" data-testid="insights-by-source">
-                <thead>
-                  <tr>
-                    <th scope="col">{t.source}</th>
-                    <th scope="col" className="num">
-                      {t.recalled}
-                    </th>
-                    <th scope="col" className="num">
-                      {t.forced}
-                    </th>
-                    <th scope="col" className="num">
-                      {t.denied}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.bySource.map((row) => (
-                    <tr key={row.source ?? ''}>
-                      <td>{row.source === null ? t.builtIn : <span className="badge">{row.source}</span>}</td>
-                      <td className="num">{nf.format(row.recalled)}</td>
-                      <td className="num">{nf.format(row.forced)}</td>
-                      <td className="num">{nf.format(row.denied)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </TitledCard>
-
         <div className="grid-2">
           <TitledCard id="by-code" title={t.byCode}>
             {codes.length === 0 ? (
