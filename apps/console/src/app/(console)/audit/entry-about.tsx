@@ -36,7 +36,8 @@ export function EntryAbout({ item, t }: { item: AuditEntryView; t: AuditStrings 
   );
 }
 
-function summarise(item: AuditEntryView, t: AuditStrings): string {
+/** What the About cell says of an entry (without its refusal badge, rule and reason). */
+export function summarise(item: AuditEntryView, t: AuditStrings): string {
   const a = t.audit.about;
   const d: Details = item.details;
   const person = personName(item, t);
@@ -102,7 +103,7 @@ function summarise(item: AuditEntryView, t: AuditStrings): string {
     case 'SSO_CONFIGURED':
       return ssoChange(d, t);
     case 'SSO_USER_LINKED':
-      return format(a.ssoLinked, { name: person, issuer: text(d.issuer) });
+      return d.via === 'SCIM' ? format(a.scimLinked, { name: person }) : format(a.ssoLinked, { name: person, issuer: text(d.issuer) });
     case 'SCIM_GROUP_CHANGED':
       return format(a.scimGroup, { group: text(d.group) || text(d.displayName) || '?', change: text(d.change) });
   }

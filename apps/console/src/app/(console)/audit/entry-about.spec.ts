@@ -1,0 +1,62 @@
+import { AUDIT_ACTIONS, type AuditAction, type AuditEntryView } from '@retract/contracts';
+import { CONSOLE_LOCALES, getDictionary } from '../../../i18n';
+import type { AuditStrings } from './audit-browser';
+import { summarise } from './entry-about';
+
+const entry = (action: AuditAction, details: Record<string, unknown> = {}): AuditEntryView => ({
+  seq: 7,
+  occurredAt: '2026-12-02T10:00:00.000Z',
+  action,
+  actor: { id: '00000000-0000-4000-8000-000000000001', displayName: 'Okta', email: 'okta@example.com' },
+  actorId: null,
+  subjectUserId: '00000000-0000-4000-8000-000000000002',
+  conversationId: null,
+  messageId: null,
+  policyVersion: null,
+  decidedBy: null,
+  denialCode: null,
+  forced: false,
+  reason: null,
+  hasContent: false,
+  personalData: null,
+  leafHash: '0'.repeat(64),
+  source: null,
+  serviceAccount: null,
+  subject: { id: '00000000-0000-4000-8000-000000000002', displayName: 'Bob Brown', email: 'bob@acme.test' },
+  details,
+  abridged: {},
+});
+
+const strings = (locale: (typeof CONSOLE_LOCALES)[number]): AuditStrings => {
+  const d = getDictionary(locale);
+  return {
+    audit: d.audit,
+    table: d.table,
+    auditActions: d.auditActions,
+    denialCodes: d.denialCodes,
+    rules: d.rules,
+    roles: d.roles,
+    policyFields: d.policy.fields,
+    personPicker: d.personPicker,
+  };
+};
+
+describe('the audit About cell (docs/audit-log.md, "Browsing")', () => {
+  it.each(CONSOLE_LOCALES)('says something of every kind of entry in %s', (locale) => {
+    const t = strings(locale);
+    const silent = AUDIT_ACTIONS.filter((action) => !summarise(entry(action), t));
+    expect(silent).toEqual([]);
+  });
+
+  it('tells an account linked by SCIM provisioning from one linked at a single sign-on', () => {
+    const t = strings('en');
+    expect(summarise(entry('SSO_USER_LINKED', { via: 'SCIM', serviceAccountId: '00000000-0000-4000-8000-000000000001' }), t)).toBe(
+      'Bob Brown’s existing account linked to SCIM provisioning',
+    );
+    expect(summarise(entry('SSO_USER_LINKED', { issuer: 'https://idp.example.com' }), t)).toBe('Bob Brown linked to https://idp.example.com');
+  });
+
+  it('names directory changes for what they are, whichever system made them', () => {
+    expect(getDictionary('en').auditActions.DIRECTORY_PERSON_CHANGED).toBe('Directory: person added or changed');
+  });
+});
