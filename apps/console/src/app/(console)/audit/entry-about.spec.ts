@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntryView } from '@retract/contracts';
 import { CONSOLE_LOCALES, getDictionary } from '../../../i18n';
 import type { AuditStrings } from './audit-browser';
