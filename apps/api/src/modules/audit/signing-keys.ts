@@ -3,6 +3,8 @@ import { bytesEqual, formatVerifierKey, generateNoteSigner, noteKeyId, noteSigne
 import type { Tx } from '@retract/db';
 import { KEK, type KeyEncryptionKey } from './key-encryption';
 
+const MAX_OPENED_SIGNERS = 10_000;
+
 /** The log's identity in checkpoints: one origin (and key name) per tenant. */
 export const logOrigin = (tenantId: string) => `retract/${tenantId}`;
 
@@ -25,6 +27,13 @@ export interface PublishedKey {
  */
 @Injectable()
 export class SigningKeys {
+  /**
+   * Signers opened from their stored row, by tenant, with the row's bytes: deriving the public key
+   * from the private one is the costly part (pure-JS Ed25519), and the same bytes give the same signer.
+   * The row is still read for every checkpoint; any change to it is opened and checked afresh.
+   */
+  private readonly opened = new Map<string, { kekId: string; sealed: Uint8Array; publicKey: Uint8Array; signer: NoteSignerKey }>();
+
   constructor(@Inject(KEK) private readonly kek: KeyEncryptionKey) {}
 
   /** The tenant's signer, created on first use (callers hold the tenant's checkpoint signer lock). */
@@ -32,9 +41,20 @@ export class SigningKeys {
     const name = logOrigin(tenantId);
     const stored = await tx.auditSigningKey.findFirst({ where: { tenantId, keyName: name } });
     if (stored) {
+      const known = this.opened.get(tenantId);
+      if (known && known.kekId === stored.kekId && bytesEqual(known.sealed, stored.privateKeySealed) && bytesEqual(known.publicKey, stored.publicKey)) {
+        return known.signer;
+      }
       const privateKey = this.kek.unwrap(tenantId, stored.kekId, stored.privateKeySealed, sealAad(tenantId, name, stored.publicKey));
       const signer = noteSignerFromPrivateKey(name, privateKey);
       if (!bytesEqual(signer.publicKey, stored.publicKey)) throw new Error('stored checkpoint public key does not match its sealed private key');
+      if (this.opened.size >= MAX_OPENED_SIGNERS) this.opened.delete(this.opened.keys().next().value!);
+      this.opened.set(tenantId, {
+        kekId: stored.kekId,
+        sealed: new Uint8Array(stored.privateKeySealed),
+        publicKey: new Uint8Array(stored.publicKey),
+        signer,
+      });
       return signer;
     }
     const signer = generateNoteSigner(name);
