@@ -108,5 +108,14 @@ test.describe('navigation follows roles', () => {
     await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
     await page.getByLabel('语言').selectOption('en');
     await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+
+    // This browser keeps what was picked on the login page; bob's own language is the one he picked signed in.
+    await signIn(page, 'bob@acme.test');
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    expect((await (await page.request.get('/api/v1/me')).json()).locale).toBe('zh-CN');
+    // The demo people are shared by every browser test: bob speaks English again.
+    const reset = await page.request.patch('/api/v1/me', { headers: { 'sec-fetch-site': 'same-origin' }, data: { locale: 'en' } });
+    expect(reset.status()).toBe(200);
   });
 });
