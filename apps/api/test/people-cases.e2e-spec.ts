@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { appendEntries, policyDraft, recalledDraft } from './audit-fixtures';
 import { createMessagingTenant, recall, sendText, type MessagingTenant } from './messaging-fixtures';
 import { startTestApp, type TestApp } from './test-app';
 
@@ -171,6 +172,29 @@ describe('people directory and cases', () => {
       expect(exported).toMatchObject({ actorId: tenant.users.compliance.id, subjectUserId: tenant.users.carol.id });
       expect(result.seqs).toEqual(timeline.map((entry: { seq: number }) => entry.seq).sort((a: number, b: number) => a - b));
       expect(files.csv.trim().split('\r\n')).toHaveLength(1 + result.checked);
+    });
+
+    it('proves a long case spread over a longer log (proof nodes read in batches) and says how long it took', async () => {
+      const { dave } = tenant.users;
+      // 2,400 entries, one in three about dave, appended 40 at a time through the real write path.
+      const drafts = Array.from({ length: 2400 }, (_, i) =>
+        i % 3 === 0 ? recalledDraft(tenant, 'dave', `long case ${i}`) : policyDraft(tenant.users.admin.id, 1000 + i),
+      );
+      for (let i = 0; i < drafts.length; i += 40) await Promise.all(drafts.slice(i, i + 40).map((draft) => appendEntries(test, tenant, [draft])));
+      const started = performance.now();
+      const long = await get('compliance', `/api/v1/cases/export?personId=${dave.id}`);
+      const elapsed = performance.now() - started;
+      expect(long.statusCode).toBe(200);
+      const archive = join(dir, 'long.tar');
+      writeFileSync(archive, long.rawPayload);
+      const jsonl = execFileSync('tar', ['-xOf', archive, 'case.jsonl'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const keys = (await get('compliance', '/api/v1/audit/public-keys')).json().keys.map((key: { vkey: string }) => key.vkey);
+      const result = await verifyProofBundle(jsonl.trim().split('\n'), { trustedKeys: keys });
+      expect(result.problems).toEqual([]);
+      expect(result.checked).toBe(801); // 800 recalls and the export's own entry
+      process.stdout.write(
+        `case bundle: ${result.checked} entries of a ${result.treeSize}-entry log, ${long.rawPayload.length} bytes, ${elapsed.toFixed(0)} ms\n`,
+      );
     });
 
     it('fails verification when an entry of the bundle is altered, even with its stored hash rewritten', async () => {

@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { buildInclusionProof, formatExportCheckpoint, formatExportTrailer, formatProofBundleEntry, formatProofBundleHeader } from '@retract/audit-log';
+import {
+  buildInclusionProof,
+  formatExportCheckpoint,
+  formatExportTrailer,
+  formatProofBundleEntry,
+  formatProofBundleHeader,
+  inclusionProofPlan,
+  type NodeRef,
+  type NodeSource,
+} from '@retract/audit-log';
 import { MAX_CASE_ENTRIES, type CaseExportQuery } from '@retract/contracts';
+import type { SqlTx } from '@retract/db';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { TenantDb } from '../../common/database/database.module';
 import { ProblemException } from '../../common/problem/problem';
@@ -8,10 +18,36 @@ import { AuditLog } from '../audit/audit-log';
 import { AuditExport, CSV_HEADER } from '../audit/audit-export';
 import { Checkpoints } from '../audit/checkpoints';
 import { SigningKeys, logOrigin } from '../audit/signing-keys';
-import { treeNodeSource } from '../audit/tree-node-source';
+import { readTreeNodes } from '../audit/tree-node-source';
 import { caseSubject, caseWhere } from './case-scope';
 import { caseSummary } from './case-summary';
 import { tarArchive } from './tar-archive';
+
+/** Entries whose proof nodes are read in one query: a case's proofs share most of their upper nodes. */
+const PROOFS_PER_READ = 500;
+
+const refKey = (ref: NodeRef) => `${ref.level}/${ref.index}`;
+
+/** Inclusion proofs of the entries in the tree of `size`, with one read of the stored nodes per PROOFS_PER_READ entries. */
+async function inclusionProofs(tx: SqlTx, tenantId: string, seqs: readonly number[], size: number): Promise<Uint8Array[][]> {
+  const proofs: Uint8Array[][] = [];
+  for (let start = 0; start < seqs.length; start += PROOFS_PER_READ) {
+    const chunk = seqs.slice(start, start + PROOFS_PER_READ);
+    const refs = [...new Map(chunk.flatMap((seq) => inclusionProofPlan(seq, size).flat()).map((ref) => [refKey(ref), ref])).values()];
+    const hashes = await readTreeNodes(tx, tenantId, refs);
+    const known = new Map(refs.map((ref, i) => [refKey(ref), hashes[i]]));
+    const source: NodeSource = {
+      getNodes: (wanted) =>
+        wanted.map((ref) => {
+          const hash = known.get(refKey(ref));
+          if (!hash) throw new Error(`audit tree node (${ref.level}, ${ref.index}) is missing`);
+          return hash;
+        }),
+    };
+    for (const seq of chunk) proofs.push(await buildInclusionProof(source, seq, size));
+  }
+  return proofs;
+}
 
 export interface CaseBundleFile {
   fileName: string;
@@ -74,9 +110,12 @@ export class CaseBundle {
     const size = checkpoint.treeSize;
     const { rows, proofs, publicKeys } = await this.tenantDb.run(principal, async (tx) => {
       const rows = await tx.auditEntry.findMany({ where: { AND: [where, { seq: { lt: BigInt(size) } }] }, orderBy: { seq: 'asc' } });
-      const source = treeNodeSource(tx, tenantId);
-      const proofs = [];
-      for (const row of rows) proofs.push(await buildInclusionProof(source, Number(row.seq), size));
+      const proofs = await inclusionProofs(
+        tx,
+        tenantId,
+        rows.map((row) => Number(row.seq)),
+        size,
+      );
       const publicKeys = (await this.keys.published(tx, tenantId)).map((key) => ({ name: key.name, vkey: key.vkey }));
       return { rows, proofs, publicKeys };
     });
