@@ -465,6 +465,33 @@ describe('single sign-on', () => {
       expect(probe.json().problem).toMatch(/endpoint of the provider is refused: http:\/\/169\.254\.169\.254 must not be a link-local address/);
     });
 
+    it.each([
+      ['lists no PKCE methods (as Microsoft Entra ID): usable, S256 is sent anyway', undefined, true],
+      ['lists PKCE methods without S256: not usable', ['plain'], false],
+    ])('a provider that %s', async (_name, methods, ok) => {
+      const discovery = createServer((_request, response) => {
+        const issuer = `http://127.0.0.1:${(discovery.address() as AddressInfo).port}`;
+        response.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            issuer,
+            authorization_endpoint: `${issuer}/authorize`,
+            token_endpoint: `${issuer}/token`,
+            jwks_uri: `${issuer}/keys`,
+            response_types_supported: ['code'],
+            ...(methods ? { code_challenge_methods_supported: methods } : {}),
+          }),
+        );
+      });
+      await new Promise<void>((resolve) => discovery.listen(0, '127.0.0.1', resolve));
+      try {
+        const issuer = `http://127.0.0.1:${(discovery.address() as AddressInfo).port}`;
+        const probe = await test.request({ method: 'POST', url: '/api/v1/sso/test', token: tenant.users.admin.token, payload: { issuer } });
+        expect(probe.json()).toMatchObject({ ok, pkceS256: false, problem: ok ? null : expect.stringMatching(/PKCE with S256/) });
+      } finally {
+        await new Promise((resolve) => discovery.close(resolve));
+      }
+    });
+
     it('connects to nothing it has not checked: a refused URL fails before any connection', async () => {
       let connected = false;
       const addresses = new ProviderAddresses([], () => {

@@ -89,7 +89,7 @@ export const SsoTestResultSchema = z.object({
   tokenEndpoint: z.string().max(2048).nullable(),
   jwksUri: z.string().max(2048).nullable(),
   endSessionEndpoint: z.string().max(2048).nullable(),
-  /** Whether the provider supports PKCE with S256, which sign-in requires. */
+  /** Whether the provider lists PKCE with S256 (which sign-in uses); false and `ok` when it lists no methods at all. */
   pkceS256: z.boolean(),
   problem: serverText().nullable(),
 });

@@ -1001,6 +1001,7 @@ export const en = {
     yes: 'Yes',
     no: 'No',
     notAdvertised: 'Not advertised',
+    pkceUnlisted: 'Not listed (Retract sends S256 anyway)',
     noEndSession: 'Signing out of Retract will not sign people out of the provider: it advertises no sign-out endpoint.',
     needIssuer: 'Enter the issuer URL.',
     needClientId: 'Enter the client ID.',

@@ -998,6 +998,7 @@ export const ja: Dictionary = {
     yes: 'はい',
     no: 'いいえ',
     notAdvertised: '公開されていません',
+    pkceUnlisted: '記載なし（Retract は S256 を使います）',
     noEndSession: 'Retract からサインアウトしても、プロバイダーからはサインアウトしません（サインアウトエンドポイントが公開されていません）。',
     needIssuer: '発行者 URL を入力してください。',
     needClientId: 'クライアント ID を入力してください。',

@@ -980,6 +980,7 @@ export const zhCN: Dictionary = {
     yes: '是',
     no: '否',
     notAdvertised: '未公布',
+    pkceUnlisted: '未列出（Retract 仍会使用 S256）',
     noEndSession: '退出 Retract 不会同时退出身份提供方：它没有公布退出端点。',
     needIssuer: '请输入签发者 URL。',
     needClientId: '请输入客户端 ID。',

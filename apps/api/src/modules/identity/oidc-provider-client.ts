@@ -83,12 +83,15 @@ export class OidcProviderClient {
     try {
       const config = await oidc.discovery(new URL(issuer), 'retract-connection-test', undefined, oidc.None(), this.options());
       const meta = config.serverMetadata();
-      const pkceS256 = meta.code_challenge_methods_supported?.includes('S256') ?? false;
+      // Microsoft Entra ID supports S256 without listing code_challenge_methods_supported at all: only
+      // a list that leaves S256 out says the provider refuses it (Retract sends S256 either way).
+      const methods = meta.code_challenge_methods_supported;
+      const pkceS256 = methods?.includes('S256') ?? false;
       const missing = (['authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const).filter((name) => !meta[name]);
       const problem = missing.length
         ? `The discovery document names no ${missing.join(', ')}.`
-        : !pkceS256
-          ? 'The provider does not advertise PKCE with S256, which sign-in requires.'
+        : methods && !pkceS256
+          ? 'The provider does not support PKCE with S256, which sign-in requires.'
           : await this.unreachableEndpoint([meta.token_endpoint!, meta.jwks_uri!]);
       return {
         ok: problem === null,

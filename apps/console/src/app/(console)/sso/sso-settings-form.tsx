@@ -346,7 +346,7 @@ function ConnectionTest({ issuer, t }: { issuer: string; t: T }) {
             </div>
             <div className="facts__row">
               <dt>{t.pkce}</dt>
-              <dd>{result.pkceS256 ? t.yes : t.no}</dd>
+              <dd>{result.pkceS256 ? t.yes : result.ok ? t.pkceUnlisted : t.no}</dd>
             </div>
           </dl>
           {result.ok && !result.endSessionEndpoint ? <p className="muted">{t.noEndSession}</p> : null}
