@@ -87,4 +87,21 @@ test.describe('the language of a person', () => {
     await expect(carol.getByTestId('access-denied')).toHaveText(/^ポリシーにはアクセスできません。/);
     await carol.context().close();
   });
+
+  test('date filters and dates follow the console language: ISO days to type, 年月日 to read, in the Chinese audit log', async ({ page }, testInfo) => {
+    await signInAs(page, 'compliance@acme.test');
+    // This browser only (the cookie), so compliance's own language stays English for the other tests.
+    await page.context().addCookies([{ name: 'retract_locale', value: 'zh-CN', url: new URL(page.url()).origin }]);
+    await page.goto('/audit');
+    const from = page.getByLabel('开始日期（UTC）');
+    await expect(from).toHaveAttribute('placeholder', 'yyyy-mm-dd');
+    await expect(from).toHaveAttribute('type', 'text');
+    const today = new Date().toISOString().slice(0, 10);
+    await from.fill(today);
+    await page.getByRole('search').getByRole('button', { name: '应用' }).click();
+    await expect(page).toHaveURL(new RegExp(`from=${today}`));
+    const time = page.getByTestId('audit-row').first().locator('.nowrap.muted');
+    await expect(time).toHaveText(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}:\d{2} UTC$/);
+    await snapshot(page, testInfo, 'audit-zh-CN-day-filter');
+  });
 });

@@ -3,6 +3,7 @@
 import type { AuditAction, AuditEntryView } from '@retract/contracts';
 import { useSearchParams } from 'next/navigation';
 import { useCallback, useRef, useState, type FormEvent } from 'react';
+import { DayInput } from '../../../components/day-input';
 import { PersonPicker } from '../../../components/person-picker';
 import { ProblemAlert } from '../../../components/problem-alert';
 import type { Dictionary } from '../../../i18n/en';
@@ -279,7 +280,7 @@ function DateFilter({ name, label, value }: { name: 'from' | 'to'; label: string
       <label className="field__label" htmlFor={`audit-${name}`}>
         {label}
       </label>
-      <input id={`audit-${name}`} name={name} type="date" className="field__input" defaultValue={value ?? ''} />
+      <DayInput id={`audit-${name}`} name={name} defaultValue={value} />
     </div>
   );
 }
