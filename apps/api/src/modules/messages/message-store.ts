@@ -117,7 +117,8 @@ function messageFromRow(seal: MessageSeal, r: MessageRow): OpenedMessage {
 /**
  * Loads messages of the tenant by id, with their conversation's kind and members and the
  * sender's name, in one round trip; with `lock`, takes the messages' row locks, in id order (so
- * concurrent batches cannot deadlock), which serializes concurrent recalls of one message.
+ * concurrent batches cannot deadlock), which serializes concurrent recalls of one message. The
+ * query is the function `messages_load`: its columns follow `LoadedRow`.
  */
 export async function loadMessages(
   tx: SqlTx,
@@ -128,18 +129,8 @@ export async function loadMessages(
 ): Promise<Map<string, MessageRecord>> {
   const unique = [...new Set(ids.map((id) => id.toLowerCase()))].sort();
   if (unique.length === 0) return new Map();
-  const rows = await tx.$queryRaw<LoadedRow[]>`
-    SELECT m.tenant_id, m.id, m.conversation_id, m.sender_id, m.type::text AS type, m.body, m.attachment, m.sent_at, m.replaces_message_id,
-           m.recalled_at, m.recalled_by, m.reedit_until, m.content_sealed, m.content_key, m.content_kek_id,
-           c.kind::text AS conversation_kind, u.display_name AS sender_name,
-           ARRAY(SELECT cm.user_id FROM conversation_members cm
-                  WHERE cm.tenant_id = m.tenant_id AND cm.conversation_id = m.conversation_id ORDER BY cm.user_id) AS member_ids
-      FROM messages m
-      JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
-      JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.sender_id
-     WHERE m.tenant_id = ${tenantId}::uuid AND m.id = ANY (${unique}::uuid[])
-     ORDER BY m.id
-     ${options.lock ? Prisma.sql`FOR UPDATE OF m` : Prisma.empty}`;
+  // messages_load (migration 20261219100000_messages_load_function.sql) keeps its plan for the session.
+  const rows = await tx.$queryRaw<LoadedRow[]>`SELECT * FROM messages_load(${tenantId}::uuid, ${unique}::uuid[], ${options.lock})`;
   return new Map(
     rows.map((r) => [
       r.id,
