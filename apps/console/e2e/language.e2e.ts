@@ -2,6 +2,8 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { signInAs, snapshot, wrappedButtons } from './helpers';
 
 const fromConsole = { headers: { 'sec-fetch-site': 'same-origin' } };
+/** Kana, CJK ideographs and full-width forms. */
+const CJK = /[\u3040-\u30ff\u3400-\u9fff\uff00-\uffef]/;
 
 /** Signs in in a context of its own (a person of its own, with its own cookies). */
 async function personPage(browser: Browser, email: string): Promise<Page> {
@@ -103,5 +105,41 @@ test.describe('the language of a person', () => {
     const time = page.getByTestId('audit-row').first().locator('.nowrap.muted');
     await expect(time).toHaveText(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}:\d{2} UTC$/);
     await snapshot(page, testInfo, 'audit-zh-CN-day-filter');
+  });
+
+  test('the Japanese console for an administrator and a compliance officer: every page they open is in Japanese, no button label wraps', async ({
+    browser,
+  }) => {
+    const pages: Record<string, [string, string][]> = {
+      'admin@acme.test': [
+        ['/', '組織の概要'],
+        ['/users', 'ユーザーとロール'],
+        ['/policy', '取り消しポリシー'],
+        ['/webhooks', 'Webhook'],
+        ['/service-accounts', 'サービスアカウント'],
+      ],
+      'compliance@acme.test': [
+        ['/', 'コンプライアンスの概要'],
+        ['/audit', '監査ログ'],
+        ['/integrity', '完全性'],
+        ['/exports', 'エクスポート'],
+        ['/legal-holds', 'リーガルホールドと消去'],
+        ['/insights', '分析'],
+      ],
+    };
+    for (const [email, paths] of Object.entries(pages)) {
+      const page = await personPage(browser, email);
+      // This browser only (the cookie): their own language stays English for the other tests.
+      await page.context().addCookies([{ name: 'retract_locale', value: 'ja', url: new URL(page.url()).origin }]);
+      for (const [path, heading] of paths) {
+        await page.goto(path);
+        await expect(page.locator('html')).toHaveAttribute('lang', 'ja');
+        await expect(page.getByRole('heading', { name: heading }).first()).toBeVisible();
+        // A person's name in a narrow column may wrap at its space like any text; a Japanese label must not break.
+        const wrapped = (await wrappedButtons(page)).filter((label) => CJK.test(label));
+        expect({ path, wrapped }).toEqual({ path, wrapped: [] });
+      }
+      await page.context().close();
+    }
   });
 });
