@@ -73,8 +73,18 @@ describe('integration mode', () => {
       for (const url of ['/api/v1/policy', '/api/v1/me', '/api/v1/audit', '/api/v1/service-accounts']) {
         expect((await test.request({ method: 'GET', url, token: decideOnly })).statusCode).toBe(403);
       }
-      // A user's token does not reach the service routes either.
-      expect((await decide(test, tenant.users.admin.token, payload)).statusCode).toBe(403);
+      // A user's token does not reach the service routes either, and is told which token they take.
+      const byPerson = [
+        await decide(test, tenant.users.admin.token, payload),
+        await recordRecall(test, tenant.users.admin.token, { ...payload, content: {} }),
+        await test.request({ method: 'PUT', url: '/api/v1/directory/people/rocketchat/u-x', token: tenant.users.admin.token, payload: {} }),
+      ];
+      for (const response of byPerson) {
+        expect(response.statusCode).toBe(403);
+        expect(response.json().detail).toBe(
+          "This route takes a service account's token (rtk_…), not a person's sign-in: an administrator creates one under Service accounts (docs/integration.md).",
+        );
+      }
     });
 
     it('is refused on the next request once revoked, and the revocation is audited', async () => {
@@ -128,6 +138,23 @@ describe('integration mode', () => {
       expect(other.json()).toMatchObject({ allowed: false, code: 'NOT_SENDER', rule: 'BUILT_IN:SENDER_ONLY' });
       const payment = await decide(test, token, { message: externalMessage({ sentAt: clock.now(), type: 'TRANSFER' }), actor });
       expect(payment.json()).toMatchObject({ allowed: false, code: 'TYPE_NOT_RECALLABLE' });
+    });
+
+    it('gives a refusal notices that say why, in every language, never that the message was recalled', async () => {
+      const old = await decide(test, token, { message: externalMessage({ sentAt: new Date(clock.now().getTime() - 200_000) }), actor });
+      expect(old.json().notices).toEqual({
+        en: 'The message is 200 s old; it could be recalled for 120 s (+5 s grace).',
+        'zh-CN': '该消息已发送 200 秒；只能在 120 秒内撤回（另有 5 秒宽限）。',
+        ja: 'このメッセージは送信から 200 秒が経過しています。取り消せるのは 120 秒以内です（猶予 5 秒）。',
+      });
+      const other = await decide(test, token, { message: externalMessage({ sentAt: clock.now() }), actor: { source: 'rocketchat', externalId: 'u-bob' } });
+      expect(other.json().notices).toEqual({
+        en: 'Only the sender may recall a message.',
+        'zh-CN': '只有发送者可以撤回消息。',
+        ja: 'メッセージを取り消せるのは送信者だけです。',
+      });
+      const payment = await decide(test, token, { message: externalMessage({ sentAt: clock.now(), type: 'TRANSFER' }), actor });
+      expect(payment.json().notices.en).toBe('TRANSFER is a payment and can never be recalled.');
     });
 
     it('gives the same answer for the same instant written in any time zone', async () => {
@@ -205,6 +232,22 @@ describe('integration mode', () => {
       const [hit] = await owner().$queryRaw<{ n: bigint }[]>`
         SELECT count(*)::bigint AS n FROM idempotency_keys WHERE response::text LIKE '%quarterly%'`;
       expect(Number(hit.n)).toBe(0);
+    });
+
+    it('names a person Retract knows no address for with a null email, never the placeholder, in entries and the people list', async () => {
+      const sender = `u-${randomUUID()}`;
+      const message = externalMessage({ sentAt: clock.now(), sender });
+      const response = await recordRecall(test, token, { ...recallOf(message), actor: { source: 'rocketchat', externalId: sender } });
+      expect(response.statusCode).toBe(201);
+      const compliance = tenant.users.compliance.token;
+      const entry = (await test.request({ method: 'GET', url: `/api/v1/audit/${response.json().auditSeq}`, token: compliance })).json();
+      expect(entry.actor).toEqual({ id: entry.actorId, displayName: sender, email: null });
+      expect(entry.subject).toEqual({ id: entry.actorId, displayName: sender, email: null });
+      const listed = (await test.request({ method: 'GET', url: `/api/v1/audit?actorId=${entry.actorId}`, token: compliance })).json();
+      expect(listed.items[0].actor).toEqual({ id: entry.actorId, displayName: sender, email: null });
+      const people = (await test.request({ method: 'GET', url: `/api/v1/people?personId=${entry.actorId}`, token: compliance })).json();
+      expect(people.items).toEqual([expect.objectContaining({ id: entry.actorId, email: null })]);
+      expect(JSON.stringify([entry, listed, people])).not.toContain('.invalid');
     });
 
     it('refuses a recall outside the window with the denial problem and records the attempt (RECALL_DENIED)', async () => {
@@ -354,8 +397,15 @@ describe('integration mode', () => {
         url: '/api/v1/directory/people/rocketchat/u-mallory',
         token,
         payload: { email: tenant.users.admin.email },
+        headers: { 'accept-language': 'ja' },
       });
       expect(put.statusCode).toBe(409);
+      // It names the field and says what to do, in the reader's language.
+      expect(put.json()).toMatchObject({
+        code: 'CONFLICT',
+        detail: expect.stringContaining('本人のアドレスを送信するか、email を省略してください'),
+        errors: [{ field: 'email', code: 'taken' }],
+      });
     });
   });
 

@@ -141,11 +141,12 @@ describe('the Rocket.Chat App against Retract', () => {
     expect(entry.content).toMatchObject({ state: 'READABLE', value: { type: 'FILE', body: msg.text, attachments: [{ name: 'plan.pdf' }] } });
   });
 
+  // What the user reads is the reason for the refusal (the window closed), never a recall notice.
   it.each([
-    ['ja', 'ja'],
-    ['zh-TW', 'zh-CN'],
-    ['pt-BR', 'en'],
-  ] as const)('prevents deleting a message past the window and tells a user whose language is %s why, in %s', async (language, locale) => {
+    ['ja', 'ja', /^このメッセージは送信から \d+ 秒が経過しています。取り消せるのは 120 秒以内です（猶予 5 秒）。$/],
+    ['zh-TW', 'zh-CN', /^该消息已发送 \d+ 秒；只能在 120 秒内撤回（另有 5 秒宽限）。$/],
+    ['pt-BR', 'en', /^The message is \d+ s old; it could be recalled for 120 s \(\+5 s grace\)\.$/],
+  ] as const)('prevents deleting a message past the window and tells a user whose language is %s why, in %s', async (language, locale, why) => {
     const w = workspace();
     const sender = person(`u-${language}`, language);
     const old = message(sender, new Date(Date.now() - 400 * 24 * 3600_000));
@@ -167,7 +168,8 @@ describe('the Rocket.Chat App against Retract', () => {
       }),
     );
     expect(decision).toMatchObject({ allowed: false, code: 'WINDOW_EXPIRED' });
-    expect(w.notifications).toEqual([{ user: sender.id, room: channel.id, text: decision.notices[locale] }]);
+    expect(w.notifications).toEqual([{ user: sender.id, room: channel.id, text: expect.stringMatching(why) }]);
+    expect(decision.notices[locale]).toMatch(why);
   });
 
   it("records a moderator's deletion of someone else's message as forced, with the moderator as actor", async () => {

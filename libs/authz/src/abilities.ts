@@ -132,6 +132,9 @@ const SCOPE_RULES: Record<string, readonly [Action, SubjectName]> = {
   scim: ['manage', 'ScimDirectory'],
 };
 
+/** Whether only a service account's scope reaches the subject (a person's roles never do): a person's token there is the wrong credential. */
+export const isServiceAccountSubject = (subject: SubjectName): boolean => Object.values(SCOPE_RULES).some(([, name]) => name === subject);
+
 export function serviceRulesFor(principal: ServicePrincipal): AppRule[] {
   const { can, rules } = new AbilityBuilder<AppAbility>(createMongoAbility);
   for (const scope of principal.scopes) {

@@ -72,7 +72,8 @@ export const AuditListQuerySchema = z.strictObject({
 });
 export type AuditListQuery = z.infer<typeof AuditListQuerySchema>;
 
-const PersonSchema = z.object({ id: z.uuid(), displayName: displayNameText(), email: emailText() }).nullable();
+/** `email` is null for a person Retract knows no address for (a chat system's person the directory has not named: isPlaceholderEmail). */
+const PersonSchema = z.object({ id: z.uuid(), displayName: displayNameText(), email: emailText().nullable() }).nullable();
 
 /** What legal holds, erasures and forced recalls quote: the request schemas bound them to 500 characters. */
 const MAX_QUOTED_TEXT_LENGTH = 500;

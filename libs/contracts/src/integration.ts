@@ -130,7 +130,10 @@ export const RecallDecisionSchema = z.object({
   reEditUntil: dateTime().optional(),
   /** RATE_LIMITED: seconds until another recall is allowed. */
   retryAfterSeconds: z.number().int().min(1).optional(),
-  /** What the conversation's members should see instead of the message, in every locale. */
+  /**
+   * Allowed: what the conversation's members should see instead of the message. Refused: why, for
+   * the person whose recall was refused (the text of the code's problem detail). In every locale.
+   */
   notices: RecallNoticesSchema,
 });
 export type RecallDecision = z.infer<typeof RecallDecisionSchema>;

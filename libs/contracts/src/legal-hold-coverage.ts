@@ -16,7 +16,8 @@ export const LegalHoldCoverageQuerySchema = z.strictObject({ subjectUserId: z.uu
 /** Active holds are few; an answer names at most this many (the most recently placed). */
 export const MAX_COVERING_HOLDS = 500;
 
-const CoveredPersonSchema = z.object({ id: z.uuid(), displayName: z.string().max(120), email: z.string().max(254) });
+/** `email` is null when Retract knows no address for the person (isPlaceholderEmail). */
+const CoveredPersonSchema = z.object({ id: z.uuid(), displayName: z.string().max(120), email: z.string().max(254).nullable() });
 
 export const LegalHoldCoverageSchema = z.object({
   subjectUserId: z.uuid(),

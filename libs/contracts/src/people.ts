@@ -23,7 +23,8 @@ export type PeopleQuery = z.infer<typeof PeopleQuerySchema>;
 export const PersonViewSchema = z.object({
   id: z.uuid(),
   displayName: displayNameText(),
-  email: emailText(),
+  /** Null when Retract knows no address (a chat system's person the directory has not named, an erased person: isPlaceholderEmail). */
+  email: emailText().nullable(),
   roles: z.array(RoleSchema).max(RoleSchema.options.length),
   active: z.boolean(),
   /** Erased under GDPR Art. 17: the name and email are placeholders. */

@@ -48,6 +48,11 @@ export const PROBLEM_DETAILS = {
     'zh-CN': '您的角色不允许此操作。',
     ja: '現在のロールではこの操作は許可されていません。',
   },
+  'FORBIDDEN.serviceRoute': {
+    en: "This route takes a service account's token (rtk_…), not a person's sign-in: an administrator creates one under Service accounts (docs/integration.md).",
+    'zh-CN': '此接口需要服务账号的令牌（rtk_…），而非个人登录：管理员可在“服务账号”中创建（docs/integration.md）。',
+    ja: 'このルートには個人のサインインではなく、サービスアカウントのトークン（rtk_…）が必要です。管理者が「サービスアカウント」で作成できます（docs/integration.md）。',
+  },
   NOT_FOUND: {
     en: 'Not found: it does not exist, or it is not in your organisation.',
     'zh-CN': '未找到：它不存在，或不属于您的组织。',
@@ -57,6 +62,16 @@ export const PROBLEM_DETAILS = {
     en: 'This conflicts with the current state.',
     'zh-CN': '与当前状态冲突。',
     ja: '現在の状態と競合しています。',
+  },
+  'CONFLICT.directoryEmail': {
+    en: "Another person of the organisation already has this email address, so it cannot be given to this chat identity: send this person's own address, or leave email out.",
+    'zh-CN': '组织中已有其他人使用此邮箱地址，因此不能用于此聊天身份：请发送此人自己的地址，或不填写 email。',
+    ja: 'このメールアドレスは組織内の別のユーザーが使用しているため、このチャット ID には設定できません。本人のアドレスを送信するか、email を省略してください。',
+  },
+  'CONFLICT.directoryErased': {
+    en: 'This person was erased; the directory cannot name them again under this id.',
+    'zh-CN': '此人已被删除，目录不能再以此 ID 为其命名。',
+    ja: 'このユーザーは消去されています。ディレクトリはこの ID で再び名前を付けることはできません。',
   },
   VERSION_CONFLICT: {
     en: 'Someone else changed this in the meantime; reload and make your change again.',
@@ -199,6 +214,10 @@ export function problemDetailText(message: ProblemDetailMessage, locale: Locale)
     Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : match,
   );
 }
+
+/** A detail in every product language (answers read by people whose language the API does not know, e.g. a chat system's members). */
+export const problemDetailTexts = (message: ProblemDetailMessage): Record<Locale, string> =>
+  Object.fromEntries(LOCALES.map((locale) => [locale, problemDetailText(message, locale)])) as Record<Locale, string>;
 
 /** The general detail of a code in a language (no parameters). */
 export const generalProblemDetail = (code: ProblemCode, locale: Locale): string => PROBLEM_DETAILS[code][locale];

@@ -189,7 +189,8 @@ export function decideRecall(input: RecallDecisionInput): RecallDecision {
     return denied(
       'WINDOW_EXPIRED',
       `the message is ${seconds(age)} old; it could be recalled for ${settings.windowSeconds} s (+${settings.graceSeconds} s grace)`,
-      { key: 'WINDOW_EXPIRED.age', params: { age: ageSeconds(age), windowSeconds: settings.windowSeconds, graceSeconds: settings.graceSeconds } },
+      // What a person reads (a problem's detail, a chat system's notice) counts whole seconds, rounded up so it is always past the limit.
+      { key: 'WINDOW_EXPIRED.age', params: { age: Math.ceil(age / 1000), windowSeconds: settings.windowSeconds, graceSeconds: settings.graceSeconds } },
     );
   }
   if (isBlankReason(reason)) {

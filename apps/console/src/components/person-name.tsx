@@ -34,7 +34,8 @@ export function PersonName({ id, erasedLabel }: { id: string; erasedLabel: strin
   if (person.erased) return <span title={id}>{erasedLabel}</span>;
   return (
     <span title={id} data-person-id={id}>
-      {person.displayName} <span className="muted">&lt;{person.email}&gt;</span>
+      {person.displayName}
+      {person.email ? <span className="muted"> &lt;{person.email}&gt;</span> : null}
     </span>
   );
 }

@@ -5,6 +5,7 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { Dictionary } from '../i18n/en';
 import { format } from '../i18n/format';
 import { callApi, withQuery } from '../lib/client-api';
+import { personLabel } from './email-text';
 import { describedBy } from './field';
 
 export type PickedPerson = PersonView;
@@ -30,8 +31,6 @@ interface Props {
   onChange?: (person: PickedPerson | null) => void;
   t: Dictionary['personPicker'];
 }
-
-export const personLabel = (person: Pick<PersonView, 'displayName' | 'email'>) => `${person.displayName} <${person.email}>`;
 
 /**
  * Finds a person of the organisation by name or email (`GET /api/v1/people`) and carries their id
@@ -201,7 +200,8 @@ export function PersonPicker({ id, name, label, hint, error, initialId, compact,
             }}
             onMouseMove={() => setActive(i)}
           >
-            <span className="person-picker__name">{person.displayName}</span> <span className="person-picker__email">{person.email}</span>
+            <span className="person-picker__name">{person.displayName}</span>{' '}
+            {person.email ? <span className="person-picker__email">{person.email}</span> : null}
             {person.erased ? (
               <span className="badge badge--muted">{t.erased}</span>
             ) : !person.active ? (

@@ -1349,7 +1349,7 @@ export interface operations {
                 | 'SCIM_GROUP_CHANGED';
               actor: {
                 displayName: string;
-                email: string;
+                email: string | null;
                 /** Format: uuid */
                 id: string;
               } | null;
@@ -1378,7 +1378,7 @@ export interface operations {
               source: string | null;
               subject: {
                 displayName: string;
-                email: string;
+                email: string | null;
                 /** Format: uuid */
                 id: string;
               } | null;
@@ -1515,7 +1515,7 @@ export interface operations {
               | 'SCIM_GROUP_CHANGED';
             actor: {
               displayName: string;
-              email: string;
+              email: string | null;
               /** Format: uuid */
               id: string;
             } | null;
@@ -1592,7 +1592,7 @@ export interface operations {
             source: string | null;
             subject: {
               displayName: string;
-              email: string;
+              email: string | null;
               /** Format: uuid */
               id: string;
             } | null;
@@ -2906,7 +2906,7 @@ export interface operations {
                 | 'SCIM_GROUP_CHANGED';
               actor: {
                 displayName: string;
-                email: string;
+                email: string | null;
                 /** Format: uuid */
                 id: string;
               } | null;
@@ -2935,7 +2935,7 @@ export interface operations {
               source: string | null;
               subject: {
                 displayName: string;
-                email: string;
+                email: string | null;
                 /** Format: uuid */
                 id: string;
               } | null;
@@ -4719,7 +4719,7 @@ export interface operations {
             holds: {
               heldPerson: {
                 displayName: string;
-                email: string;
+                email: string | null;
                 /** Format: uuid */
                 id: string;
               } | null;
@@ -4743,7 +4743,7 @@ export interface operations {
             }[];
             person: {
               displayName: string;
-              email: string;
+              email: string | null;
               /** Format: uuid */
               id: string;
             } | null;
@@ -6206,7 +6206,7 @@ export interface operations {
               activeHolds: number | null;
               createdAt: string;
               displayName: string;
-              email: string;
+              email: string | null;
               erased: boolean;
               /** Format: uuid */
               id: string;

@@ -1,10 +1,11 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Locale } from '@retract/contracts';
+import { isServiceAccountSubject } from '@retract/authz';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CONFIG, type Config } from '../../config/config';
 import { ENDPOINT, type EndpointSpec } from '../endpoint/endpoint';
-import { forbidden, notFound, passwordChangeRequired, unauthenticated } from '../problem/problem';
+import { forbidden, notFound, passwordChangeRequired, serviceRouteForbidden, unauthenticated } from '../problem/problem';
 import { bearerToken } from './bearer-token';
 import { CredentialThrottle, tooManyAttempts } from './credential-throttle';
 import type { AuthenticatedPrincipal, RequestWithPrincipal } from './principal';
@@ -72,7 +73,9 @@ export class AuthGuard implements CanActivate {
         }
         const principal = await this.authenticate(request, http.getResponse<FastifyReply>(), write || spec.auditedRead === true, spec);
         request.principal = principal;
-        if (!principal.ability.can(spec.access.action, spec.access.subject)) throw forbidden();
+        if (!principal.ability.can(spec.access.action, spec.access.subject)) {
+          throw isServiceAccountSubject(spec.access.subject) ? serviceRouteForbidden() : forbidden();
+        }
         return true;
       }
     }

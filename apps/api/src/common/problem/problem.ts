@@ -127,6 +127,14 @@ export const databaseUnavailable = (detail = 'The database is not reachable righ
 
 export const notFound = (what = 'resource') => new ProblemException({ status: 404, code: 'NOT_FOUND', detail: `No such ${what}.` });
 export const forbidden = (detail = 'Your roles do not allow this action.') => new ProblemException({ status: 403, code: 'FORBIDDEN', detail });
+/** A person's token on a route that takes a service account's (docs/integration.md). */
+export const serviceRouteForbidden = () =>
+  new ProblemException({
+    status: 403,
+    code: 'FORBIDDEN',
+    detail: "This route takes a service account's token (rtk_…), not a person's sign-in.",
+    message: { key: 'FORBIDDEN.serviceRoute' },
+  });
 export const passwordChangeRequired = () =>
   new ProblemException({
     status: 403,

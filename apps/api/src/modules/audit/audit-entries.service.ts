@@ -9,7 +9,7 @@ import { notFound } from '../../common/problem/problem';
 import { AuditLog } from './audit-log';
 import type { AuditTicket } from './audit-ticket';
 import { ContentVault, type ContentEnvelope } from './content-vault';
-import { isHoldConfidential, leafSummary, toEntryView, withoutHoldSecrets, type AuditEntryColumns } from './audit-entry-view';
+import { isHoldConfidential, leafSummary, personOf, toEntryView, withoutHoldSecrets, type AuditEntryColumns } from './audit-entry-view';
 import { openPersonalData, peopleById } from './personal-data';
 import { integrationNames } from '../service-accounts/service-account-names';
 import { auditConversation } from './audit-conversation';
@@ -60,9 +60,9 @@ export class AuditEntries {
       const people = new Map(
         page
           .filter((row) => row.actorId && row.actorName !== null)
-          .map((row) => [row.actorId!, { id: row.actorId!, displayName: row.actorName!, email: row.actorEmail! }]),
+          .map((row) => [row.actorId!, personOf({ id: row.actorId!, displayName: row.actorName!, email: row.actorEmail! })]),
       );
-      for (const subject of await subjectsOf(tx, tenantId, page)) people.set(subject.id, subject);
+      for (const subject of await subjectsOf(tx, tenantId, page)) people.set(subject.id, personOf(subject));
       const seesHolds = seesHoldSecrets(principal);
       // A filter on a person, a conversation or the text would tell, by a hold entry matching it, whom or what the hold names.
       const filtersOnHoldSecrets = Boolean(query.subjectUserId || query.conversationId || query.q);

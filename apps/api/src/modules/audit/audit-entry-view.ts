@@ -1,8 +1,15 @@
-import { MAX_LISTED_DETAIL_ITEMS, type AuditAction, type AuditEntryView } from '@retract/contracts';
+import { isPlaceholderEmail, MAX_LISTED_DETAIL_ITEMS, type AuditAction, type AuditEntryView } from '@retract/contracts';
 import type { ContentEnvelope, EntryBinding } from './content-vault';
 
 /** A person named by an entry, resolved when it is read; an erased person resolves to null (docs/audit-log.md, "Personal data"). */
-export type Person = { id: string; displayName: string; email: string } | null;
+export type Person = { id: string; displayName: string; email: string | null } | null;
+
+/** A person as views show them: a placeholder address (docs/integration.md, "People and conversations") is no address. */
+export const personOf = (user: { id: string; displayName: string; email: string }): NonNullable<Person> => ({
+  id: user.id,
+  displayName: user.displayName,
+  email: isPlaceholderEmail(user.email) ? null : user.email,
+});
 
 /** The columns a view is made of (a Prisma AuditEntry row has them, and so does the list query). */
 export interface AuditEntryColumns {

@@ -1,5 +1,5 @@
 import type { SqlTx, Tx } from '@retract/db';
-import type { LeafSummary, OpenedPersonal, Person } from './audit-entry-view';
+import { personOf, type LeafSummary, type OpenedPersonal, type Person } from './audit-entry-view';
 import type { ContentVault } from './content-vault';
 
 /**
@@ -36,5 +36,5 @@ export async function peopleById(tx: Tx, tenantId: string, ids: readonly (string
   const unique = [...new Set(ids.filter((id): id is string => Boolean(id)))];
   if (unique.length === 0) return new Map();
   const users = await tx.user.findMany({ where: { tenantId, id: { in: unique }, erasedAt: null }, select: { id: true, displayName: true, email: true } });
-  return new Map(users.map((user) => [user.id, user]));
+  return new Map(users.map((user) => [user.id, personOf(user)]));
 }

@@ -1,4 +1,4 @@
-import { recallNotices, type ExternalMessage, type PolicyDocument, type RecallDecision as RecallDecisionView } from '@retract/contracts';
+import { problemDetailTexts, recallNotices, type ExternalMessage, type PolicyDocument, type RecallDecision as RecallDecisionView } from '@retract/contracts';
 import { decideRecall, type RecallDecision, type RecentRecalls } from '@retract/recall-policy';
 
 /** Whether any rule of the policy limits recalls per hour (then the per-actor count must be exact). */
@@ -53,6 +53,9 @@ export function decisionView(decision: RecallDecision, sentAt: Date, senderName:
     windowEndsAt: windowEndsAt.toISOString(),
     ...(decision.allowed && decision.reEditUntil ? { reEditUntil: decision.reEditUntil.toISOString() } : {}),
     ...(!decision.allowed && decision.retryAfterSeconds !== undefined ? { retryAfterSeconds: decision.retryAfterSeconds } : {}),
-    notices: recallNotices({ senderName, kind: decision.forced ? 'FORCED' : 'SENDER' }),
+    // A refusal's notices say why it was refused (the catalog its problem details use), never that the message was recalled.
+    notices: decision.allowed
+      ? recallNotices({ senderName, kind: decision.forced ? 'FORCED' : 'SENDER' })
+      : problemDetailTexts(decision.explanation),
   };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { asSubject } from '@retract/authz';
-import { isStorableText, type PeopleList, type PeopleQuery, type PersonView } from '@retract/contracts';
+import { isPlaceholderEmail, isStorableText, type PeopleList, type PeopleQuery, type PersonView } from '@retract/contracts';
 import type { Prisma, User } from '@retract/db';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
 import { TenantDb } from '../../common/database/database.module';
@@ -70,7 +70,7 @@ export class PeopleDirectory {
       const items = page.map((user): PersonView => ({
         id: user.id,
         displayName: user.displayName,
-        email: user.email,
+        email: isPlaceholderEmail(user.email) ? null : user.email,
         roles: user.roles,
         active: user.active,
         erased: user.erasedAt !== null,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isPlaceholderEmail, type DirectoryPerson, type ExternalRef, type PutDirectoryPersonRequest } from '@retract/contracts';
 import type { ServicePrincipal } from '../../../common/auth/service-accounts';
 import { TenantDb } from '../../../common/database/database.module';
-import { conflict } from '../../../common/problem/problem';
+import { ProblemException } from '../../../common/problem/problem';
 import { AuditLog } from '../../audit/audit-log';
 import { isUniqueViolation } from '../../messages/db-errors';
 import { recordDirectoryChange } from '../directory-audit';
@@ -26,7 +26,13 @@ export class PutDirectoryPerson {
     try {
       return await this.tenantDb.sql({ tenantId }, async (tx) => {
         const person = await ensurePerson(tx, tenantId, ref);
-        if (person.erased) throw conflict('This person was erased; the directory cannot name them again.');
+        if (person.erased)
+          throw new ProblemException({
+            status: 409,
+            code: 'CONFLICT',
+            detail: 'This person was erased; the directory cannot name them again.',
+            message: { key: 'CONFLICT.directoryErased' },
+          });
         const changes = {
           displayName: request.displayName !== undefined && request.displayName !== person.displayName ? request.displayName : undefined,
           email: request.email !== undefined && request.email !== person.email ? request.email : undefined,
@@ -64,7 +70,14 @@ export class PutDirectoryPerson {
         };
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('Another person of the organisation has this email address.');
+      if (isUniqueViolation(error))
+        throw new ProblemException({
+          status: 409,
+          code: 'CONFLICT',
+          detail: 'Another person of the organisation has this email address.',
+          message: { key: 'CONFLICT.directoryEmail' },
+          errors: [{ field: 'email', message: 'is the email address of another person of the organisation', code: 'taken' }],
+        });
       throw error;
     }
   }

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useRef, useState, type FormEvent } from 'react';
 import { DayInput } from '../../../components/day-input';
+import { personLabel } from '../../../components/email-text';
 import { describedBy, Field } from '../../../components/field';
 import { PersonPicker, type PickedPerson } from '../../../components/person-picker';
 import { ProblemAlert } from '../../../components/problem-alert';
@@ -32,7 +33,7 @@ interface Props {
   params: CaseParams;
   query: CaseQuery;
   /** The case person's name and email, when the URL names a person of the organisation. */
-  person: { displayName: string; email: string } | null;
+  person: { displayName: string; email: string | null } | null;
   /** Null until the URL names a person or a conversation. */
   items: AuditEntryView[] | null;
   nextCursor: number | null;
@@ -72,7 +73,7 @@ export function CaseView({ locale, params, query, person, items, nextCursor, pro
     params.person && params.conversation
       ? format(c.caseOfBoth, { name: person?.displayName ?? shortId(params.person), id: shortId(params.conversation) })
       : params.person
-        ? format(c.caseOfPerson, { name: person ? `${person.displayName} <${person.email}>` : shortId(params.person) })
+        ? format(c.caseOfPerson, { name: person ? personLabel(person) : shortId(params.person) })
         : params.conversation
           ? format(c.caseOfConversation, { id: shortId(params.conversation) })
           : null;

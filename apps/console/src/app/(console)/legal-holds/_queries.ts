@@ -14,7 +14,7 @@ export type LegalHoldView = z.infer<typeof LegalHoldViewSchema>;
 export interface Person {
   id: string;
   displayName: string;
-  email: string;
+  email: string | null;
 }
 
 export function parseHoldParams(params: Record<string, string | string[] | undefined>): { show: HoldFilter } {

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { EmailText } from '../../../components/email-text';
 import { PageHeader } from '../../../components/page-header';
 import { ServerProblem } from '../../../components/server-problem';
 import { getI18n } from '../../../i18n/locale';
@@ -84,7 +85,9 @@ export default async function PeoplePage({ searchParams }: { searchParams: Searc
                   {people.data.items.map((person) => (
                     <tr key={person.id} data-testid="person-row">
                       <th scope="row">{person.displayName}</th>
-                      <td>{person.email}</td>
+                      <td>
+                        <EmailText email={person.email} noEmail={dict.users.noEmail} />
+                      </td>
                       <td>{person.roles.map((role) => dict.roles[role]).join(', ')}</td>
                       <td>
                         {person.erased ? (

@@ -1,4 +1,5 @@
 import type { AuditConversation, AuditEntryDetail } from '@retract/contracts';
+import { personLabel } from '../../../../components/email-text';
 import { HeldBadge } from '../../../../components/held-badge';
 import { formatUtc } from '../../../../i18n/dates';
 import { format } from '../../../../i18n/format';
@@ -23,7 +24,7 @@ export function EntryFacts({ detail, locale, t }: { detail: AuditEntryDetail; lo
       {detail.subjectUserId ? (
         <Fact label={a.subject}>
           {detail.subject ? (
-            `${detail.subject.displayName} <${detail.subject.email}>`
+            personLabel(detail.subject)
           ) : (
             <>
               {t.table.erasedPerson} <code title={detail.subjectUserId}>{detail.subjectUserId}</code>
@@ -35,7 +36,7 @@ export function EntryFacts({ detail, locale, t }: { detail: AuditEntryDetail; lo
       {detail.source ? <SourceFacts detail={detail} source={detail.source} locale={locale} t={t} /> : null}
       {detail.conversationId ? (
         <Fact label={a.conversation}>
-          <ConversationName id={detail.conversationId} conversation={detail.conversation} t={t} />
+          <ConversationName id={detail.conversationId} conversation={detail.conversation} external={externalIds(detail)} t={t} />
         </Fact>
       ) : null}
       {detail.messageId ? (
@@ -80,13 +81,45 @@ export function Fact({ label, children }: { label: string; children: React.React
 }
 
 function ActorName({ detail, t }: { detail: AuditEntryDetail; t: AuditStrings }) {
-  if (detail.actor) return <>{`${detail.actor.displayName} <${detail.actor.email}>`}</>;
+  if (detail.actor) return <>{personLabel(detail.actor)}</>;
   if (detail.serviceAccount && detail.serviceAccount.id === detail.actorId) return <>{`${detail.serviceAccount.name} (${t.audit.serviceAccount})`}</>;
   return <>{detail.actorId ? t.table.erasedPerson : t.table.system}</>;
 }
 
+/** The chat system and its own ids an integrated entry reported (docs/integration.md, "In the audit log"). */
+export function externalIds(detail: Pick<AuditEntryDetail, 'details' | 'source'>): ExternalIds | null {
+  const external = (typeof detail.details.external === 'object' && detail.details.external !== null ? detail.details.external : {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
+  if (!detail.source) return null;
+  return { source: detail.source, messageId: text(external.messageId), conversationId: text(external.conversationId), sentAt: text(external.sentAt) };
+}
+
+interface ExternalIds {
+  source: string;
+  messageId: string | null;
+  conversationId: string | null;
+  sentAt: string | null;
+}
+
+/** A group by its title; one without (a chat system's group, which Retract knows by id only) by the chat system's id. */
+export function groupLabel(title: string | null, external: ExternalIds | null, a: AuditStrings['audit']): string {
+  if (title?.trim()) return format(a.conversationGroup, { title });
+  if (external?.conversationId) return format(a.conversationExternal, { source: external.source, id: external.conversationId });
+  return a.conversationUntitled;
+}
+
 /** A conversation as people know it (a group's title, a direct conversation's two people), its id second. */
-function ConversationName({ id, conversation, t }: { id: string; conversation: AuditConversation | null; t: AuditStrings }) {
+function ConversationName({
+  id,
+  conversation,
+  external,
+  t,
+}: {
+  id: string;
+  conversation: AuditConversation | null;
+  external: ExternalIds | null;
+  t: AuditStrings;
+}) {
   const a = t.audit;
   if (!conversation) {
     return (
@@ -98,8 +131,7 @@ function ConversationName({ id, conversation, t }: { id: string; conversation: A
   const names = conversation.members.map((member) => member.displayName);
   const hidden = conversation.memberCount - names.length;
   const people = hidden > 0 ? format(a.conversationMore, { names: names.join(', '), count: hidden }) : names.join(', ');
-  const name =
-    conversation.kind === 'GROUP' ? format(a.conversationGroup, { title: conversation.title ?? '' }) : format(a.conversationDirect, { names: people });
+  const name = conversation.kind === 'GROUP' ? groupLabel(conversation.title, external, a) : format(a.conversationDirect, { names: people });
   return (
     <span className="conversation-name" data-testid="audit-conversation">
       <span>{name}</span>
@@ -116,9 +148,7 @@ function ConversationName({ id, conversation, t }: { id: string; conversation: A
 /** Where an integrated chat system's entry came from: the chat system, the service account, and its own ids (docs/integration.md). */
 function SourceFacts({ detail, source, locale, t }: { detail: AuditEntryDetail; source: string; locale: string; t: AuditStrings }) {
   const a = t.audit;
-  const external = (typeof detail.details.external === 'object' && detail.details.external !== null ? detail.details.external : {}) as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
-  const [messageId, conversationId, sentAt] = [text(external.messageId), text(external.conversationId), text(external.sentAt)];
+  const { messageId, conversationId, sentAt } = externalIds(detail) ?? { messageId: null, conversationId: null, sentAt: null };
   return (
     <>
       <Fact label={a.source}>
