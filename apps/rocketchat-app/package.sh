@@ -11,7 +11,10 @@ stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 cp -R "$here/app/." "$stage/"
 ln -s "$root/node_modules" "$stage/node_modules"
-(cd "$stage" && npx --yes --package @rocket.chat/apps-cli@1.9.0 -- rc-apps package --verbose)
+if ! (cd "$stage" && npx --yes --package @rocket.chat/apps-cli@1.9.0 -- rc-apps package --verbose); then
+  echo "rc-apps could not package the app with the packages this registry offers: see apps/rocketchat-app/README.md (Packaging) and docs/integration.md (Rocket.Chat)." >&2
+  exit 1
+fi
 mkdir -p "$here/dist"
 cp "$stage"/dist/*.zip "$here/dist/"
 ls -l "$here/dist"
