@@ -58,6 +58,27 @@ describe('problem details in the reader’s language', () => {
     expect(refusals.ja.detail).toBe('このメッセージは送信から 200 秒が経過しています。取り消せるのは 120 秒以内です（猶予 5 秒）。');
   });
 
+  it('a batch recall says why each message was refused in the reader’s language, with the same codes', async () => {
+    const start = Date.parse('2030-05-02T09:00:00.000Z');
+    clock.set(start);
+    const late = await sendText(test, acme.users.alice, acme.launch);
+    clock.set(start + 200_000);
+    const fresh = await sendText(test, acme.users.alice, acme.launch);
+    await setOwnLocale('ja');
+    const response = await test.request({
+      method: 'POST',
+      url: '/api/v1/messages/recall',
+      token: acme.users.alice.token,
+      payload: { messageIds: [late, fresh] },
+    });
+    await setOwnLocale('en');
+    expect(response.statusCode).toBe(200);
+    expect(response.json().results.map((r: { code: string | null; detail: string | null }) => [r.code, r.detail])).toEqual([
+      ['WINDOW_EXPIRED', 'このメッセージは送信から 200 秒が経過しています。取り消せるのは 120 秒以内です（猶予 5 秒）。'],
+      [null, null],
+    ]);
+  });
+
   it('the signed-in person’s locale wins over Accept-Language; without a session Accept-Language decides', async () => {
     const other = await sendText(test, acme.users.bob, acme.launch);
     const asAlice = await test.request({

@@ -7,7 +7,7 @@ import {
   type RecallRequest,
   type RecallResponse,
 } from '@retract/contracts';
-import type { PolicyDocument } from '@retract/contracts';
+import { problemDetailText, type PolicyDocument } from '@retract/contracts';
 import { decideBatch, decideRecall, type RecallDenied, type RecentRecalls } from '@retract/recall-policy';
 import type { SqlTx } from '@retract/db';
 import { TenantDb } from '../../../common/database/database.module';
@@ -164,7 +164,8 @@ export class RecallMessages {
               outcome: 'DENIED',
               status: DENIAL_STATUS[decision.code],
               code: decision.code,
-              detail: sentence(decision.detail),
+              // Read by the person who asked, like a problem's detail: in their language.
+              detail: problemDetailText(decision.explanation, actor.locale),
               decidedBy: decision.rule,
               auditSeq: null,
               retryAfterSeconds: decision.retryAfterSeconds ?? null,
