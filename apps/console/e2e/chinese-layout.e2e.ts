@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { signInAs } from './helpers';
+import { signInAs, wrappedButtons } from './helpers';
 
 /**
  * Chinese breaks a line between any two characters, so a button squeezed by its neighbours (a
@@ -10,23 +10,6 @@ import { signInAs } from './helpers';
 async function inChinese(page: Page, email: string) {
   await signInAs(page, email);
   await page.context().addCookies([{ name: 'retract_locale', value: 'zh-CN', url: new URL(page.url()).origin }]);
-}
-
-/** The visible buttons whose label runs over more than one line, by their text. */
-function wrappedButtons(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const wrapped: string[] = [];
-    for (const button of document.querySelectorAll<HTMLElement>('button, a.button')) {
-      if (!button.checkVisibility() || !button.innerText.trim()) continue;
-      const range = document.createRange();
-      range.selectNodeContents(button);
-      const tops = new Set([...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.top)));
-      // One line may hold spans whose boxes start a pixel or two apart.
-      const lines = [...tops].sort((a, b) => a - b).filter((top, i, all) => i === 0 || top - all[i - 1] > 4);
-      if (lines.length > 1) wrapped.push(button.innerText.replace(/\s+/g, ' '));
-    }
-    return wrapped;
-  });
 }
 
 test.describe('zh-CN: buttons keep their label on one line', () => {
