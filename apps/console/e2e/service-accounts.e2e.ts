@@ -167,6 +167,11 @@ test.describe('service accounts: an external recall from token to verified audit
     await expect(detail.getByTestId('audit-detail-service-account')).toHaveText(accountName);
     await expect(detail).toContainText(allowedId);
     await expect(detail).toContainText('sent to the wrong room');
+    // Retract does not know the chat system's members (it never says there were none), and names the untitled group by its id there.
+    await expect(detail.getByTestId('audit-reach')).toContainText(`Retract does not know who received this message: ${source} keeps`);
+    await expect(detail.getByTestId('audit-conversation')).toContainText(`${source} conversation room-sales`);
+    await expect(detail.getByTestId('audit-conversation')).not.toContainText('“”');
+    await expect(detail).not.toContainText('.invalid');
     const status = detail.getByTestId('verify-status');
     await expect(status).toHaveAttribute('data-state', /verified|uncovered|failed/, { timeout: 15_000 });
     if ((await status.getAttribute('data-state')) === 'uncovered') await detail.getByRole('button', { name: 'Sign a checkpoint now' }).click();
