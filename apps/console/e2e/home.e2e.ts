@@ -26,10 +26,16 @@ test.describe('home page at a glance', () => {
     expect((await page.request.post('/api/v1/audit/checkpoints', fromConsole)).status()).toBeLessThan(300);
     await page.reload();
     await expect(page.getByTestId('glance-compliance').getByRole('heading', { name: 'Compliance at a glance' })).toBeVisible();
-    // The demo seeds recalls and a refusal at the time it runs, i.e. today.
-    expect(Number(await page.getByTestId('glance-recalls-today-value').innerText())).toBeGreaterThanOrEqual(3);
-    expect(Number(await page.getByTestId('glance-refusals-today-value').innerText())).toBeGreaterThanOrEqual(1);
-    await expect(page.getByTestId('glance-recalls-today')).toContainText(/\d+ forced by compliance/);
+    // The same counts as Insights for today (UTC); the demo seeds recalls and a refusal at the time it runs.
+    const now = new Date();
+    const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())).toISOString();
+    const insights = await page.request.get(
+      `/api/v1/insights/recalls?from=${encodeURIComponent(midnight)}&to=${encodeURIComponent(now.toISOString())}&bucket=hour`,
+    );
+    const today = (await insights.json()).totals as { recalled: number; forced: number; denied: number };
+    await expect(page.getByTestId('glance-recalls-today-value')).toHaveText(String(today.recalled));
+    await expect(page.getByTestId('glance-refusals-today-value')).toHaveText(String(today.denied));
+    await expect(page.getByTestId('glance-recalls-today')).toContainText(`${today.forced} forced by compliance`);
     await expect(page.getByTestId('glance-checkpoint-value')).toHaveText('Verified');
     await expect(page.getByTestId('glance-checkpoint')).toContainText(/\d+ entries, signed .* UTC/);
     await expect(page.getByTestId('glance-holds-value')).toHaveText(/^\d+$/);
