@@ -1,6 +1,14 @@
 import { defineConfig } from '@playwright/test';
 
 /**
+ * Runs side by side on one machine (each with a TEST_CONSOLE_DIST_DIR of its own, README "Tests") keep
+ * their artifacts apart: Playwright empties its output directory when it starts, which removed the
+ * traces another run was still writing.
+ */
+const run = /^\.next-([\w-]+)$/.exec(process.env.TEST_CONSOLE_DIST_DIR ?? '')?.[1];
+const perRun = (dir: string) => (run ? `${dir}/${run}` : dir);
+
+/**
  * Browser tests of the console. They expect the API and the console to be running already
  * (the project's test runner starts both; CONSOLE_URL points at the console). Chromium is the
  * Debian package: never download a browser with `playwright install`.
@@ -8,7 +16,7 @@ import { defineConfig } from '@playwright/test';
 export default defineConfig({
   testDir: './e2e',
   testMatch: '**/*.e2e.ts',
-  outputDir: './test-results',
+  outputDir: perRun('./test-results'),
   // Tests share one seeded tenant and the API rate-limits sign-ins: run them one at a time.
   workers: 1,
   fullyParallel: false,
@@ -18,7 +26,7 @@ export default defineConfig({
   failOnFlakyTests: true,
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  reporter: [['list'], ['html', { open: 'never', outputFolder: './playwright-report' }]],
+  reporter: [['list'], ['html', { open: 'never', outputFolder: perRun('./playwright-report') }]],
   use: {
     baseURL: process.env.CONSOLE_URL ?? 'http://127.0.0.1:3000',
     browserName: 'chromium',
