@@ -1,42 +1,13 @@
 import fc from 'fast-check';
 import { decodeBase64, encodeBase64 } from './base64';
-import {
-  encodeLeaf,
-  formatExportCheckpoint,
-  formatExportTrailer,
-  formatProofBundleEntry,
-  formatProofBundleHeader,
-  formatVerifierKey,
-  hashLeaf,
-  inclusionProofFromLeafHashes,
-  rootFromLeafHashes,
-  signCheckpoint,
-  verifyProofBundle,
-} from './index';
-import { syntheticEntry, syntheticSigner, SYNTHETIC_ORIGIN, SYNTHETIC_TENANT_ID } from './testing/synthetic-export';
+import { formatVerifierKey, hashLeaf, signCheckpoint, verifyProofBundle } from './index';
+import { syntheticSigner, SYNTHETIC_ORIGIN } from './testing/synthetic-export';
+import { syntheticProofBundleLines } from './testing/synthetic-proof-bundle';
 
 const SIZE = 37;
-const leaves = Array.from({ length: SIZE }, (_, seq) => encodeLeaf(syntheticEntry(SYNTHETIC_TENANT_ID, seq, 40)));
-const leafHashes = leaves.map((leaf) => hashLeaf(leaf));
 const signer = syntheticSigner();
 const vkey = formatVerifierKey(signer);
-const checkpointNote = (size = SIZE, key = signer) =>
-  signCheckpoint({ origin: SYNTHETIC_ORIGIN, size, rootHash: rootFromLeafHashes(leafHashes.slice(0, size)) }, key);
-
-function bundle(seqs: readonly number[], { size = SIZE, key = signer } = {}): string[] {
-  return [
-    formatProofBundleHeader({
-      tenantId: SYNTHETIC_TENANT_ID,
-      origin: SYNTHETIC_ORIGIN,
-      treeSize: size,
-      exportedAt: '2026-12-03T08:00:00.000Z',
-      publicKeys: [{ name: key.name, vkey: formatVerifierKey(key) }],
-    }),
-    formatExportCheckpoint(checkpointNote(size, key)),
-    ...seqs.map((seq) => formatProofBundleEntry(seq, leaves[seq], leafHashes[seq], inclusionProofFromLeafHashes(leafHashes.slice(0, size), seq))),
-    formatExportTrailer(seqs.length),
-  ];
-}
+const bundle = (seqs: readonly number[], { key = signer } = {}) => syntheticProofBundleLines({ treeSize: SIZE, seqs, signer: key });
 
 const codes = (result: { problems: readonly { code: string }[] }) => result.problems.map((problem) => problem.code);
 const seqSets = fc.uniqueArray(fc.integer({ min: 0, max: SIZE - 1 }), { minLength: 1, maxLength: 12 }).map((seqs) => [...seqs].sort((a, b) => a - b));

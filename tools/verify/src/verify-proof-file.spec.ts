@@ -1,47 +1,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  decodeBase64,
-  encodeBase64,
-  encodeLeaf,
-  formatExportCheckpoint,
-  formatExportTrailer,
-  formatProofBundleEntry,
-  formatProofBundleHeader,
-  formatVerifierKey,
-  hashLeaf,
-  inclusionProofFromLeafHashes,
-  rootFromLeafHashes,
-  signCheckpoint,
-} from '@retract/audit-log';
-import { syntheticEntry, syntheticSigner, SYNTHETIC_ORIGIN, SYNTHETIC_TENANT_ID } from '../../../libs/audit-log/src/testing/synthetic-export';
+import { decodeBase64, encodeBase64, formatVerifierKey, hashLeaf } from '@retract/audit-log';
+import { syntheticSigner } from '../../../libs/audit-log/src/testing/synthetic-export';
+import { syntheticProofBundleLines } from '../../../libs/audit-log/src/testing/synthetic-proof-bundle';
 import { runVerifyCommand } from './verify-command';
 
 const dir = mkdtempSync(join(tmpdir(), 'retract-verify-proofs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const SIZE = 20;
-const leaves = Array.from({ length: SIZE }, (_, seq) => encodeLeaf(syntheticEntry(SYNTHETIC_TENANT_ID, seq, 40)));
-const hashes = leaves.map((leaf) => hashLeaf(leaf));
-const signer = syntheticSigner();
-const vkey = formatVerifierKey(signer);
+const vkey = formatVerifierKey(syntheticSigner());
 
 /** A case of seqs 1, 5, 6 and 19 as the API writes its case.jsonl. */
-function bundleLines(): string[] {
-  return [
-    formatProofBundleHeader({
-      tenantId: SYNTHETIC_TENANT_ID,
-      origin: SYNTHETIC_ORIGIN,
-      treeSize: SIZE,
-      exportedAt: '2026-12-03T08:00:00.000Z',
-      publicKeys: [{ name: signer.name, vkey }],
-    }),
-    formatExportCheckpoint(signCheckpoint({ origin: SYNTHETIC_ORIGIN, size: SIZE, rootHash: rootFromLeafHashes(hashes) }, signer)),
-    ...[1, 5, 6, 19].map((seq) => formatProofBundleEntry(seq, leaves[seq], hashes[seq], inclusionProofFromLeafHashes(hashes, seq))),
-    formatExportTrailer(4),
-  ];
-}
+const bundleLines = () => syntheticProofBundleLines({ treeSize: 20, seqs: [1, 5, 6, 19] });
 
 async function verify(lines: string[], ...args: string[]) {
   const file = join(dir, `case-${Math.random().toString(36).slice(2)}.jsonl`);
