@@ -88,14 +88,7 @@ export function formatExportTrailer(entries: number): string {
 
 /** Parses and shape-checks one line; throws EXPORT_LINE_INVALID. Unknown fields are refused. */
 export function parseExportLine(line: string): ExportLine {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    throw invalidLine('not JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidLine('not a JSON object');
-  const record = value as Record<string, unknown>;
+  const record = parseJsonObjectLine(line);
   switch (record.type) {
     case 'entry':
       return parseEntry(record);
@@ -132,8 +125,7 @@ function parseHeader(record: Record<string, unknown>): ExportHeader {
     throw invalidLine('toSeq must be an integer ≥ fromSeq - 1');
   }
   if (!isUtcMillisTimestamp(record.exportedAt)) throw invalidLine('exportedAt must be UTC as YYYY-MM-DDTHH:mm:ss.sssZ');
-  if (!Array.isArray(record.publicKeys) || record.publicKeys.length === 0) throw invalidLine('publicKeys must be a non-empty array');
-  for (const key of record.publicKeys as unknown[]) parsePublicKey(key);
+  checkPublicKeys(record.publicKeys);
   let frontierSize: number;
   try {
     frontierSize = parseFrontier(record.frontier).size;
@@ -144,7 +136,13 @@ function parseHeader(record: Record<string, unknown>): ExportHeader {
   return record as unknown as ExportHeader;
 }
 
-function parsePublicKey(value: unknown): void {
+/** Checks a header's publicKeys: a non-empty array of {name, vkey} whose vkey parses and carries that name. */
+export function checkPublicKeys(value: unknown): void {
+  if (!Array.isArray(value) || value.length === 0) throw invalidLine('publicKeys must be a non-empty array');
+  for (const key of value as unknown[]) checkPublicKey(key);
+}
+
+function checkPublicKey(value: unknown): void {
   if (typeof value !== 'object' || value === null) throw invalidLine('publicKeys entries must be {name, vkey}');
   const key = value as Record<string, unknown>;
   expectFields(key, ['name', 'vkey']);
@@ -158,11 +156,24 @@ function parsePublicKey(value: unknown): void {
   if (parsedName !== key.name) throw invalidLine(`public key name ${JSON.stringify(key.name)} differs from its vkey`);
 }
 
-function expectFields(record: Record<string, unknown>, fields: readonly string[]): void {
+/** One line of a JSON Lines file as an object; throws EXPORT_LINE_INVALID. */
+export function parseJsonObjectLine(line: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw invalidLine('not JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidLine('not a JSON object');
+  return value as Record<string, unknown>;
+}
+
+/** Refuses a record with a field not listed or without a listed one; throws EXPORT_LINE_INVALID. */
+export function expectFields(record: Record<string, unknown>, fields: readonly string[]): void {
   for (const key of Object.keys(record)) if (!fields.includes(key)) throw invalidLine(`unexpected field "${key}"`);
   for (const field of fields) if (!(field in record)) throw invalidLine(`missing field "${field}"`);
 }
 
-function invalidLine(reason: string): AuditLogError {
+export function invalidLine(reason: string): AuditLogError {
   return new AuditLogError('EXPORT_LINE_INVALID', reason);
 }

@@ -1,6 +1,5 @@
 import { encodeBase64 } from './base64';
-import { AuditLogError } from './errors';
-import { type ExportPublicKey, parseExportLine } from './export-format';
+import { checkPublicKeys, expectFields, invalidLine, parseExportLine, parseJsonObjectLine, type ExportPublicKey } from './export-format';
 import { isTenantId, isUtcMillisTimestamp } from './leaf';
 
 /**
@@ -66,14 +65,7 @@ export function isProofBundleHeaderLine(line: string): boolean {
 
 /** Parses and shape-checks one line of a proof bundle; throws EXPORT_LINE_INVALID. Unknown fields are refused. */
 export function parseProofBundleLine(line: string): ProofBundleLine {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    throw invalidLine('not JSON');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidLine('not a JSON object');
-  const record = value as Record<string, unknown>;
+  const record = parseJsonObjectLine(line);
   if (record.type === 'header') return parseHeader(record);
   if (record.type !== 'entry') {
     const parsed = parseExportLine(line);
@@ -98,29 +90,6 @@ function parseHeader(record: Record<string, unknown>): ProofBundleHeader {
   if (typeof record.treeSize !== 'number' || !Number.isSafeInteger(record.treeSize) || record.treeSize < 0)
     throw invalidLine('treeSize must be an integer ≥ 0');
   if (!isUtcMillisTimestamp(record.exportedAt)) throw invalidLine('exportedAt must be UTC as YYYY-MM-DDTHH:mm:ss.sssZ');
-  // The public keys are checked as an export header's are: the same line with an export's other fields.
-  parseExportLine(
-    JSON.stringify({
-      type: 'header',
-      format: 'retract-audit-export',
-      version: 1,
-      tenantId: record.tenantId,
-      origin: record.origin,
-      fromSeq: 0,
-      toSeq: -1,
-      exportedAt: record.exportedAt,
-      publicKeys: record.publicKeys,
-      frontier: { size: 0, hashes: [] },
-    }),
-  );
+  checkPublicKeys(record.publicKeys);
   return record as unknown as ProofBundleHeader;
-}
-
-function expectFields(record: Record<string, unknown>, fields: readonly string[]): void {
-  for (const key of Object.keys(record)) if (!fields.includes(key)) throw invalidLine(`unexpected field "${key}"`);
-  for (const field of fields) if (!(field in record)) throw invalidLine(`missing field "${field}"`);
-}
-
-function invalidLine(reason: string): AuditLogError {
-  return new AuditLogError('EXPORT_LINE_INVALID', reason);
 }
