@@ -7,6 +7,8 @@ export interface Column<Row> {
   hiddenHeader?: boolean;
   /** Class of the column's cells (`nowrap`, `muted`, …). */
   className?: string;
+  /** A column of counts: header and cells aligned to the right (`num`). */
+  numeric?: boolean;
   cell: (row: Row, index: number) => ReactNode;
 }
 
@@ -30,7 +32,7 @@ interface Props<Row> {
 }
 
 /**
- * The table of the console's list pages (audit, exports, webhooks, service accounts, users): a
+ * The table of the console's list pages (audit, exports, webhooks, service accounts, users, insights): a
  * scrolling table with column headers, one row per item, and a sentence when there are none. The
  * card around it, its title, filters and pager stay with each page.
  */
@@ -48,7 +50,7 @@ export function DataTable<Row>({ columns, rows, rowKey, label, testId, rowProps,
         <thead>
           <tr>
             {columns.map((column, index) => (
-              <th key={index} scope="col">
+              <th key={index} scope="col" className={column.numeric ? 'num' : undefined}>
                 {column.hiddenHeader ? <span className="visually-hidden">{column.header}</span> : column.header}
               </th>
             ))}
@@ -61,7 +63,7 @@ export function DataTable<Row>({ columns, rows, rowKey, label, testId, rowProps,
               <Fragment key={rowKey(row)}>
                 <tr {...rowProps?.(row, index)}>
                   {columns.map((column, col) => (
-                    <td key={col} className={column.className}>
+                    <td key={col} className={cellClass(column)}>
                       {column.cell(row, index)}
                     </td>
                   ))}
@@ -78,4 +80,8 @@ export function DataTable<Row>({ columns, rows, rowKey, label, testId, rowProps,
       </table>
     </div>
   );
+}
+
+function cellClass(column: { className?: string; numeric?: boolean }): string | undefined {
+  return [column.className, column.numeric ? 'num' : undefined].filter(Boolean).join(' ') || undefined;
 }

@@ -1,5 +1,6 @@
 import type { DenialCode } from '@retract/contracts';
 import type { Metadata } from 'next';
+import { DataTable, type Column } from '../../../components/data-table';
 import { PageHeader } from '../../../components/page-header';
 import { ServerProblem } from '../../../components/server-problem';
 import { TitledCard } from '../../../components/titled-card';
@@ -84,6 +85,23 @@ export default async function InsightsPage({ searchParams }: { searchParams: Sea
   }));
   const codes = (Object.entries(data.deniedByCode) as [DenialCode, number][]).sort((a, b) => b[1] - a[1]);
   const quiet = data.totals.recalled === 0 && data.totals.denied === 0;
+  const overTimeColumns: Column<(typeof data.series)[number]>[] = [
+    { header: t.start, cell: (p) => formatUtc(locale, p.start) },
+    countColumn(nf, t.recalled, (p) => p.recalled),
+    countColumn(nf, t.forced, (p) => p.forced),
+    countColumn(nf, t.denied, (p) => p.denied),
+  ];
+  const bySourceColumns: Column<(typeof data.bySource)[number]>[] = [
+    { header: t.source, cell: (row) => (row.source === null ? t.builtIn : <span className="badge">{row.source}</span>) },
+    countColumn(nf, t.recalled, (row) => row.recalled),
+    countColumn(nf, t.forced, (row) => row.forced),
+    countColumn(nf, t.denied, (row) => row.denied),
+  ];
+  const recallerColumns: Column<(typeof data.topRecallers)[number]>[] = [
+    { header: t.person, cell: (r) => r.displayName },
+    countColumn(nf, t.recalled, (r) => r.recalled),
+    countColumn(nf, t.denied, (r) => r.denied),
+  ];
 
   return (
     <>
@@ -120,34 +138,7 @@ export default async function InsightsPage({ searchParams }: { searchParams: Sea
           />
           <details>
             <summary>{t.asTable}</summary>
-            <div className="table-scroll">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t.start}</th>
-                    <th scope="col" className="num">
-                      {t.recalled}
-                    </th>
-                    <th scope="col" className="num">
-                      {t.forced}
-                    </th>
-                    <th scope="col" className="num">
-                      {t.denied}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.series.map((p) => (
-                    <tr key={p.start}>
-                      <td>{formatUtc(locale, p.start)}</td>
-                      <td className="num">{nf.format(p.recalled)}</td>
-                      <td className="num">{nf.format(p.forced)}</td>
-                      <td className="num">{nf.format(p.denied)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={overTimeColumns} rows={data.series} rowKey={(p) => p.start} />
           </details>
         </TitledCard>
 
@@ -155,34 +146,7 @@ export default async function InsightsPage({ searchParams }: { searchParams: Sea
           {data.bySource.length === 0 ? (
             <p className="muted">{t.bySourceEmpty}</p>
           ) : (
-            <div className="table-scroll">
-              <table className="table" data-testid="insights-by-source">
-                <thead>
-                  <tr>
-                    <th scope="col">{t.source}</th>
-                    <th scope="col" className="num">
-                      {t.recalled}
-                    </th>
-                    <th scope="col" className="num">
-                      {t.forced}
-                    </th>
-                    <th scope="col" className="num">
-                      {t.denied}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.bySource.map((row) => (
-                    <tr key={row.source ?? ''}>
-                      <td>{row.source === null ? t.builtIn : <span className="badge">{row.source}</span>}</td>
-                      <td className="num">{nf.format(row.recalled)}</td>
-                      <td className="num">{nf.format(row.forced)}</td>
-                      <td className="num">{nf.format(row.denied)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable columns={bySourceColumns} rows={data.bySource} rowKey={(row) => row.source ?? ''} testId="insights-by-source" />
           )}
         </TitledCard>
 
@@ -198,32 +162,15 @@ export default async function InsightsPage({ searchParams }: { searchParams: Sea
             {data.topRecallers.length === 0 ? (
               <p className="muted">{t.topEmpty}</p>
             ) : (
-              <table className="table" data-testid="top-recallers">
-                <thead>
-                  <tr>
-                    <th scope="col">{t.person}</th>
-                    <th scope="col" className="num">
-                      {t.recalled}
-                    </th>
-                    <th scope="col" className="num">
-                      {t.denied}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.topRecallers.map((r) => (
-                    <tr key={r.userId}>
-                      <td>{r.displayName}</td>
-                      <td className="num">{nf.format(r.recalled)}</td>
-                      <td className="num">{nf.format(r.denied)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable columns={recallerColumns} rows={data.topRecallers} rowKey={(r) => r.userId} testId="top-recallers" />
             )}
           </TitledCard>
         </div>
       </div>
     </>
   );
+}
+
+function countColumn<Row>(nf: Intl.NumberFormat, header: string, count: (row: Row) => number): Column<Row> {
+  return { header, numeric: true, cell: (row) => nf.format(count(row)) };
 }
