@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntryView } from '@retract/contracts';
 import { CONSOLE_LOCALES, getDictionary } from '../../../i18n';
-import type { AuditStrings } from './audit-browser';
+import { auditStrings } from './audit-strings';
 import { summarise } from './entry-about';
 
 const entry = (action: AuditAction, details: Record<string, unknown> = {}): AuditEntryView => ({
@@ -28,19 +28,7 @@ const entry = (action: AuditAction, details: Record<string, unknown> = {}): Audi
   abridged: {},
 });
 
-const strings = (locale: (typeof CONSOLE_LOCALES)[number]): AuditStrings => {
-  const d = getDictionary(locale);
-  return {
-    audit: d.audit,
-    table: d.table,
-    auditActions: d.auditActions,
-    denialCodes: d.denialCodes,
-    rules: d.rules,
-    roles: d.roles,
-    policyFields: d.policy.fields,
-    personPicker: d.personPicker,
-  };
-};
+const strings = (locale: (typeof CONSOLE_LOCALES)[number]) => auditStrings(getDictionary(locale));
 
 describe('the audit About cell (docs/audit-log.md, "Browsing")', () => {
   it.each(CONSOLE_LOCALES)('says something of every kind of entry in %s', (locale) => {

@@ -6,6 +6,7 @@ import { getI18n } from '../../../i18n/locale';
 import type { SearchParams } from '../../../lib/search-params';
 import { requireSection } from '../../../lib/sections';
 import { AuditBrowser } from './audit-browser';
+import { auditStrings } from './audit-strings';
 import { AUDIT_PAGE_SIZE, loadAuditPage, parseAuditParams } from './_queries';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -35,16 +36,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         logSize={logSize}
         pageSize={AUDIT_PAGE_SIZE}
         viewer={{ name: me.displayName, readsContent: ability.can('readContent', asSubject('AuditEntry', { tenantId: me.tenantId })) }}
-        t={{
-          audit: dict.audit,
-          table: dict.table,
-          auditActions: dict.auditActions,
-          denialCodes: dict.denialCodes,
-          rules: dict.rules,
-          roles: dict.roles,
-          policyFields: dict.policy.fields,
-          personPicker: dict.personPicker,
-        }}
+        t={auditStrings(dict)}
       />
     </>
   );

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { PageHeader } from '../../../components/page-header';
 import { getI18n } from '../../../i18n/locale';
 import type { SearchParams } from '../../../lib/search-params';
+import { auditStrings } from '../audit/audit-strings';
 import { CaseView } from './case-view';
 import { caseQuery, loadCase, parseCaseParams } from './_queries';
 
@@ -30,16 +31,7 @@ export default async function CasesPage({ searchParams }: { searchParams: Search
         t={{
           cases: dict.cases,
           picker: dict.personPicker,
-          audit: {
-            audit: dict.audit,
-            table: dict.table,
-            auditActions: dict.auditActions,
-            denialCodes: dict.denialCodes,
-            rules: dict.rules,
-            roles: dict.roles,
-            policyFields: dict.policy.fields,
-            personPicker: dict.personPicker,
-          },
+          audit: auditStrings(dict),
         }}
       />
     </>
