@@ -9,6 +9,7 @@ import { withQuery } from '../../../lib/client-api';
 import { saveFile } from '../../../lib/download';
 import { formatBytes } from '../../../lib/labels';
 import { readProblem, unreachableProblem, type ProblemDetails } from '../../../lib/problem';
+import { TitledCard } from '../../../components/titled-card';
 
 export interface CaseQuery {
   personId?: string;
@@ -67,11 +68,7 @@ export function CaseExport({ locale, query, t }: { locale: string; query: CaseQu
 
   const busy = run.state === 'preparing' || run.state === 'downloading';
   return (
-    <section className="card" aria-labelledby="case-export-title" data-testid="case-export">
-      <h2 id="case-export-title" className="card__title">
-        {t.exportTitle}
-      </h2>
-      <p className="card__text">{t.exportLead}</p>
+    <TitledCard id="case-export-title" title={t.exportTitle} lead={t.exportLead} testId="case-export">
       <div className="form-actions">
         <button type="button" className="button button--primary" onClick={() => void start()} disabled={busy} aria-busy={busy}>
           {t.export}
@@ -101,6 +98,6 @@ export function CaseExport({ locale, query, t }: { locale: string; query: CaseQu
         {run.state === 'stopped' ? <p className="notice notice--info">{t.stopped}</p> : null}
       </div>
       {run.state === 'failed' ? <ProblemAlert problem={run.problem} /> : null}
-    </section>
+    </TitledCard>
   );
 }

@@ -8,6 +8,7 @@ import { format } from '../../../i18n/format';
 import { getI18n } from '../../../i18n/locale';
 import { ExportForm } from './export-form';
 import { loadExports } from './_queries';
+import { TitledCard } from '../../../components/titled-card';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { dict } = await getI18n();
@@ -23,10 +24,7 @@ export default async function ExportsPage() {
       <PageHeader title={t.title} lead={t.lead} />
       <div className="stack">
         <ExportForm locale={locale} logSize={logSize} t={t} />
-        <section className="card" aria-labelledby="recent-exports">
-          <h2 id="recent-exports" className="card__title">
-            {t.recent}
-          </h2>
+        <TitledCard id="recent-exports" title={t.recent}>
           {!recent.ok ? (
             <ServerProblem problem={recent.problem} />
           ) : (
@@ -49,7 +47,7 @@ export default async function ExportsPage() {
               empty={t.recentEmpty}
             />
           )}
-        </section>
+        </TitledCard>
       </div>
     </>
   );

@@ -12,6 +12,7 @@ import { callApi } from '../../../lib/client-api';
 import { saveFile } from '../../../lib/download';
 import type { ProblemDetails } from '../../../lib/problem';
 import { partsOf } from './verify-parts';
+import { TitledCard } from '../../../components/titled-card';
 
 type T = Dictionary['integrity'];
 interface Keys {
@@ -215,11 +216,7 @@ export function VerifyRange({ locale, logSize, t }: { locale: string; logSize: n
 
   const running = run.state === 'running';
   return (
-    <section className="card" aria-labelledby="verify-title" data-testid="verify-range">
-      <h2 id="verify-title" className="card__title">
-        {t.verifyTitle}
-      </h2>
-      <p className="card__text">{t.verifyLead}</p>
+    <TitledCard id="verify-title" title={t.verifyTitle} lead={t.verifyLead} testId="verify-range">
       {logSize === 0 ? (
         <p className="muted">{t.emptyLog}</p>
       ) : (
@@ -321,17 +318,13 @@ export function VerifyRange({ locale, logSize, t }: { locale: string; logSize: n
           </div>
         ) : null}
       </div>
-    </section>
+    </TitledCard>
   );
 }
 
 export function PublicKeyCard({ locale, keys, t }: { locale: string; keys: Keys; t: T }) {
   return (
-    <section className="card" aria-labelledby="keys-title" data-testid="public-keys">
-      <h2 id="keys-title" className="card__title">
-        {t.keysTitle}
-      </h2>
-      <p className="card__text">{t.keysLead}</p>
+    <TitledCard id="keys-title" title={t.keysTitle} lead={t.keysLead} testId="public-keys">
       {keys.keys.length === 0 ? (
         <p className="muted">{t.noKeys}</p>
       ) : (
@@ -351,6 +344,6 @@ export function PublicKeyCard({ locale, keys, t }: { locale: string; keys: Keys;
           </div>
         ))
       )}
-    </section>
+    </TitledCard>
   );
 }

@@ -8,6 +8,7 @@ import type { Dictionary } from '../../../i18n/en';
 import { saveFile } from '../../../lib/download';
 import { exportFileName, lastJsonlExport, rememberJsonlExport } from '../../../lib/export-file';
 import { readProblem, unreachableProblem, type ProblemDetails } from '../../../lib/problem';
+import { TitledCard } from '../../../components/titled-card';
 
 /** What the API names a JSON Lines export, shown until this tab has saved one. */
 const FILE_PATTERN = 'audit-<time>-<first>-<last>.jsonl';
@@ -46,11 +47,7 @@ export function OfflineVerify({ vkey, t, table }: { vkey: string | undefined; t:
 
   const command = `npm run verify -- ${file ?? FILE_PATTERN} --trusted-key '${vkey ?? '<vkey>'}'`;
   return (
-    <section className="card" aria-labelledby="offline-title">
-      <h2 id="offline-title" className="card__title">
-        {t.offlineTitle}
-      </h2>
-      <p className="card__text">{t.offlineLead}</p>
+    <TitledCard id="offline-title" title={t.offlineTitle} lead={t.offlineLead}>
       <div className="command" data-testid="offline-command">
         <pre>{command}</pre>
         <CopyButton text={command} label={table.copy} copiedLabel={table.copied} />
@@ -65,6 +62,6 @@ export function OfflineVerify({ vkey, t, table }: { vkey: string | undefined; t:
           {t.exportsPage}
         </Link>
       </p>
-    </section>
+    </TitledCard>
   );
 }

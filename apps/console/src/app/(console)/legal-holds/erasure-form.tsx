@@ -13,6 +13,7 @@ import { useHoldCoverage } from '../../../lib/use-hold-coverage';
 import { HoldState, RefusingHolds } from './hold-state';
 import { TextField } from './holds';
 import { fieldText } from '../../../lib/form-fields';
+import { TitledCard } from '../../../components/titled-card';
 
 type T = Dictionary['legalHolds'];
 
@@ -78,11 +79,7 @@ export function ErasureForm({ t, picker, holdsRevision }: { t: T; picker: Dictio
   const refusingIds =
     refused && Array.isArray(problem.extensions?.holdIds) ? problem.extensions.holdIds.filter((id): id is string => typeof id === 'string') : [];
   return (
-    <section className="card" aria-labelledby="erasure-title">
-      <h2 id="erasure-title" className="card__title">
-        {t.erasureTitle}
-      </h2>
-      <p className="card__text">{t.erasureLead}</p>
+    <TitledCard id="erasure-title" title={t.erasureTitle} lead={t.erasureLead}>
       <form className="stack" onSubmit={onSubmit} noValidate data-testid="erasure-form">
         <PersonPicker
           key={done}
@@ -132,6 +129,6 @@ export function ErasureForm({ t, picker, holdsRevision }: { t: T; picker: Dictio
           </button>
         </div>
       </form>
-    </section>
+    </TitledCard>
   );
 }

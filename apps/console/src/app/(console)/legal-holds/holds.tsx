@@ -19,6 +19,7 @@ import { useFormProblem } from '../../../lib/use-form-problem';
 import { useUrlState } from '../../../lib/use-url-state';
 import type { HoldFilter, LegalHoldView, Person } from './_queries';
 import { fieldText } from '../../../lib/form-fields';
+import { TitledCard } from '../../../components/titled-card';
 
 type T = Dictionary['legalHolds'];
 
@@ -190,10 +191,7 @@ export function PlaceHoldForm({ t, picker }: { t: T; picker: Dictionary['personP
   }
 
   return (
-    <section className="card" aria-labelledby="place-hold-title">
-      <h2 id="place-hold-title" className="card__title">
-        {t.placeTitle}
-      </h2>
+    <TitledCard id="place-hold-title" title={t.placeTitle}>
       <form className="stack" onSubmit={onSubmit} noValidate data-testid="place-hold-form">
         <fieldset className="fieldset">
           <legend>{t.scope}</legend>
@@ -228,7 +226,7 @@ export function PlaceHoldForm({ t, picker }: { t: T; picker: Dictionary['personP
           <SubmitButton busy={busy} label={t.place} busyLabel={t.placing} />
         </div>
       </form>
-    </section>
+    </TitledCard>
   );
 }
 

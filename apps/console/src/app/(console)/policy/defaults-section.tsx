@@ -5,6 +5,7 @@ import type { Dictionary } from '../../../i18n/en';
 import { DurationField, NumberField, ReasonField, TypesField } from './policy-fields';
 import { RANGES, setField, type Errors } from './policy-model';
 import type { DurationDrafts } from './use-policy-form';
+import { TitledCard } from '../../../components/titled-card';
 
 /** The organisation's defaults: every setting that applies where no override does. */
 export function DefaultsSection({
@@ -24,10 +25,7 @@ export function DefaultsSection({
 }) {
   const set = <K extends keyof PolicySettings>(key: K, value: PolicySettings[K]) => onChange({ ...settings, [key]: value });
   return (
-    <section className="card" aria-labelledby="defaults-title" data-testid="policy-defaults">
-      <h2 id="defaults-title" className="card__title">
-        {t.defaultsTitle}
-      </h2>
+    <TitledCard id="defaults-title" title={t.defaultsTitle} testId="policy-defaults">
       <div className="form-grid form-grid--wide">
         <DurationField
           id="windowSeconds"
@@ -131,6 +129,6 @@ export function DefaultsSection({
           />
         </fieldset>
       </div>
-    </section>
+    </TitledCard>
   );
 }

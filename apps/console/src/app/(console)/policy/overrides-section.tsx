@@ -7,6 +7,7 @@ import { format } from '../../../i18n/format';
 import { DurationField, FieldShell, NumberField, ReasonField, TypesField } from './policy-fields';
 import { addOverrideField, getField, OVERRIDE_FIELDS, overrideFields, setField, targetKey, type Errors, type OverrideField } from './policy-model';
 import type { DurationDrafts } from './use-policy-form';
+import { TitledCard } from '../../../components/titled-card';
 
 type T = Dictionary['policy'];
 type TargetChoice = 'GROUP' | 'DIRECT' | 'CONVERSATION';
@@ -41,11 +42,7 @@ export function OverridesSection({
   }
 
   return (
-    <section className="card" aria-labelledby="overrides-title" data-testid="policy-overrides">
-      <h2 id="overrides-title" className="card__title">
-        {t.overridesTitle}
-      </h2>
-      <p className="card__text">{t.overridesLead}</p>
+    <TitledCard id="overrides-title" title={t.overridesTitle} lead={t.overridesLead} testId="policy-overrides">
       {overrides.length === 0 ? <p className="muted">{t.noOverrides}</p> : null}
       <div className="stack">
         {overrides.map((override, index) => (
@@ -77,7 +74,7 @@ export function OverridesSection({
           {t.addOverride}
         </button>
       </div>
-    </section>
+    </TitledCard>
   );
 }
 

@@ -7,6 +7,7 @@ import type { Dictionary } from '../../../i18n/en';
 import { format } from '../../../i18n/format';
 import { callApi } from '../../../lib/client-api';
 import type { ProblemDetails } from '../../../lib/problem';
+import { TitledCard } from '../../../components/titled-card';
 
 type T = Dictionary['policy'];
 
@@ -55,11 +56,7 @@ export function SimulationSection({
   };
 
   return (
-    <section className="card" aria-labelledby="simulation-title" data-testid="policy-simulation">
-      <h2 id="simulation-title" className="card__title">
-        {t.previewTitle}
-      </h2>
-      <p className="card__text">{t.previewLead}</p>
+    <TitledCard id="simulation-title" title={t.previewTitle} lead={t.previewLead} testId="policy-simulation">
       <div className="form-actions">
         <label htmlFor="simulate-days" className="field__label">
           {t.days}
@@ -96,6 +93,6 @@ export function SimulationSection({
           </div>
         </div>
       ) : null}
-    </section>
+    </TitledCard>
   );
 }

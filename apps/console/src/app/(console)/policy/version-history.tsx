@@ -4,6 +4,7 @@ import type { Dictionary } from '../../../i18n/en';
 import { formatUtc } from '../../../i18n/dates';
 import { format } from '../../../i18n/format';
 import { diffPathLabel, diffValue } from './policy-model';
+import { TitledCard } from '../../../components/titled-card';
 
 /** Who changed what and when, newest first; rendered on the server (no JavaScript). */
 export function VersionHistory({
@@ -20,10 +21,7 @@ export function VersionHistory({
   t: Dictionary['policy'];
 }) {
   return (
-    <section className="card" aria-labelledby="history-title" data-testid="policy-history">
-      <h2 id="history-title" className="card__title">
-        {t.historyTitle}
-      </h2>
+    <TitledCard id="history-title" title={t.historyTitle} testId="policy-history">
       {versions.length === 0 ? <p className="muted">{t.historyEmpty}</p> : null}
       <ol className="timeline">
         {versions.map((version) => {
@@ -70,6 +68,6 @@ export function VersionHistory({
           ) : null}
         </div>
       ) : null}
-    </section>
+    </TitledCard>
   );
 }

@@ -17,6 +17,7 @@ import { callApi } from '../../../lib/client-api';
 import { fieldText } from '../../../lib/form-fields';
 import type { ProblemDetails } from '../../../lib/problem';
 import { useFormProblem } from '../../../lib/use-form-problem';
+import { TitledCard } from '../../../components/titled-card';
 
 type T = Dictionary['serviceAccounts'];
 
@@ -147,10 +148,7 @@ export function CreateServiceAccount({ scopes, t, table }: { scopes: readonly Se
   }
 
   return (
-    <section className="card" aria-labelledby="create-service-account-title">
-      <h2 id="create-service-account-title" className="card__title">
-        {t.createTitle}
-      </h2>
+    <TitledCard id="create-service-account-title" title={t.createTitle}>
       {created ? <TokenPanel account={created} t={t} table={table} onDone={() => setCreated(null)} /> : null}
       <form className="stack" onSubmit={onSubmit} noValidate>
         <Field id="service-account-name" label={t.name} hint={t.nameHint} error={errors.name}>
@@ -188,7 +186,7 @@ export function CreateServiceAccount({ scopes, t, table }: { scopes: readonly Se
           <SubmitButton busy={busy} label={t.create} busyLabel={t.creating} />
         </div>
       </form>
-    </section>
+    </TitledCard>
   );
 }
 

@@ -18,6 +18,7 @@ import { useFormProblem } from '../../../lib/use-form-problem';
 import { useUrlState } from '../../../lib/use-url-state';
 import type { UsersParams } from './_queries';
 import { fieldText } from '../../../lib/form-fields';
+import { TitledCard } from '../../../components/titled-card';
 
 type T = Dictionary['users'];
 const ROLES: readonly Role[] = ['ADMIN', 'COMPLIANCE', 'EMPLOYEE'];
@@ -290,10 +291,7 @@ function CreateUser({ t, table, roleNames, onDone, onCancel }: FormProps) {
   }
 
   return (
-    <section className="card" aria-labelledby="create-user-title">
-      <h2 id="create-user-title" className="card__title">
-        {t.createTitle}
-      </h2>
+    <TitledCard id="create-user-title" title={t.createTitle}>
       <form className="stack" onSubmit={onSubmit} noValidate data-testid="create-user-form">
         <div className="form-grid">
           <Field id="new-name" label={t.displayName} error={errors.displayName}>
@@ -349,7 +347,7 @@ function CreateUser({ t, table, roleNames, onDone, onCancel }: FormProps) {
           </button>
         </div>
       </form>
-    </section>
+    </TitledCard>
   );
 }
 

@@ -17,6 +17,7 @@ import { callApi } from '../../../lib/client-api';
 import type { ProblemDetails } from '../../../lib/problem';
 import { useFormProblem } from '../../../lib/use-form-problem';
 import { fieldText } from '../../../lib/form-fields';
+import { TitledCard } from '../../../components/titled-card';
 
 type T = Dictionary['webhooks'];
 
@@ -152,10 +153,7 @@ export function CreateWebhook({ eventTypes, t, table }: { eventTypes: readonly E
   }
 
   return (
-    <section className="card" aria-labelledby="create-webhook-title">
-      <h2 id="create-webhook-title" className="card__title">
-        {t.createTitle}
-      </h2>
+    <TitledCard id="create-webhook-title" title={t.createTitle}>
       {secret ? (
         <div className="notice notice--success" role="status" data-testid="webhook-secret">
           <p>
@@ -212,6 +210,6 @@ export function CreateWebhook({ eventTypes, t, table }: { eventTypes: readonly E
           <SubmitButton busy={busy} label={t.create} busyLabel={t.creating} />
         </div>
       </form>
-    </section>
+    </TitledCard>
   );
 }
