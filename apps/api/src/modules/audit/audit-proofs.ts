@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { buildConsistencyProof, buildInclusionProof, type NodeRef } from '@retract/audit-log';
+import { buildConsistencyProof, buildInclusionProof } from '@retract/audit-log';
 import type { ExportQuery } from '@retract/contracts';
 import { Prisma, type TenantScope } from '@retract/db';
 import type { AuthenticatedPrincipal } from '../../common/auth/principal';
@@ -9,7 +9,7 @@ import { AuditExport, type ExportRange } from './audit-export';
 import { AuditLog } from './audit-log';
 import { Checkpoints, toCheckpointView } from './checkpoints';
 import { SigningKeys, logOrigin } from './signing-keys';
-import { readTreeNodes, treeNodeSource } from './tree-node-source';
+import { missingTreeNode, readTreeNodes, treeNodeSource } from './tree-node-source';
 
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
@@ -21,10 +21,6 @@ interface HeadAndCheckpoint {
   keyName: string;
   createdAt: Date;
 }
-
-const missingNode = (ref: NodeRef): never => {
-  throw new Error(`audit tree node (${ref.level}, ${ref.index}) is missing`);
-};
 
 const badSize = (field: string, message: string) =>
   new ProblemException({ status: 400, code: 'VALIDATION_FAILED', detail: message, errors: [{ field, message, code: 'too_big' }] });
@@ -86,7 +82,7 @@ export class AuditProofs {
             const [leaf, ...nodes] = await readTreeNodes(tx, tenantId, [{ level: 0, index: seq }, ...refs]);
             if (!leaf) throw notFound('audit entry');
             leafHash = leaf;
-            return nodes.map((hash, i) => hash ?? missingNode(refs[i]));
+            return nodes.map((hash, i) => hash ?? missingTreeNode(refs[i]));
           },
         },
         seq,

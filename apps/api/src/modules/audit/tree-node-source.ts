@@ -25,15 +25,17 @@ export async function readTreeNodes(tx: SqlTx, tenantId: string, refs: readonly 
   });
 }
 
+/** A proof needs a node the tree should hold: the stored tree is damaged, never a caller's mistake. */
+export function missingTreeNode(ref: NodeRef): never {
+  throw new Error(`audit tree node (${ref.level}, ${ref.index}) is missing`);
+}
+
 /** Serves proof nodes from the stored leaf hashes (level 0) and completed subtree hashes (level ≥ 1). */
 export function treeNodeSource(tx: SqlTx, tenantId: string): NodeSource {
   return {
     async getNodes(refs: readonly NodeRef[]) {
       const hashes = await readTreeNodes(tx, tenantId, refs);
-      return hashes.map((hash, i) => {
-        if (!hash) throw new Error(`audit tree node (${refs[i].level}, ${refs[i].index}) is missing`);
-        return hash;
-      });
+      return hashes.map((hash, i) => hash ?? missingTreeNode(refs[i]));
     },
   };
 }

@@ -16,9 +16,9 @@ import { TenantDb } from '../../common/database/database.module';
 import { ProblemException } from '../../common/problem/problem';
 import { AuditLog } from '../audit/audit-log';
 import { AuditExport, CSV_HEADER } from '../audit/audit-export';
-import { Checkpoints } from '../audit/checkpoints';
+import { AuditProofs } from '../audit/audit-proofs';
 import { SigningKeys, logOrigin } from '../audit/signing-keys';
-import { readTreeNodes } from '../audit/tree-node-source';
+import { missingTreeNode, readTreeNodes } from '../audit/tree-node-source';
 import { caseSubject, caseWhere } from './case-scope';
 import { caseSummary } from './case-summary';
 import { tarArchive } from './tar-archive';
@@ -37,12 +37,7 @@ async function inclusionProofs(tx: SqlTx, tenantId: string, seqs: readonly numbe
     const hashes = await readTreeNodes(tx, tenantId, refs);
     const known = new Map(refs.map((ref, i) => [refKey(ref), hashes[i]]));
     const source: NodeSource = {
-      getNodes: (wanted) =>
-        wanted.map((ref) => {
-          const hash = known.get(refKey(ref));
-          if (!hash) throw new Error(`audit tree node (${ref.level}, ${ref.index}) is missing`);
-          return hash;
-        }),
+      getNodes: (wanted) => wanted.map((ref) => known.get(refKey(ref)) ?? missingTreeNode(ref)),
     };
     for (const seq of chunk) proofs.push(await buildInclusionProof(source, seq, size));
   }
@@ -74,7 +69,7 @@ export class CaseBundle {
   constructor(
     private readonly tenantDb: TenantDb,
     private readonly log: AuditLog,
-    private readonly checkpoints: Checkpoints,
+    private readonly proofs: AuditProofs,
     private readonly keys: SigningKeys,
     private readonly exporter: AuditExport,
   ) {}
@@ -104,8 +99,7 @@ export class CaseBundle {
         details: { format: 'case', entries: count + 1, from: query.from ?? null, to: query.to ?? null },
       }),
     );
-    const checkpoint = await this.tenantDb.run(principal, (tx) => this.checkpoints.issue(tx, tenantId));
-    await this.checkpoints.witness(tenantId, checkpoint);
+    const checkpoint = await this.proofs.issueCheckpoint(principal);
 
     const size = checkpoint.treeSize;
     const { rows, proofs, publicKeys } = await this.tenantDb.run(principal, async (tx) => {
