@@ -32,6 +32,18 @@ const kekList = z.string().transform((text, ctx) => {
   return keks;
 });
 
+/** A list of internal hosts, host:port and CIDR ranges the operator trusts (webhook receivers, OpenID providers); empty by default. */
+const allowList = () =>
+  z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const parsed = parseWebhookAllowList(text);
+      if (parsed.ok) return parsed.entries;
+      ctx.addIssue({ code: 'custom', message: parsed.error });
+      return z.NEVER;
+    });
+
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   API_PORT: port.default(3001),
@@ -120,25 +132,9 @@ export const ConfigSchema = z.object({
    * Internal OpenID providers the operator trusts (hosts, host:port, CIDR ranges, as WEBHOOK_ALLOWED_TARGETS);
    * empty = providers on public addresses only (docs/identity.md, "Provider addresses").
    */
-  SSO_ALLOWED_ISSUERS: z
-    .string()
-    .default('')
-    .transform((text, ctx) => {
-      const parsed = parseWebhookAllowList(text);
-      if (parsed.ok) return parsed.entries;
-      ctx.addIssue({ code: 'custom', message: parsed.error });
-      return z.NEVER;
-    }),
+  SSO_ALLOWED_ISSUERS: allowList(),
   /** Internal webhook receivers the operator trusts (hosts, host:port, CIDR ranges); empty = public https receivers only (docs/architecture.md, "Webhook targets"). */
-  WEBHOOK_ALLOWED_TARGETS: z
-    .string()
-    .default('')
-    .transform((text, ctx) => {
-      const parsed = parseWebhookAllowList(text);
-      if (parsed.ok) return parsed.entries;
-      ctx.addIssue({ code: 'custom', message: parsed.error });
-      return z.NEVER;
-    }),
+  WEBHOOK_ALLOWED_TARGETS: allowList(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
