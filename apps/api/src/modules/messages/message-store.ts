@@ -68,9 +68,6 @@ type LoadedRow = MessageRow & {
   member_ids: string[];
 };
 
-const MESSAGE_COLUMNS = Prisma.sql`tenant_id, id, conversation_id, sender_id, type::text AS type, body, attachment, sent_at, replaces_message_id,
-  recalled_at, recalled_by, reedit_until, content_sealed, content_key, content_kek_id`;
-
 const sealLogger = new Logger('MessageSeal');
 
 /** A message as the API handles it: `contentUnreadable` when its stored content did not open. */
@@ -222,11 +219,10 @@ export async function markRecalled(
   id: string,
   change: { at: Date; by: string; reEditUntil: Date | null },
 ): Promise<Message> {
+  // messages_mark_recalled (migration 20261219110000_recall_write_functions.sql): the UPDATE of the
+  // content and the recall's who and when, returning a MessageRow, with its plan kept for the session.
   const [row] = await tx.$queryRaw<MessageRow[]>`
-    UPDATE messages SET body = NULL, attachment = NULL, content_sealed = NULL, content_key = NULL, content_kek_id = NULL,
-           recalled_at = ${change.at}, recalled_by = ${change.by}::uuid, reedit_until = ${change.reEditUntil}
-     WHERE tenant_id = ${tenantId}::uuid AND id = ${id}::uuid
-    RETURNING ${MESSAGE_COLUMNS}`;
+    SELECT * FROM messages_mark_recalled(${tenantId}::uuid, ${id}::uuid, ${change.at}::timestamptz, ${change.by}::uuid, ${change.reEditUntil}::timestamptz)`;
   return messageFromRow(seal, row);
 }
 

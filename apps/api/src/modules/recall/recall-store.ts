@@ -12,10 +12,9 @@ export const HOUR_MS = 3_600_000;
  */
 export async function recentRecalls(tx: SqlTx, actor: { tenantId: string; userId: string }, now: Date, limited: boolean): Promise<RecentRecalls> {
   const locked = limited ? tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`recall:${actor.tenantId}:${actor.userId}`}, 0))` : undefined;
-  const counted = tx.$queryRaw<{ count: bigint; oldest: Date | null }[]>`
-    SELECT count(*)::bigint AS count, min(recalled_at) AS oldest FROM messages
-     WHERE tenant_id = ${actor.tenantId}::uuid AND recalled_by = ${actor.userId}::uuid
-       AND recalled_at > ${new Date(now.getTime() - HOUR_MS)} AND recalled_at <= ${now}`;
+  // recent_recalls (migration 20261219110000_recall_write_functions.sql) keeps its plan for the session.
+  const counted = tx.$queryRaw<{ recall_count: bigint; oldest_at: Date | null }[]>`
+    SELECT recall_count, oldest_at FROM recent_recalls(${actor.tenantId}::uuid, ${actor.userId}::uuid, ${new Date(now.getTime() - HOUR_MS)}::timestamptz, ${now}::timestamptz)`;
   const [, [row]] = await Promise.all([locked, counted]);
-  return { count: Number(row.count), oldestAt: row.oldest };
+  return { count: Number(row.recall_count), oldestAt: row.oldest_at };
 }
