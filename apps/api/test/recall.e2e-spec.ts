@@ -276,6 +276,32 @@ describe('recall', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('a data key shredded while this API still holds it: the recall seals again under a live key, one entry and one event', async () => {
+    const tenant = await createMessagingTenant(test);
+    const { carol } = tenant.users;
+    const first = await sendText(test, carol, tenant.launch, 'first');
+    expect((await recall(test, carol, first)).statusCode).toBe(200);
+    // Shredded while the notice to forget it is still on its way (no trigger runs, so none is sent): the API's cache still holds the key.
+    const [, destroyed] = await owner.$transaction([
+      owner.$executeRaw`SET LOCAL session_replication_role = replica`,
+      owner.$executeRaw`
+        UPDATE audit_data_keys SET wrapped_key = NULL, destroyed_at = now(), destroyed_reason = 'ERASURE'
+         WHERE tenant_id = ${tenant.id}::uuid AND subject_user_id = ${carol.id}::uuid AND wrapped_key IS NOT NULL`,
+    ]);
+    expect(destroyed).toBeGreaterThan(0);
+
+    const second = await sendText(test, carol, tenant.launch, 'second');
+    const response = await recall(test, carol, second);
+    expect(response.statusCode).toBe(200);
+    const entries = await auditFor(tenant.id, second);
+    expect(entries.map((e) => e.action)).toEqual(['MESSAGE_RECALLED']);
+    expect(response.json().auditSeq).toBe(Number(entries[0].seq));
+    const key = await asOwner(tenant.id, (tx) => tx.auditDataKey.findFirstOrThrow({ where: { tenantId: tenant.id, id: entries[0].dataKeyId! } }));
+    expect(key).toMatchObject({ subjectUserId: carol.id, destroyedAt: null });
+    const events = await asOwner(tenant.id, (tx) => tx.event.findMany({ where: { tenantId: tenant.id, messageId: second, type: 'message.recalled' } }));
+    expect(events.map((e) => e.payload)).toEqual([expect.objectContaining({ messageId: second, recallKind: 'SENDER' })]);
+  });
+
   it('says which recipients already downloaded an attachment (alreadyDeliveredTo)', async () => {
     const id = await send(test, acme.users.alice, acme.launch, image());
     const receipt = await test.request({
