@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { createTenant, type TestApp, type TestTenant } from '../../api/test/test-app';
-import { startLiveApi } from '../../../tools/sdk/src/live-api';
+import type { TestApp, TestTenant } from '../../api/test/test-app';
+import { startLiveIntegration } from '../../../tools/sdk/src/live-api';
 import { RetractApp } from '../app/RetractApp';
 import { SETTING } from '../app/src/settings';
 import { AppStore, engineRead, silentLogger, type Notification } from './engine-accessors';
@@ -49,13 +49,7 @@ describe('the Rocket.Chat App against Retract', () => {
   let token: string;
 
   beforeAll(async () => {
-    ({ test, url } = await startLiveApi());
-    tenant = await createTenant(test);
-    token = ok(
-      await createRetractClient({ baseUrl: url, token: tenant.users.admin.token }).POST('/api/v1/service-accounts', {
-        body: { name: 'Rocket.Chat', scopes: ['recall:decide', 'recall:record', 'directory:write'] },
-      }),
-    ).token;
+    ({ test, url, tenant, token } = await startLiveIntegration({ name: 'Rocket.Chat', scopes: ['recall:decide', 'recall:record', 'directory:write'] }));
   });
   afterAll(() => test?.close());
 

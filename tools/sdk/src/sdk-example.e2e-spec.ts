@@ -2,8 +2,8 @@ import { createRetractClient, ok } from '@retract/sdk';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createTenant, type TestApp, type TestTenant } from '../../../apps/api/test/test-app';
-import { startLiveApi } from './live-api';
+import type { TestApp, TestTenant } from '../../../apps/api/test/test-app';
+import { startLiveIntegration } from './live-api';
 
 const ROOT = join(__dirname, '../../..');
 const EXAMPLE = 'libs/sdk/examples/record-recall.ts';
@@ -19,13 +19,7 @@ describe('the SDK example', () => {
   let token: string;
 
   beforeAll(async () => {
-    ({ test, url } = await startLiveApi());
-    tenant = await createTenant(test);
-    token = ok(
-      await createRetractClient({ baseUrl: url, token: tenant.users.admin.token }).POST('/api/v1/service-accounts', {
-        body: { name: 'mychat', scopes: ['recall:decide', 'recall:record'] },
-      }),
-    ).token;
+    ({ test, url, tenant, token } = await startLiveIntegration({ name: 'mychat', scopes: ['recall:decide', 'recall:record'] }));
   });
   afterAll(() => test?.close());
 

@@ -1,8 +1,8 @@
 import { decodeBase64, verifyInclusion } from '@retract/audit-log';
 import { createRetractClient, ok, RetractProblemError, type RetractClient } from '@retract/sdk';
 import { randomUUID } from 'node:crypto';
-import { createTenant, type TestApp, type TestTenant } from '../../../apps/api/test/test-app';
-import { startLiveApi } from './live-api';
+import type { TestApp, TestTenant } from '../../../apps/api/test/test-app';
+import { startLiveIntegration } from './live-api';
 
 /**
  * An external chat system's recall through the SDK against a running API (real HTTP, real
@@ -28,15 +28,13 @@ describe('a recall recorded through the SDK', () => {
   });
 
   beforeAll(async () => {
-    ({ test, url } = await startLiveApi());
-    tenant = await createTenant(test);
-    const created = ok(
-      await as(tenant.users.admin.token).POST('/api/v1/service-accounts', {
-        body: { name: 'Rocket.Chat', scopes: ['recall:decide', 'recall:record', 'directory:write'] },
-      }),
-    );
-    expect(created.token.startsWith('rtk_')).toBe(true);
-    serviceToken = created.token;
+    ({
+      test,
+      url,
+      tenant,
+      token: serviceToken,
+    } = await startLiveIntegration({ name: 'Rocket.Chat', scopes: ['recall:decide', 'recall:record', 'directory:write'] }));
+    expect(serviceToken.startsWith('rtk_')).toBe(true);
     service = as(serviceToken);
   });
   afterAll(() => test?.close());
