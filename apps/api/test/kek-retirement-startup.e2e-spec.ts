@@ -1,30 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '../../../tools/runtime/src/ports';
+import { API_PROCESS_ARGS, API_ROOT, apiProcessEnv } from './fixtures/api-process';
 import { requireEnv } from './test-app';
-
-const ROOT = resolve(__dirname, '..', '..', '..');
 
 /** Starts the API as `npm start` does and waits for it to end (it must not come to serve). */
 function startApi(port: number, env: Record<string, string>) {
-  return spawnSync(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/api/src/main.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      APP_DATABASE_URL: requireEnv('TEST_APP_DATABASE_URL'),
-      DATABASE_URL: undefined,
-      API_PORT: String(port),
-      API_HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      SWC_NODE_PROJECT: join(ROOT, 'tsconfig.base.json'),
-      ...env,
-    },
-    encoding: 'utf8',
-    timeout: 90_000,
-  });
+  return spawnSync(process.execPath, API_PROCESS_ARGS, { cwd: API_ROOT, env: apiProcessEnv(port, env), encoding: 'utf8', timeout: 90_000 });
 }
 
 /** docs/keys.md, "Rotation": a KEK that a rotation retired was to be destroyed, never used for new wraps again. */
