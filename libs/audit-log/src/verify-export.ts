@@ -6,7 +6,8 @@ import { EntryChecker, type CheckedEntry } from './entry-check';
 import { AuditLogError } from './errors';
 import { parseExportLine, type ExportHeader, type ExportLine } from './export-format';
 import type { Hasher } from './hash';
-import { formatVerifierKey, parseVerifierKey, sameVerifierKey, type NoteVerifierKey } from './signed-note';
+import { headerKeys } from './header-keys';
+import { formatVerifierKey, parseVerifierKey, type NoteVerifierKey } from './signed-note';
 
 export type ExportProblemCode =
   | 'HEADER_INVALID'
@@ -279,18 +280,16 @@ class ExportVerifierRun {
     this.entryChecker = new EntryChecker(this.hasher, header.tenantId);
     this.frontier = parseFrontier(header.frontier);
     this.nextSeq = header.fromSeq;
-    this.headerKeys = header.publicKeys.map((key) => parseVerifierKey(key.vkey));
-    this.acceptedKeys = this.trustedKeys ?? this.headerKeys;
-    if (this.trustedKeys) {
-      for (const key of this.headerKeys) {
-        if (!this.trustedKeys.some((trusted) => sameVerifierKey(trusted, key))) {
-          this.problem({
-            code: 'HEADER_KEY_NOT_TRUSTED',
-            message: `the export lists key ${formatVerifierKey(key)}, which is not a trusted key (was the log rebuilt and re-signed with a different key?)`,
-          });
-        }
-      }
-    } else {
+    const keys = headerKeys(header.publicKeys, this.trustedKeys);
+    this.headerKeys = keys.listed;
+    this.acceptedKeys = keys.accepted;
+    for (const key of keys.untrusted) {
+      this.problem({
+        code: 'HEADER_KEY_NOT_TRUSTED',
+        message: `the export lists key ${formatVerifierKey(key)}, which is not a trusted key (was the log rebuilt and re-signed with a different key?)`,
+      });
+    }
+    if (!keys.pinned) {
       this.warnings.push({
         code: 'KEYS_NOT_PINNED',
         message: 'no trusted key given: checkpoints were checked against the keys the export itself lists; compare them with the published keys',

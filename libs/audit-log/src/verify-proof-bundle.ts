@@ -6,7 +6,8 @@ import type { Hasher } from './hash';
 import { HASH_SIZE } from './merkle';
 import { parseProofBundleLine, type ProofBundleHeader } from './proof-bundle';
 import { rootFromInclusionProof } from './proof-verification';
-import { formatVerifierKey, parseVerifierKey, sameVerifierKey, type NoteVerifierKey } from './signed-note';
+import { headerKeys } from './header-keys';
+import { formatVerifierKey, parseVerifierKey, type NoteVerifierKey } from './signed-note';
 import type { ExportProblem, ExportProblemCode, ExportWarning } from './verify-export';
 
 export type ProofBundleProblemCode = ExportProblemCode | 'INCLUSION_PROOF_INVALID' | 'CHECKPOINT_MISSING';
@@ -82,13 +83,12 @@ export async function verifyProofBundle(
       }
       header = parsed;
       checker = new EntryChecker(hasher, header.tenantId);
-      const headerKeys = header.publicKeys.map((key) => parseVerifierKey(key.vkey));
-      keys = trusted ?? headerKeys;
-      if (trusted) {
-        for (const key of headerKeys.filter((key) => !trusted.some((candidate) => sameVerifierKey(candidate, key)))) {
-          fail({ code: 'HEADER_KEY_NOT_TRUSTED', message: `the bundle lists key ${formatVerifierKey(key)}, which is not a trusted key` });
-        }
-      } else {
+      const listed = headerKeys(header.publicKeys, trusted);
+      keys = listed.accepted;
+      for (const key of listed.untrusted) {
+        fail({ code: 'HEADER_KEY_NOT_TRUSTED', message: `the bundle lists key ${formatVerifierKey(key)}, which is not a trusted key` });
+      }
+      if (!listed.pinned) {
         warnings.push({
           code: 'KEYS_NOT_PINNED',
           message: 'no trusted key given: the checkpoint was checked against the keys the bundle itself lists; compare them with the published keys',
