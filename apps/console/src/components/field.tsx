@@ -42,3 +42,40 @@ export function Field({
     </div>
   );
 }
+
+/** A field of a filter bar or a short form: the label over its control, the hint and the error under it. */
+export function CompactField({
+  id,
+  label,
+  hint,
+  error,
+  grow,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  /** The field takes the room left in its row (a search box). */
+  grow?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <div className={`field field--compact${grow ? ' field--grow' : ''}${error ? ' field--invalid' : ''}`}>
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      {children}
+      {hint ? (
+        <p id={`${id}-hint`} className="field__hint">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="field__error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

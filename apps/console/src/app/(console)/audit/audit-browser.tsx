@@ -16,6 +16,7 @@ import { AuditPager, pagePosition } from './audit-pager';
 import { AuditTable } from './audit-table';
 import type { AuditFilters } from './_queries';
 import { fieldText } from '../../../lib/form-fields';
+import { CompactField, describedBy } from '../../../components/field';
 
 export interface AuditStrings {
   audit: Dictionary['audit'];
@@ -196,10 +197,7 @@ function FilterForm({
   }
   return (
     <form key={key} ref={formRef} className="filters card" onSubmit={onSubmit} aria-label={t.audit.filters} role="search">
-      <div className="field field--compact">
-        <label className="field__label" htmlFor="audit-action">
-          {t.audit.action}
-        </label>
+      <CompactField id="audit-action" label={t.audit.action}>
         <select id="audit-action" name="action" className="field__input" defaultValue={filters.action ?? ''}>
           <option value="">{t.audit.anyAction}</option>
           {actions.map((action) => (
@@ -208,20 +206,11 @@ function FilterForm({
             </option>
           ))}
         </select>
-      </div>
-      <div className="field field--compact field--grow">
-        <label className="field__label" htmlFor="audit-q">
-          {t.audit.search}
-        </label>
+      </CompactField>
+      <CompactField id="audit-q" label={t.audit.search} hint={t.audit.searchHint} grow>
         <input id="audit-q" name="q" type="search" className="field__input" defaultValue={filters.q ?? ''} maxLength={200} aria-describedby="audit-q-hint" />
-        <p id="audit-q-hint" className="field__hint">
-          {t.audit.searchHint}
-        </p>
-      </div>
-      <div className={`field field--compact${sourceError ? ' field--invalid' : ''}`}>
-        <label className="field__label" htmlFor="audit-source">
-          {t.audit.source}
-        </label>
+      </CompactField>
+      <CompactField id="audit-source" label={t.audit.source} hint={t.audit.sourceHint} error={sourceError ?? undefined}>
         <input
           id="audit-source"
           name="source"
@@ -231,17 +220,9 @@ function FilterForm({
           autoCapitalize="none"
           spellCheck={false}
           aria-invalid={sourceError ? true : undefined}
-          aria-describedby={sourceError ? 'audit-source-hint audit-source-error' : 'audit-source-hint'}
+          aria-describedby={describedBy('audit-source', true, sourceError ?? undefined)}
         />
-        <p id="audit-source-hint" className="field__hint">
-          {t.audit.sourceHint}
-        </p>
-        {sourceError ? (
-          <p id="audit-source-error" className="field__error" role="alert">
-            {sourceError}
-          </p>
-        ) : null}
-      </div>
+      </CompactField>
       <PersonPicker id="audit-actor" name="actor" label={t.audit.actor} initialId={filters.actor} compact t={t.personPicker} />
       <PersonPicker id="audit-subject" name="subject" label={t.audit.subject} initialId={filters.subject} compact t={t.personPicker} />
       <DateFilter name="from" label={t.audit.from} value={filters.from} />
@@ -276,11 +257,8 @@ function FilterForm({
 
 function DateFilter({ name, label, value }: { name: 'from' | 'to'; label: string; value?: string }) {
   return (
-    <div className="field field--compact">
-      <label className="field__label" htmlFor={`audit-${name}`}>
-        {label}
-      </label>
+    <CompactField id={`audit-${name}`} label={label}>
       <DayInput id={`audit-${name}`} name={name} defaultValue={value} />
-    </div>
+    </CompactField>
   );
 }

@@ -14,6 +14,7 @@ import { exportFileName, rememberJsonlExport } from '../../../lib/export-file';
 import { formatBytes } from '../../../lib/labels';
 import { readProblem, unreachableProblem, type ProblemDetails } from '../../../lib/problem';
 import { fieldText } from '../../../lib/form-fields';
+import { CompactField } from '../../../components/field';
 
 type T = Dictionary['exports'];
 type Mode = 'all' | 'date' | 'seq';
@@ -144,26 +145,17 @@ export function ExportForm({ locale, logSize, t }: { locale: string; logSize: nu
           </div>
           {mode === 'date' ? (
             <div className="form-grid">
-              <div className="field field--compact">
-                <label className="field__label" htmlFor="export-from">
-                  {t.from}
-                </label>
+              <CompactField id="export-from" label={t.from}>
                 <DayInput id="export-from" name="from" invalid={invalid} />
-              </div>
-              <div className="field field--compact">
-                <label className="field__label" htmlFor="export-to">
-                  {t.to}
-                </label>
+              </CompactField>
+              <CompactField id="export-to" label={t.to}>
                 <DayInput id="export-to" name="to" invalid={invalid} />
-              </div>
+              </CompactField>
             </div>
           ) : null}
           {mode === 'seq' ? (
             <div className="form-grid">
-              <div className="field field--compact">
-                <label className="field__label" htmlFor="export-from-seq">
-                  {t.fromSeq}
-                </label>
+              <CompactField id="export-from-seq" label={t.fromSeq}>
                 <input
                   id="export-from-seq"
                   name="fromSeq"
@@ -174,11 +166,8 @@ export function ExportForm({ locale, logSize, t }: { locale: string; logSize: nu
                   className="field__input"
                   aria-invalid={invalid}
                 />
-              </div>
-              <div className="field field--compact">
-                <label className="field__label" htmlFor="export-to-seq">
-                  {t.toSeq}
-                </label>
+              </CompactField>
+              <CompactField id="export-to-seq" label={t.toSeq}>
                 <input
                   id="export-to-seq"
                   name="toSeq"
@@ -189,7 +178,7 @@ export function ExportForm({ locale, logSize, t }: { locale: string; logSize: nu
                   className="field__input"
                   aria-invalid={invalid}
                 />
-              </div>
+              </CompactField>
             </div>
           ) : null}
           {invalid ? (

@@ -10,6 +10,7 @@ import { getI18n } from '../../../i18n/locale';
 import type { SearchParams } from '../../../lib/search-params';
 import { HorizontalBars, StackedBars } from './charts';
 import { BUCKETS, loadInsights, parseInsightsParams, RANGES } from './_queries';
+import { CompactField } from '../../../components/field';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { dict } = await getI18n();
@@ -26,10 +27,7 @@ export default async function InsightsPage({ searchParams }: { searchParams: Sea
 
   const filters = (
     <form method="get" action="/insights" className="filters card" aria-label={t.range}>
-      <div className="field field--compact">
-        <label className="field__label" htmlFor="insights-range">
-          {t.range}
-        </label>
+      <CompactField id="insights-range" label={t.range}>
         <select id="insights-range" name="range" className="field__input" defaultValue={params.range}>
           {RANGES.map((r) => (
             <option key={r} value={r}>
@@ -37,11 +35,8 @@ export default async function InsightsPage({ searchParams }: { searchParams: Sea
             </option>
           ))}
         </select>
-      </div>
-      <div className="field field--compact">
-        <label className="field__label" htmlFor="insights-bucket">
-          {t.bucket}
-        </label>
+      </CompactField>
+      <CompactField id="insights-bucket" label={t.bucket}>
         <select id="insights-bucket" name="bucket" className="field__input" defaultValue={params.bucket}>
           {BUCKETS.map((b) => (
             <option key={b} value={b}>
@@ -49,7 +44,7 @@ export default async function InsightsPage({ searchParams }: { searchParams: Sea
             </option>
           ))}
         </select>
-      </div>
+      </CompactField>
       <div className="filters__buttons filters__buttons--flush">
         <button type="submit" className="button button--primary">
           {t.show}

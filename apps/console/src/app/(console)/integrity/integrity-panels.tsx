@@ -13,6 +13,7 @@ import { saveFile } from '../../../lib/download';
 import type { ProblemDetails } from '../../../lib/problem';
 import { partsOf } from './verify-parts';
 import { TitledCard } from '../../../components/titled-card';
+import { CompactField } from '../../../components/field';
 
 type T = Dictionary['integrity'];
 interface Keys {
@@ -221,10 +222,7 @@ export function VerifyRange({ locale, logSize, t }: { locale: string; logSize: n
         <p className="muted">{t.emptyLog}</p>
       ) : (
         <form className="filters filters--plain" onSubmit={onSubmit} noValidate>
-          <div className="field field--compact">
-            <label className="field__label" htmlFor="verify-from">
-              {t.fromSeq}
-            </label>
+          <CompactField id="verify-from" label={t.fromSeq}>
             <input
               id="verify-from"
               name="fromSeq"
@@ -236,11 +234,8 @@ export function VerifyRange({ locale, logSize, t }: { locale: string; logSize: n
               aria-invalid={invalid}
               disabled={running}
             />
-          </div>
-          <div className="field field--compact">
-            <label className="field__label" htmlFor="verify-to">
-              {t.toSeq}
-            </label>
+          </CompactField>
+          <CompactField id="verify-to" label={t.toSeq}>
             <input
               id="verify-to"
               name="toSeq"
@@ -252,7 +247,7 @@ export function VerifyRange({ locale, logSize, t }: { locale: string; logSize: n
               aria-invalid={invalid}
               disabled={running}
             />
-          </div>
+          </CompactField>
           <div className="filters__buttons filters__buttons--flush">
             {running ? (
               <button type="button" className="button button--quiet" onClick={() => abort.current?.abort()}>

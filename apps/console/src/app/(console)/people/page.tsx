@@ -8,6 +8,7 @@ import { format } from '../../../i18n/format';
 import { withQuery } from '../../../lib/client-api';
 import type { SearchParams } from '../../../lib/search-params';
 import { loadPeople, parsePeopleParams } from './_queries';
+import { CompactField } from '../../../components/field';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { dict } = await getI18n();
@@ -28,10 +29,7 @@ export default async function PeoplePage({ searchParams }: { searchParams: Searc
       <PageHeader title={t.title} lead={t.lead} />
       <div className="stack">
         <form className="filters card" method="get" role="search" aria-label={t.search}>
-          <div className="field field--compact field--grow">
-            <label className="field__label" htmlFor="people-q">
-              {t.search}
-            </label>
+          <CompactField id="people-q" label={t.search} hint={t.searchHint} grow>
             <input
               id="people-q"
               name="q"
@@ -41,10 +39,7 @@ export default async function PeoplePage({ searchParams }: { searchParams: Searc
               maxLength={200}
               aria-describedby="people-q-hint"
             />
-            <p id="people-q-hint" className="field__hint">
-              {t.searchHint}
-            </p>
-          </div>
+          </CompactField>
           <div className="filters__buttons">
             <button type="submit" className="button button--primary">
               {t.submit}
