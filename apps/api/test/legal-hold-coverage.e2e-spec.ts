@@ -1,4 +1,4 @@
-import { createMessagingTenant, recall, sendText, type MessagingTenant } from './messaging-fixtures';
+import { createMessagingTenant, placeHold, recall, sendText, type MessagingTenant } from './messaging-fixtures';
 import { startTestApp, type TestApp } from './test-app';
 
 type Coverage = {
@@ -24,11 +24,7 @@ describe('legal hold coverage of a person', () => {
     expect(response.statusCode).toBe(200);
     return response.json();
   };
-  const place = async (payload: Record<string, unknown>): Promise<string> => {
-    const response = await test.request({ method: 'POST', url: '/api/v1/legal-holds', token: tenant.users.compliance.token, payload });
-    expect(response.statusCode).toBe(201);
-    return response.json().id;
-  };
+  const place = (payload: Record<string, unknown>) => placeHold(test, tenant.users.compliance, payload);
   const release = async (id: string) => {
     const response = await test.request({ method: 'DELETE', url: `/api/v1/legal-holds/${id}`, token: tenant.users.compliance.token });
     expect(response.statusCode).toBe(200);
@@ -100,13 +96,7 @@ describe('legal hold coverage of a person', () => {
   });
 
   it('a person of another organisation is not found, and says nothing about its holds', async () => {
-    const onTheirBob = await test.request({
-      method: 'POST',
-      url: '/api/v1/legal-holds',
-      token: other.users.compliance.token,
-      payload: { scope: 'USER', subjectUserId: other.users.bob.id, matter: 'Other organisation matter' },
-    });
-    expect(onTheirBob.statusCode).toBe(201);
+    await placeHold(test, other.users.compliance, { scope: 'USER', subjectUserId: other.users.bob.id, matter: 'Other organisation matter' });
     const response = await get('compliance', other.users.bob.id);
     expect(response.statusCode).toBe(404);
     expect(response.body).not.toContain('Other organisation matter');

@@ -78,6 +78,13 @@ export async function send(test: TestApp, user: TestUser, conversationId: string
   return response.json().id;
 }
 
+/** A legal hold placed by `officer` (a compliance officer); its id. */
+export async function placeHold(test: TestApp, officer: TestUser, payload: Record<string, unknown>): Promise<string> {
+  const response = await test.request({ method: 'POST', url: '/api/v1/legal-holds', token: officer.token, payload });
+  if (response.statusCode !== 201) throw new Error(`placing the hold failed: ${response.statusCode} ${response.body}`);
+  return response.json().id;
+}
+
 export const recall = (test: TestApp, user: TestUser, messageId: string, payload: Record<string, unknown> = {}) =>
   test.request({ method: 'POST', url: `/api/v1/messages/${messageId}/recall`, token: user.token, payload });
 

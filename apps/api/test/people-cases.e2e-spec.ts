@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appendEntries, policyDraft, recalledDraft } from './audit-fixtures';
-import { createMessagingTenant, recall, sendText, type MessagingTenant } from './messaging-fixtures';
+import { createMessagingTenant, placeHold, recall, sendText, type MessagingTenant } from './messaging-fixtures';
 import { startTestApp, type TestApp } from './test-app';
 
 /** The people directory (GET /people) and cases (GET /cases, GET /cases/export): docs/audit-log.md, "Cases". */
@@ -23,13 +23,7 @@ describe('people directory and cases', () => {
     // Carol's message is force-recalled by the compliance officer: carol is its subject, never its actor.
     const carolSaid = await sendText(test, tenant.users.carol, tenant.launch, 'the launch date is 12 May');
     expect((await recall(test, tenant.users.compliance, carolSaid, { force: true, reason: 'leaked date' })).statusCode).toBe(200);
-    const placed = await test.request({
-      method: 'POST',
-      url: '/api/v1/legal-holds',
-      token: tenant.users.compliance.token,
-      payload: { scope: 'USER', subjectUserId: tenant.users.bob.id, matter: 'Smith v. Acme' },
-    });
-    expect(placed.statusCode).toBe(201);
+    await placeHold(test, tenant.users.compliance, { scope: 'USER', subjectUserId: tenant.users.bob.id, matter: 'Smith v. Acme' });
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
