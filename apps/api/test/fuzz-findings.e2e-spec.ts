@@ -105,6 +105,22 @@ describe('fuzzer findings', () => {
     expect(empty.json().code).toBe('MALFORMED_JSON');
   });
 
+  it('reads an empty body declared as JSON on a DELETE as no body (clients send Content-Type on every request)', async () => {
+    const placed = await test.request({
+      method: 'POST',
+      url: '/api/v1/legal-holds',
+      token: tenant.users.compliance.token,
+      payload: { scope: 'TENANT', matter: 'empty body' },
+    });
+    const released = await test.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/legal-holds/${placed.json().id}`,
+      headers: { authorization: `Bearer ${tenant.users.compliance.token}`, 'content-type': 'application/json' },
+      payload: '',
+    });
+    expect(released.statusCode).toBeLessThan(300);
+  });
+
   it('refuses a policy-versions cursor beyond PostgreSQL integers with a 400 problem, not a 500', async () => {
     const response = await test.request({ method: 'GET', url: '/api/v1/policy/versions?cursor=2590866992603130', token: tenant.users.alice.token });
     expectProblem(response, 400);
