@@ -160,7 +160,9 @@ describe('SCIM provisioning', () => {
       expect(changes.json().items.filter((e: { actorId: string }) => e.actorId === serviceAccountId).length).toBeGreaterThanOrEqual(5);
       expect((await auditOf(user.id)).filter((e) => e.action === 'ROLE_CHANGED' && e.actorId === serviceAccountId)).toHaveLength(4);
 
-      expect((await scim('DELETE', `/Groups/${groupId}`)).statusCode).toBe(204);
+      // Identity providers send Content-Type on every request, also with no body: an empty body is no body.
+      expect((await scim('GET', `/Groups/${groupId}`, { headers: { 'content-type': 'application/scim+json' } })).statusCode).toBe(200);
+      expect((await scim('DELETE', `/Groups/${groupId}`, { headers: { 'content-type': 'application/scim+json' } })).statusCode).toBe(204);
       expectScimError(await scim('GET', `/Groups/${groupId}`), 404);
     });
 
@@ -260,13 +262,16 @@ describe('SCIM provisioning', () => {
       expect(login.statusCode).toBe(401);
       expect((await userInList(alice.id))!.active).toBe(false);
 
-      expect((await scim('DELETE', `/Users/${alice.id}`)).statusCode).toBe(204);
+      expect((await scim('DELETE', `/Users/${alice.id}`, { headers: { 'content-type': 'application/json' } })).statusCode).toBe(204);
       expectScimError(await scim('GET', `/Users/${alice.id}`), 404);
       expect((await scim('GET', `/Groups/${groupId}`)).json().members).toEqual([]);
       const after = await api('GET', '/role-grants', tenant.users.compliance.token);
       expect(after.json().items.find((g: { user: { id: string } }) => g.user.id === alice.id)).toBeUndefined();
       const actions = (await auditOf(alice.id)).filter((e) => e.actorId === serviceAccountId).map((e) => e.action);
       expect(actions).toEqual(expect.arrayContaining(['SSO_USER_LINKED', 'DIRECTORY_PERSON_CHANGED', 'USER_DEACTIVATED', 'ROLE_GRANT_REVOKED']));
+      // Deleted after its deactivation: the unlinking is still recorded.
+      const unlinked = await api('GET', `/audit?subjectUserId=${alice.id}&action=DIRECTORY_PERSON_CHANGED&limit=200`, tenant.users.compliance.token);
+      expect(unlinked.json().items.map((e: { details: { change?: string } }) => e.details.change)).toContain('DEPROVISIONED');
     });
 
     it('updates attributes with Replace paths, including emails[type eq "work"].value, and removes members by value list', async () => {

@@ -455,6 +455,7 @@ export const en = {
       serviceAccountRevoked: 'Service account {name} revoked',
       directoryAdded: '{source} added {name}',
       directoryChanged: '{source} changed {name}: {fields}',
+      directoryDeprovisioned: '{source} removed {name} (deprovisioned; the account stays, deactivated)',
       ssoOn: 'Single sign-on with {issuer}',
       ssoOff: 'Single sign-on with {issuer} turned off',
       ssoPasswordOn: 'passwords allowed',

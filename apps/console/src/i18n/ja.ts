@@ -452,6 +452,7 @@ export const ja: Dictionary = {
       serviceAccountRevoked: 'サービスアカウント {name} を失効',
       directoryAdded: '{source} が {name} を追加',
       directoryChanged: '{source} が {name} を変更：{fields}',
+      directoryDeprovisioned: '{source} が {name} を削除（プロビジョニング解除。アカウントは無効のまま残ります）',
       ssoOn: '{issuer} によるシングルサインオン',
       ssoOff: '{issuer} によるシングルサインオンを無効化',
       ssoPasswordOn: 'パスワードでのサインインを許可',

@@ -448,6 +448,7 @@ export const zhCN: Dictionary = {
       serviceAccountRevoked: '吊销了服务账号 {name}',
       directoryAdded: '{source} 添加了 {name}',
       directoryChanged: '{source} 修改了 {name}：{fields}',
+      directoryDeprovisioned: '{source} 移除了 {name}（取消预配；账户保留，已停用）',
       ssoOn: '通过 {issuer} 单点登录',
       ssoOff: '关闭了通过 {issuer} 的单点登录',
       ssoPasswordOn: '允许密码登录',

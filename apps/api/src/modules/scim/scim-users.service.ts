@@ -128,7 +128,7 @@ export class ScimUsersService {
 
   /**
    * SCIM's DELETE: the person is deactivated (sessions end), leaves every group (roles follow) and
-   * is no longer a provisioned User (GET answers 404). The account itself stays: the audit log and
+   * is no longer a provisioned User (GET answers 404), audited as DIRECTORY_PERSON_CHANGED DEPROVISIONED. The account itself stays: the audit log and
    * the messages refer to it; erasure is compliance's decision (docs/audit-log.md, "Personal data").
    */
   async remove(service: ServicePrincipal, id: string, ifMatch: string | undefined, baseUrl: string): Promise<void> {
@@ -140,6 +140,14 @@ export class ScimUsersService {
       await tx.scimGroupMember.deleteMany({ where: { tenantId, userId: current.id } });
       await applyGroupRoles(tx, this.audit, this.grants, service, before);
       await tx.scimUser.delete({ where: { tenantId_userId: { tenantId, userId: current.id } } });
+      // Recorded also when the person was already deactivated: the unlinking itself is a change.
+      await this.audit.append(tx, tenantId, {
+        action: 'DIRECTORY_PERSON_CHANGED',
+        actorId: service.serviceAccountId,
+        subjectUserId: current.id,
+        details: { change: 'DEPROVISIONED', source: 'scim', serviceAccountId: service.serviceAccountId, fields: [] },
+        personal: { userName: current.userName, ...(current.externalId ? { externalId: current.externalId } : {}) },
+      });
     });
   }
 

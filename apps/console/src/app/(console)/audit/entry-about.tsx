@@ -97,6 +97,7 @@ export function summarise(item: AuditEntryView, t: AuditStrings): string {
     case 'SERVICE_ACCOUNT_REVOKED':
       return format(a.serviceAccountRevoked, { name: serviceAccountName(item) });
     case 'DIRECTORY_PERSON_CHANGED':
+      if (d.change === 'DEPROVISIONED') return format(a.directoryDeprovisioned, { source: text(d.source) || '?', name: person });
       return d.change === 'CREATED'
         ? format(a.directoryAdded, { source: text(d.source) || '?', name: person })
         : format(a.directoryChanged, { source: text(d.source) || '?', name: person, fields: list(d.fields).map(text).join(', ') || t.table.none });
