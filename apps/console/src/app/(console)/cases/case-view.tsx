@@ -4,6 +4,7 @@ import type { AuditEntryView } from '@retract/contracts';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useRef, useState, type FormEvent } from 'react';
+import { CursorPager } from '../../../components/cursor-pager';
 import { DayInput } from '../../../components/day-input';
 import { personLabel } from '../../../components/email-text';
 import { describedBy, Field } from '../../../components/field';
@@ -138,20 +139,11 @@ export function CaseView({ locale, params, query, person, items, nextCursor, pro
               ))}
             </ol>
             {items.length === 0 ? <p className="empty">{c.empty}</p> : null}
-            {params.cursor !== undefined || nextCursor !== null ? (
-              <nav className="pager" aria-label={c.timeline}>
-                {params.cursor !== undefined ? (
-                  <Link className="button button--quiet" href={withQuery('/cases', here)}>
-                    {c.newest}
-                  </Link>
-                ) : null}
-                {nextCursor !== null ? (
-                  <Link className="button button--quiet" href={withQuery('/cases', { ...here, cursor: nextCursor })}>
-                    {c.older}
-                  </Link>
-                ) : null}
-              </nav>
-            ) : null}
+            <CursorPager
+              label={c.timeline}
+              first={params.cursor !== undefined ? { href: withQuery('/cases', here), text: c.newest } : undefined}
+              next={nextCursor !== null ? { href: withQuery('/cases', { ...here, cursor: nextCursor }), text: c.older } : undefined}
+            />
           </section>
         </>
       )}

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { CursorPager } from '../../../components/cursor-pager';
 import { EmailText } from '../../../components/email-text';
 import { PageHeader } from '../../../components/page-header';
 import { ServerProblem } from '../../../components/server-problem';
@@ -117,20 +118,11 @@ export default async function PeoplePage({ searchParams }: { searchParams: Searc
               </table>
               {people.data.items.length === 0 ? <p className="empty">{params.q ? format(t.empty, { q: params.q }) : t.emptyAll}</p> : null}
             </div>
-            {params.cursor || people.data.nextCursor ? (
-              <nav className="pager" aria-label={t.listLabel}>
-                {params.cursor ? (
-                  <Link className="button button--quiet" href={withQuery('/people', { q: params.q })}>
-                    {t.first}
-                  </Link>
-                ) : null}
-                {people.data.nextCursor ? (
-                  <Link className="button button--quiet" href={withQuery('/people', { q: params.q, cursor: people.data.nextCursor })}>
-                    {t.next}
-                  </Link>
-                ) : null}
-              </nav>
-            ) : null}
+            <CursorPager
+              label={t.listLabel}
+              first={params.cursor ? { href: withQuery('/people', { q: params.q }), text: t.first } : undefined}
+              next={people.data.nextCursor ? { href: withQuery('/people', { q: params.q, cursor: people.data.nextCursor }), text: t.next } : undefined}
+            />
           </section>
         ) : (
           <ServerProblem problem={people.problem} />
