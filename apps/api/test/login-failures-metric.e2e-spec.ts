@@ -26,7 +26,12 @@ describe('login failures metric', () => {
     const deactivated = await test.request({ method: 'PATCH', url: `/api/v1/users/${carol.id}`, token: admin.token, payload: { active: false } });
     expect(deactivated.statusCode).toBe(200);
     const before = await failures();
-    expect(before).toEqual({ invalid_credentials: expect.any(Number), sso_required: expect.any(Number), throttled: expect.any(Number) });
+    expect(before).toEqual({
+      invalid_credentials: expect.any(Number),
+      sso_required: expect.any(Number),
+      sso_refused: expect.any(Number),
+      throttled: expect.any(Number),
+    });
     const alice = tenant.users.alice.email;
     const statuses = [
       (await login(tenant.slug, `nobody@${tenant.slug}.test`, PASSWORD)).statusCode,
@@ -40,6 +45,7 @@ describe('login failures metric', () => {
     expect(await failures()).toEqual({
       invalid_credentials: before.invalid_credentials + 5,
       sso_required: before.sso_required,
+      sso_refused: before.sso_refused,
       throttled: before.throttled + 1,
     });
   });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '../src/config/config';
 import { createApp } from '../src/http-server';
 import { ProviderAddressRefused, ProviderAddresses } from '../src/modules/identity/provider-fetch';
@@ -144,7 +145,16 @@ describe('single sign-on', () => {
       });
       expect(down.statusCode).toBe(200);
       expect(down.json()).toMatchObject({ ok: false, authorizationEndpoint: null });
-      expect(down.json().problem).toMatch(/Discovery failed/);
+      expect(down.json().problem).toBe(
+        'Discovery failed at http://127.0.0.1:9/nothing/.well-known/openid-configuration: the connection was refused (nothing listens there).',
+      );
+      const missing = await test.request({
+        method: 'POST',
+        url: '/api/v1/sso/test',
+        token: tenant.users.admin.token,
+        payload: { issuer: `${provider.issuer}/elsewhere` },
+      });
+      expect(missing.json().problem).toMatch(/openid-configuration: the provider answered HTTP 404\.$/);
     });
   });
 
@@ -268,11 +278,21 @@ describe('single sign-on', () => {
       expect(me.json().id).toBe(tenant.users.bob.id);
     });
 
+    /** docs/identity.md: every refused sign-in is one warning with its code and organisation, naming no person. */
+    const expectRefusalLogged = (warnings: jest.SpyInstance, code: string, email: string) => {
+      const lines = warnings.mock.calls.filter(([fields]) => (fields as { code?: string })?.code === code);
+      warnings.mockRestore();
+      expect(lines).toEqual([[{ tenant: tenant.slug, tenantId: tenant.id, code, reason: expect.any(String) }, 'single sign-on refused']]);
+      expect(JSON.stringify(lines)).not.toContain(email.slice(email.indexOf('@') + 1));
+    };
+
     it('refuses a domain that is not allowed, and creates nobody', async () => {
       const email = `outsider@elsewhere-${randomBytes(3).toString('hex')}.test`;
       provider.accounts.set(email, { sub: `sub-${randomBytes(4).toString('hex')}`, email, name: 'Outsider' });
+      const warnings = jest.spyOn(Logger.prototype, 'warn');
       const { callback, cookie } = await signIn(email);
       expect(ssoError(callback)).toBe('SSO_DOMAIN_NOT_ALLOWED');
+      expectRefusalLogged(warnings, 'SSO_DOMAIN_NOT_ALLOWED', email);
       expect(cookie).toBeUndefined();
       const [row] = await ownerDb().$queryRaw<{ n: bigint }[]>`SELECT count(*)::bigint AS n FROM users WHERE email = ${email}`;
       expect(Number(row.n)).toBe(0);
@@ -294,7 +314,9 @@ describe('single sign-on', () => {
         payload: { active: false },
       });
       expect(off.statusCode).toBe(200);
+      const warnings = jest.spyOn(Logger.prototype, 'warn');
       expect(ssoError((await signIn(email)).callback)).toBe('SSO_ACCOUNT_DISABLED');
+      expectRefusalLogged(warnings, 'SSO_ACCOUNT_DISABLED', email);
     });
 
     describe('ID token checks (the provider answers a token re-signed with one thing wrong)', () => {
@@ -346,7 +368,7 @@ describe('single sign-on', () => {
         payload: { tenant: tenant.slug, email: tenant.users.bob.email, password: PASSWORD },
       });
       expect(employee.statusCode).toBe(403);
-      expect(employee.json().code).toBe('SSO_REQUIRED');
+      expect(employee.json()).toMatchObject({ code: 'SSO_REQUIRED', title: 'Sign-in through the identity provider is required' });
       const wrong = await test.request({
         method: 'POST',
         url: '/api/v1/auth/login',
@@ -456,6 +478,7 @@ describe('single sign-on', () => {
       expect(probe.statusCode).toBe(200);
       expect(probe.json()).toMatchObject({ ok: false, authorizationEndpoint: null });
       expect(probe.json().problem).toMatch(reason);
+      expect(probe.json().problem).toMatch(/an internal provider must be listed in SSO_ALLOWED_ISSUERS/);
     });
 
     it('reports a discovery document that points the token endpoint at a refused address', async () => {

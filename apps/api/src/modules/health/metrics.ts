@@ -14,14 +14,15 @@ export const httpRequestDuration = new Histogram({
 /**
  * Refused logins by reason. `invalid_credentials` covers unknown organisation, unknown user, wrong
  * password and deactivated account alike, because /metrics is public and must not tell them apart;
- * `throttled` counts attempts refused by the rate limit before their credentials were checked.
+ * `throttled` counts attempts refused by the rate limit before their credentials were checked;
+ * `sso_refused` counts sign-ins through the organisation's provider that were refused (their reason is logged).
  */
-export const LOGIN_FAILURE_REASONS = ['invalid_credentials', 'throttled', 'sso_required'] as const;
+export const LOGIN_FAILURE_REASONS = ['invalid_credentials', 'throttled', 'sso_required', 'sso_refused'] as const;
 export type LoginFailureReason = (typeof LOGIN_FAILURE_REASONS)[number];
 
 export const loginFailures = new Counter({
   name: 'retract_login_failures_total',
-  help: 'Refused login attempts by reason (invalid_credentials, throttled)',
+  help: 'Refused login attempts by reason (invalid_credentials, throttled, sso_required, sso_refused)',
   labelNames: ['reason'] as const,
   registers: [registry],
 });

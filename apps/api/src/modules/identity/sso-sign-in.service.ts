@@ -81,7 +81,6 @@ export class SsoSignIn {
       return { url: url.href, flow: { tenantId: tenantId!, slug, state, nonce, codeVerifier } };
     } catch (error) {
       if (!(error instanceof ProviderError)) throw error;
-      this.logger.warn({ tenantId, code: error.code, reason: error.message }, 'the provider could not be reached to start a sign-in');
       throw new SsoSignInError(error.code, error.message);
     }
   }
@@ -94,10 +93,7 @@ export class SsoSignIn {
       const { claims, idToken } = await this.settings.client.finish(config, new URL(`${ssoRedirectUri(this.config)}?${rawQuery}`), flow);
       return { ...(await this.signIn(flow.tenantId, provider, claims)), idToken };
     } catch (error) {
-      if (error instanceof ProviderError) {
-        this.logger.warn({ tenantId: flow.tenantId, code: error.code, reason: error.message }, 'sign-in through the provider refused');
-        throw new SsoSignInError(error.code, error.message);
-      }
+      if (error instanceof ProviderError) throw new SsoSignInError(error.code, error.message);
       throw error;
     }
   }
@@ -124,7 +120,7 @@ export class SsoSignIn {
     if (!email) throw new SsoSignInError('SSO_TOKEN_INVALID', 'the ID token names no email');
     if (claims.email_verified === false) throw new SsoSignInError('SSO_EMAIL_NOT_VERIFIED', 'the provider says the email is not verified');
     const domain = email.slice(email.lastIndexOf('@') + 1);
-    if (!provider.allowedDomains.includes(domain)) throw new SsoSignInError('SSO_DOMAIN_NOT_ALLOWED', `${domain} is not an allowed domain`);
+    if (!provider.allowedDomains.includes(domain)) throw new SsoSignInError('SSO_DOMAIN_NOT_ALLOWED', "the email's domain is not one of the allowed domains");
     const userId = await this.tenantDb.run({ tenantId }, (tx) => this.findOrCreate(tx, tenantId, provider, claims, email));
     const session = await this.sessions.create({ tenantId }, userId, this.config.SESSION_TTL_SECONDS);
     const { token, expiresAt } = await this.tokens.issue({ userId, tenantId, sessionId: session.id });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Logger, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import {
   SignInOptionsSchema,
   SsoCallbackQuerySchema,
@@ -8,6 +8,7 @@ import {
   SsoTestRequestSchema,
   SsoTestResultSchema,
   type SsoSettingsRequest,
+  type SsoError,
   type SsoTestRequest,
 } from '@retract/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -15,6 +16,7 @@ import { CONFIG, type Config } from '../../config/config';
 import { CurrentPrincipal, type AuthenticatedPrincipal } from '../../common/auth/principal';
 import { setSessionCookie } from '../../common/auth/session-cookie';
 import { Endpoint, PUBLIC, can } from '../../common/endpoint/endpoint';
+import { countLoginFailure } from '../health/metrics';
 import { SsoFlowSealer } from './sso-flow-cookie';
 import { SsoLogoutSealer } from './sso-logout-cookie';
 import { SsoSettingsService } from './sso-settings.service';
@@ -32,6 +34,7 @@ const loginPage = (slug: string | undefined, code: string) => `/login?${new URLS
 export class SsoController {
   private readonly flows: SsoFlowSealer;
   private readonly logouts: SsoLogoutSealer;
+  private readonly logger = new Logger('SsoSignIn');
 
   constructor(
     private readonly settings: SsoSettingsService,
@@ -108,7 +111,7 @@ export class SsoController {
       return reply.redirect(url, 302);
     } catch (error) {
       if (!(error instanceof SsoSignInError)) throw error;
-      return reply.redirect(loginPage(params.tenant, error.code), 302);
+      return this.refused(reply, { slug: params.tenant }, error.code, error.message);
     }
   }
 
@@ -125,8 +128,9 @@ export class SsoController {
   })
   async callback(@Query() query: Record<string, string | undefined>, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const flow = await this.flows.take(request, reply);
-    if (!flow) return reply.redirect(loginPage(undefined, 'SSO_FLOW_EXPIRED'), 302);
-    if (query.error) return reply.redirect(loginPage(flow.slug, 'SSO_PROVIDER_REFUSED'), 302);
+    if (!flow) return this.refused(reply, {}, 'SSO_FLOW_EXPIRED', 'no flow cookie of a sign-in this browser started');
+    const from = { slug: flow.slug, tenantId: flow.tenantId };
+    if (query.error) return this.refused(reply, from, 'SSO_PROVIDER_REFUSED', `the provider answered error=${query.error.slice(0, 64)}`);
     try {
       const rawQuery = request.url.slice(request.url.indexOf('?') + 1);
       const session = await this.signIn.finish(flow, rawQuery);
@@ -135,7 +139,7 @@ export class SsoController {
       return reply.redirect('/login?sso=signed-in', 302);
     } catch (error) {
       if (!(error instanceof SsoSignInError)) throw error;
-      return reply.redirect(loginPage(flow.slug, error.code), 302);
+      return this.refused(reply, from, error.code, error.message);
     }
   }
 
@@ -153,5 +157,15 @@ export class SsoController {
     const logout = await this.logouts.take(request, reply);
     const endSession = logout ? await this.signIn.endSessionUrl(logout) : null;
     return reply.redirect(endSession ?? '/login', 302);
+  }
+
+  /**
+   * Every refused sign-in: one log line with the reason code and the organisation (no personal data:
+   * the reason text names no person), counted as `sso_refused`, then back to the login page saying why.
+   */
+  private refused(reply: FastifyReply, from: { slug?: string; tenantId?: string }, code: SsoError, reason: string) {
+    this.logger.warn({ tenant: from.slug ?? null, tenantId: from.tenantId ?? null, code, reason }, 'single sign-on refused');
+    countLoginFailure('sso_refused');
+    return reply.redirect(loginPage(from.slug, code), 302);
   }
 }
