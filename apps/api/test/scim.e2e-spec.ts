@@ -350,7 +350,9 @@ describe('SCIM provisioning', () => {
     });
 
     it('refuses without a token, with a user’s token, and with a service account lacking the scim scope', async () => {
-      expectScimError(await scim('GET', '/Users', { token: null }), 401);
+      const anonymous = await scim('GET', '/Users', { token: null });
+      expectScimError(anonymous, 401);
+      expect(anonymous.json().detail).toMatch(/service account's token with the scim scope/);
       expectScimError(await scim('GET', '/Users', { token: tenant.users.admin.token }), 403);
       const other = await createServiceAccount(test, tenant.users.admin, ['directory:write']);
       expectScimError(await scim('GET', '/Users', { token: other.token }), 403);

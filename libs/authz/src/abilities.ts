@@ -135,6 +135,9 @@ const SCOPE_RULES: Record<string, readonly [Action, SubjectName]> = {
 /** Whether only a service account's scope reaches the subject (a person's roles never do): a person's token there is the wrong credential. */
 export const isServiceAccountSubject = (subject: SubjectName): boolean => Object.values(SCOPE_RULES).some(([, name]) => name === subject);
 
+/** The service-account scope that reaches the subject, if only one does. */
+export const scopeForSubject = (subject: SubjectName): string | undefined => Object.entries(SCOPE_RULES).find(([, [, name]]) => name === subject)?.[0];
+
 export function serviceRulesFor(principal: ServicePrincipal): AppRule[] {
   const { can, rules } = new AbilityBuilder<AppAbility>(createMongoAbility);
   for (const scope of principal.scopes) {

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Locale } from '@retract/contracts';
-import { isServiceAccountSubject } from '@retract/authz';
+import { isServiceAccountSubject, scopeForSubject } from '@retract/authz';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CONFIG, type Config } from '../../config/config';
 import { ENDPOINT, type EndpointSpec } from '../endpoint/endpoint';
@@ -65,6 +65,10 @@ export class AuthGuard implements CanActivate {
         request.principal = await this.authenticate(request, http.getResponse<FastifyReply>(), write || spec.auditedRead === true, spec);
         return true;
       case 'ability': {
+        const scope = scopeForSubject(spec.access.subject);
+        if (scope && !bearer(request) && !request.cookies?.[SESSION_COOKIE]) {
+          throw unauthenticated(`This route takes a service account's token with the ${scope} scope: Authorization: Bearer rtk_…`);
+        }
         if (this.presentsServiceToken(request)) {
           const service = await this.authenticateService(request, http.getResponse<FastifyReply>());
           if (!service.ability.can(spec.access.action, spec.access.subject)) throw forbidden('The service account has no scope for this route.');

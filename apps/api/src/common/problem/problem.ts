@@ -20,6 +20,7 @@ const TITLES: Partial<Record<ProblemCode, string>> = {
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   UNAUTHENTICATED: 'Authentication required',
   INVALID_CREDENTIALS: 'Invalid credentials',
+  SSO_REQUIRED: 'Sign-in through the identity provider is required',
   FORBIDDEN: 'Not allowed',
   NOT_FOUND: 'Not found',
   CONFLICT: 'Conflict',

@@ -31,6 +31,48 @@ function refusalIn(error: unknown): ProviderAddressRefused | undefined {
 
 const messageOf = (error: unknown) => refusalIn(error)?.message ?? (error instanceof Error ? error.message : String(error));
 
+function* causes(error: unknown): Generator<unknown> {
+  for (let cause = error, depth = 0; cause !== undefined && cause !== null && depth < 6; depth++) {
+    yield cause;
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+}
+
+const SOCKET_FAILURES: Record<string, string> = {
+  ECONNREFUSED: 'the connection was refused (nothing listens there)',
+  ECONNRESET: 'the connection was closed before an answer',
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name could not be resolved now',
+  EHOSTUNREACH: 'the host cannot be reached',
+  ENETUNREACH: 'the network cannot be reached',
+};
+
+/**
+ * What went wrong fetching a discovery document, in words an administrator can act on: the address
+ * refused (and SSO_ALLOWED_ISSUERS for an internal provider), the connection, the timeout, the HTTP
+ * status or an answer that is not JSON; openid-client says only "something went wrong".
+ */
+export function discoveryFailure(error: unknown): string {
+  const refusal = refusalIn(error);
+  if (refusal) return `${refusal.message}; an internal provider must be listed in SSO_ALLOWED_ISSUERS (docs/identity.md)`;
+  for (const cause of causes(error)) {
+    if (cause instanceof Response) {
+      return cause.status === 200 ? 'the answer is not a JSON discovery document' : `the provider answered HTTP ${cause.status}`;
+    }
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && SOCKET_FAILURES[code]) return SOCKET_FAILURES[code];
+    if (code === 'ETIMEDOUT' || (cause instanceof Error && (cause.name === 'AbortError' || cause.name === 'TimeoutError'))) {
+      return `no answer within ${PROVIDER_TIMEOUT_SECONDS} seconds`;
+    }
+    if (typeof code === 'string' && /CERT|SSL|TLS/.test(code)) return `the TLS certificate is not accepted (${code})`;
+  }
+  const deepest = [...causes(error)].filter((c): c is Error => c instanceof Error).at(-1);
+  return deepest?.message ?? messageOf(error);
+}
+
+/** Where discovery looks (OpenID Connect Discovery 1.0 §4). */
+const discoveryUrl = (issuer: string) => `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+
 function classify(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   const message = messageOf(error);
@@ -74,7 +116,7 @@ export class OidcProviderClient {
         this.options(),
       );
     } catch (error) {
-      throw new ProviderError('SSO_PROVIDER_UNREACHABLE', messageOf(error));
+      throw new ProviderError('SSO_PROVIDER_UNREACHABLE', `discovery at ${discoveryUrl(credentials.issuer)} failed: ${discoveryFailure(error)}`);
     }
   }
 
@@ -104,7 +146,7 @@ export class OidcProviderClient {
         problem,
       };
     } catch (error) {
-      const message = messageOf(error);
+      const message = `${discoveryUrl(issuer)}: ${discoveryFailure(error)}`;
       return {
         ok: false,
         issuer,
@@ -113,7 +155,7 @@ export class OidcProviderClient {
         jwksUri: null,
         endSessionEndpoint: null,
         pkceS256: false,
-        problem: `Discovery failed: ${message}`.slice(0, 2000),
+        problem: `Discovery failed at ${message}.`.slice(0, 2000),
       };
     }
   }
