@@ -133,4 +133,24 @@ describe('KEK rotation command', () => {
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/the active KEK local-1 was retired/);
   }, 120_000);
+
+  it('finds the database as npm start does: DATABASE_URL as the retract_app role, with its password', () => {
+    const status = keys('status', {
+      APP_DATABASE_URL: '',
+      DATABASE_URL: ownerUrl,
+      APP_DB_PASSWORD: decodeURIComponent(new URL(appUrl).password),
+      AUDIT_KEKS: `k2:${second}`,
+      AUDIT_KEK_ID: 'k2',
+    });
+    expect(status.stderr).toBe('');
+    expect(status.stdout).toMatch(/^active KEK: k2\n/);
+  });
+
+  it('says what to do when it cannot reach the database, and a status is not a "rotation" that failed', () => {
+    const status = keys('status', { APP_DATABASE_URL: 'postgres://retract_app:x@127.0.0.1:9/retract', AUDIT_KEKS: `k2:${second}`, AUDIT_KEK_ID: 'k2' });
+    expect(status.status).toBe(1);
+    expect(status.stderr).toMatch(
+      /^key status failed: cannot connect to APP_DATABASE_URL \(.*ECONNREFUSED.*\)\. Run it beside a running `npm start` with the same DATABASE_URL/,
+    );
+  });
 });

@@ -76,6 +76,11 @@ export async function enableAppRole(ownerUrl: string, password: string): Promise
     await client.query(`ALTER ROLE ${APP_ROLE} WITH LOGIN PASSWORD '${escaped}'`);
     await client.query(`GRANT CONNECT ON DATABASE ${quoteIdent(databaseName(ownerUrl))} TO ${APP_ROLE}`);
   });
+  return appRoleUrl(ownerUrl, password);
+}
+
+/** The owner's URL as the least-privilege app role with `password` (what `npm start` gives the API). */
+export function appRoleUrl(ownerUrl: string, password: string): string {
   const url = new URL(ownerUrl);
   url.username = APP_ROLE;
   url.password = encodeURIComponent(password);

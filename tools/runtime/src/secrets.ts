@@ -5,6 +5,8 @@ import { dirname } from 'node:path';
 export interface LocalSecrets {
   JWT_SECRET: string;
   AUDIT_KEK: string;
+  /** The id of AUDIT_KEK once `npm run keys -- rotate` replaced the generated one (docs/keys.md); local-1 until then. */
+  AUDIT_KEK_ID?: string;
   APP_DB_PASSWORD: string;
   EMBEDDED_PG_PASSWORD: string;
 }

@@ -12,6 +12,8 @@ async function main(): Promise<void> {
   const env = process.env;
   const production = env.NODE_ENV === 'production';
   const secrets = loadOrCreateLocalSecrets(join(ROOT, '.data', 'secrets.json'));
+  // A rotation replaced the generated KEK in the file with the new one and its id (docs/keys.md, "Rotation"): the seed and the API use both.
+  if (!env.AUDIT_KEK && !env.AUDIT_KEK_ID && secrets.AUDIT_KEK_ID) env.AUDIT_KEK_ID = secrets.AUDIT_KEK_ID;
   const apiPort = Number(env.API_PORT ?? 3001);
   const consolePort = Number(env.PORT ?? 3000);
   const children: Managed[] = [];

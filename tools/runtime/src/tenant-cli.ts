@@ -1,7 +1,7 @@
 import { CreateTenantRequestSchema } from '@retract/contracts';
 import { createDb } from '@retract/db';
 import { parseArgs } from 'node:util';
-import { localEmbeddedAppUrl } from './local-app-url';
+import { localAppDatabase } from './local-app-url';
 import { ProblemException } from '../../../apps/api/src/common/problem/problem';
 import { provisionTenant } from '../../../apps/api/src/modules/tenants/provision-tenant';
 import { TENANT_INITIALIZERS } from '../../../apps/api/src/modules/tenants/tenant-initializers';
@@ -43,7 +43,7 @@ async function main(): Promise<number> {
     for (const issue of parsed.error.issues) process.stderr.write(`${issue.path.join('.') || 'input'}: ${issue.message}\n`);
     return 2;
   }
-  const url = process.env.APP_DATABASE_URL ?? localEmbeddedAppUrl();
+  const url = localAppDatabase(process.env)?.url;
   if (!url) {
     process.stderr.write('APP_DATABASE_URL is required (the retract_app connection string), or run `npm start` first to use the embedded database\n');
     return 2;

@@ -19,7 +19,8 @@ export interface RotationCounts {
   messagesSealed: number;
 }
 
-export type RotationProgress = (event: { tenant: number; tenants: number; tenantId: string; counts: RotationCounts }) => void;
+/** After every batch, with the organisation's counts so far; `done` once the organisation is finished. */
+export type RotationProgress = (event: { tenant: number; tenants: number; tenantId: string; counts: RotationCounts; done: boolean }) => void;
 
 const BATCH = 500;
 
@@ -57,11 +58,15 @@ export class KeyRotation {
     const tenants = await this.tenants();
     for (const [i, tenantId] of tenants.entries()) {
       const counts: RotationCounts = { dataKeys: 0, signingKeys: 0, webhookSecrets: 0, ssoClientSecrets: 0, messageKeys: 0, messagesSealed: 0 };
-      const report = () => progress({ tenant: i + 1, tenants: tenants.length, tenantId, counts });
-      counts.dataKeys = await this.inBatches(tenantId, (tx) => this.rewrapDataKeys(tx, tenantId), report);
-      counts.signingKeys = await this.inBatches(tenantId, (tx) => this.rewrapSigningKeys(tx, tenantId), report);
-      counts.webhookSecrets = await this.inBatches(tenantId, (tx) => this.rewrapWebhookSecrets(tx, tenantId), report);
-      counts.ssoClientSecrets = await this.inBatches(tenantId, (tx) => this.rewrapSsoClientSecret(tx, tenantId), report);
+      const report = (done = false) => progress({ tenant: i + 1, tenants: tenants.length, tenantId, counts: { ...counts }, done });
+      const counted = (key: keyof RotationCounts) => (n: number) => {
+        counts[key] = n;
+        report();
+      };
+      await this.inBatches(tenantId, (tx) => this.rewrapDataKeys(tx, tenantId), counted('dataKeys'));
+      await this.inBatches(tenantId, (tx) => this.rewrapSigningKeys(tx, tenantId), counted('signingKeys'));
+      await this.inBatches(tenantId, (tx) => this.rewrapWebhookSecrets(tx, tenantId), counted('webhookSecrets'));
+      await this.inBatches(tenantId, (tx) => this.rewrapSsoClientSecret(tx, tenantId), counted('ssoClientSecrets'));
       let after = '00000000-0000-0000-0000-000000000000';
       for (;;) {
         const batch = await inTenantSql(this.pool, { tenantId }, (tx) => this.rewrapMessages(tx, tenantId, after));
@@ -72,7 +77,7 @@ export class KeyRotation {
         after = batch.last;
       }
       for (const key of Object.keys(total) as (keyof RotationCounts)[]) total[key] += counts[key];
-      report();
+      report(true);
     }
     return total;
   }
@@ -116,13 +121,14 @@ export class KeyRotation {
     return { retired, inUse: left };
   }
 
-  private async inBatches(tenantId: string, batch: (tx: SqlTx) => Promise<number>, report: () => void): Promise<number> {
+  /** Runs `batch` until it does less than a full batch, reporting the running count after each. */
+  private async inBatches(tenantId: string, batch: (tx: SqlTx) => Promise<number>, report: (soFar: number) => void): Promise<void> {
     let done = 0;
     for (;;) {
       const n = await inTenantSql(this.pool, { tenantId }, batch);
       done += n;
-      report();
-      if (n < BATCH) return done;
+      report(done);
+      if (n < BATCH) return;
     }
   }
 
