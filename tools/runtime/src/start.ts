@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DEMO_PASSWORD, DEMO_TENANTS, seedDemo } from '../../../prisma/seed/demo';
 import { isEmpty } from './database';
+import { demoLoginLines, passwordSignInOff } from './demo-logins';
 import { loadOrCreateLocalSecrets } from './secrets';
 import { onStopRequest, stopAllProcesses, type Managed } from './processes';
 import { ROOT, buildConsole, consoleBuildIsCurrent, prepareDatabase, startApi, startConsole, waitForHttp } from './stack';
@@ -80,10 +81,11 @@ async function main(): Promise<void> {
     log(`  API       http://localhost:${apiPort}/api/v1/…  (docs http://localhost:${apiPort}/api/docs, OpenAPI http://localhost:${apiPort}/api/openapi.json)`);
     if (!production) {
       log('  demo logins (password: ' + DEMO_PASSWORD + ')');
-      for (const tenant of DEMO_TENANTS) {
-        const users = [tenant.admin, ...tenant.users].map((user) => `${user.email} (${user.roles.join('+')})`).join(', ');
-        log(`    organisation "${tenant.slug}": ${users}`);
-      }
+      const passwordOff = await passwordSignInOff(
+        database.appUrl,
+        DEMO_TENANTS.map((tenant) => tenant.slug),
+      ).catch(() => new Set<string>());
+      for (const line of demoLoginLines(DEMO_TENANTS, passwordOff)) log(line);
     }
     log('  Ctrl-C stops everything');
   } catch (error) {
