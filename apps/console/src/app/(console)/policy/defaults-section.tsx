@@ -3,7 +3,7 @@
 import type { PolicySettings } from '@retract/contracts';
 import type { Dictionary } from '../../../i18n/en';
 import { DurationField, NumberField, ReasonField, TypesField } from './policy-fields';
-import { RANGES, setField, type Errors } from './policy-model';
+import { RANGES, setReasonRule, type Errors } from './policy-model';
 import type { DurationDrafts } from './use-policy-form';
 import { TitledCard } from '../../../components/titled-card';
 
@@ -123,9 +123,7 @@ export function DefaultsSection({
             durations={durations}
             locale={locale}
             t={t}
-            onChange={(mode, after) =>
-              onChange(setField(setField(settings, 'requireReason', mode), 'reasonAfterSeconds', mode === 'AFTER_SECONDS' ? after : undefined))
-            }
+            onChange={(mode, after) => onChange(setReasonRule(settings, mode, after))}
           />
         </fieldset>
       </div>

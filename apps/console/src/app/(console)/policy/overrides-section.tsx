@@ -5,7 +5,17 @@ import { useState, type ReactNode } from 'react';
 import type { Dictionary } from '../../../i18n/en';
 import { format } from '../../../i18n/format';
 import { DurationField, FieldShell, NumberField, ReasonField, TypesField } from './policy-fields';
-import { addOverrideField, getField, OVERRIDE_FIELDS, overrideFields, setField, targetKey, type Errors, type OverrideField } from './policy-model';
+import {
+  addOverrideField,
+  getField,
+  OVERRIDE_FIELDS,
+  overrideFields,
+  setField,
+  setReasonRule,
+  targetKey,
+  type Errors,
+  type OverrideField,
+} from './policy-model';
 import type { DurationDrafts } from './use-policy-form';
 import { TitledCard } from '../../../components/titled-card';
 
@@ -265,9 +275,7 @@ function OverrideSetting({
             durations={durations}
             locale={locale}
             t={t}
-            onChange={(mode, after) =>
-              onChange(setField(setField(settings, 'requireReason', mode), 'reasonAfterSeconds', mode === 'AFTER_SECONDS' ? after : undefined))
-            }
+            onChange={(mode, after) => onChange(setReasonRule(settings, mode, after))}
           />
         </div>
       );

@@ -12,6 +12,7 @@ import {
   humanDuration,
   overrideFields,
   setField,
+  setReasonRule,
   shownDraft,
   validatePolicy,
   type DurationDraft,
@@ -113,6 +114,10 @@ describe('override editing', () => {
   });
   it('drops reasonAfterSeconds when the reason rule changes', () => {
     expect(setField({ requireReason: 'AFTER_SECONDS', reasonAfterSeconds: 60 }, 'requireReason', 'ALWAYS')).toEqual({ requireReason: 'ALWAYS' });
+  });
+  it('sets a reason rule with its delay only when the rule waits', () => {
+    expect(setReasonRule({ windowSeconds: 120 }, 'AFTER_SECONDS', 90)).toEqual({ windowSeconds: 120, requireReason: 'AFTER_SECONDS', reasonAfterSeconds: 90 });
+    expect(setReasonRule({ requireReason: 'AFTER_SECONDS', reasonAfterSeconds: 60 }, 'NEVER', 90)).toEqual({ requireReason: 'NEVER' });
   });
 });
 

@@ -181,6 +181,11 @@ export function setField<S extends Partial<PolicySettings> | PolicySettingsOverr
   return next as S;
 }
 
+/** A copy of `s` with the reason rule `mode`, waiting `after` seconds when the mode is AFTER_SECONDS (defaults and overrides alike). */
+export function setReasonRule<S extends Partial<PolicySettings> | PolicySettingsOverride>(s: S, mode: PolicySettings['requireReason'], after?: number): S {
+  return setField(setField(s, 'requireReason', mode), 'reasonAfterSeconds', mode === 'AFTER_SECONDS' ? after : undefined);
+}
+
 /** Adding a field to an override starts from the organisation's current default. */
 export function addOverrideField(s: PolicySettingsOverride, field: OverrideField, defaults: PolicySettings): PolicySettingsOverride {
   let next = setField(s, field, structuredClone(getField(defaults, field)));
