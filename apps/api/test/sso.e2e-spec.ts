@@ -5,7 +5,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '../src/config/config';
 import { createApp } from '../src/http-server';
 import { ProviderAddressRefused, ProviderAddresses } from '../src/modules/identity/provider-fetch';
-import { CookieJar, signInAtProvider, startTestProvider, type TestProvider } from './fixtures/oidc-test-provider';
+import { CookieJar, signInAtProvider, startTestProvider, type TestProvider } from '../../../tools/runtime/src/testing/oidc-test-provider';
 import { PASSWORD, createTenant, ownerDb, requireEnv, startTestApp, type TestApp, type TestTenant } from './test-app';
 
 /**

@@ -1,7 +1,4 @@
-// The API tests declare the part of oidc-provider (which ships no types) that their provider uses.
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference
-/// <reference path="../../api/test/fixtures/oidc-provider.d.ts" />
-import { startTestProvider, type TestAccount } from '../../api/test/fixtures/oidc-test-provider';
+import { startTestProvider, type TestAccount } from '../../../tools/runtime/src/testing/oidc-test-provider';
 
 /**
  * The API tests' OpenID provider (oidc-provider, ESM only) in a process of its own, for the browser
