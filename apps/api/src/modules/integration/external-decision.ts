@@ -54,8 +54,6 @@ export function decisionView(decision: RecallDecision, sentAt: Date, senderName:
     ...(decision.allowed && decision.reEditUntil ? { reEditUntil: decision.reEditUntil.toISOString() } : {}),
     ...(!decision.allowed && decision.retryAfterSeconds !== undefined ? { retryAfterSeconds: decision.retryAfterSeconds } : {}),
     // A refusal's notices say why it was refused (the catalog its problem details use), never that the message was recalled.
-    notices: decision.allowed
-      ? recallNotices({ senderName, kind: decision.forced ? 'FORCED' : 'SENDER' })
-      : problemDetailTexts(decision.explanation),
+    notices: decision.allowed ? recallNotices({ senderName, kind: decision.forced ? 'FORCED' : 'SENDER' }) : problemDetailTexts(decision.explanation),
   };
 }
