@@ -286,7 +286,8 @@ test.describe('single sign-on through the organisation’s provider', () => {
     expect(off.body).toMatchObject({ active: false });
     expect((await whoAmI(page)).status).toBe(401);
     await page.reload();
-    await expect(page).toHaveURL(/\/login/);
+    await expect(page).toHaveURL(/\/login\?ended=session/);
+    await expect(page.getByTestId('session-ended')).toContainText('Your session was ended');
 
     // Signing in through the provider again is refused: the account is deactivated.
     await chooseOrganisation(page);

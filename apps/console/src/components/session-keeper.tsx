@@ -30,7 +30,7 @@ export function SessionKeeper() {
       lastCheck.current = now;
       fetch('/api/v1/me', { headers: { accept: 'application/json' }, cache: 'no-store' })
         .then((res) => {
-          if (res.status === 401) window.location.assign(loginHref(`${window.location.pathname}${window.location.search}`));
+          if (res.status === 401) window.location.assign(loginHref(`${window.location.pathname}${window.location.search}`, true));
         })
         .catch(() => {
           // offline or API down: the next page load reports it

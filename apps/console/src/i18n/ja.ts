@@ -39,6 +39,7 @@ export const ja: Dictionary = {
     title: 'サインイン',
     pageTitle: 'サインイン',
     intro: '所属組織の Retract コンソールにサインインします。',
+    sessionEnded: 'セッションは終了しました。有効期限が切れたか、別の場所でサインアウトしたか、組織が終了しました（管理者またはディレクトリがアカウントを無効化しました）。続行するには再度サインインしてください。',
     tenant: '組織',
     tenantHint: '組織の短い名前です（例：「acme」）。',
     email: 'メールアドレス',

@@ -38,6 +38,7 @@ export const zhCN: Dictionary = {
     title: '登录',
     pageTitle: '登录',
     intro: '登录你所在组织的 Retract 控制台。',
+    sessionEnded: '你的会话已结束：会话已过期、你在其他地方退出登录，或你的组织结束了它（管理员或其目录停用了该账户）。请重新登录以继续。',
     tenant: '组织',
     tenantHint: '你所在组织的简称，例如“acme”。',
     email: '邮箱',

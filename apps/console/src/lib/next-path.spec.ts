@@ -36,4 +36,9 @@ describe('loginHref', () => {
   it('never carries an unsafe next', () => {
     expect(loginHref('//evil.example')).toBe('/login');
   });
+
+  it('says when a session the API no longer accepts was ended', () => {
+    expect(loginHref('/audit', true)).toBe('/login?ended=session&next=%2Faudit');
+    expect(loginHref('/', true)).toBe('/login?ended=session');
+  });
 });

@@ -13,9 +13,11 @@ export function safeNextPath(value: unknown): string {
   return value;
 }
 
-export function loginHref(next: string): string {
+/** `ended`: the browser had a session the API no longer accepts; the login page says so. */
+export function loginHref(next: string, ended = false): string {
   const safe = safeNextPath(next);
-  return safe === '/' ? '/login' : `/login?next=${encodeURIComponent(safe)}`;
+  const query = [...(ended ? ['ended=session'] : []), ...(safe === '/' ? [] : [`next=${encodeURIComponent(safe)}`])].join('&');
+  return query ? `/login?${query}` : '/login';
 }
 
 /** Request header through which src/proxy.ts tells server layouts which page was asked for. */

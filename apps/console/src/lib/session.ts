@@ -43,7 +43,8 @@ export async function requestedPath(): Promise<string> {
  */
 export async function requireSession(): Promise<Session> {
   const session = await getSession();
-  if (!session) redirect(loginHref(await requestedPath()));
+  // A session cookie the API refuses: the session expired or was ended (sign-out elsewhere, deactivation).
+  if (!session) redirect(loginHref(await requestedPath(), (await cookies()).has(SESSION_COOKIE)));
   if (session.me.mustChangePassword) redirect(`/change-password?next=${encodeURIComponent(safeNextPath(await requestedPath()))}`);
   return session;
 }

@@ -46,6 +46,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
       <div className="auth__card card">
         <h1 className="auth__title">{dict.login.title}</h1>
         <p className="muted">{dict.login.intro}</p>
+        {firstParam(params.ended) === 'session' ? (
+          <p className="form__alert form__alert--info" role="status" data-testid="session-ended">
+            {dict.login.sessionEnded}
+          </p>
+        ) : null}
         <LoginForm
           locale={locale}
           next={next}

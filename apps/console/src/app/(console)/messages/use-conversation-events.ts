@@ -4,6 +4,7 @@ import type { EventEnvelope, MessageView } from '@retract/contracts';
 import { useRef } from 'react';
 import type { StreamStatus } from '../../../lib/event-stream';
 import { callApi } from '../../../lib/client-api';
+import { loginHref } from '../../../lib/next-path';
 import { useEventStream } from '../../../lib/use-event-stream';
 import { asRecalled } from './message-list-model';
 import { readMessage, sendReceipt } from './messages-api';
@@ -90,7 +91,7 @@ export function useConversationEvents(openId: string | null, meId: string, list:
     // The API refused the stream: if the session has ended, sign in again and come back.
     onRefused: () =>
       void callApi('/api/v1/me').then((res) => {
-        if (!res.ok && res.status === 401) window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+        if (!res.ok && res.status === 401) window.location.assign(loginHref(window.location.pathname + window.location.search, true));
       }),
   });
 }
