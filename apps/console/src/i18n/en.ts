@@ -41,7 +41,8 @@ export const en = {
     title: 'Sign in',
     pageTitle: 'Sign in',
     intro: 'Sign in to your organisation’s Retract console.',
-    sessionEnded: 'Your session was ended: it expired, you signed out elsewhere, or your organisation ended it (an administrator or its directory deactivated the account). Sign in again to continue.',
+    sessionEnded:
+      'Your session was ended: it expired, you signed out elsewhere, or your organisation ended it (an administrator or its directory deactivated the account). Sign in again to continue.',
     tenant: 'Organisation',
     tenantHint: 'The short name of your organisation, for example “acme”.',
     email: 'Email',
