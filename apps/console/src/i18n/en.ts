@@ -446,6 +446,7 @@ export const en = {
       contentErased: 'Erased {name}: {count} content keys destroyed',
       erasureRefused: 'Erasure of {name} refused: {count} legal holds cover them',
       retentionShredded: 'Content older than {days} days shredded: {count} keys destroyed',
+      exportCase: 'Case bundle for {target}, {count} entries',
       exportCreated: '{format} export of entries {from}–{to}',
       contentViewed: 'Viewed the recalled content of entry {seq}',
       webhookAdded: 'Webhook added: {url} ({count} event types)',

@@ -443,6 +443,7 @@ export const ja: Dictionary = {
       contentErased: '{name} を消去：コンテンツ鍵 {count} 個を破棄',
       erasureRefused: '{name} の消去を拒否：{count} 件のリーガルホールドが対象',
       retentionShredded: '{days} 日より古いコンテンツを破棄：鍵 {count} 個',
+      exportCase: '{target} のケースバンドル、{count} 件のエントリー',
       exportCreated: '{format} エクスポート、エントリー {from}–{to}',
       contentViewed: 'エントリー {seq} の取り消されたコンテンツを閲覧',
       webhookAdded: 'Webhook を追加：{url}（イベント種別 {count} 件）',

@@ -438,6 +438,7 @@ export const zhCN: Dictionary = {
       contentErased: '擦除了 {name}：销毁 {count} 个内容密钥',
       erasureRefused: '拒绝擦除 {name}：{count} 项法律保全覆盖此人',
       retentionShredded: '粉碎了超过 {days} 天的内容：销毁 {count} 个密钥',
+      exportCase: '{target} 的案件文件包，{count} 条条目',
       exportCreated: '{format} 导出，条目 {from}–{to}',
       contentViewed: '查看了条目 {seq} 的被撤回内容',
       webhookAdded: '添加了 Webhook：{url}（{count} 种事件）',

@@ -48,4 +48,18 @@ describe('the audit About cell (docs/audit-log.md, "Browsing")', () => {
   it('names directory changes for what they are, whichever system made them', () => {
     expect(getDictionary('en').auditActions.DIRECTORY_PERSON_CHANGED).toBe('Directory: person added or changed');
   });
+
+  it.each(CONSOLE_LOCALES)('says a case bundle export is a case bundle, of whom and how long, in %s', (locale) => {
+    const t = strings(locale);
+    const about = summarise(entry('EXPORT_CREATED', { format: 'case', entries: 23, from: null, to: null }), t);
+    expect(about).toContain('Bob Brown');
+    expect(about).toContain('23');
+    expect(about).not.toContain('?');
+    const conversation = { ...entry('EXPORT_CREATED', { format: 'case', entries: 4 }), subject: null, subjectUserId: null };
+    expect(summarise({ ...conversation, conversationId: 'c0ffee00-0000-4000-8000-000000000009' }, t)).toContain('c0ffee00');
+  });
+
+  it('says a case bundle export in words', () => {
+    expect(summarise(entry('EXPORT_CREATED', { format: 'case', entries: 23 }), strings('en'))).toBe('Case bundle for Bob Brown, 23 entries');
+  });
 });

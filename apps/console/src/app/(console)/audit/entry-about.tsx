@@ -74,6 +74,7 @@ export function summarise(item: AuditEntryView, t: AuditStrings): string {
     case 'RETENTION_SHREDDED':
       return format(a.retentionShredded, { days: text(d.retentionDays) || '?', count: countOf(item, 'dataKeyIds') });
     case 'EXPORT_CREATED':
+      if (d.format === 'case') return format(a.exportCase, { target: caseTarget(item, t), count: text(d.entries) || '?' });
       return format(a.exportCreated, {
         format: d.format === 'csv' ? 'CSV' : 'JSON Lines',
         from: text(d.fromSeq) || '?',
@@ -131,6 +132,12 @@ function holdTarget(item: AuditEntryView, t: AuditStrings): string {
     default:
       return a.holdWithheld;
   }
+}
+
+/** Whom or what a case bundle was exported for: the case's person, else its conversation. */
+function caseTarget(item: AuditEntryView, t: AuditStrings): string {
+  if (item.subjectUserId || !item.conversationId) return personName(item, t);
+  return format(t.audit.about.holdConversation, { id: shortId(item.conversationId) });
 }
 
 /** "Version 3 → 4: Recall window 120 → 600; Grace 5 → 10 and 2 more". */

@@ -9,6 +9,8 @@ import { getI18n } from '../../../i18n/locale';
 import { ExportForm } from './export-form';
 import { loadExports } from './_queries';
 import { TitledCard } from '../../../components/titled-card';
+import { auditStrings } from '../audit/audit-strings';
+import { summarise } from '../audit/entry-about';
 
 export async function generateMetadata(): Promise<Metadata> {
   const { dict } = await getI18n();
@@ -19,6 +21,7 @@ export default async function ExportsPage() {
   const { recent, logSize } = await loadExports();
   const { locale, dict } = await getI18n();
   const t = dict.exports;
+  const audit = auditStrings(dict);
   return (
     <>
       <PageHeader title={t.title} lead={t.lead} />
@@ -40,6 +43,7 @@ export default async function ExportsPage() {
                 },
                 { header: dict.audit.columns.time, className: 'muted', cell: (item) => formatUtc(locale, item.occurredAt) },
                 { header: dict.audit.columns.actor, cell: (item) => item.actor?.displayName ?? dict.table.unknownPerson },
+                { header: dict.audit.columns.about, cell: (item) => summarise(item, audit) },
               ]}
               rows={recent.data.items}
               rowKey={(item) => item.seq}
