@@ -101,6 +101,11 @@ describe('people directory and cases', () => {
       ).toBe(true);
       const seqs = timeline.json().items.map((entry: { seq: number }) => entry.seq);
       expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+      // Every person is named, as on the audit list: the officer who acted and carol it is about.
+      expect(timeline.json().items.find((entry: { action: string }) => entry.action === 'MESSAGE_RECALLED')).toMatchObject({
+        actor: { id: tenant.users.compliance.id, displayName: expect.any(String) },
+        subject: { id: tenant.users.carol.id, displayName: 'carol' },
+      });
     });
 
     it('holds a conversation’s entries, narrowed to a period', async () => {

@@ -21,6 +21,7 @@ import type { ProblemDetails } from '../../../lib/problem';
 import { AuditEntry, type Viewer } from '../audit/_detail/audit-detail';
 import type { AuditStrings } from '../audit/audit-browser';
 import { CaseExport, type CaseQuery } from './case-export';
+import { timelinePeople } from './timeline-people';
 import type { CaseParams } from './_queries';
 
 export interface CaseStrings {
@@ -64,11 +65,6 @@ export function CaseView({ locale, params, query, person, items, nextCursor, pro
     const seq = lastOpener.current;
     if (seq !== null) requestAnimationFrame(() => listRef.current?.querySelector<HTMLButtonElement>(`[data-seq="${seq}"]`)?.focus());
   }, [openEntry]);
-
-  const names = new Map<string, string>();
-  if (params.person && person) names.set(params.person, person.displayName);
-  for (const item of items ?? []) if (item.actor) names.set(item.actor.id, item.actor.displayName);
-  const nameOf = (id: string) => names.get(id) ?? shortId(id);
 
   const heading =
     params.person && params.conversation
@@ -119,12 +115,7 @@ export function CaseView({ locale, params, query, person, items, nextCursor, pro
                     {c.open}
                   </button>
                   <p className="case-timeline__meta">
-                    {[
-                      format(c.by, { name: item.actorId ? (item.actor ? item.actor.displayName : nameOf(item.actorId)) : c.system }),
-                      item.subjectUserId && item.subjectUserId !== item.actorId ? format(c.about, { name: nameOf(item.subjectUserId) }) : null,
-                    ]
-                      .filter(Boolean)
-                      .join(' · ')}
+                    {timelinePeople(item, c)}
                     {item.conversationId ? (
                       <>
                         {' · '}
