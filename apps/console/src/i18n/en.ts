@@ -428,8 +428,6 @@ export const en = {
       policyChanged: 'Version {from} → {to}: {changes}',
       policyNoChanges: 'no settings changed',
       andMore: '{list} and {count} more',
-      overrideField: '{field} for {target}',
-      overrideWhole: 'Override for {target}',
       roleChanged: '{name}: roles {from} → {to}',
       userCreated: 'Created {name} ({roles})',
       userDeactivated: 'Deactivated {name}',

@@ -425,8 +425,6 @@ export const ja: Dictionary = {
       policyChanged: 'バージョン {from} → {to}：{changes}',
       policyNoChanges: '設定の変更なし',
       andMore: '{list} ほか {count} 件',
-      overrideField: '{target} の{field}',
-      overrideWhole: '{target} のオーバーライド',
       roleChanged: '{name}：ロール {from} → {to}',
       userCreated: '{name} を作成（{roles}）',
       userDeactivated: '{name} を無効化',

@@ -420,8 +420,6 @@ export const zhCN: Dictionary = {
       policyChanged: '版本 {from} → {to}：{changes}',
       policyNoChanges: '没有设置变更',
       andMore: '{list}，另有 {count} 项',
-      overrideField: '{target} 的{field}',
-      overrideWhole: '{target} 的覆盖规则',
       roleChanged: '{name}：角色 {from} → {to}',
       userCreated: '创建了 {name}（{roles}）',
       userDeactivated: '停用了 {name}',

@@ -25,7 +25,7 @@ export interface AuditStrings {
   denialCodes: Dictionary['denialCodes'];
   rules: Dictionary['rules'];
   roles: Dictionary['roles'];
-  policyFields: Dictionary['policy']['fields'];
+  policy: Dictionary['policy'];
   personPicker: Dictionary['personPicker'];
 }
 

@@ -10,7 +10,7 @@ export function auditStrings(dict: Dictionary): AuditStrings {
     denialCodes: dict.denialCodes,
     rules: dict.rules,
     roles: dict.roles,
-    policyFields: dict.policy.fields,
+    policy: dict.policy,
     personPicker: dict.personPicker,
   };
 }

@@ -58,7 +58,7 @@ export function AuditTable({ items, locale, openSeq, empty, bodyRef, onOpen, onF
       cell: (item) => <span className={`action action--${actionTone(item.action)}`}>{t.auditActions[item.action] ?? item.action}</span>,
     },
     { header: t.audit.columns.actor, cell: (item) => <ActorCell item={item} t={t} onFilter={onFilter} /> },
-    { header: t.audit.columns.about, className: 'cell-about', cell: (item) => <EntryAbout item={item} t={t} /> },
+    { header: t.audit.columns.about, className: 'cell-about', cell: (item) => <EntryAbout item={item} locale={locale} t={t} /> },
     { header: t.audit.columns.flags, cell: (item) => <FlagsCell item={item} t={t} onFilter={onFilter} /> },
   ];
 

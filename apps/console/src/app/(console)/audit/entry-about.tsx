@@ -1,6 +1,7 @@
 import type { AuditEntryView } from '@retract/contracts';
 import { format } from '../../../i18n/format';
 import { ruleLabel, shortId } from '../../../lib/labels';
+import { diffPathLabel, diffValue } from '../policy/policy-model';
 import type { AuditStrings } from './audit-browser';
 
 type Details = Record<string, unknown>;
@@ -15,13 +16,13 @@ const countOf = (item: AuditEntryView, key: string) => item.abridged[key] ?? lis
  * columns and clear details a page carries (docs/audit-log.md, "Browsing"). The entry's own panel
  * has everything; this is what lets a reader scan the table.
  */
-export function EntryAbout({ item, t }: { item: AuditEntryView; t: AuditStrings }) {
+export function EntryAbout({ item, locale, t }: { item: AuditEntryView; locale: string; t: AuditStrings }) {
   const reason = item.reason ? (
     <span className="cell-reason">“{item.reason}”</span>
   ) : item.personalData === 'ERASED' ? (
     <span className="muted">{t.audit.reasonErased}</span>
   ) : null;
-  const summary = summarise(item, t);
+  const summary = summarise(item, t, locale);
   return (
     <>
       {item.denialCode ? (
@@ -37,7 +38,7 @@ export function EntryAbout({ item, t }: { item: AuditEntryView; t: AuditStrings 
 }
 
 /** What the About cell says of an entry (without its refusal badge, rule and reason). */
-export function summarise(item: AuditEntryView, t: AuditStrings): string {
+export function summarise(item: AuditEntryView, t: AuditStrings, locale: string): string {
   const a = t.audit.about;
   const d: Details = item.details;
   const person = personName(item, t);
@@ -53,7 +54,7 @@ export function summarise(item: AuditEntryView, t: AuditStrings): string {
     case 'MESSAGE_REEDITED':
       return format(a.reedited, { name: person, seq: text(d.recallAuditSeq) || '?' });
     case 'POLICY_CHANGED':
-      return policyChange(item, t);
+      return policyChange(item, t, locale);
     case 'ROLE_CHANGED':
       return format(a.roleChanged, { name: person, from: roles(d.from), to: roles(d.to) });
     case 'USER_CREATED':
@@ -140,33 +141,17 @@ function caseTarget(item: AuditEntryView, t: AuditStrings): string {
   return format(t.audit.about.holdConversation, { id: shortId(item.conversationId) });
 }
 
-/** "Version 3 → 4: Recall window 120 → 600; Grace 5 → 10 and 2 more". */
-function policyChange(item: AuditEntryView, t: AuditStrings): string {
+/** "Version 3 → 4: Recall window 2 minutes → 10 minutes; …", worded as the policy page's version history words it. */
+function policyChange(item: AuditEntryView, t: AuditStrings, locale: string): string {
   const a = t.audit.about;
   const diff = list(item.details.diff) as { path?: unknown; from?: unknown; to?: unknown }[];
-  const shown = diff.slice(0, 3).map((change) => `${fieldLabel(text(change.path), t)} ${value(change.from, t)} → ${value(change.to, t)}`);
+  const shown = diff.slice(0, 3).map(({ path, from, to }) => {
+    const field = text(path);
+    return `${diffPathLabel(field, t.policy)} ${diffValue(field, from, locale, t.policy)} → ${diffValue(field, to, locale, t.policy)}`;
+  });
   const more = countOf(item, 'diff') - shown.length;
   const changes = shown.length === 0 ? a.policyNoChanges : more > 0 ? format(a.andMore, { list: shown.join('; '), count: more }) : shown.join('; ');
   return format(a.policyChanged, { from: text(item.details.fromVersion) || '?', to: text(item.details.toVersion) || item.policyVersion || '?', changes });
-}
-
-function fieldLabel(path: string, t: AuditStrings): string {
-  const fields = t.policyFields as Record<string, string>;
-  const override = /^overrides\[([^\]]+)\](?:\.(.+))?$/.exec(path);
-  if (!override) return fields[path] ?? path;
-  const [, target, field] = override;
-  const [kind, id] = target.split(':');
-  const who = id ? `${kind.toLowerCase()} ${shortId(id)}` : kind.toLowerCase();
-  return field ? format(t.audit.about.overrideField, { field: fields[field] ?? field, target: who }) : format(t.audit.about.overrideWhole, { target: who });
-}
-
-function value(v: unknown, t: AuditStrings): string {
-  if (v === null || v === undefined) return t.table.none;
-  if (typeof v === 'boolean') return v ? t.table.yes : t.table.no;
-  if (Array.isArray(v)) return v.map((item) => value(item, t)).join(', ') || t.table.none;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number') return String(v);
-  return JSON.stringify(v) ?? t.table.none;
 }
 
 function ssoChange(d: Details, t: AuditStrings): string {

@@ -43,7 +43,7 @@ export default async function ExportsPage() {
                 },
                 { header: dict.audit.columns.time, className: 'muted', cell: (item) => formatUtc(locale, item.occurredAt) },
                 { header: dict.audit.columns.actor, cell: (item) => item.actor?.displayName ?? dict.table.unknownPerson },
-                { header: dict.audit.columns.about, cell: (item) => summarise(item, audit) },
+                { header: dict.audit.columns.about, cell: (item) => summarise(item, audit, locale) },
               ]}
               rows={recent.data.items}
               rowKey={(item) => item.seq}
