@@ -157,7 +157,7 @@ describe('people directory and cases', () => {
           .split('\n'),
       ).toEqual(['case.jsonl', 'case.csv', 'summary.txt']);
       expect(files.summary).toContain(`person carol <${tenant.users.carol.email}>`);
-      expect(files.summary).toContain('npm run verify -- case.jsonl --trusted-key');
+      expect(files.summary).toContain('npm run verify -- ~/Downloads/case.jsonl --trusted-key');
       expect(files.csv.split('\r\n')[0]).toMatch(/^seq,occurred_at,action,/);
     });
 

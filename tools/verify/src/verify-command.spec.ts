@@ -22,7 +22,8 @@ function runVerify(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN, ...args], {
       cwd: REPO,
-      env: { ...process.env, SWC_NODE_PROJECT: join(REPO, 'tsconfig.base.json') },
+      // As `npm run verify` runs it: in the repository, called from the directory holding the files.
+      env: { ...process.env, SWC_NODE_PROJECT: join(REPO, 'tsconfig.base.json'), INIT_CWD: dir },
     });
     let stdout = '';
     let stderr = '';
@@ -107,6 +108,7 @@ const spawned: Record<string, string[]> = {
   truncated: [files.truncated, '--trusted-key', trusted],
   resigned: [files.resigned, '--trusted-key', trusted],
   shortenedWithSaved: [files.shortened, `--trusted-key=${trusted}`, '--checkpoint', files.savedCheckpoint],
+  relativeToCaller: ['valid.jsonl', '--trusted-key', trusted, '--checkpoint', 'checkpoint-200.txt'],
 };
 const runs: Record<string, Promise<Run>> = {};
 const lanes: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
@@ -133,6 +135,13 @@ afterAll(async () => {
 const firstLine = (text: string) => text.split('\n')[0];
 
 describe('verify <export.jsonl>', () => {
+  it('reads relative file names from the directory npm was called in (INIT_CWD), not the repository', async () => {
+    const { code, stdout, stderr } = await runs.relativeToCaller;
+    expect(stderr).not.toContain('cannot read');
+    expect(code).toBe(0);
+    expect(firstLine(stdout)).toBe(`OK: ${ENTRIES} entries verified (seq 0..199), tree size ${ENTRIES}, 7 checkpoints verified`);
+  });
+
   it('exits 0 and summarises a valid export', async () => {
     const { code, stdout } = await runs.valid;
     expect(code).toBe(0);

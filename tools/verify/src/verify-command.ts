@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseCheckpoint, parseVerifierKey } from '@retract/audit-log';
 import { parseVerifyArgs, UsageError, USAGE } from './args';
 import { progressReporter } from './progress';
@@ -13,13 +14,17 @@ export const EXIT_USAGE = 2;
 export interface CommandIo {
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
+  /** The caller's directory: relative file names are theirs. Default: the working directory. */
+  readonly cwd?: string;
 }
 
 export async function runVerifyCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   let args;
   let previousCheckpoints: string[];
   try {
-    args = parseVerifyArgs(argv);
+    const parsed = parseVerifyArgs(argv);
+    const here = (file: string) => resolve(io.cwd ?? process.cwd(), file);
+    args = { ...parsed, exportFile: here(parsed.exportFile), checkpointFiles: parsed.checkpointFiles.map(here) };
     for (const key of args.trustedKeys) parseVerifierKey(key);
     previousCheckpoints = await Promise.all(args.checkpointFiles.map(readCheckpointFile));
   } catch (error) {

@@ -512,11 +512,11 @@ export const en = {
     created: 'Created',
     offlineTitle: 'Verify offline',
     offlineLead:
-      'Download an export (JSON Lines), then run this in a checkout of Retract. It needs nothing but the file and the key, and exits non-zero naming the first bad entry.',
+      'Download an export (JSON Lines), then run this in the root folder of a Retract checkout, with the file’s full path. It needs nothing but the file and the key, and exits non-zero naming the first bad entry.',
     exportLink: 'Download the full log as JSON Lines',
-    offlineFileSaved: 'The command names the export this tab saved last: run it where the browser saved the file.',
+    offlineFileSaved: 'The command names the export this tab saved last, in Downloads: change the folder if your browser saved it elsewhere.',
     offlineFilePattern:
-      'Exports are saved as audit-<time>-<first>-<last>.jsonl: put the file’s name in the command, or download one here and the command names it.',
+      'Exports are saved as audit-<time>-<first>-<last>.jsonl: put the file’s full path in the command, or download one here and the command names it.',
     exportsPage: 'More export options',
   },
   exports: {
@@ -1087,7 +1087,7 @@ export const en = {
     downloading: 'Downloading: {received} of {total}',
     exported: 'Saved {file}: {entries} entries. The export is recorded in the audit log.',
     verifyHint:
-      'To verify it offline: tar -xf {file}, then npm run verify -- case.jsonl --trusted-key followed by the organisation’s key (summary.txt shows it).',
+      'To verify it offline: tar -xf {file} where you saved it, then, in the root folder of a Retract checkout, npm run verify -- with the full path of case.jsonl (e.g. ~/Downloads/case.jsonl), --trusted-key and the organisation’s key (summary.txt shows it).',
     stop: 'Stop',
     stopped: 'The export was stopped; nothing was saved.',
   },

@@ -509,11 +509,12 @@ export const ja: Dictionary = {
     created: '作成日時',
     offlineTitle: 'オフラインで検証',
     offlineLead:
-      'エクスポート（JSON Lines）をダウンロードし、Retract のチェックアウトで次のコマンドを実行します。必要なのはファイルと鍵だけで、問題があれば最初の不正なエントリーを示して 0 以外で終了します。',
+      'エクスポート（JSON Lines）をダウンロードし、Retract のチェックアウトのルートフォルダーで、ファイルのフルパスを付けて次のコマンドを実行します。必要なのはファイルと鍵だけで、問題があれば最初の不正なエントリーを示して 0 以外で終了します。',
     exportLink: 'ログ全体を JSON Lines でダウンロード',
-    offlineFileSaved: 'コマンドには、このタブで最後に保存したエクスポートのファイル名が入っています。ブラウザがファイルを保存した場所で実行してください。',
+    offlineFileSaved:
+      'コマンドには、このタブで最後に保存したエクスポートが「ダウンロード」フォルダー（Downloads）のパスで入っています。ブラウザが別の場所に保存した場合はフォルダーを変更してください。',
     offlineFilePattern:
-      'エクスポートは audit-<時刻>-<先頭>-<末尾>.jsonl という名前で保存されます。コマンドにファイル名を入れるか、ここでダウンロードするとコマンドにファイル名が入ります。',
+      'エクスポートは audit-<時刻>-<先頭>-<末尾>.jsonl という名前で保存されます。コマンドにファイルのフルパスを入れるか、ここでダウンロードするとコマンドにファイル名が入ります。',
     exportsPage: 'その他のエクスポート',
   },
   exports: {
@@ -1084,7 +1085,7 @@ export const ja: Dictionary = {
     downloading: 'ダウンロード中：{received} / {total}',
     exported: '{file} を保存しました（{entries} 件）。エクスポートは監査ログに記録されています。',
     verifyHint:
-      'オフラインで検証するには、tar -xf {file} を実行してから、npm run verify -- case.jsonl --trusted-key に組織の鍵（summary.txt に記載）を付けて実行します。',
+      'オフラインで検証するには、保存した場所で tar -xf {file} を実行してから、Retract のチェックアウトのルートフォルダーで npm run verify -- に case.jsonl のフルパス（例: ~/Downloads/case.jsonl）、--trusted-key と組織の鍵（summary.txt に記載）を付けて実行します。',
     stop: '停止',
     stopped: 'エクスポートを停止しました。何も保存されていません。',
   },

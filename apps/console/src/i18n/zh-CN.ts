@@ -502,10 +502,11 @@ export const zhCN: Dictionary = {
     downloadKey: '下载公钥',
     created: '创建时间',
     offlineTitle: '离线校验',
-    offlineLead: '下载一份导出（JSON Lines），然后在 Retract 代码目录中运行以下命令。它只需要文件和公钥，发现问题时以非零状态退出并指出第一个有问题的条目。',
+    offlineLead:
+      '下载一份导出（JSON Lines），然后在 Retract 代码检出的根目录中运行以下命令，并写上文件的完整路径。它只需要文件和公钥，发现问题时以非零状态退出并指出第一个有问题的条目。',
     exportLink: '以 JSON Lines 下载完整日志',
-    offlineFileSaved: '命令中是本标签页最近保存的导出文件：请在浏览器保存该文件的目录中运行。',
-    offlineFilePattern: '导出文件名为 audit-<时间>-<起>-<止>.jsonl：请把文件名填入命令，或在此下载一份，命令会自动写上文件名。',
+    offlineFileSaved: '命令中是本标签页最近保存的导出文件，位于“下载”文件夹（Downloads）：如果浏览器保存在别处，请改成相应的文件夹。',
+    offlineFilePattern: '导出文件名为 audit-<时间>-<起>-<止>.jsonl：请把文件的完整路径填入命令，或在此下载一份，命令会自动写上文件名。',
     exportsPage: '更多导出选项',
   },
   exports: {
@@ -1064,7 +1065,8 @@ export const zhCN: Dictionary = {
     preparing: '正在准备文件包：签名检查点并为每条记录生成证明…',
     downloading: '正在下载：{received} / {total}',
     exported: '已保存 {file}：{entries} 条记录。此次导出已记入审计日志。',
-    verifyHint: '离线校验：先执行 tar -xf {file}，再执行 npm run verify -- case.jsonl --trusted-key 并附上组织的公钥（见 summary.txt）。',
+    verifyHint:
+      '离线校验：先在保存位置执行 tar -xf {file}，再在 Retract 代码检出的根目录中执行 npm run verify -- 并写上 case.jsonl 的完整路径（例如 ~/Downloads/case.jsonl），加上 --trusted-key 和组织的公钥（见 summary.txt）。',
     stop: '停止',
     stopped: '导出已停止，未保存任何文件。',
   },

@@ -25,7 +25,7 @@ describe('caseSummary', () => {
     expect(text).toContain('by Cora Compliance <compliance@acme.test>, recorded as audit entry seq 42 (EXPORT_CREATED)');
     expect(text).toContain('Entries:       4 (seq 3 to 42)');
     expect(text).toMatch(/ {2}MESSAGE_RECALLED {2}2\n {2}RECALL_DENIED {5}1\n/);
-    expect(text).toContain("npm run verify -- case.jsonl --trusted-key 'retract/t+01234567+AQID'");
+    expect(text).toContain("npm run verify -- ~/Downloads/case.jsonl --trusted-key 'retract/t+01234567+AQID'");
   });
 
   it('names an erased person by id only, a conversation by its title, and a case of neither as the whole log', () => {

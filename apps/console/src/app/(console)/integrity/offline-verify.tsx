@@ -12,6 +12,8 @@ import { TitledCard } from '../../../components/titled-card';
 
 /** What the API names a JSON Lines export, shown until this tab has saved one. */
 const FILE_PATTERN = 'audit-<time>-<first>-<last>.jsonl';
+/** Where browsers save by default; the hint says to change it otherwise. The verifier runs in the repository root (docs/audit-log.md). */
+const SAVED_IN = '~/Downloads/';
 
 /** Session storage does not notify its own tab; the name is re-read on every render instead. */
 const noSubscription = () => () => undefined;
@@ -45,7 +47,7 @@ export function OfflineVerify({ vkey, t, table }: { vkey: string | undefined; t:
     }
   }
 
-  const command = `npm run verify -- ${file ?? FILE_PATTERN} --trusted-key '${vkey ?? '<vkey>'}'`;
+  const command = `npm run verify -- ${file ? SAVED_IN + file : FILE_PATTERN} --trusted-key '${vkey ?? '<vkey>'}'`;
   return (
     <TitledCard id="offline-title" title={t.offlineTitle} lead={t.offlineLead}>
       <div className="command" data-testid="offline-command">
