@@ -5,7 +5,7 @@ import { useState, type ReactNode } from 'react';
 import { describedBy, Field } from '../../../components/field';
 import type { Dictionary } from '../../../i18n/en';
 import { format } from '../../../i18n/format';
-import { humanDuration, PAYMENTS, parseNumber, RECALLABLE, UNIT_SECONDS, type DurationDraft, type Unit } from './policy-model';
+import { convertDraft, humanDuration, PAYMENTS, parseNumber, RECALLABLE, UNIT_SECONDS, type DurationDraft, type Unit } from './policy-model';
 import type { DurationDrafts } from './use-policy-form';
 
 type T = Dictionary['policy'];
@@ -125,7 +125,7 @@ export function DurationField(props: {
           className="field__input"
           value={draft.unit}
           disabled={disabled}
-          onChange={(ev) => type({ text: draft.text, unit: ev.target.value as Unit })}
+          onChange={(ev) => type(convertDraft(draft, ev.target.value as Unit))}
         >
           <option value="seconds">{t.unitSeconds}</option>
           <option value="minutes">{t.unitMinutes}</option>

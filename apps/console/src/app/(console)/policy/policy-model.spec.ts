@@ -5,6 +5,7 @@ import { en } from '../../../i18n/en';
 import {
   addOverrideField,
   bestUnit,
+  convertDraft,
   diffPathLabel,
   diffValue,
   draftOf,
@@ -40,7 +41,7 @@ describe('validatePolicy', () => {
   it('names the field and the range like the API does', () => {
     const errors = validatePolicy({ ...defaults, windowSeconds: 86_401, graceSeconds: 31 }, [], t);
     expect(errors['settings.windowSeconds']).toBe('Must be between 0 and 86400 seconds.');
-    expect(errors['settings.graceSeconds']).toBe('Must be between 0 and 30.');
+    expect(errors['settings.graceSeconds']).toBe('Must be between 0 and 30 seconds.');
   });
 
   it('says a duration error in the unit the field shows', () => {
@@ -93,6 +94,19 @@ describe('duration drafts', () => {
   it('never shows one duration while the form holds another', () => {
     const value = fc.oneof(fc.integer({ min: 0, max: 86_400 }), fc.constant(Number.NaN));
     fc.assert(fc.property(fc.option(draft, { nil: undefined }), value, (typed, seconds) => expect(draftSeconds(shownDraft(typed, seconds))).toBe(seconds)));
+  });
+
+  it('keeps the duration when the unit changes: 2 minutes become 120 seconds or 1/30 hour, never 2 hours', () => {
+    expect(convertDraft({ text: '2', unit: 'minutes' }, 'seconds')).toEqual({ text: '120', unit: 'seconds' });
+    expect(convertDraft({ text: '2', unit: 'hours' }, 'minutes')).toEqual({ text: '120', unit: 'minutes' });
+    expect(convertDraft({ text: 'abc', unit: 'hours' }, 'minutes')).toEqual({ text: 'abc', unit: 'minutes' });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 86_400 }), units, units, (seconds, from, to) => {
+        const converted = convertDraft(convertDraft(draftOf(seconds), from), to);
+        expect(converted.unit).toBe(to);
+        expect(draftSeconds(converted)).toBe(seconds);
+      }),
+    );
   });
 
   it('keeps what is typed while it stands for the value (a unit change, a trailing dot)', () => {

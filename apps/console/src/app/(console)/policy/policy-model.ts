@@ -47,7 +47,10 @@ function checkNumber(errors: Errors, path: string, field: RangedField, value: un
   const [min, max] = RANGES[field];
   if (DURATION_FIELDS.has(field)) return checkDuration(errors, path, value, min, max, t, unitOf(path, typeof value === 'number' ? value : Number.NaN));
   if (typeof value !== 'number' || !Number.isFinite(value) || !Number.isInteger(value)) errors[path] = t.wholeNumber;
-  else if (value < min || value > max) errors[path] = format(t.outOfRange, { min, max });
+  else if (value < min || value > max) {
+    const unit = field === 'graceSeconds' ? t.unitSeconds : field === 'auditRetentionDays' ? t.unitDays : null;
+    errors[path] = unit ? format(t.outOfRangeIn, { min, max, unit }) : format(t.outOfRange, { min, max });
+  }
 }
 
 /** A duration's errors say what the field shows: "between 0 and 24 hours", not "0 and 86400". */
@@ -131,6 +134,12 @@ export const parseNumber = (text: string) => (text.trim() === '' ? Number.NaN : 
 export function draftSeconds(draft: DurationDraft): number {
   const n = parseNumber(draft.text);
   return Number.isFinite(n) ? Math.round(n * UNIT_SECONDS[draft.unit] * 1000) / 1000 : Number.NaN;
+}
+
+/** The same duration in another unit: 2 minutes become 120 seconds, never 2 seconds. What is not a number stays as typed. */
+export function convertDraft(draft: DurationDraft, unit: Unit): DurationDraft {
+  const seconds = draftSeconds(draft);
+  return Number.isFinite(seconds) ? { text: String(tidy(seconds / UNIT_SECONDS[unit])), unit } : { text: draft.text, unit };
 }
 
 /** How a saved duration is shown: in the largest unit that shows it exactly. */
