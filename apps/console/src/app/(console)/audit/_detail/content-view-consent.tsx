@@ -58,7 +58,7 @@ export function useContentViewConsent(seq: number, listedHasContent: boolean | u
   return { consent, give };
 }
 
-/** The question before recalled content opens: a modal dialog; Escape or Cancel opens nothing. */
+/** The question before recalled content opens: a modal dialog; Escape or Cancel opens nothing and returns focus to what opened it. */
 export function ContentViewConfirm({
   viewerName,
   t,
@@ -77,8 +77,14 @@ export function ContentViewConfirm({
   const textId = useId();
   useEffect(() => {
     const dialog = ref.current;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
+    return () => {
+      dialog?.close();
+      // The dialog leaves the page before it closes, so the browser does not give focus back itself.
+      // Opening the entry instead moves focus on to its drawer (effects after this one).
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog
