@@ -38,6 +38,14 @@ test.describe('compliance: the audit, integrity and exports pages', () => {
     await expect(confirm).toHaveCount(0);
     await expect(page.getByTestId('audit-detail')).toHaveCount(0);
     expect(await views(first.messageId!)).toBe(viewsBefore);
+    // Focus goes back to the button that asked, after Cancel and after Escape alike.
+    const opener = page.getByRole('button', { name: `Open entry ${first.seq}` });
+    await expect(opener).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(confirm).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(confirm).toHaveCount(0);
+    await expect(opener).toBeFocused();
 
     // Confirming opens the content; "don't ask again" holds for the rest of the session.
     await page.getByRole('button', { name: `Open entry ${first.seq}` }).click();
@@ -107,6 +115,17 @@ test.describe('compliance: the audit, integrity and exports pages', () => {
     await snapshot(page, testInfo, 'audit-conversation');
   });
 
+  test('a day typed in another format is told yyyy-mm-dd in the console’s language, not the browser’s', async ({ page }) => {
+    await signInAs(page, 'compliance@acme.test');
+    await page.goto('/audit');
+    const from = page.locator('#audit-from');
+    await from.fill('03/12/2026');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    expect(await from.evaluate((input: HTMLInputElement) => input.validationMessage)).toBe('Enter the day as yyyy-mm-dd, for example 2026-12-03.');
+    await from.fill('2026-12-03');
+    expect(await from.evaluate((input: HTMLInputElement) => input.validity.valid)).toBe(true);
+  });
+
   test('the entry-number box shows its whole hint', async ({ page }) => {
     await signInAs(page, 'compliance@acme.test');
     await page.goto('/audit');
@@ -132,6 +151,7 @@ test.describe('compliance: the audit, integrity and exports pages', () => {
     const newest = (await auditEntries(page, 'action=EXPORT_CREATED&limit=1'))[0].seq;
     expect(newest).toBeGreaterThan(newestBefore);
     await expect(page.getByTestId('recent-exports')).toContainText(`Entry ${newest}`);
+    await expect(page.getByTestId('recent-exports')).toContainText('JSON Lines export of entries');
     await snapshot(page, testInfo, 'exports-recent');
   });
 
@@ -142,7 +162,7 @@ test.describe('compliance: the audit, integrity and exports pages', () => {
     await page.getByText('Download the full log as JSON Lines').click();
     const file = (await download).suggestedFilename();
     expect(file).toMatch(/^audit-.+\.jsonl$/);
-    await expect(page.getByTestId('offline-command')).toContainText(`npm run verify -- ${file} --trusted-key`);
+    await expect(page.getByTestId('offline-command')).toContainText(`npm run verify -- ~/Downloads/${file} --trusted-key`);
     await snapshot(page, testInfo, 'integrity-offline-command');
   });
 });

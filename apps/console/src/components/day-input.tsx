@@ -4,7 +4,9 @@ export const DAY_FORMAT = 'yyyy-mm-dd';
 /**
  * A UTC day typed as ISO yyyy-mm-dd, the same in every console language (docs/architecture.md,
  * "Languages"): a browser's date picker follows the browser's language, not the page's, and showed
- * "mm/dd/yyyy" in the Chinese console. `utcDayBound` (i18n/dates.ts) reads the value.
+ * "mm/dd/yyyy" in the Chinese console. `utcDayBound` (i18n/dates.ts) reads the value. For the same
+ * reason a day that does not match says so in the console's language (`formatMessage`), not in
+ * the browser's "Please match the requested format."
  */
 export function DayInput({
   id,
@@ -12,6 +14,7 @@ export function DayInput({
   defaultValue,
   invalid,
   describedBy,
+  formatMessage,
 }: {
   id: string;
   name: string;
@@ -19,6 +22,8 @@ export function DayInput({
   invalid?: boolean;
   /** The ids of the hint and error that describe it (components/field.tsx). */
   describedBy?: string;
+  /** What a day not typed as yyyy-mm-dd is told, in the console's language (table.dayFormat). */
+  formatMessage: string;
 }) {
   return (
     <input
@@ -35,6 +40,8 @@ export function DayInput({
       defaultValue={defaultValue}
       aria-invalid={invalid}
       aria-describedby={describedBy}
+      onInvalid={(event) => event.currentTarget.setCustomValidity(event.currentTarget.validity.patternMismatch ? formatMessage : '')}
+      onInput={(event) => event.currentTarget.setCustomValidity('')}
     />
   );
 }

@@ -133,7 +133,8 @@ export const en = {
   },
   roleGrants: {
     title: 'Role grants awaiting approval',
-    leadAdmin: 'COMPLIANCE given by an administrator takes effect only when a compliance officer approves it; until then the person has none of its rights.',
+    leadAdmin:
+      'The Compliance role given by an administrator takes effect only when a compliance officer approves it; until then the person has none of its rights.',
     leadCompliance:
       'An administrator asked for these people to become compliance officers. Approve or refuse: you cannot decide a grant for yourself or one you asked for.',
     none: 'No role grants are waiting.',
@@ -256,6 +257,7 @@ export const en = {
     unknownPerson: 'Unknown person',
     erasedPerson: 'Erased person',
     system: 'System',
+    dayFormat: 'Enter the day as yyyy-mm-dd, for example 2026-12-03.',
     copy: 'Copy',
     copied: 'Copied',
     download: 'Download',
@@ -521,7 +523,7 @@ export const en = {
   },
   exports: {
     title: 'Exports',
-    lead: 'Export audit entries for an offline verifier or a regulator. Every export is itself recorded in the audit log (EXPORT_CREATED) with your name and the range.',
+    lead: 'Export audit entries for an offline verifier or a regulator. Every export is itself recorded in the audit log (as “Export created”) with your name and the range.',
     format: 'Format',
     jsonl: 'JSON Lines — verifiable',
     jsonlHint: 'Every entry with its exact leaf bytes, the signed checkpoints and the public key. The offline verifier checks it.',
@@ -622,7 +624,7 @@ export const en = {
   },
   users: {
     title: 'Users and roles',
-    lead: 'People of your organisation and what they may do. Role changes apply at once, except COMPLIANCE, which waits for a compliance officer’s approval; nobody changes their own roles. Every change is recorded in the audit log.',
+    lead: 'People of your organisation and what they may do. Role changes apply at once, except the Compliance role, which waits for a compliance officer’s approval; nobody changes their own roles. Every change is recorded in the audit log.',
     search: 'Search by name or email',
     searchButton: 'Search',
     add: 'Add a user',
@@ -983,7 +985,7 @@ export const en = {
     enabled: 'Sign-in through the provider is on',
     groupRolesTitle: 'Roles from provider groups',
     groupRolesHint:
-      'A person’s first sign-in gives the role of each group listed here that the ID token’s groups claim names. COMPLIANCE given this way waits for a second compliance officer’s approval. Everyone is an employee.',
+      'A person’s first sign-in gives the role of each group listed here that the ID token’s groups claim names. The Compliance role given this way waits for a second compliance officer’s approval. Everyone is an employee.',
     group: 'Group',
     role: 'Role',
     addMapping: 'Add a group',

@@ -249,6 +249,7 @@ export const zhCN: Dictionary = {
     unknownPerson: '未知用户',
     erasedPerson: '已擦除的用户',
     system: '系统',
+    dayFormat: '请按 yyyy-mm-dd 格式输入日期，例如 2026-12-03。',
     copy: '复制',
     copied: '已复制',
     download: '下载',
@@ -511,7 +512,7 @@ export const zhCN: Dictionary = {
   },
   exports: {
     title: '导出',
-    lead: '导出审计条目，供离线校验或监管机构使用。每次导出本身都会以你的姓名和范围记入审计日志（EXPORT_CREATED）。',
+    lead: '导出审计条目，供离线校验或监管机构使用。每次导出本身都会以你的姓名和范围记入审计日志（“已创建导出”）。',
     format: '格式',
     jsonl: 'JSON Lines——可校验',
     jsonlHint: '每个条目连同其原始叶子字节、签名检查点和公钥。离线校验工具可以检查它。',
@@ -962,7 +963,7 @@ export const zhCN: Dictionary = {
     enabled: '已启用通过身份提供方登录',
     groupRolesTitle: '由身份提供方群组授予的角色',
     groupRolesHint:
-      '成员首次登录时，若 ID 令牌的 groups 声明中包含此处列出的群组，即授予对应角色。以此方式授予的 COMPLIANCE 需等待另一位合规官批准。所有人都是员工。',
+      '成员首次登录时，若 ID 令牌的 groups 声明中包含此处列出的群组，即授予对应角色。以此方式授予的合规角色需等待另一位合规官批准。所有人都是员工。',
     group: '群组',
     role: '角色',
     addMapping: '添加群组',

@@ -225,8 +225,8 @@ function FilterForm({
       </CompactField>
       <PersonPicker id="audit-actor" name="actor" label={t.audit.actor} initialId={filters.actor} compact t={t.personPicker} />
       <PersonPicker id="audit-subject" name="subject" label={t.audit.subject} initialId={filters.subject} compact t={t.personPicker} />
-      <DateFilter name="from" label={t.audit.from} value={filters.from} />
-      <DateFilter name="to" label={t.audit.to} value={filters.to} />
+      <DateFilter name="from" label={t.audit.from} value={filters.from} formatMessage={t.table.dayFormat} />
+      <DateFilter name="to" label={t.audit.to} value={filters.to} formatMessage={t.table.dayFormat} />
       <div className="filters__buttons">
         <button type="submit" className="button button--primary">
           {t.table.apply}
@@ -255,10 +255,10 @@ function FilterForm({
   );
 }
 
-function DateFilter({ name, label, value }: { name: 'from' | 'to'; label: string; value?: string }) {
+function DateFilter({ name, label, value, formatMessage }: { name: 'from' | 'to'; label: string; value?: string; formatMessage: string }) {
   return (
     <CompactField id={`audit-${name}`} label={label}>
-      <DayInput id={`audit-${name}`} name={name} defaultValue={value} />
+      <DayInput id={`audit-${name}`} name={name} defaultValue={value} formatMessage={formatMessage} />
     </CompactField>
   );
 }

@@ -215,6 +215,7 @@ function CaseForm({ params, t }: { params: CaseParams; t: CaseStrings }) {
             defaultValue={params.from}
             invalid={errors.from ? true : undefined}
             describedBy={describedBy('case-from', undefined, errors.from)}
+            formatMessage={t.audit.table.dayFormat}
           />
         </Field>
         <Field id="case-to" label={c.to} error={errors.to}>
@@ -224,6 +225,7 @@ function CaseForm({ params, t }: { params: CaseParams; t: CaseStrings }) {
             defaultValue={params.to}
             invalid={errors.to ? true : undefined}
             describedBy={describedBy('case-to', undefined, errors.to)}
+            formatMessage={t.audit.table.dayFormat}
           />
         </Field>
       </div>

@@ -30,7 +30,7 @@ type State =
  * range the service announces (X-Audit-Range), then saves the file. The export is recorded in
  * the audit log by the service before the first byte is sent.
  */
-export function ExportForm({ locale, logSize, t }: { locale: string; logSize: number; t: T }) {
+export function ExportForm({ locale, logSize, dayFormat, t }: { locale: string; logSize: number; dayFormat: string; t: T }) {
   const router = useRouter();
   const [format_, setFormat] = useState<'jsonl' | 'csv'>('jsonl');
   const [mode, setMode] = useState<Mode>('all');
@@ -146,10 +146,10 @@ export function ExportForm({ locale, logSize, t }: { locale: string; logSize: nu
           {mode === 'date' ? (
             <div className="form-grid">
               <CompactField id="export-from" label={t.from}>
-                <DayInput id="export-from" name="from" invalid={invalid} />
+                <DayInput id="export-from" name="from" invalid={invalid} formatMessage={dayFormat} />
               </CompactField>
               <CompactField id="export-to" label={t.to}>
-                <DayInput id="export-to" name="to" invalid={invalid} />
+                <DayInput id="export-to" name="to" invalid={invalid} formatMessage={dayFormat} />
               </CompactField>
             </div>
           ) : null}

@@ -26,7 +26,7 @@ export default async function ExportsPage() {
     <>
       <PageHeader title={t.title} lead={t.lead} />
       <div className="stack">
-        <ExportForm locale={locale} logSize={logSize} t={t} />
+        <ExportForm locale={locale} logSize={logSize} dayFormat={dict.table.dayFormat} t={t} />
         <TitledCard id="recent-exports" title={t.recent}>
           {!recent.ok ? (
             <ServerProblem problem={recent.problem} />
