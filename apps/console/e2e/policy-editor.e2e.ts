@@ -61,8 +61,13 @@ test.describe('admin: the policy form shows what it saves', () => {
 
   test('a field error speaks in the unit the field shows', async ({ page }) => {
     await openPolicy(page);
-    await windowBox(page).fill('25');
+    // A unit change keeps the duration: 2 minutes become 120 seconds, not 2 seconds.
+    await windowUnit(page).selectOption('minutes');
+    await windowBox(page).fill('2');
+    await windowUnit(page).selectOption('seconds');
+    await expect(windowBox(page)).toHaveValue('120');
     await windowUnit(page).selectOption('hours');
+    await windowBox(page).fill('25');
     await expect(page.getByTestId('policy-defaults')).toContainText('Must be between 0 and 24 hours.');
     await windowUnit(page).selectOption('minutes');
     await windowBox(page).fill('2000');
@@ -77,8 +82,8 @@ test.describe('admin: the policy form shows what it saves', () => {
 test.describe('admin: unsaved policy edits are not lost by leaving', () => {
   test('following a link in the console asks first; staying keeps the edits, leaving goes', async ({ page }) => {
     await openPolicy(page);
-    await windowBox(page).fill('9');
     await windowUnit(page).selectOption('minutes');
+    await windowBox(page).fill('9');
 
     const asked: string[] = [];
     page.once('dialog', (dialog) => {
