@@ -9,15 +9,16 @@ test.describe('admin: recall policy', () => {
     const before = Number((await page.getByTestId('policy-version').innerText()).match(/Version (\d+)/)![1]);
     await snapshot(page, testInfo, 'policy');
 
-    // Live validation: past 24 hours is refused before anything is sent.
+    // Live validation: past 24 hours is refused before anything is sent. A change of unit converts
+    // the number (2 minutes stay 2 minutes), so the unit is chosen before the number is typed.
     const window = page.getByRole('spinbutton', { name: 'Recall window' });
-    await window.fill('25');
     await page.getByLabel('Unit of Recall window').selectOption('hours');
+    await window.fill('25');
     await expect(page.getByTestId('policy-defaults')).toContainText('Must be between 0 and 24 hours.');
     await expect(page.getByTestId('policy-save')).toBeDisabled();
 
-    await window.fill('15');
     await page.getByLabel('Unit of Recall window').selectOption('minutes');
+    await window.fill('15');
     await expect(page.getByTestId('policy-defaults')).toContainText('= 15 minutes');
 
     await page.getByRole('button', { name: 'Preview' }).click();
